@@ -1,0 +1,359 @@
+//! `kundenwert analyze`: value history, current value and rejected rows, as a terminal summary
+//! or as the JSON object of product.md §5.
+
+use std::io::Write;
+
+use anyhow::Result;
+use clap::ValueEnum;
+use kundenwert_analysis::{CustomerSeries, ValueSeries};
+use kundenwert_core::{Lang, PeriodKind, ValueBasis};
+use kundenwert_ingest::ImportReport;
+use serde_json::{json, Value};
+
+use crate::fmt::{amount, count};
+use crate::input::InputArgs;
+
+/// Period length of the value series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    /// Calendar months.
+    Month,
+    /// Calendar quarters.
+    Quarter,
+    /// Calendar years.
+    Year,
+}
+
+impl From<PeriodArg> for PeriodKind {
+    fn from(p: PeriodArg) -> Self {
+        match p {
+            PeriodArg::Month => PeriodKind::Month,
+            PeriodArg::Quarter => PeriodKind::Quarter,
+            PeriodArg::Year => PeriodKind::Year,
+        }
+    }
+}
+
+/// Clock of the lifetime-value models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimeUnit {
+    /// Days.
+    Day,
+    /// Weeks.
+    Week,
+    /// Months.
+    Month,
+}
+
+/// Arguments of `kundenwert analyze`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    input: InputArgs,
+
+    /// Print the machine-readable JSON object on stdout (text goes to stderr).
+    #[arg(long)]
+    json: bool,
+
+    /// Period length of the value series.
+    #[arg(long, value_enum, default_value_t = PeriodArg::Month)]
+    period: PeriodArg,
+
+    /// Time unit of the lifetime-value models.
+    #[arg(long, value_enum, default_value_t = TimeUnit::Week)]
+    time_unit: TimeUnit,
+
+    /// How many customers the summary lists.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    top: usize,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let lang = args.input.lang();
+    let (builder, report) = args.input.read()?;
+    let series = builder.finish(args.period.into());
+    if args.json {
+        let value = to_json(&series, &report, &args, lang);
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &value)?;
+        writeln!(out)?;
+    } else {
+        print!("{}", summary(&series, &report, args.top, lang));
+    }
+    Ok(())
+}
+
+fn time_unit_name(t: TimeUnit) -> &'static str {
+    match t {
+        TimeUnit::Day => "day",
+        TimeUnit::Week => "week",
+        TimeUnit::Month => "month",
+    }
+}
+
+fn customer_json(c: &CustomerSeries) -> Value {
+    json!({
+        "id": c.id,
+        "name": c.name,
+        "revenue": round2(c.revenue),
+        "cost": c.cost.map(round2),
+        "margin": c.margin.map(round2),
+        "transactions": c.orders,
+        "lines": c.lines,
+        "first_date": c.first_date,
+        "last_date": c.last_date,
+        "type": null,
+        "type_confidence": null,
+        "type_reason": null,
+        "status": null,
+        "current_value": round2(c.current_value),
+        "future_value": null,
+        "p_alive": null,
+        "expected_transactions": null,
+    })
+}
+
+/// Sums of many lines carry float noise; amounts in JSON are rounded to cents.
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// The JSON object of product.md §5.
+pub fn to_json(series: &ValueSeries, report: &ImportReport, args: &Args, lang: Lang) -> Value {
+    let revenue: f64 = series.customers.iter().map(|c| c.revenue).sum();
+    let cost: Option<f64> = (series.basis == ValueBasis::Margin)
+        .then(|| series.customers.iter().filter_map(|c| c.cost).sum());
+    let rejected: Vec<Value> = report
+        .rejected
+        .iter()
+        .map(|r| json!({"file": r.file, "line": r.line, "column": r.column, "reason": r.reason.message(lang)}))
+        .collect();
+    json!({
+        "as_of": series.as_of,
+        "period": series.period.as_str(),
+        "time_unit": time_unit_name(args.time_unit),
+        "value_basis": series.basis,
+        "input": {
+            "rows_read": report.rows_read,
+            "rows_accepted": report.rows_accepted,
+            "rows_rejected": report.rows_rejected,
+            "blank_lines": report.blank_lines,
+            "rejected": rejected,
+            "files": report.files,
+            "holdout": series.holdout,
+        },
+        "summary": {
+            "customers": series.customers.len(),
+            "revenue": round2(revenue),
+            "cost": cost.map(round2),
+            "margin": cost.map(|c| round2(revenue - c)),
+            "current_value": round2(series.customers.iter().map(|c| c.current_value).sum()),
+            "by_type": null,
+        },
+        "customers": series.customers.iter().map(customer_json).collect::<Vec<_>>(),
+        "models": null,
+    })
+}
+
+/// The terminal summary.
+pub fn summary(series: &ValueSeries, report: &ImportReport, top: usize, lang: Lang) -> String {
+    let de = lang == Lang::De;
+    let mut s = String::new();
+    let as_of = series
+        .as_of
+        .format(if de { "%d.%m.%Y" } else { "%Y-%m-%d" });
+    let period = match (series.period, de) {
+        (PeriodKind::Month, true) => "Monate",
+        (PeriodKind::Quarter, true) => "Quartale",
+        (PeriodKind::Year, true) => "Jahre",
+        (p, false) => match p {
+            PeriodKind::Month => "months",
+            PeriodKind::Quarter => "quarters",
+            PeriodKind::Year => "years",
+        },
+    };
+    s += &format!(
+        "{} {as_of} ({period})\n\n",
+        lang.pick("Kundenwert-Analyse, Stand", "Kundenwert analysis as of")
+    );
+    for f in &report.files {
+        s += &format!("{} {}\n", lang.pick("Datei:", "File: "), f.path);
+        let delimiter = match f.delimiter.as_deref() {
+            Some("\t") => "tab".to_string(),
+            Some(d) => d.to_string(),
+            None => "xlsx".to_string(),
+        };
+        s += &format!(
+            "       {} {}, {} `{}`, {} `{}`, {} {}{}\n",
+            lang.pick("Kodierung", "encoding"),
+            f.encoding,
+            lang.pick("Trenner", "delimiter"),
+            delimiter,
+            lang.pick("Dezimalzeichen", "decimal"),
+            f.decimal.as_deref().unwrap_or("?"),
+            lang.pick("Datum", "dates"),
+            f.date_format,
+            if f.datev { ", DATEV" } else { "" },
+        );
+        let cols: Vec<String> = f.columns.iter().map(|(r, h)| format!("{r}={h}")).collect();
+        s += &format!(
+            "       {} {}\n",
+            lang.pick("Spalten:", "columns:"),
+            cols.join(", ")
+        );
+        for d in &f.derived {
+            s += &format!("       {} {d}\n", lang.pick("berechnet:", "derived:"));
+        }
+    }
+    s += &format!(
+        "\n{} {} {} · {} {} · {} {} · {} {}\n",
+        lang.pick("Zeilen:   ", "Rows:     "),
+        count(report.rows_read, lang),
+        lang.pick("gelesen", "read"),
+        count(report.rows_accepted, lang),
+        lang.pick("übernommen", "accepted"),
+        count(report.rows_rejected, lang),
+        lang.pick("abgelehnt", "rejected"),
+        count(report.blank_lines, lang),
+        lang.pick("Leerzeilen übersprungen", "blank lines skipped"),
+    );
+    if series.holdout.rows > 0 {
+        s += &format!(
+            "{} {} {}\n",
+            lang.pick("Zurückgelegt:", "Holdout:  "),
+            count(series.holdout.rows, lang),
+            lang.pick(
+                "Zeilen nach dem Stichtag (für die Prüfung von Prognosen)",
+                "rows after as-of (kept to check forecasts)"
+            ),
+        );
+    }
+    let revenue: f64 = series.customers.iter().map(|c| c.revenue).sum();
+    s += &format!(
+        "{} {}",
+        lang.pick("Umsatz:   ", "Revenue:  "),
+        amount(revenue, 2, lang)
+    );
+    if series.basis == ValueBasis::Margin {
+        let cost: f64 = series.customers.iter().filter_map(|c| c.cost).sum();
+        s += &format!(
+            " · {} {} · {} {}",
+            lang.pick("Wareneinsatz", "cost"),
+            amount(cost, 2, lang),
+            lang.pick("Deckungsbeitrag", "margin"),
+            amount(revenue - cost, 2, lang)
+        );
+    }
+    s += "\n";
+    s += &format!(
+        "{} {}\n",
+        lang.pick("Kunden:   ", "Customers:"),
+        count(series.customers.len() as u64, lang)
+    );
+    let basis = match (series.basis, de) {
+        (ValueBasis::Margin, true) => "Deckungsbeitrag (DB I)",
+        (ValueBasis::Margin, false) => "contribution margin",
+        (ValueBasis::Revenue, true) => {
+            "Umsatz – die Daten haben weder Wareneinsatz noch Deckungsbeitrag"
+        }
+        (ValueBasis::Revenue, false) => "revenue – the data has neither cost nor margin",
+    };
+    let window_start = kundenwert_core::Period::containing(PeriodKind::Month, series.as_of)
+        .first_month_index()
+        - 11;
+    let start = kundenwert_core::Period::containing_month(PeriodKind::Month, window_start).start();
+    s += &format!(
+        "\n{} ({}, {} – {})\n",
+        lang.pick(
+            "Top-Kunden nach aktuellem Wert",
+            "Top customers by current value"
+        ),
+        basis,
+        start.format(if de { "%d.%m.%Y" } else { "%Y-%m-%d" }),
+        as_of
+    );
+    let mut ranked: Vec<&CustomerSeries> = series.customers.iter().collect();
+    ranked.sort_by(|a, b| b.current_value.total_cmp(&a.current_value));
+    let headers = if de {
+        [
+            "#",
+            "Kunde",
+            "Name",
+            "Aktueller Wert",
+            "Umsatz gesamt",
+            "Aufträge",
+            "Letzter Kauf",
+        ]
+    } else {
+        [
+            "#",
+            "Customer",
+            "Name",
+            "Current value",
+            "Total revenue",
+            "Orders",
+            "Last order",
+        ]
+    };
+    let rows: Vec<[String; 7]> = ranked
+        .iter()
+        .take(top)
+        .enumerate()
+        .map(|(i, c)| {
+            [
+                (i + 1).to_string(),
+                c.id.clone(),
+                c.name
+                    .clone()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(28)
+                    .collect(),
+                amount(c.current_value, 2, lang),
+                amount(c.revenue, 2, lang),
+                count(c.orders, lang),
+                c.last_date
+                    .format(if de { "%d.%m.%Y" } else { "%Y-%m-%d" })
+                    .to_string(),
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(|h| h.chars().count());
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let right = [true, false, false, true, true, true, false];
+    let line = |cells: &[String]| {
+        let mut l = String::from(" ");
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = widths[i] - cell.chars().count();
+            l.push(' ');
+            if right[i] {
+                l += &" ".repeat(pad);
+                l += cell;
+            } else {
+                l += cell;
+                l += &" ".repeat(pad);
+            }
+            l.push(' ');
+        }
+        l.trim_end().to_string() + "\n"
+    };
+    s += &line(&headers.map(String::from));
+    for r in &rows {
+        s += &line(r);
+    }
+    if report.rows_rejected > 0 {
+        s += &format!(
+            "\n{} {}\n",
+            count(report.rows_rejected, lang),
+            lang.pick(
+                "Zeilen abgelehnt – Einzelheiten oben auf stderr",
+                "rows rejected – details on stderr above"
+            )
+        );
+    }
+    s
+}

@@ -1,0 +1,241 @@
+//! The input options `analyze` and `series` share, and running the import with a progress bar,
+//! rejected-row messages and the rejects file.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressStyle};
+use kundenwert_analysis::SeriesBuilder;
+use kundenwert_core::{Lang, Role};
+use kundenwert_ingest::{import, DecimalStyle, Dialect, ImportOptions, ImportReport};
+
+use crate::{resolve_lang, LangArg, UserError};
+
+/// Decimal separator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DecimalArg {
+    /// `1.234,56`
+    Comma,
+    /// `1,234.56`
+    Point,
+}
+
+/// Options for reading exports.
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Export files (CSV, TXT, XLSX); several are combined, e.g. one per year.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Language of messages: de or en (default: from LANG).
+    #[arg(long, value_enum, env = "KUNDENWERT_LANG")]
+    pub lang: Option<LangArg>,
+
+    /// Map a column by hand, e.g. `--column revenue=dollar_value` (roles: customer, name, date,
+    /// revenue, cost, margin, quantity, unit_price, product, document); `#N` picks the N-th column.
+    #[arg(long = "column", value_name = "ROLE=HEADER")]
+    pub columns: Vec<String>,
+
+    /// Field delimiter: `;` `,` `\t` (or `tab`) `|`, or `whitespace`; detected when not given.
+    #[arg(long, value_name = "C")]
+    pub delimiter: Option<String>,
+
+    /// Decimal separator of all amounts; decided per column when not given.
+    #[arg(long, value_enum)]
+    pub decimal: Option<DecimalArg>,
+
+    /// Date pattern in strftime form, e.g. `%d.%m.%Y` or `%m/%d/%Y`; detected when not given.
+    #[arg(long, value_name = "FMT")]
+    pub date_format: Option<String>,
+
+    /// Character encoding, e.g. `windows-1252`, `utf-8`, `utf-16le`; detected when not given.
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+
+    /// Write every rejected row, with file, line and reason, to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+
+    /// End of the history (YYYY-MM-DD, default: the last transaction); later rows are kept
+    /// apart as holdout.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let format = kundenwert_ingest::dates::DateFormat::Auto(
+        kundenwert_ingest::dates::DayMonthOrder::DayFirst,
+    );
+    kundenwert_ingest::dates::parse(s, &format)
+        .ok_or_else(|| format!("`{s}` is not a date; use YYYY-MM-DD"))
+}
+
+impl InputArgs {
+    pub fn lang(&self) -> Lang {
+        resolve_lang(self.lang)
+    }
+
+    fn options(&self) -> Result<ImportOptions, UserError> {
+        let lang = self.lang();
+        let mut columns = Vec::new();
+        for spec in &self.columns {
+            let Some((role, header)) = spec.split_once('=') else {
+                return Err(UserError::usage(
+                    format!("`--column {spec}` needs the form ROLE=HEADER"),
+                    Some(
+                        lang.pick(
+                            "z. B. `--column revenue=Nettoumsatz`",
+                            "e.g. `--column revenue=dollar_value`",
+                        )
+                        .into(),
+                    ),
+                ));
+            };
+            let role: Role = role
+                .parse()
+                .map_err(|e: kundenwert_core::UnknownRole| UserError::usage(e.to_string(), None))?;
+            columns.push((role, header.to_string()));
+        }
+        let dialect = match self.delimiter.as_deref() {
+            None => None,
+            Some("whitespace" | "space" | " ") => Some(Dialect::Whitespace),
+            Some("\\t" | "tab" | "\t") => Some(Dialect::Delimited(b'\t')),
+            Some(d) if d.len() == 1 => Some(Dialect::Delimited(d.as_bytes()[0])),
+            Some(d) => {
+                return Err(UserError::usage(
+                    format!("`--delimiter {d}` is not a single character"),
+                    Some("use one of `;` `,` `tab` `|` `whitespace`".into()),
+                ))
+            }
+        };
+        Ok(ImportOptions {
+            columns,
+            dialect,
+            decimal: self.decimal.map(|d| match d {
+                DecimalArg::Comma => DecimalStyle::Comma,
+                DecimalArg::Point => DecimalStyle::Point,
+            }),
+            date_format: self.date_format.clone(),
+            encoding: self.encoding.clone(),
+            threads: 0,
+        })
+    }
+
+    /// Reads all files into value-series accumulators, showing progress on large inputs, and
+    /// reports rejected rows on stderr (and in the rejects file).
+    pub fn read(&self) -> Result<(SeriesBuilder, ImportReport)> {
+        let lang = self.lang();
+        let options = self.options()?;
+        let total: u64 = self
+            .files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        let bar = if total > 32 << 20 {
+            let bar = ProgressBar::new(total);
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {wide_bar} {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        let as_of = self.as_of;
+        let result = import(&self.files, &options, &|| SeriesBuilder::new(as_of), &|n| {
+            bar.inc(n)
+        });
+        bar.finish_and_clear();
+        let (builder, report) = result.map_err(|e| {
+            let (message, hint) = e.localized(lang);
+            UserError::input(message, hint)
+        })?;
+        if let Some(path) = &self.rejects {
+            write_rejects(path, &report, lang)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+        }
+        print_rejections(&report, lang, self.rejects.is_some());
+        if report.rows_accepted == 0 {
+            return Err(UserError::input(
+                lang.pick("keine einzige Zeile ist brauchbar", "not a single row is usable").to_string(),
+                Some(
+                    lang.pick(
+                        "die abgelehnten Zeilen oben nennen die Gründe; Formate mit `--decimal`, `--date-format` oder `--column` festlegen",
+                        "the rejected rows above say why; set formats with `--decimal`, `--date-format` or `--column`",
+                    )
+                    .to_string(),
+                ),
+            )
+            .into());
+        }
+        Ok((builder, report))
+    }
+}
+
+const SHOWN_REJECTIONS: usize = 20;
+
+/// Rejected rows on stderr: the first ones in full, then a count.
+fn print_rejections(report: &ImportReport, lang: Lang, written: bool) {
+    if report.rejected.is_empty() {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "{}: {}",
+        lang.pick("Abgelehnte Zeilen", "Rejected rows"),
+        crate::fmt::count(report.rows_rejected, lang)
+    );
+    for r in report.rejected.iter().take(SHOWN_REJECTIONS) {
+        let _ = writeln!(err, "  {}: {}", r.file, r.message(lang));
+    }
+    if report.rejected.len() > SHOWN_REJECTIONS {
+        let more = report.rejected.len() - SHOWN_REJECTIONS;
+        let _ = writeln!(
+            err,
+            "  … {} {}",
+            lang.pick("und", "and"),
+            crate::fmt::count(more as u64, lang)
+        );
+        if !written {
+            let _ = writeln!(
+                err,
+                "hint: {}",
+                lang.pick(
+                    "alle abgelehnten Zeilen mit `--rejects DATEI` schreiben",
+                    "write all rejected rows with `--rejects FILE`"
+                )
+            );
+        }
+    }
+}
+
+/// The rejects file: UTF-8 with BOM (so Excel reads umlauts), `;` for German users, `,` else.
+fn write_rejects(path: &PathBuf, report: &ImportReport, lang: Lang) -> Result<()> {
+    let mut out = BufWriter::new(File::create(path)?);
+    out.write_all("\u{feff}".as_bytes())?;
+    let delimiter = if lang == Lang::De { b';' } else { b',' };
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(out);
+    w.write_record(match lang {
+        Lang::De => ["Datei", "Zeile", "Spalte", "Grund", "Zeileninhalt"],
+        Lang::En => ["file", "line", "column", "reason", "row"],
+    })?;
+    for r in &report.rejected {
+        w.write_record([
+            r.file.as_str(),
+            &r.line.to_string(),
+            r.column.as_deref().unwrap_or(""),
+            &r.reason.message(lang),
+            &r.raw,
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! `kundenwert`: customer value, customer types and the problem-solving chain from ERP exports.
+//!
+//! The binary is glue: every subcommand is one module that calls the library crates.
+
+mod analyze;
+mod fmt;
+mod input;
+mod series;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kundenwert_core::Lang;
+
+/// Customer value from ERP exports: value series, customer types, future value.
+#[derive(Debug, Parser)]
+#[command(name = "kundenwert", version, about, max_term_width = 100)]
+struct Cli {
+    /// The workspace store (SQLite); used by commands that keep data between runs.
+    #[arg(long, global = true, env = "KUNDENWERT_WORKSPACE", value_name = "PATH")]
+    workspace: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read exports and show every customer's value history, current value and rejected rows.
+    Analyze(analyze::Args),
+    /// Write the customer × period table (revenue, cost, margin, orders) as CSV.
+    Series(series::Args),
+}
+
+/// Language of messages and reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Deutsch.
+    De,
+    /// English.
+    En,
+}
+
+/// The language asked for, else the one of the environment (`LANG=de_DE...` → German).
+pub fn resolve_lang(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::De) => Lang::De,
+        Some(LangArg::En) => Lang::En,
+        None => {
+            let env = std::env::var("LC_ALL")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .or_else(|| std::env::var("LANG").ok())
+                .unwrap_or_default();
+            if env.starts_with("de") {
+                Lang::De
+            } else {
+                Lang::En
+            }
+        }
+    }
+}
+
+/// A failure the user can act on: message, optional hint, exit code.
+#[derive(Debug)]
+pub struct UserError {
+    message: String,
+    hint: Option<String>,
+    code: u8,
+}
+
+impl UserError {
+    /// Exit code 1: input unreadable or nothing usable.
+    pub fn input(message: String, hint: Option<String>) -> Self {
+        UserError {
+            message,
+            hint,
+            code: 1,
+        }
+    }
+
+    /// Exit code 2: the command line is wrong.
+    pub fn usage(message: String, hint: Option<String>) -> Self {
+        UserError {
+            message,
+            hint,
+            code: 2,
+        }
+    }
+}
+
+impl std::fmt::Display for UserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let _ = &cli.workspace;
+    let result = match cli.command {
+        Command::Analyze(args) => analyze::run(args),
+        Command::Series(args) => series::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if let Some(user) = err.downcast_ref::<UserError>() {
+                eprintln!("error: {}", user.message);
+                if let Some(hint) = &user.hint {
+                    eprintln!("hint: {hint}");
+                }
+                ExitCode::from(user.code)
+            } else {
+                eprintln!("error: {err:#}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Domain types of Kundenwert, free of IO and async.
+//!
+//! The import (`kundenwert-ingest`) turns files into [`Transaction`]s; the analysis
+//! (`kundenwert-analysis`) aggregates them into value series per customer and [`Period`].
+//! [`Role`] names what a column of an export means, [`Lang`] the language of user-facing text.
+#![deny(missing_docs)]
+
+mod period;
+mod role;
+
+pub use period::{Period, PeriodKind};
+pub use role::{Role, UnknownRole};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Language of every text a user reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// German.
+    De,
+    /// English.
+    #[default]
+    En,
+}
+
+impl Lang {
+    /// Picks German or English text.
+    pub fn pick<'a>(self, de: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::De => de,
+            Lang::En => en,
+        }
+    }
+}
+
+/// One accepted line of an export, borrowed from the reader's buffers.
+///
+/// Amounts are in the file's currency. `cost` is `None` when the export has neither a cost nor a
+/// margin column (the margin is then unknown, not zero).
+#[derive(Debug, Clone, Copy)]
+pub struct Transaction<'a> {
+    /// Customer number as written in the export (trimmed).
+    pub customer: &'a str,
+    /// Customer name, when the export has one.
+    pub name: Option<&'a str>,
+    /// Invoice or order date.
+    pub date: NaiveDate,
+    /// Net revenue of the line; negative for credit notes and returns.
+    pub revenue: f64,
+    /// Cost of goods of the line, given or derived as revenue − margin.
+    pub cost: Option<f64>,
+    /// Quantity, when known.
+    pub quantity: Option<f64>,
+    /// Product or article number, when known.
+    pub product: Option<&'a str>,
+    /// Document (invoice or order) number, when known.
+    pub document: Option<&'a str>,
+}
+
+impl Transaction<'_> {
+    /// Contribution margin (DB I) of the line, when cost is known.
+    pub fn margin(&self) -> Option<f64> {
+        self.cost.map(|c| self.revenue - c)
+    }
+}
+
+/// Which amount measures a customer's value: margin when cost or margin is known, else revenue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueBasis {
+    /// Contribution margin (revenue − cost).
+    Margin,
+    /// Revenue, because the data has no cost or margin.
+    Revenue,
+}

@@ -1,0 +1,138 @@
+//! Streaming decoding of a file into UTF-8 blocks.
+//!
+//! The encoding is decided from a byte-order mark, from `--encoding`, or, lazily, from the first
+//! block that holds a non-ASCII byte: everything before it is ASCII and reads the same in every
+//! candidate encoding, so a German export whose first umlaut sits deep in the file is still
+//! read right. UTF-8 is checked first; otherwise chardetng guesses (Windows-1252 for German ERP
+//! exports, which also covers ISO-8859-1).
+
+use encoding_rs::{Decoder, Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use std::fs::File;
+use std::io::{self, Read};
+
+/// Size of one raw read.
+pub const BLOCK: usize = 4 << 20;
+
+enum Mode {
+    /// Only ASCII seen so far; no encoding decided.
+    Ascii,
+    /// Decoding with the chosen encoding.
+    Decoding(Decoder),
+}
+
+/// Reads a file block by block and appends UTF-8 to a buffer.
+pub struct DecodingReader {
+    file: File,
+    mode: Mode,
+    encoding: Option<&'static Encoding>,
+    raw: Vec<u8>,
+    started: bool,
+    eof: bool,
+}
+
+impl std::fmt::Debug for DecodingReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DecodingReader")
+            .field("encoding", &self.encoding)
+            .finish()
+    }
+}
+
+impl DecodingReader {
+    /// Starts reading; `forced` is the user's `--encoding`.
+    pub fn new(file: File, forced: Option<&'static Encoding>) -> Self {
+        let mode = match forced {
+            Some(enc) => Mode::Decoding(enc.new_decoder_with_bom_removal()),
+            None => Mode::Ascii,
+        };
+        DecodingReader {
+            file,
+            mode,
+            encoding: forced,
+            raw: Vec::with_capacity(BLOCK),
+            started: false,
+            eof: false,
+        }
+    }
+
+    /// The encoding in use; `None` while everything read was ASCII.
+    pub fn encoding(&self) -> Option<&'static Encoding> {
+        self.encoding
+    }
+
+    /// Appends the next decoded block to `out`; returns the number of raw bytes consumed
+    /// (0 at the end of the file).
+    pub fn read_block(&mut self, out: &mut Vec<u8>) -> io::Result<usize> {
+        if self.eof {
+            return Ok(0);
+        }
+        self.raw.clear();
+        self.raw.resize(BLOCK, 0);
+        let mut filled = 0;
+        while filled < BLOCK {
+            match self.file.read(&mut self.raw[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.raw.truncate(filled);
+        let last = filled < BLOCK;
+        if !self.started {
+            self.started = true;
+            if matches!(self.mode, Mode::Ascii) {
+                if let Some((enc, _)) = Encoding::for_bom(&self.raw) {
+                    self.encoding = Some(enc);
+                    self.mode = Mode::Decoding(enc.new_decoder_with_bom_removal());
+                }
+            }
+        }
+        if matches!(self.mode, Mode::Ascii) && !self.raw.is_ascii() {
+            let enc = guess(&self.raw, last);
+            self.encoding = Some(enc);
+            self.mode = Mode::Decoding(enc.new_decoder_without_bom_handling());
+        }
+        match &mut self.mode {
+            Mode::Ascii => out.extend_from_slice(&self.raw),
+            Mode::Decoding(decoder) => {
+                let need = decoder
+                    .max_utf8_buffer_length(self.raw.len())
+                    .unwrap_or(self.raw.len() * 3 + 16);
+                let start = out.len();
+                out.resize(start + need, 0);
+                let (_, read, written, _) =
+                    decoder.decode_to_utf8(&self.raw, &mut out[start..], last);
+                debug_assert_eq!(read, self.raw.len());
+                out.truncate(start + written);
+            }
+        }
+        if last {
+            self.eof = true;
+        }
+        Ok(filled)
+    }
+}
+
+/// UTF-8 if the bytes are valid UTF-8 (a sequence cut at the block's end is fine), else what
+/// chardetng guesses without UTF-8.
+fn guess(bytes: &[u8], last: bool) -> &'static Encoding {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => return UTF_8,
+        Err(e) if e.error_len().is_none() && !last => return UTF_8,
+        Err(_) => {}
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, last);
+    let enc = detector.guess(None, false);
+    if enc == UTF_16LE || enc == UTF_16BE {
+        encoding_rs::WINDOWS_1252
+    } else {
+        enc
+    }
+}
+
+/// The name reported to users: `utf-8`, `windows-1252`, `utf-16le`.
+pub fn label(encoding: Option<&'static Encoding>) -> String {
+    encoding.unwrap_or(UTF_8).name().to_ascii_lowercase()
+}

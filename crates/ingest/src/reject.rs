@@ -1,0 +1,180 @@
+//! Rejected rows and why, in German and English (product.md §4).
+
+use kundenwert_core::Lang;
+use serde::Serialize;
+
+/// Why a row was not used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reason {
+    /// A date that does not exist or has an unknown form.
+    InvalidDate {
+        /// The value as written.
+        value: String,
+        /// The column's `strftime` pattern.
+        format: String,
+    },
+    /// A number that cannot be read in the column's style.
+    InvalidNumber {
+        /// The value as written.
+        value: String,
+        /// An example of the column's style, `1.234,56`.
+        example: String,
+    },
+    /// The customer number is empty.
+    CustomerMissing,
+    /// The date is empty.
+    DateMissing,
+    /// The amount (revenue, or quantity and unit price) is empty.
+    AmountMissing,
+    /// The row splits into a different number of fields than the header.
+    FieldCount {
+        /// Fields in this row.
+        found: usize,
+        /// Fields in the header.
+        expected: usize,
+        /// Another delimiter the row seems to use.
+        other_delimiter: Option<char>,
+    },
+    /// A quoted field is never closed.
+    UnclosedQuote {
+        /// Physical lines from this row to the end of the file, none of which could be read.
+        lines_not_read: u64,
+    },
+}
+
+/// Shows `%d.%m.%Y` as `DD.MM.YYYY` (or `TT.MM.JJJJ`).
+fn human_pattern(pattern: &str, lang: Lang) -> String {
+    let (d, y) = match lang {
+        Lang::De => ("TT", "JJJJ"),
+        Lang::En => ("DD", "YYYY"),
+    };
+    pattern
+        .replace("%d", d)
+        .replace("%m", "MM")
+        .replace("%Y", y)
+        .replace("%y", &y[..2])
+}
+
+impl Reason {
+    /// The message a user reads.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Reason::InvalidDate { value, format }, Lang::En) => {
+                format!("'{value}' is not a valid date ({})", human_pattern(format, lang))
+            }
+            (Reason::InvalidDate { value, format }, Lang::De) => {
+                format!("'{value}' ist kein gültiges Datum ({})", human_pattern(format, lang))
+            }
+            (Reason::InvalidNumber { value, example }, Lang::En) => {
+                format!("'{value}' is not a number (format {example})")
+            }
+            (Reason::InvalidNumber { value, example }, Lang::De) => {
+                format!("'{value}' ist keine Zahl (Format {example})")
+            }
+            (Reason::CustomerMissing, Lang::En) => "customer number missing; row skipped".into(),
+            (Reason::CustomerMissing, Lang::De) => {
+                "Kundennummer fehlt; Zeile übersprungen".into()
+            }
+            (Reason::DateMissing, Lang::En) => "date missing; row skipped".into(),
+            (Reason::DateMissing, Lang::De) => "Datum fehlt; Zeile übersprungen".into(),
+            (Reason::AmountMissing, Lang::En) => "amount missing; row skipped".into(),
+            (Reason::AmountMissing, Lang::De) => "Betrag fehlt; Zeile übersprungen".into(),
+            (Reason::FieldCount { found, expected, other_delimiter }, Lang::En) => {
+                let mut m = format!("row has {found} fields instead of {expected}");
+                if let Some(c) = other_delimiter {
+                    m.push_str(&format!("; it looks separated by `{}`, not like the header", show(*c)));
+                }
+                m
+            }
+            (Reason::FieldCount { found, expected, other_delimiter }, Lang::De) => {
+                let mut m = format!("Zeile hat {found} Felder statt {expected}");
+                if let Some(c) = other_delimiter {
+                    m.push_str(&format!(
+                        "; sie scheint durch `{}` getrennt, anders als die Kopfzeile",
+                        show(*c)
+                    ));
+                }
+                m
+            }
+            (Reason::UnclosedQuote { lines_not_read }, Lang::En) => format!(
+                "quote is never closed; the rest of the file was not read ({lines_not_read} lines)"
+            ),
+            (Reason::UnclosedQuote { lines_not_read }, Lang::De) => format!(
+                "Anführungszeichen wird nie geschlossen; der Rest der Datei wurde nicht gelesen ({lines_not_read} Zeilen)"
+            ),
+        }
+    }
+}
+
+fn show(c: char) -> String {
+    match c {
+        '\t' => "\\t".into(),
+        c => c.to_string(),
+    }
+}
+
+/// One row that was not used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rejection {
+    /// File as given on the command line.
+    pub file: String,
+    /// Physical line (1-based; for XLSX the sheet row) where the row starts.
+    pub line: u64,
+    /// Header of the column at fault, if one is.
+    pub column: Option<String>,
+    /// Why.
+    pub reason: Reason,
+    /// The row as it stood in the file (decoded), for the rejects file.
+    #[serde(skip)]
+    pub raw: String,
+}
+
+impl Rejection {
+    /// `Line 301, Belegdatum: '31.02.2024' is not a valid date (DD.MM.YYYY)`.
+    pub fn message(&self, lang: Lang) -> String {
+        let line = lang.pick("Zeile", "Line");
+        match &self.column {
+            Some(col) => format!("{line} {}, {col}: {}", self.line, self.reason.message(lang)),
+            None => format!("{line} {}: {}", self.line, self.reason.message(lang)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_match_the_product_notes() {
+        let r = Rejection {
+            file: "export.csv".into(),
+            line: 301,
+            column: Some("Belegdatum".into()),
+            reason: Reason::InvalidDate {
+                value: "31.02.2024".into(),
+                format: "%d.%m.%Y".into(),
+            },
+            raw: String::new(),
+        };
+        assert_eq!(
+            r.message(Lang::En),
+            "Line 301, Belegdatum: '31.02.2024' is not a valid date (DD.MM.YYYY)"
+        );
+        assert_eq!(
+            r.message(Lang::De),
+            "Zeile 301, Belegdatum: '31.02.2024' ist kein gültiges Datum (TT.MM.JJJJ)"
+        );
+        let r = Rejection {
+            line: 903,
+            column: None,
+            reason: Reason::CustomerMissing,
+            ..r
+        };
+        assert_eq!(
+            r.message(Lang::En),
+            "Line 903: customer number missing; row skipped"
+        );
+    }
+}
