@@ -8,4 +8,7 @@
 
 mod series;
 
-pub use series::{CustomerSeries, HoldoutSummary, PeriodValue, SeriesBuilder, ValueSeries};
+pub use series::{
+    CustomerSeries, HoldoutSummary, PeriodValue, SeriesBuilder, SeriesPass, SeriesSink,
+    SharedSeries, ValueSeries,
+};

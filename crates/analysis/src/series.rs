@@ -3,8 +3,11 @@ use std::hash::{Hash, Hasher};
 
 use chrono::NaiveDate;
 use kundenwert_core::{Period, PeriodKind, Transaction, ValueBasis};
-use kundenwert_ingest::RowSink;
-use rustc_hash::{FxHashMap, FxHasher};
+use kundenwert_ingest::{Pass, RowSink};
+use std::sync::{Arc, Mutex};
+
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
 use serde::Serialize;
 
 /// Distinct orders of one customer in one month, as 64-bit keys: a hash of the document number,
@@ -14,7 +17,8 @@ enum OrderKeys {
     #[default]
     None,
     One(u64),
-    Many(Vec<u64>),
+    // Boxed to keep the common case (one order a month) small.
+    Many(Box<Vec<u64>>),
 }
 
 impl OrderKeys {
@@ -22,7 +26,7 @@ impl OrderKeys {
         match self {
             OrderKeys::None => *self = OrderKeys::One(key),
             OrderKeys::One(k) if *k == key => {}
-            OrderKeys::One(k) => *self = OrderKeys::Many(vec![*k, key]),
+            OrderKeys::One(k) => *self = OrderKeys::Many(Box::new(vec![*k, key])),
             OrderKeys::Many(v) => {
                 // Lines of one document usually follow each other: check the newest first.
                 if v.last() != Some(&key) && !v.contains(&key) {
@@ -61,22 +65,14 @@ impl OrderKeys {
 struct MonthAcc {
     month: i32,
     lines: u32,
+    /// Dated after as-of.
+    holdout: bool,
     revenue: f64,
     cost: f64,
     orders: OrderKeys,
 }
 
 impl MonthAcc {
-    fn new(month: i32) -> Self {
-        MonthAcc {
-            month,
-            lines: 0,
-            revenue: 0.0,
-            cost: 0.0,
-            orders: OrderKeys::None,
-        }
-    }
-
     fn merge(&mut self, other: MonthAcc) {
         self.lines += other.lines;
         self.revenue += other.revenue;
@@ -87,39 +83,341 @@ impl MonthAcc {
 
 #[derive(Debug, Clone)]
 struct CustomerAcc {
+    hash: u64,
+    id: Box<str>,
     name: Option<Box<str>>,
     first: NaiveDate,
     last: NaiveDate,
+    /// History and holdout months, unordered.
     months: Vec<MonthAcc>,
-    holdout: Vec<MonthAcc>,
 }
 
-fn month_slot(months: &mut Vec<MonthAcc>, month: i32) -> &mut MonthAcc {
-    // Exports are mostly sorted by date: the month is usually the newest one.
-    let idx = match months.iter().rposition(|m| m.month == month) {
-        Some(i) => i,
-        None => {
-            months.push(MonthAcc::new(month));
-            months.len() - 1
+impl CustomerAcc {
+    fn month_slot(&mut self, month: i32, holdout: bool) -> &mut MonthAcc {
+        // Exports are mostly sorted by date: the month is usually the newest one.
+        let idx = match self
+            .months
+            .iter()
+            .rposition(|m| m.month == month && m.holdout == holdout)
+        {
+            Some(i) => i,
+            None => {
+                self.months.push(MonthAcc {
+                    month,
+                    lines: 0,
+                    holdout,
+                    revenue: 0.0,
+                    cost: 0.0,
+                    orders: OrderKeys::None,
+                });
+                self.months.len() - 1
+            }
+        };
+        &mut self.months[idx]
+    }
+
+    fn merge(&mut self, other: CustomerAcc) {
+        if self.name.is_none() {
+            self.name = other.name;
         }
-    };
-    &mut months[idx]
-}
-
-fn merge_months(into: &mut Vec<MonthAcc>, from: Vec<MonthAcc>) {
-    for m in from {
-        match into.iter_mut().find(|x| x.month == m.month) {
-            Some(x) => x.merge(m),
-            None => into.push(m),
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+        for m in other.months {
+            match self
+                .months
+                .iter_mut()
+                .find(|x| x.month == m.month && x.holdout == m.holdout)
+            {
+                Some(x) => x.merge(m),
+                None => self.months.push(m),
+            }
         }
     }
 }
 
-/// Accumulates accepted rows per customer and month.
+/// Customers are spread over shards by hash so that merging the threads' builders and
+/// finishing the series run in parallel, shard by shard.
+const SHARDS: usize = 16;
+
+/// Bits of the hash that pick the shard: above those hashbrown uses for the bucket index of
+/// any realistic table, below the seven it keeps as tag.
+fn shard_of(hash: u64) -> usize {
+    ((hash >> 40) as usize) % SHARDS
+}
+
+fn hash_id(id: &str) -> u64 {
+    let mut h = FxHasher::default();
+    id.hash(&mut h);
+    h.finish()
+}
+
 #[derive(Debug, Clone, Default)]
+struct Shard {
+    /// `(hash, index into customers)`: the full hash is compared before the customer record is
+    /// touched, and rehashing never reads the records.
+    table: HashTable<(u64, u32)>,
+    customers: Vec<CustomerAcc>,
+}
+
+impl Shard {
+    fn slot(&mut self, hash: u64, id: &str) -> (&mut CustomerAcc, bool) {
+        let Shard { table, customers } = self;
+        let found = table
+            .find(hash, |&(h, i)| {
+                h == hash && &*customers[i as usize].id == id
+            })
+            .map(|&(_, i)| i);
+        match found {
+            Some(i) => (&mut customers[i as usize], false),
+            None => {
+                let i = customers.len();
+                customers.push(CustomerAcc {
+                    hash,
+                    id: id.into(),
+                    name: None,
+                    first: NaiveDate::MAX,
+                    last: NaiveDate::MIN,
+                    months: Vec::new(),
+                });
+                table.insert_unique(hash, (hash, i as u32), |&(h, _)| h);
+                (&mut customers[i], true)
+            }
+        }
+    }
+
+    fn apply(&mut self, line: &Line<'_>) {
+        let (acc, _) = self.slot(line.hash, line.id);
+        if acc.name.is_none() {
+            acc.name = line.name.map(Into::into);
+        }
+        if !line.holdout {
+            acc.first = acc.first.min(line.date);
+            acc.last = acc.last.max(line.date);
+        }
+        let slot = acc.month_slot(Period::month_index_of(line.date), line.holdout);
+        slot.lines += 1;
+        slot.revenue += line.revenue;
+        slot.cost += line.cost;
+        slot.orders.insert(line.order_key);
+    }
+
+    fn merge(&mut self, other: Shard) {
+        for acc in other.customers {
+            let (mine, new) = self.slot(acc.hash, &acc.id);
+            if new {
+                *mine = acc;
+            } else {
+                mine.merge(acc);
+            }
+        }
+    }
+}
+
+/// One accepted row, reduced to what the series keep.
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
+    hash: u64,
+    id: &'a str,
+    name: Option<&'a str>,
+    date: NaiveDate,
+    revenue: f64,
+    cost: f64,
+    order_key: u64,
+    holdout: bool,
+}
+
+/// A [`SeriesBuilder`] shared by reading threads, each shard behind its own lock.
+#[derive(Debug)]
+pub struct SharedSeries {
+    as_of: Option<NaiveDate>,
+    shards: Vec<Mutex<Shard>>,
+    counts: Mutex<(u64, u64, u64)>,
+}
+
+impl SharedSeries {
+    /// A sink for one reading thread.
+    pub fn sink(self: &Arc<Self>) -> SeriesSink {
+        SeriesSink {
+            shared: Arc::clone(self),
+            counter: SeriesBuilder {
+                shards: Vec::new(),
+                ..SeriesBuilder::new(self.as_of)
+            },
+            batches: (0..SHARDS).map(|_| Batch::default()).collect(),
+            pending: 0,
+        }
+    }
+
+    /// The builder, once every sink is flushed and dropped.
+    ///
+    /// # Panics
+    /// If a sink still holds a reference.
+    pub fn into_builder(self: Arc<Self>) -> SeriesBuilder {
+        let shared = Arc::try_unwrap(self).expect("every sink merged before finishing");
+        let (lines_with_cost, lines_without_cost, holdout_rows) =
+            shared.counts.into_inner().unwrap_or_default();
+        SeriesBuilder {
+            as_of: shared.as_of,
+            shards: shared
+                .shards
+                .into_iter()
+                .map(|m| m.into_inner().unwrap_or_default())
+                .collect(),
+            lines_with_cost,
+            lines_without_cost,
+            holdout_rows,
+        }
+    }
+}
+
+/// Rows of one shard waiting to be applied; customer numbers and names live in `text`.
+#[derive(Debug, Default)]
+struct Batch {
+    text: String,
+    rows: Vec<BatchRow>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct BatchRow {
+    hash: u64,
+    id: (u32, u32),
+    name: Option<(u32, u32)>,
+    date: NaiveDate,
+    revenue: f64,
+    cost: f64,
+    order_key: u64,
+    holdout: bool,
+}
+
+/// How many rows a sink collects before it applies them, shard by shard.
+const FLUSH_ROWS: usize = 1 << 15;
+
+/// The sink of one reading thread: it sorts rows into per-shard batches and applies a batch
+/// under the shard's lock. Applying many rows to one shard at a time keeps that shard's part of
+/// the hash table in cache, and the threads share one table instead of building one each and
+/// merging them (radix-partitioned aggregation, as analytical databases do it).
+#[derive(Debug)]
+pub struct SeriesSink {
+    shared: Arc<SharedSeries>,
+    /// Counts only; its shards stay empty.
+    counter: SeriesBuilder,
+    batches: Vec<Batch>,
+    pending: usize,
+}
+
+impl SeriesSink {
+    fn flush(&mut self) {
+        for (k, batch) in self.batches.iter_mut().enumerate() {
+            if batch.rows.is_empty() {
+                continue;
+            }
+            let Ok(mut shard) = self.shared.shards[k].lock() else {
+                continue;
+            };
+            let text = &batch.text;
+            let slice = |(a, b): (u32, u32)| &text[a as usize..b as usize];
+            for r in &batch.rows {
+                shard.apply(&Line {
+                    hash: r.hash,
+                    id: slice(r.id),
+                    name: r.name.map(slice),
+                    date: r.date,
+                    revenue: r.revenue,
+                    cost: r.cost,
+                    order_key: r.order_key,
+                    holdout: r.holdout,
+                });
+            }
+            drop(shard);
+            batch.rows.clear();
+            batch.text.clear();
+        }
+        if let Ok(mut counts) = self.shared.counts.lock() {
+            counts.0 += std::mem::take(&mut self.counter.lines_with_cost);
+            counts.1 += std::mem::take(&mut self.counter.lines_without_cost);
+            counts.2 += std::mem::take(&mut self.counter.holdout_rows);
+        }
+        self.pending = 0;
+    }
+}
+
+impl RowSink for SeriesSink {
+    fn push(&mut self, tx: &Transaction<'_>) {
+        let holdout = self.counter.count(tx);
+        let hash = hash_id(tx.customer);
+        let batch = &mut self.batches[shard_of(hash)];
+        let mut put = |s: &str| {
+            let start = batch.text.len() as u32;
+            batch.text.push_str(s);
+            (start, batch.text.len() as u32)
+        };
+        let id = put(tx.customer);
+        let name = tx.name.map(&mut put);
+        batch.rows.push(BatchRow {
+            hash,
+            id,
+            name,
+            date: tx.date,
+            revenue: tx.revenue,
+            cost: tx.cost.unwrap_or(0.0),
+            order_key: order_key(tx),
+            holdout,
+        });
+        self.pending += 1;
+        if self.pending >= FLUSH_ROWS {
+            self.flush();
+        }
+    }
+}
+
+/// The [`Pass`] reading threads fill together: one [`SharedSeries`] per reading of a file.
+#[derive(Debug)]
+pub struct SeriesPass {
+    as_of: Option<NaiveDate>,
+    shared: Arc<SharedSeries>,
+}
+
+impl SeriesPass {
+    /// A pass whose history ends at `as_of` (see [`SeriesBuilder::new`]).
+    pub fn new(as_of: Option<NaiveDate>) -> Self {
+        SeriesPass {
+            as_of,
+            shared: SeriesBuilder::new(as_of).into_shared(),
+        }
+    }
+
+    /// The builder with every row of the pass.
+    pub fn into_builder(self) -> SeriesBuilder {
+        self.shared.into_builder()
+    }
+}
+
+impl Pass for SeriesPass {
+    type Sink = SeriesSink;
+
+    fn sink(&self) -> SeriesSink {
+        self.shared.sink()
+    }
+
+    fn close(&mut self, sinks: Vec<SeriesSink>) {
+        for mut sink in sinks {
+            sink.flush();
+        }
+    }
+
+    fn absorb(&mut self, other: Self) {
+        let placeholder = SeriesBuilder::new(self.as_of).into_shared();
+        let mut mine = std::mem::replace(&mut self.shared, placeholder).into_builder();
+        mine.merge(other.into_builder());
+        self.shared = mine.into_shared();
+    }
+}
+
+/// Accumulates accepted rows per customer and month.
+#[derive(Debug, Clone)]
 pub struct SeriesBuilder {
     as_of: Option<NaiveDate>,
-    customers: FxHashMap<Box<str>, CustomerAcc>,
+    shards: Vec<Shard>,
     lines_with_cost: u64,
     lines_without_cost: u64,
     holdout_rows: u64,
@@ -136,53 +434,89 @@ fn order_key(tx: &Transaction<'_>) -> u64 {
     }
 }
 
+/// Runs `f` on every shard (with its index), on up to one thread per core when there is
+/// enough work to pay for the threads.
+fn for_each_shard<T: Send>(items: Vec<T>, heavy: bool, f: impl Fn(T) + Sync) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if !heavy || threads < 2 {
+        items.into_iter().for_each(f);
+        return;
+    }
+    let queue = std::sync::Mutex::new(items.into_iter());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(SHARDS) {
+            scope.spawn(|| loop {
+                let next = queue.lock().ok().and_then(|mut q| q.next());
+                match next {
+                    Some(item) => f(item),
+                    None => break,
+                }
+            });
+        }
+    });
+}
+
 impl SeriesBuilder {
     /// A builder whose history ends at `as_of` (later rows are kept apart as holdout); `None`
     /// ends it at the last transaction.
     pub fn new(as_of: Option<NaiveDate>) -> Self {
         SeriesBuilder {
             as_of,
-            ..Default::default()
+            shards: vec![Shard::default(); SHARDS],
+            lines_with_cost: 0,
+            lines_without_cost: 0,
+            holdout_rows: 0,
         }
+    }
+
+    fn customer_count(&self) -> usize {
+        self.shards.iter().map(|s| s.customers.len()).sum()
     }
 
     /// Adds one row.
     pub fn add(&mut self, tx: &Transaction<'_>) {
+        let holdout = self.count(tx);
+        let hash = hash_id(tx.customer);
+        self.shards[shard_of(hash)].apply(&Line {
+            hash,
+            id: tx.customer,
+            name: tx.name,
+            date: tx.date,
+            revenue: tx.revenue,
+            cost: tx.cost.unwrap_or(0.0),
+            order_key: order_key(tx),
+            holdout,
+        });
+    }
+
+    /// Counts the row's cost and holdout status; returns whether it lies after as-of.
+    fn count(&mut self, tx: &Transaction<'_>) -> bool {
         let holdout = self.as_of.is_some_and(|a| tx.date > a);
         if tx.cost.is_some() {
             self.lines_with_cost += 1;
         } else {
             self.lines_without_cost += 1;
         }
-        let acc = match self.customers.get_mut(tx.customer) {
-            Some(acc) => acc,
-            None => self
-                .customers
-                .entry(tx.customer.into())
-                .or_insert(CustomerAcc {
-                    name: None,
-                    first: NaiveDate::MAX,
-                    last: NaiveDate::MIN,
-                    months: Vec::new(),
-                    holdout: Vec::new(),
-                }),
-        };
-        if acc.name.is_none() {
-            acc.name = tx.name.map(Into::into);
-        }
-        let month = Period::month_index_of(tx.date);
-        let slot = if holdout {
+        if holdout {
             self.holdout_rows += 1;
-            month_slot(&mut acc.holdout, month)
-        } else {
-            acc.first = acc.first.min(tx.date);
-            acc.last = acc.last.max(tx.date);
-            month_slot(&mut acc.months, month)
-        };
-        slot.lines += 1;
-        slot.revenue += tx.revenue;
-        slot.cost += tx.cost.unwrap_or(0.0);
-        slot.orders.insert(order_key(tx));
+        }
+        holdout
+    }
+
+    /// Shares the builder between reading threads; see [`SeriesSink`].
+    pub fn into_shared(self) -> Arc<SharedSeries> {
+        let SeriesBuilder {
+            as_of,
+            shards,
+            lines_with_cost,
+            lines_without_cost,
+            holdout_rows,
+        } = self;
+        Arc::new(SharedSeries {
+            as_of,
+            shards: shards.into_iter().map(Mutex::new).collect(),
+            counts: Mutex::new((lines_with_cost, lines_without_cost, holdout_rows)),
+        })
     }
 
     /// Turns the accumulators into value series with periods of `kind`.
@@ -193,79 +527,37 @@ impl SeriesBuilder {
             ValueBasis::Revenue
         };
         let has_cost = basis == ValueBasis::Margin;
+        let heavy = self.customer_count() > 20_000;
         let as_of = self.as_of.unwrap_or_else(|| {
-            self.customers
-                .values()
-                .filter(|c| !c.months.is_empty())
+            self.shards
+                .iter()
+                .flat_map(|s| &s.customers)
+                .filter(|c| c.months.iter().any(|m| !m.holdout))
                 .map(|c| c.last)
                 .max()
                 .unwrap_or(NaiveDate::MIN)
         });
         let as_of_month = Period::month_index_of(as_of);
-        let mut holdout = HoldoutSummary::default();
-        let mut customers = Vec::with_capacity(self.customers.len());
-        let mut scratch = Vec::new();
-        for (id, mut acc) in self.customers {
-            acc.months.sort_unstable_by_key(|m| m.month);
-            acc.holdout.sort_unstable_by_key(|m| m.month);
-            let holdout_periods = rollup(&acc.holdout, kind, has_cost, &mut scratch);
-            if !holdout_periods.is_empty() {
-                holdout.customers += 1;
-                if acc.months.is_empty() {
-                    holdout.new_customers += 1;
-                }
-                holdout.revenue += holdout_periods.iter().map(|p| p.revenue).sum::<f64>();
+        let results = std::sync::Mutex::new(Vec::with_capacity(SHARDS));
+        for_each_shard(self.shards, heavy, |shard| {
+            let out = finish_shard(shard, kind, has_cost, as_of_month);
+            if let Ok(mut r) = results.lock() {
+                r.push(out);
             }
-            if acc.months.is_empty() {
-                continue;
-            }
-            let value = |m: &MonthAcc| {
-                if has_cost {
-                    m.revenue - m.cost
-                } else {
-                    m.revenue
-                }
-            };
-            let current_value = acc
-                .months
-                .iter()
-                .filter(|m| m.month > as_of_month - 12 && m.month <= as_of_month)
-                .map(value)
-                .sum();
-            scratch.clear();
-            acc.months
-                .iter()
-                .for_each(|m| m.orders.extend_into(&mut scratch));
-            scratch.sort_unstable();
-            scratch.dedup();
-            let orders = scratch.len() as u64;
-            let revenue: f64 = acc.months.iter().map(|m| m.revenue).sum();
-            let cost: f64 = acc.months.iter().map(|m| m.cost).sum();
-            let lines = acc.months.iter().map(|m| u64::from(m.lines)).sum();
-            let monthly = rollup(&acc.months, PeriodKind::Month, has_cost, &mut scratch);
-            let periods = if kind == PeriodKind::Month {
-                monthly.clone()
-            } else {
-                rollup(&acc.months, kind, has_cost, &mut scratch)
-            };
-            customers.push(CustomerSeries {
-                id: id.into(),
-                name: acc.name.map(Into::into),
-                first_date: acc.first,
-                last_date: acc.last,
-                revenue,
-                cost: has_cost.then_some(cost),
-                margin: has_cost.then_some(revenue - cost),
-                lines,
-                orders,
-                current_value,
-                months: monthly,
-                periods,
-                holdout: holdout_periods,
-            });
+        });
+        let results = results.into_inner().unwrap_or_default();
+        let mut holdout = HoldoutSummary {
+            rows: self.holdout_rows,
+            ..Default::default()
+        };
+        let mut parts = Vec::with_capacity(results.len());
+        for (part, h) in results {
+            parts.push(part);
+            holdout.customers += h.customers;
+            holdout.new_customers += h.new_customers;
+            holdout.revenue += h.revenue;
         }
-        customers.sort_by(|a, b| natural_cmp(&a.id, &b.id));
-        holdout.rows = self.holdout_rows;
+        let customers = merge_sorted(parts);
         ValueSeries {
             as_of,
             period: kind,
@@ -274,6 +566,116 @@ impl SeriesBuilder {
             holdout,
         }
     }
+}
+
+fn finish_shard(
+    shard: Shard,
+    kind: PeriodKind,
+    has_cost: bool,
+    as_of_month: i32,
+) -> (Vec<CustomerSeries>, HoldoutSummary) {
+    let mut holdout = HoldoutSummary::default();
+    let mut customers = Vec::with_capacity(shard.customers.len());
+    let mut scratch = Vec::new();
+    drop(shard.table);
+    // Sort small keys, not the large finished records.
+    let mut accs = shard.customers;
+    let mut order: Vec<u32> = (0..accs.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| natural_cmp(&accs[a as usize].id, &accs[b as usize].id));
+    for i in order {
+        let acc = &mut accs[i as usize];
+        let mut acc = CustomerAcc {
+            hash: acc.hash,
+            id: std::mem::take(&mut acc.id),
+            name: acc.name.take(),
+            first: acc.first,
+            last: acc.last,
+            months: std::mem::take(&mut acc.months),
+        };
+        acc.months.sort_unstable_by_key(|m| (m.holdout, m.month));
+        let split = acc.months.partition_point(|m| !m.holdout);
+        let (history, later) = acc.months.split_at(split);
+        let holdout_periods = rollup(later, kind, has_cost, &mut scratch);
+        if !holdout_periods.is_empty() {
+            holdout.customers += 1;
+            if history.is_empty() {
+                holdout.new_customers += 1;
+            }
+            holdout.revenue += holdout_periods.iter().map(|p| p.revenue).sum::<f64>();
+        }
+        if history.is_empty() {
+            continue;
+        }
+        let value = |m: &MonthAcc| {
+            if has_cost {
+                m.revenue - m.cost
+            } else {
+                m.revenue
+            }
+        };
+        let current_value = history
+            .iter()
+            .filter(|m| m.month > as_of_month - 12 && m.month <= as_of_month)
+            .map(value)
+            .sum();
+        scratch.clear();
+        history
+            .iter()
+            .for_each(|m| m.orders.extend_into(&mut scratch));
+        scratch.sort_unstable();
+        scratch.dedup();
+        let orders = scratch.len() as u64;
+        let revenue: f64 = history.iter().map(|m| m.revenue).sum();
+        let cost: f64 = history.iter().map(|m| m.cost).sum();
+        let lines = history.iter().map(|m| u64::from(m.lines)).sum();
+        let months = rollup(history, PeriodKind::Month, has_cost, &mut scratch);
+        let periods =
+            (kind != PeriodKind::Month).then(|| rollup(history, kind, has_cost, &mut scratch));
+        customers.push(CustomerSeries {
+            id: acc.id.into(),
+            name: acc.name.map(Into::into),
+            first_date: acc.first,
+            last_date: acc.last,
+            revenue,
+            cost: has_cost.then_some(cost),
+            margin: has_cost.then_some(revenue - cost),
+            lines,
+            orders,
+            current_value,
+            months,
+            other_periods: periods,
+            holdout: holdout_periods,
+        });
+    }
+    (customers, holdout)
+}
+
+/// Merges runs sorted by [`natural_cmp`] into one, moving every record once.
+fn merge_sorted(parts: Vec<Vec<CustomerSeries>>) -> Vec<CustomerSeries> {
+    let total = parts.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(total);
+    let mut iters: Vec<std::vec::IntoIter<CustomerSeries>> =
+        parts.into_iter().map(Vec::into_iter).collect();
+    let mut heads: Vec<Option<CustomerSeries>> = iters.iter_mut().map(Iterator::next).collect();
+    loop {
+        let mut best: Option<usize> = None;
+        for (k, head) in heads.iter().enumerate() {
+            let Some(candidate) = head else { continue };
+            let better = match best.and_then(|b| heads[b].as_ref()) {
+                Some(current) => natural_cmp(&candidate.id, &current.id) == Ordering::Less,
+                None => true,
+            };
+            if better {
+                best = Some(k);
+            }
+        }
+        let Some(k) = best else { break };
+        let next = iters[k].next();
+        if let Some(record) = std::mem::replace(&mut heads[k], next) {
+            out.push(record);
+        }
+    }
+    out
 }
 
 /// Sums months into periods of `kind`; orders are distinct across the months of a period.
@@ -338,27 +740,17 @@ impl RowSink for SeriesBuilder {
     fn push(&mut self, tx: &Transaction<'_>) {
         self.add(tx);
     }
+}
 
-    fn merge(&mut self, other: Self) {
+impl SeriesBuilder {
+    /// Absorbs a builder that saw other rows.
+    pub fn merge(&mut self, other: Self) {
         self.lines_with_cost += other.lines_with_cost;
         self.lines_without_cost += other.lines_without_cost;
         self.holdout_rows += other.holdout_rows;
-        for (id, acc) in other.customers {
-            match self.customers.get_mut(&id) {
-                None => {
-                    self.customers.insert(id, acc);
-                }
-                Some(mine) => {
-                    if mine.name.is_none() {
-                        mine.name = acc.name;
-                    }
-                    mine.first = mine.first.min(acc.first);
-                    mine.last = mine.last.max(acc.last);
-                    merge_months(&mut mine.months, acc.months);
-                    merge_months(&mut mine.holdout, acc.holdout);
-                }
-            }
-        }
+        let heavy = self.customer_count() + other.customer_count() > 20_000;
+        let pairs: Vec<(&mut Shard, Shard)> = self.shards.iter_mut().zip(other.shards).collect();
+        for_each_shard(pairs, heavy, |(mine, theirs)| mine.merge(theirs));
     }
 }
 
@@ -416,10 +808,18 @@ pub struct CustomerSeries {
     pub current_value: f64,
     /// Monthly values, months without business left out.
     pub months: Vec<PeriodValue>,
-    /// Values per requested period.
-    pub periods: Vec<PeriodValue>,
+    /// Values per requested period when that is not the month.
+    #[serde(skip)]
+    pub other_periods: Option<Vec<PeriodValue>>,
     /// Periods after as-of.
     pub holdout: Vec<PeriodValue>,
+}
+
+impl CustomerSeries {
+    /// Values per period of the length the series was finished with.
+    pub fn periods(&self) -> &[PeriodValue] {
+        self.other_periods.as_deref().unwrap_or(&self.months)
+    }
 }
 
 /// What lies after as-of.
@@ -485,9 +885,9 @@ mod tests {
         assert_eq!(s.basis, ValueBasis::Margin);
         assert_eq!(s.customers[0].id, "2");
         let c10 = &s.customers[1];
-        assert_eq!(c10.periods.len(), 2);
-        assert_eq!(c10.periods[0].orders, 1);
-        assert_eq!(c10.periods[0].margin, Some(70.0));
+        assert_eq!(c10.periods().len(), 2);
+        assert_eq!(c10.periods()[0].orders, 1);
+        assert_eq!(c10.periods()[0].margin, Some(70.0));
         assert_eq!(c10.orders, 2);
         // 12 months up to 2024-01 are 2023-02 .. 2024-01: only the credit note counts.
         assert_eq!(c10.current_value, -20.0);
@@ -504,10 +904,10 @@ mod tests {
         let s = b.finish(PeriodKind::Quarter);
         assert_eq!(s.basis, ValueBasis::Revenue);
         let c = &s.customers[0];
-        assert_eq!(c.periods.len(), 1);
-        assert_eq!(c.periods[0].orders, 2);
-        assert_eq!(c.periods[0].revenue, 30.0);
-        assert_eq!(c.periods[0].cost, None);
+        assert_eq!(c.periods().len(), 1);
+        assert_eq!(c.periods()[0].orders, 2);
+        assert_eq!(c.periods()[0].revenue, 30.0);
+        assert_eq!(c.periods()[0].cost, None);
         assert_eq!(s.holdout.rows, 1);
         assert_eq!(c.holdout[0].revenue, 99.0);
     }

@@ -74,9 +74,10 @@ pub fn run(args: Args) -> Result<()> {
     let series = builder.finish(args.period.into());
     if args.json {
         let value = to_json(&series, &report, &args, lang);
-        let mut out = std::io::stdout().lock();
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         serde_json::to_writer_pretty(&mut out, &value)?;
         writeln!(out)?;
+        out.flush()?;
     } else {
         print!("{}", summary(&series, &report, args.top, lang));
     }

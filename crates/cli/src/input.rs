@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
-use kundenwert_analysis::SeriesBuilder;
+use kundenwert_analysis::{SeriesBuilder, SeriesPass};
 use kundenwert_core::{Lang, Role};
 use kundenwert_ingest::{import, DecimalStyle, Dialect, ImportOptions, ImportReport};
 
@@ -147,14 +147,15 @@ impl InputArgs {
             ProgressBar::hidden()
         };
         let as_of = self.as_of;
-        let result = import(&self.files, &options, &|| SeriesBuilder::new(as_of), &|n| {
+        let result = import(&self.files, &options, &|| SeriesPass::new(as_of), &|n| {
             bar.inc(n)
         });
         bar.finish_and_clear();
-        let (builder, report) = result.map_err(|e| {
+        let (pass, report) = result.map_err(|e| {
             let (message, hint) = e.localized(lang);
             UserError::input(message, hint)
         })?;
+        let builder = pass.into_builder();
         if let Some(path) = &self.rejects {
             write_rejects(path, &report, lang)
                 .with_context(|| format!("cannot write `{}`", path.display()))?;

@@ -26,9 +26,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    let timer = crate::Timer::start();
     let (builder, _report) = args.input.read()?;
+    timer.lap("import");
     let series = builder.finish(args.period.into());
-    match &args.output {
+    timer.lap("finish");
+    let result = match &args.output {
         Some(path) => {
             let file = File::create(path)
                 .with_context(|| format!("cannot create `{}`", path.display()))?;
@@ -36,7 +39,9 @@ pub fn run(args: Args) -> Result<()> {
                 .with_context(|| format!("cannot write `{}`", path.display()))
         }
         None => Ok(write_csv(&series, BufWriter::new(io::stdout().lock()))?),
-    }
+    };
+    timer.lap("write");
+    result
 }
 
 /// `customer_id,period,revenue,cost,margin,orders`; amounts in cents precision with a decimal
@@ -51,7 +56,7 @@ pub fn write_csv(series: &ValueSeries, mut out: impl Write) -> io::Result<()> {
         } else {
             c.id.clone()
         };
-        for p in &c.periods {
+        for p in c.periods() {
             line.clear();
             line.extend_from_slice(id.as_bytes());
             line.push(b',');

@@ -200,9 +200,32 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
+/// `YYYY-MM-DD` with an optional time part, read without searching.
+fn iso_fast(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() < 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || (b.len() > 10 && b[10] != b' ' && b[10] != b'T')
+    {
+        return None;
+    }
+    let d = |i: usize| -> Option<u32> {
+        let c = b[i];
+        c.is_ascii_digit().then(|| u32::from(c - b'0'))
+    };
+    let y = d(0)? * 1000 + d(1)? * 100 + d(2)? * 10 + d(3)?;
+    let m = d(5)? * 10 + d(6)?;
+    let day = d(8)? * 10 + d(9)?;
+    ymd(y as i32, m, day)
+}
+
 /// Classifies one raw value; see [`DateShape`].
 pub fn shape(raw: &str) -> DateShape {
     let s = raw.trim();
+    if iso_fast(s).is_some() {
+        return DateShape::Iso;
+    }
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
         let y: i32 = s[..4].parse().unwrap_or(0);
         if (1900..=2200).contains(&y) && parse_compact(s).is_some() {
@@ -264,7 +287,7 @@ fn parse_compact(s: &str) -> Option<NaiveDate> {
 }
 
 fn parse_iso(s: &str) -> Option<NaiveDate> {
-    parse_ymd_sep(s, b'-')
+    iso_fast(s).or_else(|| parse_ymd_sep(s, b'-'))
 }
 
 fn parse_ymd_sep(s: &str, sep: u8) -> Option<NaiveDate> {
@@ -321,9 +344,17 @@ pub fn serial_to_date(serial: f64) -> Option<NaiveDate> {
 
 /// Parses one value under the column's format.
 pub fn parse(raw: &str, format: &DateFormat) -> Option<NaiveDate> {
+    match format {
+        DateFormat::Auto(_) => parse_shaped(raw, shape(raw), format),
+        DateFormat::Custom(_) => parse_shaped(raw, DateShape::Invalid, format),
+    }
+}
+
+/// Parses one value whose [`shape`] is already known.
+pub fn parse_shaped(raw: &str, shape: DateShape, format: &DateFormat) -> Option<NaiveDate> {
     let s = raw.trim();
     match format {
-        DateFormat::Auto(order) => match shape(s) {
+        DateFormat::Auto(order) => match shape {
             DateShape::Iso => parse_iso(s).or_else(|| parse_slash(s, *order)),
             DateShape::Compact => parse_compact(s),
             DateShape::Dotted => parse_dotted(s),

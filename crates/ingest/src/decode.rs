@@ -66,7 +66,7 @@ impl DecodingReader {
         if self.eof {
             return Ok(0);
         }
-        self.raw.clear();
+        // Sized once; reads overwrite it.
         self.raw.resize(BLOCK, 0);
         let mut filled = 0;
         while filled < BLOCK {
@@ -77,33 +77,32 @@ impl DecodingReader {
                 Err(e) => return Err(e),
             }
         }
-        self.raw.truncate(filled);
+        let raw = &self.raw[..filled];
         let last = filled < BLOCK;
         if !self.started {
             self.started = true;
             if matches!(self.mode, Mode::Ascii) {
-                if let Some((enc, _)) = Encoding::for_bom(&self.raw) {
+                if let Some((enc, _)) = Encoding::for_bom(raw) {
                     self.encoding = Some(enc);
                     self.mode = Mode::Decoding(enc.new_decoder_with_bom_removal());
                 }
             }
         }
-        if matches!(self.mode, Mode::Ascii) && !self.raw.is_ascii() {
-            let enc = guess(&self.raw, last);
+        if matches!(self.mode, Mode::Ascii) && !raw.is_ascii() {
+            let enc = guess(raw, last);
             self.encoding = Some(enc);
             self.mode = Mode::Decoding(enc.new_decoder_without_bom_handling());
         }
         match &mut self.mode {
-            Mode::Ascii => out.extend_from_slice(&self.raw),
+            Mode::Ascii => out.extend_from_slice(raw),
             Mode::Decoding(decoder) => {
                 let need = decoder
-                    .max_utf8_buffer_length(self.raw.len())
-                    .unwrap_or(self.raw.len() * 3 + 16);
+                    .max_utf8_buffer_length(raw.len())
+                    .unwrap_or(raw.len() * 3 + 16);
                 let start = out.len();
                 out.resize(start + need, 0);
-                let (_, read, written, _) =
-                    decoder.decode_to_utf8(&self.raw, &mut out[start..], last);
-                debug_assert_eq!(read, self.raw.len());
+                let (_, read, written, _) = decoder.decode_to_utf8(raw, &mut out[start..], last);
+                debug_assert_eq!(read, raw.len());
                 out.truncate(start + written);
             }
         }

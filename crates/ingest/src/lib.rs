@@ -31,15 +31,29 @@ pub use split::Dialect;
 
 use decode::DecodingReader;
 use header::ColumnMap;
-use row::{decide, Evidence, Outcome, RowPlan};
+use row::{decide, Evidence, Outcome, RowCache, RowPlan};
 use split::{record_end, Fields};
 
-/// Receives accepted rows. Each reading thread gets its own sink; they are merged at the end.
+/// Receives accepted rows; each reading thread has its own.
 pub trait RowSink: Send {
     /// Takes one accepted row.
     fn push(&mut self, tx: &Transaction<'_>);
-    /// Absorbs a sink that saw other rows.
-    fn merge(&mut self, other: Self)
+}
+
+/// Where one reading of one file goes.
+///
+/// A file may be read twice, when its whole columns decide formats differently from its first
+/// rows; the first reading's pass is then dropped unused. Passes of several files are combined
+/// with [`Pass::absorb`].
+pub trait Pass: Send + Sync {
+    /// The sink of one reading thread.
+    type Sink: RowSink;
+    /// A sink for one thread.
+    fn sink(&self) -> Self::Sink;
+    /// Takes back the threads' sinks once the reading is done.
+    fn close(&mut self, sinks: Vec<Self::Sink>);
+    /// Adds the pass of another file.
+    fn absorb(&mut self, other: Self)
     where
         Self: Sized;
 }
@@ -271,24 +285,24 @@ impl ImportError {
     }
 }
 
-/// Reads all files into sinks made by `new_sink`, combined into one.
+/// Reads all files, each into a pass made by `new_pass`, combined into one.
 ///
 /// `progress` is called with the number of raw bytes consumed since its last call.
 ///
 /// # Errors
 /// When a file cannot be read at all (see [`ImportError`]); then no sink is returned, so a
 /// failed import changes nothing downstream.
-pub fn import<S: RowSink>(
+pub fn import<P: Pass>(
     paths: &[PathBuf],
     options: &ImportOptions,
-    new_sink: &(dyn Fn() -> S + Sync),
+    new_pass: &dyn Fn() -> P,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<(S, ImportReport), ImportError> {
-    let mut total = new_sink();
+) -> Result<(P, ImportReport), ImportError> {
+    let mut total = new_pass();
     let mut report = ImportReport::default();
     for path in paths {
-        let (sink, file, rejected) = import_file(path, options, new_sink, progress)?;
-        total.merge(sink);
+        let (pass, file, rejected) = import_file(path, options, new_pass, progress)?;
+        total.absorb(pass);
         report.rows_read += file.rows_read;
         report.rows_accepted += file.rows_accepted;
         report.rows_rejected += file.rows_rejected;
@@ -299,12 +313,12 @@ pub fn import<S: RowSink>(
     Ok((total, report))
 }
 
-fn import_file<S: RowSink>(
+fn import_file<P: Pass>(
     path: &Path,
     options: &ImportOptions,
-    new_sink: &(dyn Fn() -> S + Sync),
+    new_pass: &dyn Fn() -> P,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<(S, FileReport, Vec<Rejection>), ImportError> {
+) -> Result<(P, FileReport, Vec<Rejection>), ImportError> {
     let shown = path.display().to_string();
     let ext = path
         .extension()
@@ -312,12 +326,12 @@ fn import_file<S: RowSink>(
         .unwrap_or("")
         .to_ascii_lowercase();
     match ext.as_str() {
-        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => xlsx::import(path, &shown, options, new_sink),
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => xlsx::import(path, &shown, options, new_pass),
         "parquet" => Err(ImportError::Unsupported {
             path: shown,
             format: "Parquet".into(),
         }),
-        _ => import_csv(path, &shown, options, new_sink, progress),
+        _ => import_csv(path, &shown, options, new_pass, progress),
     }
 }
 
@@ -431,7 +445,7 @@ fn prelude(
     split::split(&rest[..header_end], dialect, &mut fields);
     let headers: Vec<String> = (0..fields.len())
         .map(|i| {
-            text(fields.get(i).unwrap_or_default())
+            text(fields.get(&rest[..header_end], i).unwrap_or_default())
                 .trim()
                 .trim_matches('\u{feff}')
                 .to_string()
@@ -476,6 +490,7 @@ fn prelude(
     let mut sample_evidence = Evidence::default();
     let mut pos = data_start;
     let mut cells: Vec<Cell<'static>> = Vec::new();
+    let mut cache = RowCache::default();
     let mut n = 0;
     while pos < data.len() && n < 5000 {
         let (end, open) = record_end(&data[pos..], dialect);
@@ -483,11 +498,13 @@ fn prelude(
             break;
         }
         let end = end.map_or(data.len(), |e| pos + e);
-        split::split(&data[pos..end], dialect, &mut fields);
+        let record = &data[pos..end];
+        split::split(record, dialect, &mut fields);
         let mut local = reuse(std::mem::take(&mut cells));
-        local
-            .extend((0..fields.len()).map(|i| Cell::Text(text(fields.get(i).unwrap_or_default()))));
-        plan.observe(&local, &mut sample_evidence);
+        local.extend(
+            (0..fields.len()).map(|i| Cell::Text(text(fields.get(record, i).unwrap_or_default()))),
+        );
+        plan.observe(&local, &mut sample_evidence, &mut cache);
         cells = reuse(local);
         pos = end + 1;
         n += 1;
@@ -526,8 +543,16 @@ fn work_chunk<S: RowSink>(
     dialect: Dialect,
     out: &mut WorkerResult<S>,
     fields: &mut Fields,
+    cache: &mut RowCache,
 ) {
-    let data = &chunk.data[..];
+    let used = plan.used_columns();
+    // Chunks end at line breaks, so a chunk of valid UTF-8 is valid on its own: check it once
+    // and slice fields from it without copying.
+    let chunk_text = match std::str::from_utf8(&chunk.data) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(&chunk.data),
+    };
+    let data = chunk_text.as_bytes();
     let quoted = matches!(dialect, Dialect::Delimited(_)) && memchr::memchr(b'"', data).is_some();
     let mut pos = 0;
     let mut line = chunk.first_line;
@@ -559,21 +584,34 @@ fn work_chunk<S: RowSink>(
         } else {
             1
         };
+        let record_text = &chunk_text[pos..rec_end];
         split::split(record, dialect, fields);
         // Cells borrow from `fields`, which the next record overwrites; the vector's
         // allocation is reused across records.
         let mut local = reuse(std::mem::take(&mut cells));
-        local
-            .extend((0..fields.len()).map(|i| Cell::Text(text(fields.get(i).unwrap_or_default()))));
-        if fields.is_blank() {
+        // Only the columns a role uses are decoded; past the header only emptiness matters.
+        local.extend((0..fields.len()).map(|i| {
+            match used.get(i) {
+                Some(true) => Cell::Text(fields.get_str(record_text, i).unwrap_or("\u{fffd}")),
+                Some(false) => Cell::Empty,
+                None if fields
+                    .get(record, i)
+                    .is_none_or(|f| f.trim_ascii().is_empty()) =>
+                {
+                    Cell::Empty
+                }
+                None => Cell::Text("…"),
+            }
+        }));
+        if fields.is_blank(record) {
             out.blank += lines_in_record;
         } else {
-            plan.observe(&local, &mut out.evidence);
+            plan.observe(&local, &mut out.evidence, cache);
             out.rows += 1;
             let raw = || {
                 String::from_utf8_lossy(record.strip_suffix(b"\r").unwrap_or(record)).into_owned()
             };
-            match plan.process(&local, line, &raw) {
+            match plan.process(cache, &local, line, &raw) {
                 Outcome::Accepted(tx) => {
                     out.accepted += 1;
                     out.sink.push(&tx);
@@ -598,19 +636,20 @@ fn reuse<'b>(mut cells: Vec<Cell<'_>>) -> Vec<Cell<'b>> {
 }
 
 struct PassResult<S> {
-    result: WorkerResult<S>,
+    result: WorkerResult<()>,
+    sinks: Vec<S>,
     encoding: Option<&'static encoding_rs::Encoding>,
 }
 
-fn csv_pass<S: RowSink>(
+fn csv_pass<P: Pass>(
     path: &Path,
     plan: &RowPlan,
     prelude: &Prelude,
     forced: Option<&'static encoding_rs::Encoding>,
     options: &ImportOptions,
-    new_sink: &(dyn Fn() -> S + Sync),
+    pass: &P,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<PassResult<S>, ImportError> {
+) -> Result<PassResult<P::Sink>, ImportError> {
     let shown = &plan.file;
     let dialect = prelude.dialect;
     let threads = if options.threads == 0 {
@@ -621,47 +660,59 @@ fn csv_pass<S: RowSink>(
     let file = File::open(path).map_err(io_error(shown))?;
     let mut reader = DecodingReader::new(file, forced);
     let (tx, rx) = mpsc::sync_channel::<Chunk>(threads * 2);
+    let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
     let rx = Mutex::new(rx);
-    let results: Vec<WorkerResult<S>> = std::thread::scope(|scope| -> Result<_, ImportError> {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let rx = &rx;
-                scope.spawn(move || {
-                    let mut out = WorkerResult {
-                        sink: new_sink(),
-                        evidence: Evidence::default(),
-                        rows: 0,
-                        accepted: 0,
-                        blank: 0,
-                        rejected: Vec::new(),
-                    };
-                    let mut fields = Fields::default();
-                    loop {
-                        let chunk = match rx.lock() {
-                            Ok(guard) => guard.recv(),
-                            Err(_) => break,
+    let results: Vec<WorkerResult<P::Sink>> =
+        std::thread::scope(|scope| -> Result<_, ImportError> {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    let rx = &rx;
+                    let free_tx = free_tx.clone();
+                    scope.spawn(move || {
+                        let mut out = WorkerResult {
+                            sink: pass.sink(),
+                            evidence: Evidence::default(),
+                            rows: 0,
+                            accepted: 0,
+                            blank: 0,
+                            rejected: Vec::new(),
                         };
-                        let Ok(chunk) = chunk else { break };
-                        work_chunk(plan, &chunk, dialect, &mut out, &mut fields);
-                    }
-                    out
+                        let mut fields = Fields::default();
+                        let mut cache = RowCache::default();
+                        loop {
+                            let chunk = match rx.lock() {
+                                Ok(guard) => guard.recv(),
+                                Err(_) => break,
+                            };
+                            let Ok(chunk) = chunk else { break };
+                            work_chunk(plan, &chunk, dialect, &mut out, &mut fields, &mut cache);
+                            let _ = free_tx.send(chunk.data);
+                        }
+                        out
+                    })
                 })
-            })
-            .collect();
-        let read_result =
-            feed_chunks(&mut reader, prelude, dialect, &tx, progress).map_err(io_error(shown));
-        drop(tx);
-        let results: Vec<_> = handles
-            .into_iter()
-            .map(|h| h.join().expect("reader thread panicked"))
-            .collect();
-        read_result?;
-        Ok(results)
-    })?;
-    let mut iter = results.into_iter();
-    let mut total = iter.next().expect("at least one thread");
-    for r in iter {
-        total.sink.merge(r.sink);
+                .collect();
+            let read_result = feed_chunks(&mut reader, prelude, dialect, &tx, &free_rx, progress)
+                .map_err(io_error(shown));
+            drop(tx);
+            let results: Vec<_> = handles
+                .into_iter()
+                .map(|h| h.join().expect("reader thread panicked"))
+                .collect();
+            read_result?;
+            Ok(results)
+        })?;
+    let mut total = WorkerResult {
+        sink: (),
+        evidence: Evidence::default(),
+        rows: 0,
+        accepted: 0,
+        blank: 0,
+        rejected: Vec::new(),
+    };
+    let mut sinks = Vec::with_capacity(results.len());
+    for r in results {
+        sinks.push(r.sink);
         total.evidence.merge(&r.evidence);
         total.rows += r.rows;
         total.accepted += r.accepted;
@@ -671,6 +722,7 @@ fn csv_pass<S: RowSink>(
     total.rejected.sort_by_key(|r| r.line);
     Ok(PassResult {
         result: total,
+        sinks,
         encoding: reader.encoding(),
     })
 }
@@ -681,6 +733,7 @@ fn feed_chunks(
     prelude: &Prelude,
     dialect: Dialect,
     tx: &mpsc::SyncSender<Chunk>,
+    free: &mpsc::Receiver<Vec<u8>>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> std::io::Result<()> {
     let mut buf: Vec<u8> = Vec::with_capacity(decode::BLOCK * 2);
@@ -701,8 +754,14 @@ fn feed_chunks(
             last_boundary(&buf, dialect)
         };
         if cut > 0 || last {
-            let rest = buf.split_off(cut);
-            let data = std::mem::replace(&mut buf, rest);
+            // Reuse a buffer a worker is done with: fresh memory costs page faults.
+            let mut next = free
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(decode::BLOCK * 2));
+            next.clear();
+            next.extend_from_slice(&buf[cut..]);
+            buf.truncate(cut);
+            let data = std::mem::replace(&mut buf, next);
             let lines = memchr::memchr_iter(b'\n', &data).count() as u64;
             if tx
                 .send(Chunk {
@@ -741,13 +800,13 @@ fn last_boundary(buf: &[u8], dialect: Dialect) -> usize {
     boundary
 }
 
-fn import_csv<S: RowSink>(
+fn import_csv<P: Pass>(
     path: &Path,
     shown: &str,
     options: &ImportOptions,
-    new_sink: &(dyn Fn() -> S + Sync),
+    new_pass: &dyn Fn() -> P,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<(S, FileReport, Vec<Rejection>), ImportError> {
+) -> Result<(P, FileReport, Vec<Rejection>), ImportError> {
     let forced = forced_encoding(options)?;
     let prelude = prelude(path, shown, options, forced)?;
     let dialect = prelude.dialect;
@@ -768,8 +827,9 @@ fn import_csv<S: RowSink>(
         decisions: provisional,
     };
     let mut reran = false;
-    let pass = loop {
-        let pass = csv_pass(path, &plan, &prelude, forced, options, new_sink, &|n| {
+    let (mut data_pass, pass) = loop {
+        let data_pass = new_pass();
+        let pass = csv_pass(path, &plan, &prelude, forced, options, &data_pass, &|n| {
             if !reran {
                 progress(n)
             }
@@ -794,11 +854,12 @@ fn import_csv<S: RowSink>(
         // The whole column may decide differently from the first rows: read again with the
         // formats the whole file supports. The second reading's decisions are final.
         if strict == plan.decisions || reran {
-            break pass;
+            break (data_pass, pass);
         }
         plan.decisions = strict;
         reran = true;
     };
+    data_pass.close(pass.sinks);
     let r = pass.result;
     let report = file_report(
         shown,
@@ -813,7 +874,7 @@ fn import_csv<S: RowSink>(
             r.blank + prelude.blank_before,
         ),
     );
-    Ok((r.sink, report, r.rejected))
+    Ok((data_pass, report, r.rejected))
 }
 
 fn file_report(

@@ -108,6 +108,24 @@ fn is_space(c: char) -> bool {
 /// Strips currency words and symbols, spaces and the sign (leading `-`/`+`, SAP trailing `-`,
 /// accounting parentheses). Returns `None` when nothing numeric is left.
 fn core(raw: &str) -> Option<Core<'_>> {
+    // Fast path for the common `1234.56` / `-1234,56`: no currency, no padding.
+    let b = raw.as_bytes();
+    if let (Some(&first), Some(&last)) = (b.first(), b.last()) {
+        if last.is_ascii_digit() {
+            if first.is_ascii_digit() {
+                return Some(Core {
+                    negative: false,
+                    body: raw,
+                });
+            }
+            if first == b'-' && b.get(1).is_some_and(u8::is_ascii_digit) {
+                return Some(Core {
+                    negative: true,
+                    body: &raw[1..],
+                });
+            }
+        }
+    }
     let mut s = raw.trim_matches(is_space);
     let mut negative = false;
     if s.starts_with('(') && s.ends_with(')') && s.len() > 2 {

@@ -155,6 +155,31 @@ pub fn decide(
     })
 }
 
+/// Per-thread memory of the last date read: exports list many lines of one day in a row.
+#[derive(Debug, Default)]
+pub struct RowCache {
+    date_raw: String,
+    date_shape: Option<DateShape>,
+    /// The parsed date of `date_raw`, once parsed.
+    date: Option<Option<NaiveDate>>,
+}
+
+impl RowCache {
+    fn date_shape(&mut self, raw: &str) -> DateShape {
+        match self.date_shape {
+            Some(shape) if self.date_raw == raw => shape,
+            _ => {
+                let shape = dates::shape(raw);
+                self.date_raw.clear();
+                self.date_raw.push_str(raw);
+                self.date_shape = Some(shape);
+                self.date = None;
+                shape
+            }
+        }
+    }
+}
+
 /// Everything needed to read the rows of one file.
 #[derive(Debug, Clone)]
 pub struct RowPlan {
@@ -182,8 +207,19 @@ pub enum Outcome<'a> {
 }
 
 impl RowPlan {
+    /// Which columns (by header position) some role reads.
+    pub fn used_columns(&self) -> Vec<bool> {
+        let mut used = vec![false; self.headers.len()];
+        for (_, i) in self.map.iter() {
+            if let Some(u) = used.get_mut(i) {
+                *u = true;
+            }
+        }
+        used
+    }
+
     /// Records what the row's numbers and dates say about the file's formats.
-    pub fn observe(&self, cells: &[Cell<'_>], ev: &mut Evidence) {
+    pub fn observe(&self, cells: &[Cell<'_>], ev: &mut Evidence, cache: &mut RowCache) {
         for (role, col) in self.map.iter() {
             let Some(Cell::Text(raw)) = cells.get(col).copied() else {
                 continue;
@@ -191,7 +227,7 @@ impl RowPlan {
             if role.is_numeric() {
                 ev.numbers[numeric_slot(role)].add(numbers::shape(raw));
             } else if role == Role::Date && !raw.trim().is_empty() {
-                ev.dates.add(raw, dates::shape(raw));
+                ev.dates.add(raw, cache.date_shape(raw));
             }
         }
     }
@@ -242,21 +278,19 @@ impl RowPlan {
         })
     }
 
-    fn date(&self, cell: Cell<'_>) -> Option<NaiveDate> {
+    fn date(&self, cell: Cell<'_>, cache: &mut RowCache) -> Option<NaiveDate> {
         match cell {
             Cell::Date(d) => Some(d),
             Cell::Number(serial) => dates::serial_to_date(serial),
-            Cell::Text(raw) => match &self.decisions.date {
-                DateFormat::Auto(order) => {
-                    let shape = dates::shape(raw);
-                    if shape == DateShape::Invalid {
-                        None
-                    } else {
-                        dates::parse(raw, &DateFormat::Auto(*order))
-                    }
+            Cell::Text(raw) => {
+                let shape = cache.date_shape(raw);
+                if let Some(date) = cache.date {
+                    return date;
                 }
-                custom => dates::parse(raw, custom),
-            },
+                let date = dates::parse_shaped(raw, shape, &self.decisions.date);
+                cache.date = Some(date);
+                date
+            }
             Cell::Empty => None,
         }
     }
@@ -264,11 +298,14 @@ impl RowPlan {
     /// Reads one row. `raw` renders the row as it stood, called only for rejections.
     pub fn process<'a>(
         &self,
+        cache: &mut RowCache,
         cells: &[Cell<'a>],
         line: u64,
         raw: &dyn Fn() -> String,
     ) -> Outcome<'a> {
-        if cells.iter().all(|c| c.is_empty()) {
+        // CSV rows are checked for blankness on their raw fields (unused columns are not
+        // decoded into cells); spreadsheet rows here.
+        if self.dialect.is_none() && cells.iter().all(|c| c.is_empty()) {
             return Outcome::Blank;
         }
         if let Some(dialect) = self.dialect {
@@ -306,7 +343,7 @@ impl RowPlan {
         if date_cell.is_empty() {
             return self.reject(line, Some(Role::Date), Reason::DateMissing, raw);
         }
-        let Some(date) = self.date(date_cell) else {
+        let Some(date) = self.date(date_cell, cache) else {
             let value = match date_cell {
                 Cell::Text(s) => s.trim().to_string(),
                 Cell::Number(v) => v.to_string(),

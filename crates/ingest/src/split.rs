@@ -87,39 +87,79 @@ pub fn record_end(data: &[u8], dialect: Dialect) -> (Option<usize>, bool) {
     (None, state == State::Quoted)
 }
 
-/// The fields of one record, unescaped into one buffer.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    end: u32,
+    /// In [`Fields`]' own buffer (an unescaped quoted field) rather than in the record.
+    owned: bool,
+}
+
+/// The fields of one record: spans into the record itself, or, for records with quotes, into
+/// a buffer holding the unescaped text. Plain records are never copied.
 #[derive(Debug, Default, Clone)]
 pub struct Fields {
     buf: Vec<u8>,
-    ends: Vec<usize>,
+    spans: Vec<Span>,
 }
 
 impl Fields {
     /// Number of fields.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.spans.len()
     }
 
     /// Whether there are no fields.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.spans.is_empty()
     }
 
-    /// Field `i` as bytes.
-    pub fn get(&self, i: usize) -> Option<&[u8]> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.buf[start..end])
+    /// Field `i` of `record` (the record last split) as bytes.
+    pub fn get<'a>(&'a self, record: &'a [u8], i: usize) -> Option<&'a [u8]> {
+        let span = *self.spans.get(i)?;
+        let source = if span.owned { &self.buf[..] } else { record };
+        source.get(span.start as usize..span.end as usize)
+    }
+
+    /// Field `i` of `record` as text. Delimiters and quotes are ASCII, so the fields of valid
+    /// UTF-8 are valid UTF-8; only unescaped fields are checked again.
+    pub fn get_str<'a>(&'a self, record: &'a str, i: usize) -> Option<&'a str> {
+        let span = *self.spans.get(i)?;
+        let range = span.start as usize..span.end as usize;
+        if span.owned {
+            std::str::from_utf8(self.buf.get(range)?).ok()
+        } else {
+            record.get(range)
+        }
     }
 
     /// Whether every field is empty or whitespace (a blank line, or `;;;;` from Excel).
-    pub fn is_blank(&self) -> bool {
-        self.buf.iter().all(|b| b.is_ascii_whitespace())
+    pub fn is_blank(&self, record: &[u8]) -> bool {
+        (0..self.len()).all(|i| {
+            self.get(record, i)
+                .is_none_or(|f| f.trim_ascii().is_empty())
+        })
     }
 
     fn clear(&mut self) {
         self.buf.clear();
-        self.ends.clear();
+        self.spans.clear();
+    }
+
+    fn push_borrowed(&mut self, start: usize, end: usize) {
+        self.spans.push(Span {
+            start: start as u32,
+            end: end as u32,
+            owned: false,
+        });
+    }
+
+    fn push_owned(&mut self, start: usize) {
+        self.spans.push(Span {
+            start: start as u32,
+            end: self.buf.len() as u32,
+            owned: true,
+        });
     }
 }
 
@@ -129,31 +169,43 @@ pub fn split(record: &[u8], dialect: Dialect, out: &mut Fields) {
     let record = record.strip_suffix(b"\r").unwrap_or(record);
     let delim = match dialect {
         Dialect::Whitespace => {
-            for word in record
-                .split(|b| *b == b' ' || *b == b'\t' || *b == b'\r')
-                .filter(|w| !w.is_empty())
-            {
-                out.buf.extend_from_slice(word);
-                out.ends.push(out.buf.len());
+            let mut start = None;
+            for (i, b) in record.iter().enumerate() {
+                let space = matches!(b, b' ' | b'\t' | b'\r');
+                match (space, start) {
+                    (false, None) => start = Some(i),
+                    (true, Some(s)) => {
+                        out.push_borrowed(s, i);
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(s) = start {
+                out.push_borrowed(s, record.len());
             }
             return;
         }
         Dialect::Delimited(d) => d,
     };
     if memchr(b'"', record).is_none() {
-        for field in record.split(|b| *b == delim) {
-            out.buf.extend_from_slice(field);
-            out.ends.push(out.buf.len());
+        let mut start = 0;
+        for i in memchr::memchr_iter(delim, record) {
+            out.push_borrowed(start, i);
+            start = i + 1;
         }
+        out.push_borrowed(start, record.len());
         return;
     }
     let mut state = State::FieldStart;
+    let mut field_start = 0;
     for &b in record {
         state = match state {
             State::FieldStart => match b {
                 b'"' => State::Quoted,
                 _ if b == delim => {
-                    out.ends.push(out.buf.len());
+                    out.push_owned(field_start);
+                    field_start = out.buf.len();
                     State::FieldStart
                 }
                 _ => {
@@ -163,7 +215,8 @@ pub fn split(record: &[u8], dialect: Dialect, out: &mut Fields) {
             },
             State::Unquoted => {
                 if b == delim {
-                    out.ends.push(out.buf.len());
+                    out.push_owned(field_start);
+                    field_start = out.buf.len();
                     State::FieldStart
                 } else {
                     out.buf.push(b);
@@ -184,7 +237,8 @@ pub fn split(record: &[u8], dialect: Dialect, out: &mut Fields) {
                     State::Quoted
                 }
                 _ if b == delim => {
-                    out.ends.push(out.buf.len());
+                    out.push_owned(field_start);
+                    field_start = out.buf.len();
                     State::FieldStart
                 }
                 _ => {
@@ -194,7 +248,7 @@ pub fn split(record: &[u8], dialect: Dialect, out: &mut Fields) {
             },
         };
     }
-    out.ends.push(out.buf.len());
+    out.push_owned(field_start);
 }
 
 /// Index of the field whose opening quote is still open at the end of `record`.
@@ -282,9 +336,15 @@ mod tests {
     fn fields_of(record: &[u8], dialect: Dialect) -> Vec<String> {
         let mut f = Fields::default();
         split(record, dialect, &mut f);
-        (0..f.len())
-            .map(|i| String::from_utf8(f.get(i).unwrap().to_vec()).unwrap())
-            .collect()
+        let text = std::str::from_utf8(record).unwrap();
+        let by_bytes: Vec<String> = (0..f.len())
+            .map(|i| String::from_utf8(f.get(record, i).unwrap().to_vec()).unwrap())
+            .collect();
+        let by_str: Vec<String> = (0..f.len())
+            .map(|i| f.get_str(text, i).unwrap().to_string())
+            .collect();
+        assert_eq!(by_bytes, by_str);
+        by_bytes
     }
 
     #[test]
@@ -333,7 +393,7 @@ mod tests {
         /// Our splitter reads every well-formed CSV record as the csv crate does.
         #[test]
         fn agrees_with_csv_crate(rows in proptest::collection::vec(
-            proptest::collection::vec("[a-z0-9 ;,\"\n]{0,8}", 1..5), 1..5)) {
+            proptest::collection::vec("[a-zäöü0-9 ;,\"\n]{0,8}", 1..5), 1..5)) {
             let mut w = csv::WriterBuilder::new().flexible(true).delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(vec![]);
             for r in &rows { w.write_record(r).unwrap(); }
             let data = w.into_inner().unwrap();

@@ -1,8 +1,8 @@
 //! Spreadsheets through calamine: real date cells, amounts and dates stored as text, and
 //! numeric ids (`10002.0` → `10002`).
 
-use crate::row::{decide, Cell, Evidence, Outcome, RowPlan};
-use crate::{header, FileReport, ImportError, ImportOptions, Rejection, RowSink};
+use crate::row::{decide, Cell, Evidence, Outcome, RowCache, RowPlan};
+use crate::{header, FileReport, ImportError, ImportOptions, Pass, Rejection, RowSink};
 use calamine::{open_workbook_auto, Data, Reader};
 use kundenwert_core::Role;
 use std::path::Path;
@@ -23,12 +23,12 @@ fn cell_text(data: &Data) -> String {
     }
 }
 
-pub fn import<S: RowSink>(
+pub fn import<P: Pass>(
     path: &Path,
     shown: &str,
     options: &ImportOptions,
-    new_sink: &(dyn Fn() -> S + Sync),
-) -> Result<(S, FileReport, Vec<Rejection>), ImportError> {
+    new_pass: &dyn Fn() -> P,
+) -> Result<(P, FileReport, Vec<Rejection>), ImportError> {
     let spreadsheet_error = |message: String| ImportError::Spreadsheet {
         path: shown.to_string(),
         message,
@@ -127,9 +127,12 @@ pub fn import<S: RowSink>(
     };
     // The whole sheet is in memory: take the evidence of every row first.
     let mut evidence = Evidence::default();
+    let mut cache = RowCache::default();
     for k in 0..rendered.len() {
-        plan.observe(&cells_of(k), &mut evidence);
+        plan.observe(&cells_of(k), &mut evidence, &mut cache);
     }
+    // Dates parsed while observing were read with provisional formats.
+    let mut cache = RowCache::default();
     plan.decisions = decide(
         &evidence,
         &map,
@@ -146,14 +149,15 @@ pub fn import<S: RowSink>(
             .unwrap_or_default(),
         example: e.example,
     })?;
-    let mut sink = new_sink();
+    let mut pass = new_pass();
+    let mut sink = pass.sink();
     let (mut rows_read, mut accepted, mut blank) = (0, 0, 0);
     let mut rejected = Vec::new();
     for k in 0..rendered.len() {
         let cells = cells_of(k);
         let line = first_row + (header_idx + 1 + k) as u64 + 1;
         let raw = || rendered_row(rows[header_idx + 1 + k]);
-        match plan.process(&cells, line, &raw) {
+        match plan.process(&mut cache, &cells, line, &raw) {
             Outcome::Accepted(tx) => {
                 rows_read += 1;
                 accepted += 1;
@@ -179,7 +183,8 @@ pub fn import<S: RowSink>(
             blank + header_idx as u64,
         ),
     );
-    Ok((sink, report, rejected))
+    pass.close(vec![sink]);
+    Ok((pass, report, rejected))
 }
 
 fn rendered_row(row: &[Data]) -> String {
