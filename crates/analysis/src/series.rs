@@ -6,6 +6,7 @@ use kundenwert_core::{Period, PeriodKind, Transaction, ValueBasis};
 use kundenwert_ingest::{Pass, RowSink};
 use std::sync::{Arc, Mutex};
 
+use compact_str::CompactString;
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 use serde::Serialize;
@@ -17,7 +18,11 @@ enum OrderKeys {
     #[default]
     None,
     One(u64),
-    // Boxed to keep the common case (one order a month) small.
+    // Boxed to keep the common case (one order a month) small: 16 bytes instead of 32.
+    #[expect(
+        clippy::box_collection,
+        reason = "a thin pointer keeps every month accumulator small"
+    )]
     Many(Box<Vec<u64>>),
 }
 
@@ -84,7 +89,8 @@ impl MonthAcc {
 #[derive(Debug, Clone)]
 struct CustomerAcc {
     hash: u64,
-    id: Box<str>,
+    /// Inline up to 24 bytes: comparing it does not chase a pointer.
+    id: CompactString,
     name: Option<Box<str>>,
     first: NaiveDate,
     last: NaiveDate,
@@ -173,7 +179,7 @@ impl Shard {
                 let i = customers.len();
                 customers.push(CustomerAcc {
                     hash,
-                    id: id.into(),
+                    id: CompactString::new(id),
                     name: None,
                     first: NaiveDate::MAX,
                     last: NaiveDate::MIN,
@@ -632,7 +638,7 @@ fn finish_shard(
         let periods =
             (kind != PeriodKind::Month).then(|| rollup(history, kind, has_cost, &mut scratch));
         customers.push(CustomerSeries {
-            id: acc.id.into(),
+            id: acc.id,
             name: acc.name.map(Into::into),
             first_date: acc.first,
             last_date: acc.last,
@@ -650,32 +656,58 @@ fn finish_shard(
     (customers, holdout)
 }
 
-/// Merges runs sorted by [`natural_cmp`] into one, moving every record once.
+/// Merges runs sorted by [`natural_cmp`] into one: first the order, decided on borrowed ids
+/// with a heap, then every record moved once.
 fn merge_sorted(parts: Vec<Vec<CustomerSeries>>) -> Vec<CustomerSeries> {
-    let total = parts.iter().map(Vec::len).sum();
-    let mut out = Vec::with_capacity(total);
-    let mut iters: Vec<std::vec::IntoIter<CustomerSeries>> =
-        parts.into_iter().map(Vec::into_iter).collect();
-    let mut heads: Vec<Option<CustomerSeries>> = iters.iter_mut().map(Iterator::next).collect();
-    loop {
-        let mut best: Option<usize> = None;
-        for (k, head) in heads.iter().enumerate() {
-            let Some(candidate) = head else { continue };
-            let better = match best.and_then(|b| heads[b].as_ref()) {
-                Some(current) => natural_cmp(&candidate.id, &current.id) == Ordering::Less,
-                None => true,
-            };
-            if better {
-                best = Some(k);
-            }
-        }
-        let Some(k) = best else { break };
-        let next = iters[k].next();
-        if let Some(record) = std::mem::replace(&mut heads[k], next) {
-            out.push(record);
+    #[derive(PartialEq, Eq)]
+    struct Head<'a> {
+        id: &'a str,
+        part: usize,
+        pos: usize,
+    }
+    impl Ord for Head<'_> {
+        fn cmp(&self, other: &Self) -> Ordering {
+            // Reversed: BinaryHeap is a max-heap.
+            natural_cmp(other.id, self.id).then(other.part.cmp(&self.part))
         }
     }
-    out
+    impl PartialOrd for Head<'_> {
+        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    let total = parts.iter().map(Vec::len).sum();
+    let mut sequence = Vec::with_capacity(total);
+    {
+        let mut heap: std::collections::BinaryHeap<Head<'_>> = parts
+            .iter()
+            .enumerate()
+            .filter_map(|(part, p)| {
+                p.first().map(|c| Head {
+                    id: &c.id,
+                    part,
+                    pos: 0,
+                })
+            })
+            .collect();
+        while let Some(head) = heap.pop() {
+            sequence.push(head.part);
+            let pos = head.pos + 1;
+            if let Some(next) = parts[head.part].get(pos) {
+                heap.push(Head {
+                    id: &next.id,
+                    part: head.part,
+                    pos,
+                });
+            }
+        }
+    }
+    let mut iters: Vec<std::vec::IntoIter<CustomerSeries>> =
+        parts.into_iter().map(Vec::into_iter).collect();
+    sequence
+        .into_iter()
+        .filter_map(|part| iters[part].next())
+        .collect()
 }
 
 /// Sums months into periods of `kind`; orders are distinct across the months of a period.
@@ -786,8 +818,8 @@ fn period_as_string<S: serde::Serializer>(p: &Period, s: S) -> Result<S::Ok, S::
 /// The history of one customer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CustomerSeries {
-    /// Customer number.
-    pub id: String,
+    /// Customer number (inline up to 24 bytes).
+    pub id: CompactString,
     /// Name, when the export has one.
     pub name: Option<String>,
     /// First transaction up to as-of.

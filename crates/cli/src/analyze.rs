@@ -156,6 +156,12 @@ pub fn to_json(series: &ValueSeries, report: &ImportReport, args: &Args, lang: L
     })
 }
 
+/// A value as one table cell: a quoted field may hold line breaks or tabs, which would tear the
+/// table apart; runs of whitespace become one space.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The terminal summary.
 pub fn summary(series: &ValueSeries, report: &ImportReport, top: usize, lang: Lang) -> String {
     let de = lang == Lang::De;
@@ -303,10 +309,8 @@ pub fn summary(series: &ValueSeries, report: &ImportReport, top: usize, lang: La
         .map(|(i, c)| {
             [
                 (i + 1).to_string(),
-                c.id.clone(),
-                c.name
-                    .clone()
-                    .unwrap_or_default()
+                one_line(&c.id),
+                one_line(c.name.as_deref().unwrap_or_default())
                     .chars()
                     .take(28)
                     .collect(),

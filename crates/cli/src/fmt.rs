@@ -15,7 +15,7 @@ pub fn amount(value: f64, decimals: usize, lang: Lang) -> String {
         out.push('-');
     }
     for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && i % 3 == int.len() % 3 {
             out.push(group);
         }
         out.push(c);

@@ -85,7 +85,10 @@ impl InputArgs {
         for spec in &self.columns {
             let Some((role, header)) = spec.split_once('=') else {
                 return Err(UserError::usage(
-                    format!("`--column {spec}` needs the form ROLE=HEADER"),
+                    match lang {
+                        Lang::De => format!("`--column {spec}` braucht die Form ROLLE=SPALTE"),
+                        Lang::En => format!("`--column {spec}` needs the form ROLE=HEADER"),
+                    },
                     Some(
                         lang.pick(
                             "z. B. `--column revenue=Nettoumsatz`",
@@ -95,9 +98,20 @@ impl InputArgs {
                     ),
                 ));
             };
-            let role: Role = role
-                .parse()
-                .map_err(|e: kundenwert_core::UnknownRole| UserError::usage(e.to_string(), None))?;
+            let role: Role = role.parse().map_err(|e: kundenwert_core::UnknownRole| {
+                let message = match lang {
+                    Lang::De => {
+                        let names: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                        format!(
+                            "unbekannte Rolle `{}`; erwartet wird eine von {}",
+                            e.0,
+                            names.join(", ")
+                        )
+                    }
+                    Lang::En => e.to_string(),
+                };
+                UserError::usage(message, None)
+            })?;
             columns.push((role, header.to_string()));
         }
         let dialect = match self.delimiter.as_deref() {
@@ -107,8 +121,17 @@ impl InputArgs {
             Some(d) if d.len() == 1 => Some(Dialect::Delimited(d.as_bytes()[0])),
             Some(d) => {
                 return Err(UserError::usage(
-                    format!("`--delimiter {d}` is not a single character"),
-                    Some("use one of `;` `,` `tab` `|` `whitespace`".into()),
+                    match lang {
+                        Lang::De => format!("`--delimiter {d}` ist kein einzelnes Zeichen"),
+                        Lang::En => format!("`--delimiter {d}` is not a single character"),
+                    },
+                    Some(
+                        lang.pick(
+                            "eines von `;` `,` `tab` `|` `whitespace` angeben",
+                            "use one of `;` `,` `tab` `|` `whitespace`",
+                        )
+                        .into(),
+                    ),
                 ))
             }
         };
@@ -153,7 +176,17 @@ impl InputArgs {
         bar.finish_and_clear();
         let (pass, report) = result.map_err(|e| {
             let (message, hint) = e.localized(lang);
-            UserError::input(message, hint)
+            // An option that does not fit (a `--column` header the file lacks, an unknown
+            // `--encoding`) is a wrong command line, not bad input.
+            if matches!(
+                e,
+                kundenwert_ingest::ImportError::UnknownHeader { .. }
+                    | kundenwert_ingest::ImportError::UnknownEncoding { .. }
+            ) {
+                UserError::usage(message, hint)
+            } else {
+                UserError::input(message, hint)
+            }
         })?;
         let builder = pass.into_builder();
         if let Some(path) = &self.rejects {

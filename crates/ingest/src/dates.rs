@@ -155,11 +155,17 @@ impl DateEvidence {
             ),
             (self.serial, "excel-serial"),
         ];
+        // A column without a single readable date names the form its file suggests, not the
+        // last candidate (`excel-serial`) that `max_by_key` would pick among all-zero counts.
+        let fallback = match order {
+            DayMonthOrder::DayFirst => "%d.%m.%Y",
+            DayMonthOrder::MonthFirst => "%Y-%m-%d",
+        };
         candidates
             .iter()
+            .filter(|(n, _)| *n > 0)
             .max_by_key(|(n, _)| *n)
-            .map(|(_, p)| *p)
-            .unwrap_or("%Y-%m-%d")
+            .map_or(fallback, |(_, p)| *p)
     }
 }
 

@@ -123,7 +123,15 @@ fn guess(bytes: &[u8], last: bool) -> &'static Encoding {
     }
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(bytes, last);
-    let enc = detector.guess(None, false);
+    // Kundenwert's users are mostly German-speaking: the `de` hint makes chardetng prefer
+    // Windows-1252 where a short sample (`ÖÜ GmbH`, `12,50 €` with a no-break space) would
+    // otherwise look Greek or Cyrillic.
+    let enc = detector.guess(Some(b"de"), false);
+    // chardetng can still see Cyrillic in `12,50 €` (A0 80) beside a few umlauts: when the
+    // bytes read as Western European text in Windows-1252, take that.
+    if enc != encoding_rs::WINDOWS_1252 && looks_western(bytes) {
+        return encoding_rs::WINDOWS_1252;
+    }
     if enc == UTF_16LE || enc == UTF_16BE {
         encoding_rs::WINDOWS_1252
     } else {
@@ -131,7 +139,55 @@ fn guess(bytes: &[u8], last: bool) -> &'static Encoding {
     }
 }
 
+/// Bytes that are common Western European characters in Windows-1252: `€`, no-break space,
+/// `§ ° ² ³ µ`, and the Latin-1 letters (not `×` and `÷`).
+fn is_western(b: u8) -> bool {
+    matches!(b, 0x80 | 0xA0 | 0xA7 | 0xB0 | 0xB2 | 0xB3 | 0xB5 | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0xFF)
+}
+
+/// Whether the non-ASCII bytes read as German or other Western European text in Windows-1252:
+/// `€` and no-break spaces (amounts), and Latin letters that mostly sit inside words of ASCII
+/// letters (`Müller`, `Groß`). Cyrillic or Greek text, in any code page, is words made of high
+/// bytes only.
+fn looks_western(bytes: &[u8]) -> bool {
+    let (mut letters, mut in_words) = (0usize, 0usize);
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii() || b == 0x80 || b == 0xA0 {
+            continue;
+        }
+        if !is_western(b) {
+            return false;
+        }
+        letters += 1;
+        let prev = i.checked_sub(1).map(|j| bytes[j]);
+        let next = bytes.get(i + 1).copied();
+        if prev.is_some_and(|p| p.is_ascii_alphabetic())
+            || next.is_some_and(|n| n.is_ascii_alphabetic())
+        {
+            in_words += 1;
+        }
+    }
+    in_words * 2 >= letters
+}
+
 /// The name reported to users: `utf-8`, `windows-1252`, `utf-16le`.
 pub fn label(encoding: Option<&'static Encoding>) -> String {
     encoding.unwrap_or(UTF_8).name().to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn western_text_and_amounts_are_windows_1252_cyrillic_is_not() {
+        let (german, _, _) = encoding_rs::WINDOWS_1252
+            .encode("Kunde;Betrag\r\nMüller;12,50\u{a0}€\r\nGroß;1\u{a0}000,00\u{a0}€\r\n");
+        assert_eq!(guess(&german, true), encoding_rs::WINDOWS_1252);
+        let (only_euro, _, _) = encoding_rs::WINDOWS_1252.encode("1;Meyer;12,50\u{a0}€\r\n");
+        assert_eq!(guess(&only_euro, true), encoding_rs::WINDOWS_1252);
+        let (russian, _, _) = encoding_rs::WINDOWS_1251.encode("Клиент;Сумма\r\nИванов Петр Сергеевич;12,50\r\nОбщество с ограниченной ответственностью;7\r\n");
+        assert_ne!(guess(&russian, true), encoding_rs::WINDOWS_1252);
+        assert_eq!(guess("Müller".as_bytes(), true), UTF_8);
+    }
 }

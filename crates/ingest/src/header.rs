@@ -90,6 +90,10 @@ pub fn synonyms(role: Role) -> &'static [&'static str] {
             "sales",
             "netamount",
             "salesamount",
+            "invoiceamount",
+            "lineamount",
+            "totalamount",
+            "rechnungsbetrag",
             "amount",
             "linetotal",
         ],
@@ -191,15 +195,18 @@ pub fn synonyms(role: Role) -> &'static [&'static str] {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnMap {
     columns: Vec<(Role, usize)>,
+    /// `columns` by [`role_slot`], for the per-row lookups.
+    by_role: [Option<usize>; Role::ALL.len()],
+}
+
+fn role_slot(role: Role) -> usize {
+    Role::ALL.iter().position(|r| *r == role).unwrap_or(0)
 }
 
 impl ColumnMap {
     /// Column index of a role.
     pub fn get(&self, role: Role) -> Option<usize> {
-        self.columns
-            .iter()
-            .find(|(r, _)| *r == role)
-            .map(|(_, i)| *i)
+        self.by_role[role_slot(role)]
     }
 
     /// `(role, column index)` pairs in role order.
@@ -216,6 +223,10 @@ impl ColumnMap {
         self.columns.retain(|(r, i)| *r != role && *i != index);
         self.columns.push((role, index));
         self.columns.sort();
+        self.by_role = [None; Role::ALL.len()];
+        for (r, i) in &self.columns {
+            self.by_role[role_slot(*r)] = Some(*i);
+        }
     }
 }
 

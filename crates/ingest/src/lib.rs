@@ -430,14 +430,9 @@ fn prelude(
             path: shown.to_string(),
         });
     };
-    let sample_lines: Vec<&[u8]> = lines_of(&data[header_start..])
-        .map(|(_, l)| l)
-        .filter(|l| !is_blank_line(l))
-        .take(200)
-        .collect();
     let dialect = options
         .dialect
-        .unwrap_or_else(|| split::sniff(&sample_lines));
+        .unwrap_or_else(|| split::sniff(&data[header_start..]));
     let rest = &data[header_start..];
     let (end, _) = record_end(rest, dialect);
     let header_end = end.unwrap_or(rest.len());
@@ -537,26 +532,32 @@ struct WorkerResult<S> {
     rejected: Vec<Rejection>,
 }
 
+/// Reusable per-thread state of the record loop.
+struct Scratch {
+    fields: Fields,
+    cells: Vec<Cell<'static>>,
+    cache: RowCache,
+    used: Vec<bool>,
+}
+
 fn work_chunk<S: RowSink>(
     plan: &RowPlan,
     chunk: &Chunk,
     dialect: Dialect,
     out: &mut WorkerResult<S>,
-    fields: &mut Fields,
-    cache: &mut RowCache,
+    scratch: &mut Scratch,
 ) {
-    let used = plan.used_columns();
     // Chunks end at line breaks, so a chunk of valid UTF-8 is valid on its own: check it once
     // and slice fields from it without copying.
     let chunk_text = match std::str::from_utf8(&chunk.data) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(&chunk.data),
     };
-    let data = chunk_text.as_bytes();
+    let text: &str = &chunk_text;
+    let data = text.as_bytes();
     let quoted = matches!(dialect, Dialect::Delimited(_)) && memchr::memchr(b'"', data).is_some();
     let mut pos = 0;
     let mut line = chunk.first_line;
-    let mut cells: Vec<Cell<'static>> = Vec::new();
     while pos < data.len() {
         let (end, open) = if quoted {
             record_end(&data[pos..], dialect)
@@ -567,7 +568,8 @@ fn work_chunk<S: RowSink>(
         let record = &data[pos..rec_end];
         if open {
             // A quote opened in this record is never closed: everything after it is one field.
-            let lines_not_read = 1 + memchr::memchr_iter(b'\n', record).count() as u64;
+            let newlines = memchr::memchr_iter(b'\n', record).count() as u64;
+            let lines_not_read = newlines + u64::from(!record.ends_with(b"\n"));
             let col_idx = split::open_quote_field(record, dialect);
             out.rows += 1;
             out.rejected.push(Rejection {
@@ -584,49 +586,129 @@ fn work_chunk<S: RowSink>(
         } else {
             1
         };
-        let record_text = &chunk_text[pos..rec_end];
-        split::split(record, dialect, fields);
-        // Cells borrow from `fields`, which the next record overwrites; the vector's
-        // allocation is reused across records.
-        let mut local = reuse(std::mem::take(&mut cells));
-        // Only the columns a role uses are decoded; past the header only emptiness matters.
-        local.extend((0..fields.len()).map(|i| {
-            match used.get(i) {
-                Some(true) => Cell::Text(fields.get_str(record_text, i).unwrap_or("\u{fffd}")),
-                Some(false) => Cell::Empty,
-                None if fields
-                    .get(record, i)
-                    .is_none_or(|f| f.trim_ascii().is_empty()) =>
-                {
-                    Cell::Empty
+        if lines_in_record > 1 && swallows_rows(record, dialect, plan.headers.len()) {
+            // A stray quote: its field runs over line breaks into what are whole rows of their
+            // own. Reject the line with the quote and read the following lines on their own.
+            let mut line_start = 0;
+            for (k, physical) in record.split(|b| *b == b'\n').enumerate() {
+                let physical_text = &text[pos + line_start..pos + line_start + physical.len()];
+                if k == 0 {
+                    out.rows += 1;
+                    out.rejected.push(Rejection {
+                        file: plan.file.clone(),
+                        line,
+                        column: plan
+                            .headers
+                            .get(split::open_quote_field(physical, dialect))
+                            .cloned(),
+                        reason: Reason::StrayQuote {
+                            lines: lines_in_record - 1,
+                        },
+                        raw: String::from_utf8_lossy(
+                            physical.strip_suffix(b"\r").unwrap_or(physical),
+                        )
+                        .into_owned(),
+                    });
+                } else {
+                    read_record(
+                        plan,
+                        physical,
+                        physical_text,
+                        line + k as u64,
+                        1,
+                        dialect,
+                        out,
+                        scratch,
+                    );
                 }
-                None => Cell::Text("…"),
+                line_start += physical.len() + 1;
             }
-        }));
-        if fields.is_blank(record) {
-            out.blank += lines_in_record;
         } else {
-            plan.observe(&local, &mut out.evidence, cache);
-            out.rows += 1;
-            let raw = || {
-                String::from_utf8_lossy(record.strip_suffix(b"\r").unwrap_or(record)).into_owned()
-            };
-            match plan.process(cache, &local, line, &raw) {
-                Outcome::Accepted(tx) => {
-                    out.accepted += 1;
-                    out.sink.push(&tx);
-                }
-                Outcome::Rejected(r) => out.rejected.push(r),
-                Outcome::Blank => {
-                    out.rows -= 1;
-                    out.blank += lines_in_record;
-                }
-            }
+            read_record(
+                plan,
+                record,
+                &text[pos..rec_end],
+                line,
+                lines_in_record,
+                dialect,
+                out,
+                scratch,
+            );
         }
-        cells = reuse(local);
         line += lines_in_record;
         pos = rec_end + 1;
     }
+}
+
+/// Whether a record that spans lines does so because a stray quote swallowed whole rows: a
+/// continuation line that, read on its own, has as many fields as the header. A real line break
+/// in a quoted name (`Müller GmbH\nWerk 2`) has no delimiters on its continuation lines.
+fn swallows_rows(record: &[u8], dialect: Dialect, header_fields: usize) -> bool {
+    let Dialect::Delimited(delim) = dialect else {
+        return false;
+    };
+    header_fields > 1
+        && record
+            .split(|b| *b == b'\n')
+            .skip(1)
+            .any(|l| memchr::memchr_iter(delim, l).count() + 1 == header_fields)
+}
+
+/// Reads one record: blank, accepted or rejected.
+#[allow(clippy::too_many_arguments)]
+fn read_record<S: RowSink>(
+    plan: &RowPlan,
+    record: &[u8],
+    record_text: &str,
+    line: u64,
+    lines_in_record: u64,
+    dialect: Dialect,
+    out: &mut WorkerResult<S>,
+    scratch: &mut Scratch,
+) {
+    let Scratch {
+        fields,
+        cells,
+        cache,
+        used,
+    } = scratch;
+    split::split(record, dialect, fields);
+    if fields.is_blank(record) {
+        out.blank += lines_in_record;
+        return;
+    }
+    // Cells borrow from `fields`, which the next record overwrites; the vector's allocation is
+    // reused across records.
+    let mut local = reuse(std::mem::take(cells));
+    // Only the columns a role uses are decoded; past the header only emptiness matters.
+    local.extend((0..fields.len()).map(|i| {
+        match used.get(i) {
+            Some(true) => Cell::Text(fields.get_str(record_text, i).unwrap_or("\u{fffd}")),
+            Some(false) => Cell::Empty,
+            None if fields
+                .get(record, i)
+                .is_none_or(|f| f.trim_ascii().is_empty()) =>
+            {
+                Cell::Empty
+            }
+            None => Cell::Text("…"),
+        }
+    }));
+    plan.observe(&local, &mut out.evidence, cache);
+    out.rows += 1;
+    let raw = || String::from_utf8_lossy(record.strip_suffix(b"\r").unwrap_or(record)).into_owned();
+    match plan.process(cache, &local, line, &raw) {
+        Outcome::Accepted(tx) => {
+            out.accepted += 1;
+            out.sink.push(&tx);
+        }
+        Outcome::Rejected(r) => out.rejected.push(r),
+        Outcome::Blank => {
+            out.rows -= 1;
+            out.blank += lines_in_record;
+        }
+    }
+    *cells = reuse(local);
 }
 
 /// Empties a cell vector and hands its allocation to a new lifetime.
@@ -677,15 +759,19 @@ fn csv_pass<P: Pass>(
                             blank: 0,
                             rejected: Vec::new(),
                         };
-                        let mut fields = Fields::default();
-                        let mut cache = RowCache::default();
+                        let mut scratch = Scratch {
+                            fields: Fields::default(),
+                            cells: Vec::new(),
+                            cache: RowCache::default(),
+                            used: plan.used_columns(),
+                        };
                         loop {
                             let chunk = match rx.lock() {
                                 Ok(guard) => guard.recv(),
                                 Err(_) => break,
                             };
                             let Ok(chunk) = chunk else { break };
-                            work_chunk(plan, &chunk, dialect, &mut out, &mut fields, &mut cache);
+                            work_chunk(plan, &chunk, dialect, &mut out, &mut scratch);
                             let _ = free_tx.send(chunk.data);
                         }
                         out

@@ -389,7 +389,7 @@ mod tests {
             };
             let mut out = String::new();
             for (i, c) in int.chars().enumerate() {
-                if i > 0 && (int.len() - i) % 3 == 0 {
+                if i > 0 && i % 3 == int.len() % 3 {
                     out.push(sep);
                 }
                 out.push(c);

@@ -37,6 +37,12 @@ pub enum Reason {
         /// Another delimiter the row seems to use.
         other_delimiter: Option<char>,
     },
+    /// A quote opens a field that runs over line breaks into whole rows: a stray quote. The
+    /// following lines are read on their own.
+    StrayQuote {
+        /// Lines after this one that the quote would have swallowed.
+        lines: u64,
+    },
     /// A quoted field is never closed.
     UnclosedQuote {
         /// Physical lines from this row to the end of the file, none of which could be read.
@@ -82,14 +88,16 @@ impl Reason {
             (Reason::AmountMissing, Lang::En) => "amount missing; row skipped".into(),
             (Reason::AmountMissing, Lang::De) => "Betrag fehlt; Zeile übersprungen".into(),
             (Reason::FieldCount { found, expected, other_delimiter }, Lang::En) => {
-                let mut m = format!("row has {found} fields instead of {expected}");
+                let fields = if *found == 1 { "field" } else { "fields" };
+                let mut m = format!("row has {found} {fields} instead of {expected}");
                 if let Some(c) = other_delimiter {
                     m.push_str(&format!("; it looks separated by `{}`, not like the header", show(*c)));
                 }
                 m
             }
             (Reason::FieldCount { found, expected, other_delimiter }, Lang::De) => {
-                let mut m = format!("Zeile hat {found} Felder statt {expected}");
+                let fields = if *found == 1 { "Feld" } else { "Felder" };
+                let mut m = format!("Zeile hat {found} {fields} statt {expected}");
                 if let Some(c) = other_delimiter {
                     m.push_str(&format!(
                         "; sie scheint durch `{}` getrennt, anders als die Kopfzeile",
@@ -98,6 +106,12 @@ impl Reason {
                 }
                 m
             }
+            (Reason::StrayQuote { lines }, Lang::En) => format!(
+                "quote is not closed on this line and would swallow the next {lines} rows; this row was skipped, the following rows were read on their own"
+            ),
+            (Reason::StrayQuote { lines }, Lang::De) => format!(
+                "Anführungszeichen wird in dieser Zeile nicht geschlossen und würde die nächsten {lines} Zeilen verschlucken; diese Zeile wurde übersprungen, die folgenden einzeln gelesen"
+            ),
             (Reason::UnclosedQuote { lines_not_read }, Lang::En) => format!(
                 "quote is never closed; the rest of the file was not read ({lines_not_read} lines)"
             ),

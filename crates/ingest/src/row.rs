@@ -24,17 +24,25 @@ pub enum Cell<'a> {
 impl<'a> Cell<'a> {
     fn text(self) -> Option<&'a str> {
         match self {
-            Cell::Text(s) => Some(s.trim()).filter(|s| !s.is_empty()),
+            Cell::Text(s) => Some(trim(s)).filter(|s| !s.is_empty()),
             _ => None,
         }
     }
 
     fn is_empty(self) -> bool {
         match self {
-            Cell::Text(s) => s.trim().is_empty(),
+            Cell::Text(s) => trim(s).is_empty(),
             Cell::Empty => true,
             _ => false,
         }
+    }
+}
+
+/// `str::trim`, with a fast exit for the usual value that has no surrounding space.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
     }
 }
 

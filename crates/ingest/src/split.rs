@@ -278,24 +278,44 @@ pub fn open_quote_field(record: &[u8], dialect: Dialect) -> usize {
     opened
 }
 
-/// Guesses the dialect from the first lines (header first): the delimiter that gives the header
-/// more than one field and the most data lines the same number of fields; whitespace-aligned
-/// when no delimiter does.
-pub fn sniff(lines: &[&[u8]]) -> Dialect {
+/// Up to `limit` non-blank records of `text` as the dialect reads them (quoted line breaks stay
+/// inside their record).
+fn records(text: &[u8], dialect: Dialect, limit: usize) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() && out.len() < limit {
+        let (end, _) = record_end(&text[pos..], dialect);
+        let end = end.map_or(text.len(), |e| pos + e);
+        let record = &text[pos..end];
+        if !record.iter().all(u8::is_ascii_whitespace) {
+            out.push(record);
+        }
+        pos = end + 1;
+    }
+    out
+}
+
+/// Guesses the dialect from the text starting at the header: the delimiter that gives the
+/// header more than one field and the most of the next records the same number of fields
+/// (records, not lines, so a header cell with a line break does not hide the delimiter);
+/// whitespace-aligned when no delimiter does.
+pub fn sniff(text: &[u8]) -> Dialect {
     let mut best: Option<(f64, usize, u8)> = None;
     let mut fields = Fields::default();
     for delim in [b';', b',', b'\t', b'|'] {
-        let Some(header) = lines.first() else { break };
-        split(header, Dialect::Delimited(delim), &mut fields);
+        let dialect = Dialect::Delimited(delim);
+        let sample = records(text, dialect, 200);
+        let Some(header) = sample.first() else { break };
+        split(header, dialect, &mut fields);
         let n = fields.len();
         if n < 2 {
             continue;
         }
-        let data = &lines[1..];
+        let data = &sample[1..];
         let same = data
             .iter()
             .filter(|l| {
-                split(l, Dialect::Delimited(delim), &mut fields);
+                split(l, dialect, &mut fields);
                 fields.len() == n
             })
             .count();
@@ -315,7 +335,8 @@ pub fn sniff(lines: &[&[u8]]) -> Dialect {
     match best {
         Some((score, _, d)) if score >= 0.5 => Dialect::Delimited(d),
         _ => {
-            let header_words = lines.first().map_or(0, |h| {
+            let header = records(text, Dialect::Whitespace, 1);
+            let header_words = header.first().map_or(0, |h| {
                 split(h, Dialect::Whitespace, &mut fields);
                 fields.len()
             });
@@ -372,21 +393,19 @@ mod tests {
 
     #[test]
     fn sniffs_german_and_english() {
-        let de: Vec<&[u8]> = vec![
-            b"Kundennr.;Datum;Umsatz",
-            b"1;01.02.2024;1.234,56",
-            b"2;02.02.2024;12,50",
-        ];
-        assert_eq!(sniff(&de), Dialect::Delimited(b';'));
-        let en: Vec<&[u8]> = vec![b"customer,date,revenue", b"1,2024-02-01,1234.56"];
-        assert_eq!(sniff(&en), Dialect::Delimited(b','));
-        let ws: Vec<&[u8]> = vec![
-            b" customer_id  date number_of_cds  dollar_value",
-            b" 00001 19970101  1   11.77",
-        ];
-        assert_eq!(sniff(&ws), Dialect::Whitespace);
-        let tab: Vec<&[u8]> = vec![b"a\tb\tc", b"1\t2,5\t3"];
-        assert_eq!(sniff(&tab), Dialect::Delimited(b'\t'));
+        let de = b"Kundennr.;Datum;Umsatz\n1;01.02.2024;1.234,56\n2;02.02.2024;12,50\n";
+        assert_eq!(sniff(de), Dialect::Delimited(b';'));
+        assert_eq!(
+            sniff(b"customer,date,revenue\n1,2024-02-01,1234.56"),
+            Dialect::Delimited(b',')
+        );
+        let ws =
+            b" customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n";
+        assert_eq!(sniff(ws), Dialect::Whitespace);
+        assert_eq!(sniff(b"a\tb\tc\n1\t2,5\t3\n"), Dialect::Delimited(b'\t'));
+        // A wrapped header cell: records, not lines.
+        let wrapped = b"\"Kunden-\r\nnummer\";Datum;\"Netto-\r\numsatz\"\r\n1;01.02.2024;1,00\r\n";
+        assert_eq!(sniff(wrapped), Dialect::Delimited(b';'));
     }
 
     proptest! {

@@ -1,0 +1,253 @@
+//! `kundenwert analyze`: the terminal summary in German and English and the JSON object of
+//! product.md §5, for a small German export with broken rows (`tests/fixtures/README.md`).
+
+use serde_json::Value;
+
+use crate::{run, settings, workdir};
+
+#[test]
+fn summary_german() {
+    let dir = workdir();
+    let out = run(dir.path(), &["analyze", "export_de.csv", "--lang", "de"]);
+    assert_eq!(out.code, 0, "rejected rows are no failure");
+    settings(dir.path()).bind(|| insta::assert_snapshot!("analyze_summary_de", out.render()));
+}
+
+#[test]
+fn summary_english() {
+    let dir = workdir();
+    let out = run(dir.path(), &["analyze", "export_de.csv", "--lang", "en"]);
+    assert_eq!(out.code, 0);
+    settings(dir.path()).bind(|| insta::assert_snapshot!("analyze_summary_en", out.render()));
+}
+
+/// `--lang` wins over the environment; without it `LANG=de_DE.UTF-8` picks German.
+#[test]
+fn language_from_environment() {
+    let dir = workdir();
+    let out = crate::kundenwert(dir.path())
+        .env("LANG", "de_DE.UTF-8")
+        .args(["analyze", "export_de.csv"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with("Kundenwert-Analyse, Stand 18.12.2024"),
+        "{stdout}"
+    );
+    let en = run(dir.path(), &["analyze", "export_de.csv", "--lang", "en"]);
+    let out = crate::kundenwert(dir.path())
+        .env("LANG", "de_DE.UTF-8")
+        .args(["analyze", "export_de.csv", "--lang", "en"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), en.stdout);
+}
+
+#[test]
+fn json() {
+    let dir = workdir();
+    let out = run(
+        dir.path(),
+        &["analyze", "export_de.csv", "--json", "--lang", "en"],
+    );
+    assert_eq!(out.code, 0);
+    let value: Value = serde_json::from_str(&out.stdout).expect("stdout is one JSON object");
+    // Human-readable text goes to stderr in JSON mode.
+    settings(dir.path()).bind(|| {
+        insta::assert_json_snapshot!("analyze_json_en", value);
+        insta::assert_snapshot!(
+            "analyze_json_en_stderr",
+            format!("exit_code: {}\n{}", out.code, out.stderr)
+        );
+    });
+    // Independent checks of what the snapshot holds.
+    assert_eq!(value["input"]["rows_read"], 16);
+    assert_eq!(value["input"]["rows_accepted"], 12);
+    assert_eq!(value["input"]["rows_rejected"], 4);
+    assert_eq!(value["input"]["blank_lines"], 2);
+    assert_eq!(value["summary"]["customers"], 4);
+    assert_eq!(value["summary"]["revenue"], 6428.68);
+    assert_eq!(value["summary"]["cost"], 4231.0);
+    assert_eq!(value["summary"]["margin"], 2197.68);
+    let customers = value["customers"].as_array().unwrap();
+    let revenue: f64 = customers
+        .iter()
+        .map(|c| c["revenue"].as_f64().unwrap())
+        .sum();
+    assert!((revenue - 6428.68).abs() < 0.005);
+    let lines: Vec<u64> = value["input"]["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [9, 10, 12, 14]);
+    assert_eq!(value["input"]["files"][0]["encoding"], "windows-1252");
+    assert_eq!(value["as_of"], "2024-12-18");
+}
+
+/// The reasons in the JSON object follow `--lang`.
+#[test]
+fn json_german_reasons() {
+    let dir = workdir();
+    let out = run(
+        dir.path(),
+        &["analyze", "export_de.csv", "--json", "--lang", "de"],
+    );
+    let value: Value = serde_json::from_str(&out.stdout).unwrap();
+    let reasons: Vec<String> = value["input"]["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r["line"],
+                r["column"],
+                r["reason"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "9 \"Belegdatum\" '31.02.2024' ist kein gültiges Datum (TT.MM.JJJJ)",
+            "10 \"Nettoumsatz\" 'n/a' ist keine Zahl (Format 1.234,56)",
+            "12 null Kundennummer fehlt; Zeile übersprungen",
+            "14 null Zeile hat 1 Feld statt 8; sie scheint durch `,` getrennt, anders als die Kopfzeile",
+        ]
+    );
+    assert!(
+        out.stderr.starts_with("Abgelehnte Zeilen: 4\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// `--as-of` ends the history: later rows are kept apart as holdout.
+#[test]
+fn as_of_keeps_later_rows_apart() {
+    let dir = workdir();
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "export_de.csv",
+            "--json",
+            "--lang",
+            "en",
+            "--as-of",
+            "2024-09-30",
+            "--period",
+            "quarter",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let value: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(value["as_of"], "2024-09-30");
+    assert_eq!(value["period"], "quarter");
+    assert_eq!(value["input"]["holdout"]["rows"], 3);
+    assert_eq!(value["input"]["holdout"]["customers"], 3);
+    assert_eq!(value["input"]["holdout"]["revenue"], 870.0);
+    assert_eq!(value["summary"]["revenue"], 5558.68);
+    let text = run(
+        dir.path(),
+        &[
+            "analyze",
+            "export_de.csv",
+            "--lang",
+            "de",
+            "--as-of",
+            "30.09.2024",
+        ],
+    );
+    assert!(
+        text.stdout
+            .contains("Zurückgelegt: 3 Zeilen nach dem Stichtag (für die Prüfung von Prognosen)\n"),
+        "{}",
+        text.stdout
+    );
+}
+
+/// A spreadsheet: the summary names it as such.
+#[test]
+fn spreadsheet_summary() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let mut workbook = Workbook::new();
+    let ws = workbook.add_worksheet();
+    let date = Format::new().set_num_format("dd.mm.yyyy");
+    for (c, h) in ["Kundennr.", "Kundenname", "Belegdatum", "Nettoumsatz"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (id, name, day, amount)) in [
+        (10002.0, "Müller GmbH", 3, 1234.5),
+        (10003.0, "Öl AG", 4, -50.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = r as u32 + 1;
+        ws.write_number(r, 0, id).unwrap();
+        ws.write_string(r, 1, name).unwrap();
+        ws.write_datetime_with_format(r, 2, ExcelDateTime::from_ymd(2024, 5, day).unwrap(), &date)
+            .unwrap();
+        ws.write_number(r, 3, amount).unwrap();
+    }
+    workbook.save(dir.path().join("umsatz.xlsx")).unwrap();
+    let out = run(dir.path(), &["analyze", "umsatz.xlsx", "--lang", "en"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    settings(dir.path()).bind(|| insta::assert_snapshot!("analyze_xlsx_en", out.render()));
+}
+
+/// `--date-format`, `--decimal`, `--delimiter`, `--encoding` and several files reach the import.
+#[test]
+fn import_options_pass_through() {
+    let dir = workdir();
+    let json = |args: &[&str]| -> Value {
+        let mut all = vec!["analyze", "--json", "--lang", "en"];
+        all.extend_from_slice(args);
+        let out = run(dir.path(), &all);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    std::fs::write(
+        dir.path().join("us.csv"),
+        "customer,date,amount\n1,01/02/2024,1.500\n2,03/04/2024,6.00\n",
+    )
+    .unwrap();
+    let v = json(&["us.csv", "--date-format", "%d/%m/%Y"]);
+    assert_eq!(v["customers"][0]["first_date"], "2024-02-01");
+    assert_eq!(v["input"]["files"][0]["date_format"], "%d/%m/%Y");
+    let v = json(&["us.csv", "--date-format", "%m/%d/%Y", "--decimal", "comma"]);
+    assert_eq!(v["customers"][0]["first_date"], "2024-01-02");
+    assert_eq!(v["customers"][0]["revenue"], 1500.0);
+    // A pipe file named by `--delimiter`, Windows-1252 amounts with `€` named by `--encoding`.
+    let text = "Kundennr.|Belegdatum|Nettoumsatz\r\n7|02.01.2024|1\u{a0}234,56\u{a0}€\r\n";
+    std::fs::write(dir.path().join("pipe.txt"), windows_1252(text)).unwrap();
+    let v = json(&["pipe.txt", "--delimiter", "|", "--encoding", "windows-1252"]);
+    assert_eq!(v["summary"]["revenue"], 1234.56);
+    assert_eq!(v["input"]["files"][0]["encoding"], "windows-1252");
+    // Several files combined, in the order given.
+    let v = json(&["export_de.csv", "pipe.txt", "--encoding", "windows-1252"]);
+    assert_eq!(v["input"]["files"].as_array().unwrap().len(), 2);
+    assert_eq!(v["input"]["rows_read"], 17);
+    assert_eq!(v["summary"]["customers"], 5);
+    assert_eq!(v["summary"]["revenue"], 7663.24);
+}
+
+/// Windows-1252 bytes of text that holds only ASCII, `\u{a0}` and `€` (no encoder needed here).
+fn windows_1252(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            '€' => 0x80,
+            '\u{a0}' => 0xa0,
+            c if c.is_ascii() => c as u8,
+            c => panic!("{c:?} is not in this small table"),
+        })
+        .collect()
+}

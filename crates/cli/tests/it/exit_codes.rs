@@ -1,0 +1,174 @@
+//! Exit codes: 0 also with rejected rows, 1 when the input is unreadable or nothing in it is
+//! usable, 2 when the command line is wrong. Every failure says what and gives a hint.
+
+use crate::{run, workdir};
+
+fn write(dir: &std::path::Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn rejected_rows_exit_zero() {
+    let dir = workdir();
+    for lang in ["de", "en"] {
+        let out = run(dir.path(), &["analyze", "export_de.csv", "--lang", lang]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let out = run(dir.path(), &["series", "export_de.csv", "--lang", lang]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+}
+
+#[test]
+fn unreadable_or_unusable_input_exits_one() {
+    let dir = workdir();
+    write(
+        dir.path(),
+        "lager.csv",
+        "Artikel;Menge;Lagerort\r\nA-1;5;Halle 2\r\n",
+    );
+    write(
+        dir.path(),
+        "us.csv",
+        "customer,date,amount\n1,01/02/2024,5.00\n2,03/04/2024,6.00\n",
+    );
+    write(
+        dir.path(),
+        "kaputt.csv",
+        "customer,date,amount\n1,gestern,5.00\n2,heute,x\n",
+    );
+    write(dir.path(), "leer.csv", "\n\n");
+    write(dir.path(), "kaputt.xlsx", "kein zip");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["analyze", "fehlt.csv", "--lang", "en"],
+            "error: cannot read `fehlt.csv`: No such file or directory (os error 2)\n",
+        ),
+        (
+            &["analyze", "lager.csv", "--lang", "de"],
+            "error: `lager.csv` hat keine brauchbare Spalte für `customer`, `date`, `revenue`; gefunden: `Artikel`, `Menge`, `Lagerort`\n\
+             hint: erwartet werden Kunde (z. B. `Kundennr.`), Datum (`Belegdatum`) und Umsatz (`Nettoumsatz`) oder Menge und Einzelpreis; Spalte selbst zuordnen mit `--column customer=\"Spaltenname\"`\n",
+        ),
+        (
+            &["analyze", "lager.csv", "--lang", "en"],
+            "error: `lager.csv` has no usable column for `customer`, `date`, `revenue`; found: `Artikel`, `Menge`, `Lagerort`\n\
+             hint: expected a customer (e.g. `Customer ID`), a date (`Invoice Date`) and revenue (`Revenue`) or quantity and unit price; map a column yourself with `--column customer=\"Header\"`\n",
+        ),
+        (
+            &["analyze", "us.csv", "--lang", "en"],
+            "error: `us.csv`, column `date`: the order of day and month cannot be decided (every date such as `01/02/2024` fits both)\n\
+             hint: pass `--date-format %m/%d/%Y` (month first, US) or `--date-format %d/%m/%Y` (day first)\n",
+        ),
+        (
+            &["series", "us.csv", "--lang", "de"],
+            "error: `us.csv`, Spalte `date`: die Reihenfolge von Tag und Monat ist nicht zu entscheiden (jedes Datum wie `01/02/2024` passt zu beiden)\n\
+             hint: mit `--date-format %d/%m/%Y` (Tag zuerst) oder `--date-format %m/%d/%Y` (Monat zuerst, USA) angeben\n",
+        ),
+        (
+            &["analyze", "kaputt.csv", "--lang", "en"],
+            "Rejected rows: 2\n  \
+             kaputt.csv: Line 2, date: 'gestern' is not a valid date (YYYY-MM-DD)\n  \
+             kaputt.csv: Line 3, date: 'heute' is not a valid date (YYYY-MM-DD)\n\
+             error: not a single row is usable\n\
+             hint: the rejected rows above say why; set formats with `--decimal`, `--date-format` or `--column`\n",
+        ),
+        (&["analyze", "leer.csv", "--lang", "de"], "error: `leer.csv` ist leer\n"),
+    ];
+    for (args, stderr) in cases {
+        let out = run(dir.path(), args);
+        assert_eq!(out.code, 1, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stdout, "", "{args:?}");
+        assert_eq!(out.stderr, *stderr, "{args:?}");
+    }
+    let out = run(dir.path(), &["analyze", "kaputt.xlsx", "--lang", "de"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .starts_with("error: die Tabelle `kaputt.xlsx` kann nicht gelesen werden: "),
+        "{}",
+        out.stderr
+    );
+    // A JSON run that fails prints no JSON.
+    let out = run(
+        dir.path(),
+        &["analyze", "lager.csv", "--json", "--lang", "en"],
+    );
+    assert_eq!((out.code, out.stdout.as_str()), (1, ""));
+}
+
+#[test]
+/// Options that do not fit the file (`--column` naming a missing header, an unknown
+/// `--encoding`) are wrong command lines too.
+fn usage_errors_exit_two() {
+    let dir = workdir();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["analyze", "export_de.csv", "--lang", "en", "--column", "revenue"],
+            "error: `--column revenue` needs the form ROLE=HEADER\nhint: e.g. `--column revenue=dollar_value`\n",
+        ),
+        (
+            &["analyze", "export_de.csv", "--lang", "de", "--column", "Nettoumsatz"],
+            "error: `--column Nettoumsatz` braucht die Form ROLLE=SPALTE\nhint: z. B. `--column revenue=Nettoumsatz`\n",
+        ),
+        (
+            &["analyze", "export_de.csv", "--lang", "en", "--column", "umsatz=Nettoumsatz"],
+            "error: unknown role `umsatz`; expected one of customer, name, date, revenue, cost, margin, quantity, unit_price, product, document\n",
+        ),
+        (
+            &["series", "export_de.csv", "--lang", "de", "--column", "umsatz=Nettoumsatz"],
+            "error: unbekannte Rolle `umsatz`; erwartet wird eine von customer, name, date, revenue, cost, margin, quantity, unit_price, product, document\n",
+        ),
+        (
+            &["analyze", "export_de.csv", "--lang", "de", "--column", "revenue=Umsatz"],
+            "error: `export_de.csv` hat keine Spalte `Umsatz` (angegeben für `revenue`); gefunden: `Belegnummer`, `Kundennr.`, `Kundenname`, `Belegdatum`, `Artikel`, `Menge`, `Nettoumsatz`, `Wareneinsatz`\n\
+             hint: Spaltennamen genau wie in der Kopfzeile angeben, oder `#N` für die N-te Spalte\n",
+        ),
+        (
+            &["analyze", "export_de.csv", "--lang", "en", "--encoding", "klingonisch"],
+            "error: unknown encoding `klingonisch`\nhint: use e.g. `--encoding windows-1252` or `--encoding utf-8`\n",
+        ),
+        (
+            &["analyze", "export_de.csv", "--lang", "en", "--delimiter", ";;"],
+            "error: `--delimiter ;;` is not a single character\nhint: use one of `;` `,` `tab` `|` `whitespace`\n",
+        ),
+    ];
+    for (args, stderr) in cases {
+        let out = run(dir.path(), args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr, *stderr, "{args:?}");
+        assert_eq!(out.stdout, "");
+    }
+    // clap's own usage errors use the same code.
+    for args in [
+        &["analyze", "--lang", "de"][..],
+        &["analyze", "export_de.csv", "--lang", "fr"],
+        &["analyze", "export_de.csv", "--period", "week"],
+        &["analyze", "export_de.csv", "--as-of", "gestern"],
+        &["analyze", "export_de.csv", "--frobnicate"],
+        &["frobnicate"],
+    ] {
+        let out = run(dir.path(), args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.starts_with("error: "),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    // Roles are case-insensitive and accept `-` and the `price` alias.
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "export_de.csv",
+            "--lang",
+            "en",
+            "--column",
+            "REVENUE=Nettoumsatz",
+            "--column",
+            "Unit-Price=Menge",
+            "--column",
+            "price=Menge",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
