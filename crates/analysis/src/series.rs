@@ -260,14 +260,19 @@ impl SharedSeries {
     /// If a sink still holds a reference.
     pub fn into_builder(self: Arc<Self>) -> SeriesBuilder {
         let shared = Arc::try_unwrap(self).expect("every sink merged before finishing");
-        let (lines_with_cost, lines_without_cost, holdout_rows) =
-            shared.counts.into_inner().unwrap_or_default();
+        let (lines_with_cost, lines_without_cost, holdout_rows) = shared
+            .counts
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         SeriesBuilder {
             as_of: shared.as_of,
             shards: shared
                 .shards
                 .into_iter()
-                .map(|m| m.into_inner().unwrap_or_default())
+                .map(|m| {
+                    m.into_inner()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                })
                 .collect(),
             lines_with_cost,
             lines_without_cost,
@@ -313,38 +318,56 @@ pub struct SeriesSink {
 
 impl SeriesSink {
     fn flush(&mut self) {
+        // Threads flush at about the same pace: take the shards that are free first and wait
+        // only for the rest, instead of queueing behind each other shard by shard.
+        let mut busy = Vec::new();
         for (k, batch) in self.batches.iter_mut().enumerate() {
             if batch.rows.is_empty() {
                 continue;
             }
-            let Ok(mut shard) = self.shared.shards[k].lock() else {
-                continue;
-            };
-            let text = &batch.text;
-            let slice = |(a, b): (u32, u32)| &text[a as usize..b as usize];
-            for r in &batch.rows {
-                shard.apply(&Line {
-                    hash: r.hash,
-                    id: slice(r.id),
-                    name: r.name.map(slice),
-                    date: r.date,
-                    revenue: r.revenue,
-                    cost: r.cost,
-                    order_key: r.order_key,
-                    holdout: r.holdout,
-                });
+            match self.shared.shards[k].try_lock() {
+                Ok(mut shard) => apply_batch(&mut shard, batch),
+                Err(std::sync::TryLockError::Poisoned(p)) => {
+                    apply_batch(&mut p.into_inner(), batch)
+                }
+                Err(std::sync::TryLockError::WouldBlock) => busy.push(k),
             }
-            drop(shard);
-            batch.rows.clear();
-            batch.text.clear();
         }
-        if let Ok(mut counts) = self.shared.counts.lock() {
-            counts.0 += std::mem::take(&mut self.counter.lines_with_cost);
-            counts.1 += std::mem::take(&mut self.counter.lines_without_cost);
-            counts.2 += std::mem::take(&mut self.counter.holdout_rows);
+        for k in busy {
+            let mut shard = self.shared.shards[k]
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            apply_batch(&mut shard, &mut self.batches[k]);
         }
+        let mut counts = self
+            .shared
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        counts.0 += std::mem::take(&mut self.counter.lines_with_cost);
+        counts.1 += std::mem::take(&mut self.counter.lines_without_cost);
+        counts.2 += std::mem::take(&mut self.counter.holdout_rows);
         self.pending = 0;
     }
+}
+
+fn apply_batch(shard: &mut Shard, batch: &mut Batch) {
+    let text = &batch.text;
+    let slice = |(a, b): (u32, u32)| &text[a as usize..b as usize];
+    for r in &batch.rows {
+        shard.apply(&Line {
+            hash: r.hash,
+            id: slice(r.id),
+            name: r.name.map(slice),
+            date: r.date,
+            revenue: r.revenue,
+            cost: r.cost,
+            order_key: r.order_key,
+            holdout: r.holdout,
+        });
+    }
+    batch.rows.clear();
+    batch.text.clear();
 }
 
 impl RowSink for SeriesSink {
@@ -547,11 +570,14 @@ impl SeriesBuilder {
         let results = std::sync::Mutex::new(Vec::with_capacity(SHARDS));
         for_each_shard(self.shards, heavy, |shard| {
             let out = finish_shard(shard, kind, has_cost, as_of_month);
-            if let Ok(mut r) = results.lock() {
-                r.push(out);
-            }
+            results
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(out);
         });
-        let results = results.into_inner().unwrap_or_default();
+        let results = results
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut holdout = HoldoutSummary {
             rows: self.holdout_rows,
             ..Default::default()
@@ -704,10 +730,10 @@ fn merge_sorted(parts: Vec<Vec<CustomerSeries>>) -> Vec<CustomerSeries> {
     }
     let mut iters: Vec<std::vec::IntoIter<CustomerSeries>> =
         parts.into_iter().map(Vec::into_iter).collect();
-    sequence
-        .into_iter()
-        .filter_map(|part| iters[part].next())
-        .collect()
+    // Sized up front: growing a vector of large records by doubling copies them again and again.
+    let mut out = Vec::with_capacity(total);
+    out.extend(sequence.into_iter().filter_map(|part| iters[part].next()));
+    out
 }
 
 /// Sums months into periods of `kind`; orders are distinct across the months of a period.
