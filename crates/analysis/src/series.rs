@@ -550,6 +550,42 @@ impl SeriesBuilder {
 
     /// Turns the accumulators into value series with periods of `kind`.
     pub fn finish(self, kind: PeriodKind) -> ValueSeries {
+        let mut customers = Vec::new();
+        let summary = self.finish_in_order(
+            kind,
+            |part| part,
+            |part| {
+                customers.extend(part);
+                Ok::<(), std::convert::Infallible>(())
+            },
+        );
+        let summary = match summary {
+            Ok(s) => s,
+            Err(never) => match never {},
+        };
+        ValueSeries {
+            as_of: summary.as_of,
+            period: summary.period,
+            basis: summary.basis,
+            customers,
+            holdout: summary.holdout,
+        }
+    }
+
+    /// Finishes the customers in natural order of their numbers without keeping them all:
+    /// consecutive runs of customers are finished and passed through `map` on all cores, and
+    /// `sink` receives the mapped runs one after another, in order. `kundenwert series` formats
+    /// CSV in `map` and writes in `sink`, so the series of a million customers never sit in
+    /// memory at once.
+    ///
+    /// # Errors
+    /// The first error `sink` returns; nothing after it is finished.
+    pub fn finish_in_order<T: Send, E>(
+        self,
+        kind: PeriodKind,
+        map: impl Fn(Vec<CustomerSeries>) -> T + Sync,
+        mut sink: impl FnMut(T) -> Result<(), E>,
+    ) -> Result<SeriesSummary, E> {
         let basis = if self.lines_without_cost == 0 && self.lines_with_cost > 0 {
             ValueBasis::Margin
         } else {
@@ -567,134 +603,121 @@ impl SeriesBuilder {
                 .unwrap_or(NaiveDate::MIN)
         });
         let as_of_month = Period::month_index_of(as_of);
-        let results = std::sync::Mutex::new(Vec::with_capacity(SHARDS));
-        for_each_shard(self.shards, heavy, |shard| {
-            let out = finish_shard(shard, kind, has_cost, as_of_month);
-            results
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(out);
-        });
-        let results = results
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Each shard's customers sorted by number, their months by time.
+        let mut shards: Vec<Vec<CustomerAcc>> =
+            self.shards.into_iter().map(|s| s.customers).collect();
+        for_each_shard(
+            shards.iter_mut().collect(),
+            heavy,
+            |accs: &mut Vec<CustomerAcc>| {
+                accs.sort_unstable_by(|a, b| natural_cmp(&a.id, &b.id));
+                for acc in accs.iter_mut() {
+                    acc.months.sort_unstable_by_key(|m| (m.holdout, m.month));
+                }
+            },
+        );
+        let sequence = merge_order(&shards);
+        let threads = if heavy {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            1
+        };
+        const RUN: usize = 8192;
+        let mut cursors = vec![0usize; shards.len()];
         let mut holdout = HoldoutSummary {
             rows: self.holdout_rows,
             ..Default::default()
         };
-        let mut parts = Vec::with_capacity(results.len());
-        for (part, h) in results {
-            parts.push(part);
-            holdout.customers += h.customers;
-            holdout.new_customers += h.new_customers;
-            holdout.revenue += h.revenue;
+        let finish_run = |run: &[u8], start: &[usize]| {
+            let mut cursors = start.to_vec();
+            let mut out = Vec::with_capacity(run.len());
+            let mut part_holdout = HoldoutSummary::default();
+            let mut scratch = Vec::new();
+            for &k in run {
+                let acc = &shards[k as usize][cursors[k as usize]];
+                cursors[k as usize] += 1;
+                if let Some(series) = finish_customer(
+                    acc,
+                    kind,
+                    has_cost,
+                    as_of_month,
+                    &mut part_holdout,
+                    &mut scratch,
+                ) {
+                    out.push(series);
+                }
+            }
+            (map(out), part_holdout)
+        };
+        for round in sequence.chunks(RUN * threads) {
+            let runs: Vec<(&[u8], Vec<usize>)> = round
+                .chunks(RUN)
+                .map(|run| {
+                    let start = cursors.clone();
+                    for &k in run {
+                        cursors[k as usize] += 1;
+                    }
+                    (run, start)
+                })
+                .collect();
+            let results: Vec<(T, HoldoutSummary)> = if runs.len() == 1 {
+                runs.iter()
+                    .map(|(run, start)| finish_run(run, start))
+                    .collect()
+            } else {
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = runs
+                        .iter()
+                        .map(|(run, start)| scope.spawn(|| finish_run(run, start)))
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().expect("finishing thread panicked"))
+                        .collect()
+                })
+            };
+            for (mapped, h) in results {
+                holdout.customers += h.customers;
+                holdout.new_customers += h.new_customers;
+                holdout.revenue += h.revenue;
+                sink(mapped)?;
+            }
         }
-        let customers = merge_sorted(parts);
-        ValueSeries {
+        Ok(SeriesSummary {
             as_of,
             period: kind,
             basis,
-            customers,
             holdout,
-        }
+        })
     }
 }
 
-fn finish_shard(
-    shard: Shard,
-    kind: PeriodKind,
-    has_cost: bool,
-    as_of_month: i32,
-) -> (Vec<CustomerSeries>, HoldoutSummary) {
-    let mut holdout = HoldoutSummary::default();
-    let mut customers = Vec::with_capacity(shard.customers.len());
-    let mut scratch = Vec::new();
-    drop(shard.table);
-    // Sort small keys, not the large finished records.
-    let mut accs = shard.customers;
-    let mut order: Vec<u32> = (0..accs.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| natural_cmp(&accs[a as usize].id, &accs[b as usize].id));
-    for i in order {
-        let acc = &mut accs[i as usize];
-        let mut acc = CustomerAcc {
-            hash: acc.hash,
-            id: std::mem::take(&mut acc.id),
-            name: acc.name.take(),
-            first: acc.first,
-            last: acc.last,
-            months: std::mem::take(&mut acc.months),
-        };
-        acc.months.sort_unstable_by_key(|m| (m.holdout, m.month));
-        let split = acc.months.partition_point(|m| !m.holdout);
-        let (history, later) = acc.months.split_at(split);
-        let holdout_periods = rollup(later, kind, has_cost, &mut scratch);
-        if !holdout_periods.is_empty() {
-            holdout.customers += 1;
-            if history.is_empty() {
-                holdout.new_customers += 1;
-            }
-            holdout.revenue += holdout_periods.iter().map(|p| p.revenue).sum::<f64>();
-        }
-        if history.is_empty() {
-            continue;
-        }
-        let value = |m: &MonthAcc| {
-            if has_cost {
-                m.revenue - m.cost
-            } else {
-                m.revenue
-            }
-        };
-        let current_value = history
-            .iter()
-            .filter(|m| m.month > as_of_month - 12 && m.month <= as_of_month)
-            .map(value)
-            .sum();
-        scratch.clear();
-        history
-            .iter()
-            .for_each(|m| m.orders.extend_into(&mut scratch));
-        scratch.sort_unstable();
-        scratch.dedup();
-        let orders = scratch.len() as u64;
-        let revenue: f64 = history.iter().map(|m| m.revenue).sum();
-        let cost: f64 = history.iter().map(|m| m.cost).sum();
-        let lines = history.iter().map(|m| u64::from(m.lines)).sum();
-        let months = rollup(history, PeriodKind::Month, has_cost, &mut scratch);
-        let periods =
-            (kind != PeriodKind::Month).then(|| rollup(history, kind, has_cost, &mut scratch));
-        customers.push(CustomerSeries {
-            id: acc.id,
-            name: acc.name.map(Into::into),
-            first_date: acc.first,
-            last_date: acc.last,
-            revenue,
-            cost: has_cost.then_some(cost),
-            margin: has_cost.then_some(revenue - cost),
-            lines,
-            orders,
-            current_value,
-            months,
-            other_periods: periods,
-            holdout: holdout_periods,
-        });
-    }
-    (customers, holdout)
+/// What a finished set of series is about, besides the customers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesSummary {
+    /// End of the history.
+    pub as_of: NaiveDate,
+    /// Period length.
+    pub period: PeriodKind,
+    /// Whether values are margins or revenue.
+    pub basis: ValueBasis,
+    /// Rows after as-of.
+    pub holdout: HoldoutSummary,
 }
 
-/// Merges runs sorted by [`natural_cmp`] into one: first the order, decided on borrowed ids
-/// with a heap, then every record moved once.
-fn merge_sorted(parts: Vec<Vec<CustomerSeries>>) -> Vec<CustomerSeries> {
+/// The order of all customers by [`natural_cmp`], as the shard each next one comes from; the
+/// shards are sorted already, so a heap merge over borrowed numbers decides it.
+fn merge_order(shards: &[Vec<CustomerAcc>]) -> Vec<u8> {
     #[derive(PartialEq, Eq)]
     struct Head<'a> {
         id: &'a str,
-        part: usize,
+        shard: u8,
         pos: usize,
     }
     impl Ord for Head<'_> {
         fn cmp(&self, other: &Self) -> Ordering {
             // Reversed: BinaryHeap is a max-heap.
-            natural_cmp(other.id, self.id).then(other.part.cmp(&self.part))
+            natural_cmp(other.id, self.id).then(other.shard.cmp(&self.shard))
         }
     }
     impl PartialOrd for Head<'_> {
@@ -702,38 +725,92 @@ fn merge_sorted(parts: Vec<Vec<CustomerSeries>>) -> Vec<CustomerSeries> {
             Some(self.cmp(other))
         }
     }
-    let total = parts.iter().map(Vec::len).sum();
+    let total = shards.iter().map(Vec::len).sum();
     let mut sequence = Vec::with_capacity(total);
-    {
-        let mut heap: std::collections::BinaryHeap<Head<'_>> = parts
-            .iter()
-            .enumerate()
-            .filter_map(|(part, p)| {
-                p.first().map(|c| Head {
-                    id: &c.id,
-                    part,
-                    pos: 0,
-                })
+    let mut heap: std::collections::BinaryHeap<Head<'_>> = shards
+        .iter()
+        .enumerate()
+        .filter_map(|(k, accs)| {
+            accs.first().map(|c| Head {
+                id: &c.id,
+                shard: k as u8,
+                pos: 0,
             })
-            .collect();
-        while let Some(head) = heap.pop() {
-            sequence.push(head.part);
-            let pos = head.pos + 1;
-            if let Some(next) = parts[head.part].get(pos) {
-                heap.push(Head {
-                    id: &next.id,
-                    part: head.part,
-                    pos,
-                });
-            }
+        })
+        .collect();
+    while let Some(head) = heap.pop() {
+        sequence.push(head.shard);
+        let pos = head.pos + 1;
+        if let Some(next) = shards[head.shard as usize].get(pos) {
+            heap.push(Head {
+                id: &next.id,
+                shard: head.shard,
+                pos,
+            });
         }
     }
-    let mut iters: Vec<std::vec::IntoIter<CustomerSeries>> =
-        parts.into_iter().map(Vec::into_iter).collect();
-    // Sized up front: growing a vector of large records by doubling copies them again and again.
-    let mut out = Vec::with_capacity(total);
-    out.extend(sequence.into_iter().filter_map(|part| iters[part].next()));
-    out
+    sequence
+}
+
+/// The series of one customer (months sorted), or `None` when all its rows lie after as-of.
+fn finish_customer(
+    acc: &CustomerAcc,
+    kind: PeriodKind,
+    has_cost: bool,
+    as_of_month: i32,
+    holdout: &mut HoldoutSummary,
+    scratch: &mut Vec<u64>,
+) -> Option<CustomerSeries> {
+    let split = acc.months.partition_point(|m| !m.holdout);
+    let (history, later) = acc.months.split_at(split);
+    let holdout_periods = rollup(later, kind, has_cost, scratch);
+    if !holdout_periods.is_empty() {
+        holdout.customers += 1;
+        if history.is_empty() {
+            holdout.new_customers += 1;
+        }
+        holdout.revenue += holdout_periods.iter().map(|p| p.revenue).sum::<f64>();
+    }
+    if history.is_empty() {
+        return None;
+    }
+    let value = |m: &MonthAcc| {
+        if has_cost {
+            m.revenue - m.cost
+        } else {
+            m.revenue
+        }
+    };
+    let current_value = history
+        .iter()
+        .filter(|m| m.month > as_of_month - 12 && m.month <= as_of_month)
+        .map(value)
+        .sum();
+    scratch.clear();
+    history.iter().for_each(|m| m.orders.extend_into(scratch));
+    scratch.sort_unstable();
+    scratch.dedup();
+    let orders = scratch.len() as u64;
+    let revenue: f64 = history.iter().map(|m| m.revenue).sum();
+    let cost: f64 = history.iter().map(|m| m.cost).sum();
+    let lines = history.iter().map(|m| u64::from(m.lines)).sum();
+    let months = rollup(history, PeriodKind::Month, has_cost, scratch);
+    let periods = (kind != PeriodKind::Month).then(|| rollup(history, kind, has_cost, scratch));
+    Some(CustomerSeries {
+        id: acc.id.clone(),
+        name: acc.name.as_deref().map(Into::into),
+        first_date: acc.first,
+        last_date: acc.last,
+        revenue,
+        cost: has_cost.then_some(cost),
+        margin: has_cost.then_some(revenue - cost),
+        lines,
+        orders,
+        current_value,
+        months,
+        other_periods: periods,
+        holdout: holdout_periods,
+    })
 }
 
 /// Sums months into periods of `kind`; orders are distinct across the months of a period.
@@ -994,6 +1071,51 @@ mod tests {
             one.finish(PeriodKind::Month),
             left.finish(PeriodKind::Month)
         );
+    }
+
+    /// Enough customers for the parallel, multi-run path of `finish_in_order`.
+    #[test]
+    fn many_customers_come_out_sorted_and_complete() {
+        let mut b = SeriesBuilder::new(Some("2024-06-30".parse().unwrap()));
+        let mut total = 0.0;
+        let mut ids = std::collections::BTreeSet::new();
+        for i in 0..60_000u64 {
+            let id = format!("{}", (i * 7919) % 45_000);
+            let day = 1 + (i % 28) as u32;
+            let month = 1 + (i % 12) as u32;
+            let date = NaiveDate::from_ymd_opt(2024, month, day).unwrap();
+            let t = Transaction {
+                customer: &id,
+                name: None,
+                date,
+                revenue: (i % 100) as f64,
+                cost: Some(1.0),
+                quantity: None,
+                product: None,
+                document: None,
+            };
+            if date <= "2024-06-30".parse().unwrap() {
+                total += t.revenue;
+                ids.insert(id.clone());
+            }
+            b.add(&t);
+        }
+        let s = b.finish(PeriodKind::Quarter);
+        assert_eq!(s.customers.len(), ids.len());
+        assert!(s
+            .customers
+            .windows(2)
+            .all(|w| natural_cmp(&w[0].id, &w[1].id) == Ordering::Less));
+        let got: f64 = s.customers.iter().map(|c| c.revenue).sum();
+        assert!((got - total).abs() < 1e-6, "{got} vs {total}");
+        let by_periods: f64 = s
+            .customers
+            .iter()
+            .flat_map(|c| c.periods())
+            .map(|p| p.revenue)
+            .sum();
+        assert!((by_periods - total).abs() < 1e-6);
+        assert!(s.holdout.rows > 0);
     }
 
     #[test]

@@ -5,7 +5,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use kundenwert_analysis::{CustomerSeries, ValueSeries};
+use kundenwert_analysis::{CustomerSeries, SeriesBuilder};
+use kundenwert_core::PeriodKind;
 
 use crate::analyze::PeriodArg;
 use crate::input::InputArgs;
@@ -29,47 +30,42 @@ pub fn run(args: Args) -> Result<()> {
     let timer = crate::Timer::start();
     let (builder, _report) = args.input.read()?;
     timer.lap("import");
-    let series = builder.finish(args.period.into());
-    timer.lap("finish");
     let result = match &args.output {
         Some(path) => {
             let file = File::create(path)
                 .with_context(|| format!("cannot create `{}`", path.display()))?;
-            write_csv(&series, BufWriter::with_capacity(1 << 20, file))
-                .with_context(|| format!("cannot write `{}`", path.display()))
+            write_csv(
+                builder,
+                args.period.into(),
+                BufWriter::with_capacity(1 << 20, file),
+            )
+            .with_context(|| format!("cannot write `{}`", path.display()))
         }
-        None => Ok(write_csv(&series, BufWriter::new(io::stdout().lock()))?),
+        None => Ok(write_csv(
+            builder,
+            args.period.into(),
+            BufWriter::new(io::stdout().lock()),
+        )?),
     };
-    timer.lap("write");
+    timer.lap("finish and write");
     result
 }
 
 /// `customer_id,period,revenue,cost,margin,orders`; amounts in cents precision with a decimal
-/// point; cost and margin empty when the data has neither. Lines are formatted on all cores,
-/// a few thousand customers per task, and written in order.
-pub fn write_csv(series: &ValueSeries, mut out: impl Write) -> io::Result<()> {
+/// point; cost and margin empty when the data has neither. Customers are finished and
+/// formatted on all cores, a few thousand at a time, and written in order, so the finished
+/// series never sit in memory all at once.
+pub fn write_csv(
+    builder: SeriesBuilder,
+    period: PeriodKind,
+    mut out: impl Write,
+) -> io::Result<()> {
     out.write_all(b"customer_id,period,revenue,cost,margin,orders\n")?;
-    const PART: usize = 8192;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    for round in series.customers.chunks(PART * threads) {
-        let parts: Vec<Vec<u8>> = if round.len() <= PART {
-            vec![format_part(round)]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = round
-                    .chunks(PART)
-                    .map(|part| scope.spawn(|| format_part(part)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().expect("formatting thread panicked"))
-                    .collect()
-            })
-        };
-        for part in parts {
-            out.write_all(&part)?;
-        }
-    }
+    builder.finish_in_order(
+        period,
+        |part| format_part(&part),
+        |text| out.write_all(&text),
+    )?;
     out.flush()
 }
 
