@@ -330,9 +330,14 @@ pub fn summary(series: &ValueSeries, report: &ImportReport, top: usize, lang: La
         }
     }
     let right = [true, false, false, true, true, true, false];
+    // Exports without a name column (CDNOW) get no empty Name column.
+    let show_name = series.customers.iter().any(|c| c.name.is_some());
     let line = |cells: &[String]| {
         let mut l = String::from(" ");
         for (i, cell) in cells.iter().enumerate() {
+            if i == 2 && !show_name {
+                continue;
+            }
             let pad = widths[i] - cell.chars().count();
             l.push(' ');
             if right[i] {
