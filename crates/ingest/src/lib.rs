@@ -358,6 +358,39 @@ fn forced_encoding(
         .transpose()
 }
 
+/// Maps the headers to roles and checks that the roles a transaction needs are there.
+fn usable_columns(
+    headers: &[String],
+    options: &ImportOptions,
+    shown: &str,
+) -> Result<ColumnMap, ImportError> {
+    let map =
+        header::map_columns(headers, &options.columns).map_err(|e| ImportError::UnknownHeader {
+            path: shown.to_string(),
+            role: e.role,
+            header: e.header,
+            found: headers.to_vec(),
+        })?;
+    let mut missing: Vec<Role> = [Role::Customer, Role::Date]
+        .into_iter()
+        .filter(|r| map.get(*r).is_none())
+        .collect();
+    if map.get(Role::Revenue).is_none()
+        && (map.get(Role::Quantity).is_none() || map.get(Role::UnitPrice).is_none())
+    {
+        missing.push(Role::Revenue);
+    }
+    if missing.is_empty() {
+        Ok(map)
+    } else {
+        Err(ImportError::MissingColumns {
+            path: shown.to_string(),
+            found: headers.to_vec(),
+            missing,
+        })
+    }
+}
+
 /// Where the data of a CSV file starts and how it is laid out, from its first block.
 struct Prelude {
     /// Offset in the decoded stream of the first data row.
@@ -447,32 +480,7 @@ fn prelude(
         })
         .collect();
     let header_lines = 1 + memchr::memchr_iter(b'\n', &rest[..header_end]).count() as u64;
-    let map = header::map_columns(&headers, &options.columns).map_err(|e| {
-        ImportError::UnknownHeader {
-            path: shown.to_string(),
-            role: e.role,
-            header: e.header,
-            found: headers.clone(),
-        }
-    })?;
-    let mut missing = Vec::new();
-    for role in [Role::Customer, Role::Date] {
-        if map.get(role).is_none() {
-            missing.push(role);
-        }
-    }
-    if map.get(Role::Revenue).is_none()
-        && (map.get(Role::Quantity).is_none() || map.get(Role::UnitPrice).is_none())
-    {
-        missing.push(Role::Revenue);
-    }
-    if !missing.is_empty() {
-        return Err(ImportError::MissingColumns {
-            path: shown.to_string(),
-            found: headers,
-            missing,
-        });
-    }
+    let map = usable_columns(&headers, options, shown)?;
     // Sample the formats from the rows of the first block.
     let data_start = header_start + (header_end + 1).min(rest.len());
     let plan = RowPlan {

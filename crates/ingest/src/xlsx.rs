@@ -2,7 +2,7 @@
 //! numeric ids (`10002.0` → `10002`).
 
 use crate::row::{decide, Cell, Evidence, Outcome, RowCache, RowPlan};
-use crate::{header, FileReport, ImportError, ImportOptions, Pass, Rejection, RowSink};
+use crate::{FileReport, ImportError, ImportOptions, Pass, Rejection, RowSink};
 use calamine::{open_workbook_auto, Data, Reader};
 use kundenwert_core::Role;
 use std::path::Path;
@@ -49,32 +49,7 @@ pub fn import<P: Pass>(
         });
     };
     let headers: Vec<String> = rows[header_idx].iter().map(cell_text).collect();
-    let map = header::map_columns(&headers, &options.columns).map_err(|e| {
-        ImportError::UnknownHeader {
-            path: shown.to_string(),
-            role: e.role,
-            header: e.header,
-            found: headers.clone(),
-        }
-    })?;
-    let mut missing = Vec::new();
-    for role in [Role::Customer, Role::Date] {
-        if map.get(role).is_none() {
-            missing.push(role);
-        }
-    }
-    if map.get(Role::Revenue).is_none()
-        && (map.get(Role::Quantity).is_none() || map.get(Role::UnitPrice).is_none())
-    {
-        missing.push(Role::Revenue);
-    }
-    if !missing.is_empty() {
-        return Err(ImportError::MissingColumns {
-            path: shown.to_string(),
-            found: headers,
-            missing,
-        });
-    }
+    let map = crate::usable_columns(&headers, options, shown)?;
     let text_roles = [Role::Customer, Role::Name, Role::Product, Role::Document];
     // Identifiers may be numeric cells; render them as text once per row.
     let rendered: Vec<Vec<Option<String>>> = rows[header_idx + 1..]
