@@ -2,13 +2,16 @@
 //!
 //! [`SeriesBuilder`] is the [`RowSink`](kundenwert_ingest::RowSink) the import streams into: it
 //! keeps one small accumulator per customer and month (memory grows with customers × months,
-//! not rows) and [`SeriesBuilder::finish`] turns it into [`ValueSeries`]. Later modules classify
-//! the series into customer types and fit lifetime-value models.
+//! not rows) and [`SeriesBuilder::finish`] turns it into [`ValueSeries`]. [`typology`] classifies
+//! a monthly margin series into a customer type ([`classify`]); later modules fit lifetime-value
+//! models.
 #![deny(missing_docs)]
 
 mod series;
+pub mod typology;
 
 pub use series::{
     CustomerSeries, HoldoutSummary, PeriodValue, SeriesBuilder, SeriesPass, SeriesSink,
     SharedSeries, ValueSeries,
 };
+pub use typology::{classify, Classification, CustomerType, Features, Status};

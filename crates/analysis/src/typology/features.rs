@@ -1,0 +1,382 @@
+//! §1 of the typology specification: the features of one monthly margin series.
+//!
+//! Everything is computed on the active span `act = y[first..=last]` (first and last month
+//! with business), so that months before acquisition and after the last order do not dilute
+//! the shape; the gap after the last order is kept separately in `gap_end` for the status.
+
+use super::stats::{
+    acf, block_means, detrend, mann_kendall, mean, moving_mean, percentile, runs_z, std_pop,
+    var_pop,
+};
+
+/// The features of one customer's margin series (typology spec §1).
+///
+/// Field names follow the specification; counts are months unless said otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Features {
+    /// The relationship began before the first observed month (the start is cut off).
+    pub left_censored: bool,
+    /// Months from the first month with business to the as-of month inclusive (n - first).
+    pub tenure: usize,
+    /// Months from the first to the last month with business inclusive.
+    pub span: usize,
+    /// Number of months with a non-zero margin.
+    pub n_active: usize,
+    /// Months after the last month with business up to the as-of month.
+    pub gap_end: usize,
+    /// Average inter-demand interval, span / n_active (Syntetos-Boylan).
+    pub adi: f64,
+    /// Squared coefficient of variation of the non-zero margins (population variance / mean²;
+    /// 0 if their mean is 0).
+    pub cv2: f64,
+    /// Mean margin of the last 12 months since the first active month (zeros included).
+    pub level12: f64,
+    /// Mean margin over the active span.
+    pub level_life: f64,
+    /// Block size b in months used for the trend blocks.
+    pub block: usize,
+    /// Number of trend blocks B (after trimming the ramp-up months).
+    pub n_blocks: usize,
+    /// Mann-Kendall S on the blocks B.
+    pub mk_s: i64,
+    /// Kendall's tau on the blocks B.
+    pub tau: f64,
+    /// Two-sided Mann-Kendall p-value on the blocks B.
+    pub p: f64,
+    /// Last third of the blocks over the first third, damped by 10 % of the mean level.
+    pub ratio_31: f64,
+    /// Position of the smoothed peak in the active span, 0 = first month, 1 = last.
+    pub peak_pos: f64,
+    /// How far the start lies below the smoothed peak (1 = from nothing), clipped to -1..=1.
+    pub rise: f64,
+    /// How far the end lies below the smoothed peak (1 = to nothing), clipped to -1..=2.
+    pub fall: f64,
+    /// Kendall's tau of the blocks up to the peak (0 if fewer than 3 blocks).
+    pub tau_pre: f64,
+    /// Kendall's tau of the blocks from the peak on (0 if fewer than 3 blocks).
+    pub tau_post: f64,
+    /// Detrended standard deviation of the blocks over their mean (0 if the mean is <= 0).
+    pub cv_block: f64,
+    /// Detrended standard deviation of the months over their mean (0 if the mean is <= 0).
+    pub cv_month: f64,
+    /// Largest autocorrelation at a seasonal lag 3, 4, 6 or 12 of the detrended months;
+    /// `None` (the spec's NaN) if the span is too short for every lag (span < 2P + 2).
+    pub acf_season: Option<f64>,
+    /// Wald-Wolfowitz runs z of the detrended months above their median (negative = phases).
+    pub runs_z: f64,
+    /// Number of high phases (3-month mean >= half the 90th percentile).
+    pub highs: usize,
+    /// Number of low phases (3-month mean <= a fifth of the 90th percentile) of at least two
+    /// months with a high phase before and after.
+    pub troughs: usize,
+}
+
+impl Features {
+    /// Computes the features of `y` (index `len - 1` = as-of month, 0 = no business).
+    /// `None` if no month has business (status NO_DATA). Values must be finite.
+    pub fn compute(y: &[f64], left_censored: bool) -> Option<Self> {
+        let first = y.iter().position(|v| *v != 0.0)?;
+        let last = y.iter().rposition(|v| *v != 0.0)?;
+        let act = &y[first..=last];
+        let (counts, level) = counts_and_level(y, first, last);
+        let block = block_size(counts.adi, counts.span);
+        let trend = trend(act, block, left_censored);
+        let shape = shape(act, counts.adi, block, left_censored);
+        let variation = variation(act, &trend.blocks);
+        let (highs, troughs) = phases(act);
+        Some(Features {
+            left_censored,
+            tenure: counts.tenure,
+            span: counts.span,
+            n_active: counts.n_active,
+            gap_end: counts.gap_end,
+            adi: counts.adi,
+            cv2: level.cv2,
+            level12: level.level12,
+            level_life: level.level_life,
+            block,
+            n_blocks: trend.blocks.len(),
+            mk_s: trend.s,
+            tau: trend.tau,
+            p: trend.p,
+            ratio_31: trend.ratio_31,
+            peak_pos: shape.peak_pos,
+            rise: shape.rise,
+            fall: shape.fall,
+            tau_pre: shape.tau_pre,
+            tau_post: shape.tau_post,
+            cv_block: variation.cv_block,
+            cv_month: variation.cv_month,
+            acf_season: variation.acf_season,
+            runs_z: variation.runs_z,
+            highs,
+            troughs,
+        })
+    }
+}
+
+struct Counts {
+    tenure: usize,
+    span: usize,
+    n_active: usize,
+    gap_end: usize,
+    adi: f64,
+}
+
+struct Level {
+    cv2: f64,
+    level12: f64,
+    level_life: f64,
+}
+
+/// Tenure, span, activity and levels.
+fn counts_and_level(y: &[f64], first: usize, last: usize) -> (Counts, Level) {
+    let act = &y[first..=last];
+    let sizes: Vec<f64> = act.iter().copied().filter(|v| *v != 0.0).collect();
+    let span = act.len();
+    let n_active = sizes.len();
+    let size_mean = mean(&sizes);
+    let cv2 = if size_mean == 0.0 {
+        0.0
+    } else {
+        var_pop(&sizes) / (size_mean * size_mean)
+    };
+    // level12 counts the months after the last order as zeros: a customer who stopped is
+    // worth less now than its lifetime mean says.
+    let since_first = &y[first..];
+    let level12 = mean(&since_first[since_first.len().saturating_sub(12)..]);
+    let counts = Counts {
+        tenure: y.len() - first,
+        span,
+        n_active,
+        gap_end: y.len() - 1 - last,
+        adi: span as f64 / n_active as f64,
+    };
+    let level = Level {
+        cv2,
+        level12,
+        level_life: mean(act),
+    };
+    (counts, level)
+}
+
+/// Block size: sparse buyers are compared in longer blocks so that a block rarely is empty by
+/// chance; at most a fifth of the span so that at least about five blocks remain.
+fn block_size(adi: f64, span: usize) -> usize {
+    let b = if adi <= 1.3 {
+        1
+    } else if adi <= 2.2 {
+        2
+    } else if adi <= 4.0 {
+        3
+    } else {
+        6
+    };
+    b.min(span / 5).max(1)
+}
+
+struct Trend {
+    blocks: Vec<f64>,
+    s: i64,
+    tau: f64,
+    p: f64,
+    ratio_31: f64,
+}
+
+/// Mann-Kendall and the last-third / first-third ratio on the blocks B. Unless the start is
+/// censored, up to three ramp-up months are dropped first: every new customer "grows" in its
+/// first months, which is not the trend we mean.
+fn trend(act: &[f64], b: usize, left_censored: bool) -> Trend {
+    let span = act.len();
+    let trim = if left_censored { 0 } else { (span / 5).min(3) };
+    let blocks = block_means(&act[trim..], b);
+    let mk = mann_kendall(&blocks);
+    let k = (blocks.len() / 3).max(1);
+    let m1 = mean(&blocks[..k.min(blocks.len())]);
+    let m3 = mean(&blocks[blocks.len().saturating_sub(k)..]);
+    // The damping d keeps the ratio finite and modest when the first third is near zero.
+    let d = 0.1 * mean(&blocks).abs();
+    let num = m3.max(0.0) + d;
+    let den = m1.max(0.0) + d;
+    let ratio_31 = if den > 0.0 {
+        num / den
+    } else if num > 0.0 {
+        f64::INFINITY
+    } else {
+        1.0
+    };
+    Trend {
+        s: mk.s,
+        tau: mk.tau,
+        p: mk.p,
+        ratio_31,
+        blocks,
+    }
+}
+
+struct Shape {
+    peak_pos: f64,
+    rise: f64,
+    fall: f64,
+    tau_pre: f64,
+    tau_post: f64,
+}
+
+/// Where the smoothed peak lies and how far the start and the end lie below it: the bell
+/// (rise and fall), growth (peak at the end) and shrinking (peak at the start) shapes.
+fn shape(act: &[f64], adi: f64, b: usize, left_censored: bool) -> Shape {
+    let span = act.len();
+    // The window grows with the span (one month per year either side) and with sparseness
+    // (so that a window usually holds an order).
+    let w = (2 * (span / 12) + 1)
+        .max(2 * adi.ceil() as usize + 1)
+        .max(3);
+    let sm = moving_mean(act, w);
+    // First maximum, as numpy's argmax.
+    let mut pk = 0;
+    for (i, v) in sm.iter().enumerate() {
+        if *v > sm[pk] {
+            pk = i;
+        }
+    }
+    let peak_pos = if span > 1 {
+        pk as f64 / (span - 1) as f64
+    } else {
+        0.0
+    };
+    // Skip the acquisition month (often a partial month) unless the start is censored.
+    let e = if left_censored { 0 } else { 1 };
+    let km = ((0.15 * span as f64).round_ties_even() as usize).max(3);
+    let head = &act[e.min(span)..(e + km).min(span)];
+    let tail = &act[span.saturating_sub(km)..];
+    let peak = sm[pk];
+    let (rise, fall) = if peak == 0.0 || head.is_empty() {
+        (0.0, 0.0)
+    } else {
+        (
+            (1.0 - mean(head) / peak).clamp(-1.0, 1.0),
+            (1.0 - mean(tail) / peak).clamp(-1.0, 2.0),
+        )
+    };
+    let side_tau = |part: &[f64]| {
+        let blocks = block_means(part, b);
+        if blocks.len() >= 3 {
+            mann_kendall(&blocks).tau
+        } else {
+            0.0
+        }
+    };
+    Shape {
+        peak_pos,
+        rise,
+        fall,
+        tau_pre: side_tau(&act[..=pk]),
+        tau_post: side_tau(&act[pk..]),
+    }
+}
+
+struct Variation {
+    cv_block: f64,
+    cv_month: f64,
+    acf_season: Option<f64>,
+    runs_z: f64,
+}
+
+/// Variation around the trend and signs of a season: detrended first so that a growing or
+/// shrinking customer does not look volatile or periodic.
+fn variation(act: &[f64], blocks: &[f64]) -> Variation {
+    let cv = |x: &[f64]| {
+        let m = mean(x);
+        if m <= 0.0 {
+            0.0
+        } else {
+            std_pop(&detrend(x)) / m
+        }
+    };
+    let da = detrend(act);
+    let span = act.len();
+    let acf_season = [3, 4, 6, 12]
+        .into_iter()
+        .filter(|p| span >= 2 * p + 2)
+        .map(|p| acf(&da, p))
+        .reduce(f64::max);
+    Variation {
+        cv_block: cv(blocks),
+        cv_month: cv(act),
+        acf_season,
+        runs_z: runs_z(&da),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Phase {
+    High,
+    Low,
+}
+
+/// High and low phases of the centred 3-month mean against its 90th percentile. Months in
+/// between are ignored, so a high phase with one middling month stays one phase. A trough is a
+/// low run of at least two months between two high runs: a real pause, not a late start or an
+/// end.
+fn phases(act: &[f64]) -> (usize, usize) {
+    let r3 = moving_mean(act, 3);
+    let reference = percentile(&r3, 90.0);
+    let labels = r3.iter().filter_map(|v| {
+        if *v >= 0.5 * reference {
+            Some(Phase::High)
+        } else if *v <= 0.2 * reference {
+            Some(Phase::Low)
+        } else {
+            None
+        }
+    });
+    let mut runs: Vec<(Phase, usize)> = Vec::new();
+    for label in labels {
+        match runs.last_mut() {
+            Some((phase, len)) if *phase == label => *len += 1,
+            _ => runs.push((label, 1)),
+        }
+    }
+    let highs = runs.iter().filter(|(p, _)| *p == Phase::High).count();
+    let troughs = runs
+        .iter()
+        .enumerate()
+        .filter(|(i, (p, len))| {
+            *p == Phase::Low
+                && *len >= 2
+                && runs[..*i].iter().any(|(q, _)| *q == Phase::High)
+                && runs[i + 1..].iter().any(|(q, _)| *q == Phase::High)
+        })
+        .count();
+    (highs, troughs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phases_count_pauses_between_high_phases() {
+        // 3-month means around a 4-month pause: 6.7, 3.3, 0, 0, 3.3, 6.7 against p90 = 10:
+        // the two zeros are a low run of length 2, the 3.3s are ignored.
+        let on = [10.0; 3];
+        let off = [0.0; 4];
+        let act: Vec<f64> = [&on[..], &off, &on, &off, &on].concat();
+        assert_eq!(phases(&act), (3, 2));
+        // A 3-month pause leaves only one low month: two high runs, but no trough.
+        let short: Vec<f64> = [&on[..], &off[..3], &on].concat();
+        assert_eq!(phases(&short), (2, 0));
+    }
+
+    #[test]
+    fn counts_on_a_series_with_gaps() {
+        let y = [0.0, 0.0, 5.0, 0.0, 5.0, 5.0, 0.0, 0.0];
+        let f = Features::compute(&y, false).unwrap();
+        assert_eq!((f.tenure, f.span, f.n_active, f.gap_end), (6, 4, 3, 2));
+        assert!((f.adi - 4.0 / 3.0).abs() < 1e-12);
+        // level12 counts the two quiet months at the end: 15 / 6.
+        assert!((f.level12 - 2.5).abs() < 1e-12);
+        assert!((f.level_life - 3.75).abs() < 1e-12);
+        assert_eq!(f.cv2, 0.0);
+    }
+}

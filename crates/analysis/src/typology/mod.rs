@@ -1,0 +1,133 @@
+//! Customer types from the shape of the monthly margin series (typology spec §1–§3,
+//! `shared/design/typology-spec.md`).
+//!
+//! A pure function of one series: [`Features::compute`] measures level, trend, peak shape,
+//! variation and phases on the active span; [`status`] says whether the customer is still
+//! buying; [`classify`] applies the type rules in order and attaches a confidence. The only
+//! portfolio input is the reference level `ref` ([`portfolio_reference`]), the median lifetime
+//! level of the customers with enough history, against which rule 5 measures barnacles.
+//!
+//! ```
+//! use kundenwert_analysis::typology::{classify, CustomerType};
+//! let y: Vec<f64> = (1..=24).map(|m| 100.0 * m as f64).collect();
+//! let c = classify(&y, false, Some(1000.0));
+//! assert_eq!(c.customer_type, CustomerType::Growth);
+//! ```
+
+mod features;
+mod reasons;
+mod rules;
+mod stats;
+
+pub use features::Features;
+pub use rules::{classify_features, portfolio_reference, qualifies_for_reference, status};
+pub use stats::{erfc, ERFC_RELATIVE_ACCURACY};
+
+/// Where a customer stands at the as-of month (spec §2), from the gap since its last order
+/// measured in its own ordering rhythm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// Buying in its usual rhythm.
+    Active,
+    /// Quiet for longer than twice its usual interval (at least 3 months), not yet lost.
+    Dormant,
+    /// Quiet for at least three usual intervals (at least 6 months).
+    Lost,
+    /// Bought once and has been quiet long enough to count as lost.
+    OneTime,
+    /// First order less than 6 months before the as-of month.
+    New,
+    /// No month with a non-zero margin.
+    NoData,
+}
+
+/// The shape of a customer's margin over its life (spec §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CustomerType {
+    /// Steady: no clear trend, peak or cycle (the default, "unauffällig").
+    Stable,
+    /// Recurring high phases with real pauses in between (seasonal or project business).
+    Cyclical,
+    /// Rose to a peak and fell again.
+    Bell,
+    /// Rising significantly, peak near the as-of month.
+    Growth,
+    /// Falling significantly from an early peak.
+    Shrink,
+    /// Loyal but brings (almost) nothing: margin at or below zero, or at most a tenth of the
+    /// portfolio's typical level.
+    Barnacle,
+    /// Too little history for a shape (fewer than 4 active months or a span under 6 months).
+    Insufficient,
+}
+
+impl CustomerType {
+    /// All types in a fixed order (for reports and confusion matrices).
+    pub const ALL: [CustomerType; 7] = [
+        CustomerType::Stable,
+        CustomerType::Cyclical,
+        CustomerType::Bell,
+        CustomerType::Growth,
+        CustomerType::Shrink,
+        CustomerType::Barnacle,
+        CustomerType::Insufficient,
+    ];
+
+    /// The specification's upper-case name (`STABLE`, `CYCLICAL`, ...), as in the label files.
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            CustomerType::Stable => "STABLE",
+            CustomerType::Cyclical => "CYCLICAL",
+            CustomerType::Bell => "BELL",
+            CustomerType::Growth => "GROWTH",
+            CustomerType::Shrink => "SHRINK",
+            CustomerType::Barnacle => "BARNACLE",
+            CustomerType::Insufficient => "INSUFFICIENT",
+        }
+    }
+}
+
+impl Status {
+    /// The specification's upper-case name (`ACTIVE`, `DORMANT`, ...).
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            Status::Active => "ACTIVE",
+            Status::Dormant => "DORMANT",
+            Status::Lost => "LOST",
+            Status::OneTime => "ONE_TIME",
+            Status::New => "NEW",
+            Status::NoData => "NO_DATA",
+        }
+    }
+}
+
+/// The outcome for one customer: status, type, the rule that decided it and how sure it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classification {
+    /// Status at the as-of month (§2).
+    pub status: Status,
+    /// Customer type (§3).
+    pub customer_type: CustomerType,
+    /// Number of the rule in §3 that fired: 0 = INSUFFICIENT (also for no data), 1 and 5 =
+    /// BARNACLE (absolute / relative), 2 = GROWTH, 3 = BELL, 4 = SHRINK, 6 = CYCLICAL,
+    /// 7 = STABLE (default).
+    pub rule: u8,
+    /// Confidence in 0.05..=1 (§3); INSUFFICIENT is a count, not an estimate, and gets 1.
+    pub confidence: f64,
+    /// STABLE only: the default was taken despite strong block variation or a significant
+    /// change; the confidence is then capped at 0.35.
+    pub weak_evidence: bool,
+    /// level12 / ref, the recent level relative to the portfolio's typical level (rule 5);
+    /// `None` without a reference or for INSUFFICIENT.
+    pub level_rel: Option<f64>,
+    /// The features the decision was made on; `None` for NO_DATA.
+    pub features: Option<Features>,
+}
+
+/// Classifies one monthly margin series `y` (index `len - 1` = as-of month, 0 = no business,
+/// values finite) against the portfolio reference level `reference` (see
+/// [`portfolio_reference`]; `None` disables rule 5). Never panics: an empty or all-zero series
+/// is NO_DATA / INSUFFICIENT.
+pub fn classify(y: &[f64], left_censored: bool, reference: Option<f64>) -> Classification {
+    classify_features(Features::compute(y, left_censored).as_ref(), reference)
+}

@@ -1,0 +1,327 @@
+//! Small numerical helpers for the typology features, each matching the numpy / pymannkendall
+//! behaviour the reference (`typology.py`) relies on.
+
+/// Relative accuracy of [`erfc`] (Numerical Recipes `erfcc`, a Chebyshev fit): better than
+/// 1.2e-7 everywhere. The p-value is only compared with 0.10 and fed into a confidence, and
+/// Mann-Kendall's S is discrete, so this is far below anything that could change a decision.
+pub const ERFC_RELATIVE_ACCURACY: f64 = 1.2e-7;
+
+/// Complementary error function, Numerical Recipes (2nd ed., §6.2) `erfcc`: relative error
+/// below [`ERFC_RELATIVE_ACCURACY`] for every real `x`. Written out so that the crate needs no
+/// statistics dependency.
+pub fn erfc(x: f64) -> f64 {
+    let z = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let poly = -z * z - 1.265_512_23
+        + t * (1.000_023_68
+            + t * (0.374_091_96
+                + t * (0.096_784_18
+                    + t * (-0.186_288_06
+                        + t * (0.278_868_07
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+    let ans = t * poly.exp();
+    if x >= 0.0 {
+        ans
+    } else {
+        2.0 - ans
+    }
+}
+
+/// Arithmetic mean; 0 for an empty slice (callers guard the cases where that matters).
+pub fn mean(x: &[f64]) -> f64 {
+    if x.is_empty() {
+        0.0
+    } else {
+        x.iter().sum::<f64>() / x.len() as f64
+    }
+}
+
+/// Population standard deviation (numpy `std`, ddof = 0).
+pub fn std_pop(x: &[f64]) -> f64 {
+    var_pop(x).sqrt()
+}
+
+/// Population variance (numpy `var`, ddof = 0).
+pub fn var_pop(x: &[f64]) -> f64 {
+    if x.is_empty() {
+        return 0.0;
+    }
+    let m = mean(x);
+    x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / x.len() as f64
+}
+
+/// Percentile with linear interpolation between the closest ranks (numpy's default method).
+/// `q` in 0..=100; 0 for an empty slice.
+pub fn percentile(x: &[f64], q: f64) -> f64 {
+    if x.is_empty() {
+        return 0.0;
+    }
+    let mut v = x.to_vec();
+    v.sort_by(f64::total_cmp);
+    let pos = q / 100.0 * (v.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(v.len() - 1);
+    let frac = pos - lo as f64;
+    v[lo] + frac * (v[hi] - v[lo])
+}
+
+/// Median (numpy: mean of the two middle values for an even count); `None` when empty.
+pub fn median(x: &[f64]) -> Option<f64> {
+    if x.is_empty() {
+        return None;
+    }
+    let mut v = x.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+/// Means of blocks of `b` values aligned to the END of `x`: the last block ends at the as-of
+/// month, so the most recent months are always compared in whole blocks; a leftover at the
+/// start forms a partial first block with its own mean.
+pub fn block_means(x: &[f64], b: usize) -> Vec<f64> {
+    let b = b.max(1);
+    let r = x.len() % b;
+    let mut out = Vec::with_capacity(x.len() / b + 1);
+    if r > 0 {
+        out.push(mean(&x[..r]));
+    }
+    out.extend(x[r..].chunks(b).map(mean));
+    out
+}
+
+/// Centred moving mean with odd window `w`; the window shrinks at the edges (each point is the
+/// mean of the values that exist within `w / 2` on either side) so no zeros are invented.
+pub fn moving_mean(x: &[f64], w: usize) -> Vec<f64> {
+    let h = w / 2;
+    (0..x.len())
+        .map(|i| mean(&x[i.saturating_sub(h)..(i + h + 1).min(x.len())]))
+        .collect()
+}
+
+/// `x` minus its OLS line on t = 0..len-1, so that a trend does not count as variation or
+/// seasonality.
+pub fn detrend(x: &[f64]) -> Vec<f64> {
+    let n = x.len();
+    if n < 2 {
+        return vec![0.0; n];
+    }
+    let tm = (n - 1) as f64 / 2.0;
+    let xm = mean(x);
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for (t, v) in x.iter().enumerate() {
+        let dt = t as f64 - tm;
+        sxy += dt * (v - xm);
+        sxx += dt * dt;
+    }
+    let slope = sxy / sxx;
+    let intercept = xm - slope * tm;
+    x.iter()
+        .enumerate()
+        .map(|(t, v)| v - (intercept + slope * t as f64))
+        .collect()
+}
+
+/// Autocorrelation at lag `lag`: sum (x_t - m)(x_{t+L} - m) / sum (x_t - m)^2. 0 when the lag
+/// leaves fewer than three pairs (`lag >= len - 2`) or the series is constant.
+pub fn acf(x: &[f64], lag: usize) -> f64 {
+    if lag + 2 >= x.len() {
+        return 0.0;
+    }
+    let m = mean(x);
+    let den: f64 = x.iter().map(|v| (v - m) * (v - m)).sum();
+    if den == 0.0 {
+        return 0.0;
+    }
+    let num: f64 = x
+        .iter()
+        .zip(&x[lag..])
+        .map(|(a, b)| (a - m) * (b - m))
+        .sum();
+    num / den
+}
+
+/// Wald-Wolfowitz runs test of `x > median(x)`: (runs - mu) / sigma. Strongly negative means
+/// long stretches above and below the middle (phases), not noise. 0 if one side is empty or
+/// the variance is zero.
+pub fn runs_z(x: &[f64]) -> f64 {
+    let Some(med) = median(x) else { return 0.0 };
+    let above: Vec<bool> = x.iter().map(|v| *v > med).collect();
+    let n1 = above.iter().filter(|a| **a).count() as f64;
+    let n2 = above.len() as f64 - n1;
+    if n1 == 0.0 || n2 == 0.0 {
+        return 0.0;
+    }
+    let runs = 1 + above.windows(2).filter(|w| w[0] != w[1]).count();
+    let n = n1 + n2;
+    let mu = 2.0 * n1 * n2 / n + 1.0;
+    let var = 2.0 * n1 * n2 * (2.0 * n1 * n2 - n) / (n * n * (n - 1.0));
+    if var <= 0.0 {
+        return 0.0;
+    }
+    (runs as f64 - mu) / var.sqrt()
+}
+
+/// Result of the Mann-Kendall trend test (same numbers as `pymannkendall.original_test`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MannKendall {
+    /// S = sum over i < j of sign(x_j - x_i).
+    pub s: i64,
+    /// Variance of S, corrected for ties.
+    pub var_s: f64,
+    /// z with continuity correction ((S - 1) or (S + 1) over the standard deviation).
+    pub z: f64,
+    /// Two-sided p-value, erfc(|z| / sqrt 2).
+    pub p: f64,
+    /// Kendall's tau = S / (n (n - 1) / 2); 0 for fewer than two values.
+    pub tau: f64,
+}
+
+/// Mann-Kendall trend test on `x`.
+pub fn mann_kendall(x: &[f64]) -> MannKendall {
+    let n = x.len();
+    let mut s: i64 = 0;
+    for i in 0..n {
+        for j in i + 1..n {
+            if x[j] > x[i] {
+                s += 1;
+            } else if x[j] < x[i] {
+                s -= 1;
+            }
+        }
+    }
+    // Tie correction: every group of t equal values removes t (t-1) (2t+5) from the variance.
+    let mut sorted = x.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mut ties = 0.0;
+    let mut i = 0;
+    while i < n {
+        let mut j = i + 1;
+        while j < n && sorted[j] == sorted[i] {
+            j += 1;
+        }
+        let t = (j - i) as f64;
+        ties += t * (t - 1.0) * (2.0 * t + 5.0);
+        i = j;
+    }
+    let nf = n as f64;
+    let var_s = (nf * (nf - 1.0) * (2.0 * nf + 5.0) - ties) / 18.0;
+    let z = if s == 0 || var_s <= 0.0 {
+        0.0
+    } else if s > 0 {
+        (s - 1) as f64 / var_s.sqrt()
+    } else {
+        (s + 1) as f64 / var_s.sqrt()
+    };
+    // erfc(0) is 1 + 3e-8 in the approximation; a p-value above 1 would only confuse.
+    let p = erfc(z.abs() / std::f64::consts::SQRT_2).min(1.0);
+    let tau = if n < 2 {
+        0.0
+    } else {
+        s as f64 / (nf * (nf - 1.0) / 2.0)
+    };
+    MannKendall {
+        s,
+        var_s,
+        z,
+        p,
+        tau,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Published values (e.g. Abramowitz & Stegun table 7.1, or mpmath to 16 digits).
+    #[test]
+    fn erfc_matches_reference_values() {
+        let cases = [
+            (0.0, 1.0),
+            (0.5, 0.479_500_122_186_953_5),
+            (1.0, 0.157_299_207_050_285_13),
+            (2.0, 0.004_677_734_981_047_266),
+            (3.0, 2.209_049_699_858_544e-5),
+            (-1.0, 1.842_700_792_949_714_8),
+        ];
+        for (x, want) in cases {
+            let got = erfc(x);
+            let rel = ((got - want) / want).abs();
+            assert!(
+                rel <= ERFC_RELATIVE_ACCURACY,
+                "erfc({x}) = {got}, want {want}, rel {rel}"
+            );
+        }
+    }
+
+    #[test]
+    fn mann_kendall_with_ties_by_hand() {
+        // x = 1 2 2 3: pairs (1,2)+ (1,2)+ (1,3)+ (2,2)0 (2,3)+ (2,3)+  => S = 5.
+        // var = (4*3*13 - 2*1*9) / 18 = (156 - 18) / 18 = 7.6667; z = 4 / sqrt(7.6667).
+        let mk = mann_kendall(&[1.0, 2.0, 2.0, 3.0]);
+        assert_eq!(mk.s, 5);
+        assert!((mk.var_s - 138.0 / 18.0).abs() < 1e-12);
+        assert!((mk.z - 4.0 / (138.0f64 / 18.0).sqrt()).abs() < 1e-12);
+        assert!((mk.tau - 5.0 / 6.0).abs() < 1e-12);
+        // p = erfc(1.4446 / sqrt 2) = 0.148562 (Python math.erfc).
+        assert!(
+            (mk.p - 0.148_561_774_891_868_7).abs() < 1e-6,
+            "p = {}",
+            mk.p
+        );
+
+        let flat = mann_kendall(&[4.0, 4.0, 4.0]);
+        assert_eq!((flat.s, flat.z, flat.p, flat.tau), (0, 0.0, 1.0, 0.0));
+        // n = 3 without ties: var = 3*2*11/18, z = (S + 1) / sd.
+        let down = mann_kendall(&[3.0, 2.0, 1.0]);
+        assert_eq!(down.s, -3);
+        assert!((down.z - (-2.0 / (66.0f64 / 18.0).sqrt())).abs() < 1e-12);
+        assert_eq!(mann_kendall(&[]).tau, 0.0);
+        assert_eq!(mann_kendall(&[1.0]).p, 1.0);
+    }
+
+    #[test]
+    fn block_means_are_aligned_to_the_end() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+        assert_eq!(block_means(&x, 3), vec![1.0, 3.0, 6.0]);
+        assert_eq!(block_means(&x, 2), vec![1.0, 2.5, 4.5, 6.5]);
+        assert_eq!(block_means(&x[..6], 3), vec![2.0, 5.0]);
+        assert_eq!(block_means(&x, 1), x.to_vec());
+        assert!(block_means(&[], 3).is_empty());
+    }
+
+    #[test]
+    fn percentile_interpolates_like_numpy() {
+        // numpy.percentile([1, 2, 3, 4], 90) = 3.7
+        assert!((percentile(&[4.0, 1.0, 3.0, 2.0], 90.0) - 3.7).abs() < 1e-12);
+        assert_eq!(median(&[3.0, 1.0, 2.0, 10.0]), Some(2.5));
+    }
+
+    #[test]
+    fn moving_mean_shrinks_at_the_edges() {
+        assert_eq!(
+            moving_mean(&[3.0, 6.0, 9.0, 0.0], 3),
+            vec![4.5, 6.0, 5.0, 4.5]
+        );
+    }
+
+    #[test]
+    fn detrend_removes_a_line() {
+        let d = detrend(&[1.0, 3.0, 5.0, 7.0]);
+        assert!(d.iter().all(|v| v.abs() < 1e-12));
+    }
+
+    #[test]
+    fn runs_and_acf_on_a_square_wave() {
+        let x = [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0];
+        // 4 runs, n1 = n2 = 6: mu = 7, var = 72*60/(144*11) = 2.727; z = -1.8166
+        assert!((runs_z(&x) - (-3.0 / (4320.0f64 / 1584.0).sqrt())).abs() < 1e-12);
+        assert!(acf(&x, 6) > 0.4);
+        assert_eq!(acf(&x, 10), 0.0);
+    }
+}

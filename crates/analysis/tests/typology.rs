@@ -1,0 +1,345 @@
+//! The customer-type classifier against the labelled synthetic panels in
+//! `fixtures/typology/` (see the README there), plus hand-made series for each rule.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use kundenwert_analysis::typology::{
+    classify, classify_features, portfolio_reference, CustomerType, Features, Status,
+};
+
+/// Accuracy and macro-F1 that the specification reports for its rules on heldout/
+/// (`shared/design/typology-spec.md`, `shared/data/typology/README.md`).
+const SPEC_HELDOUT_ACCURACY: f64 = 0.700;
+const SPEC_HELDOUT_MACRO_F1: f64 = 0.718;
+/// Cyclical recall the specification reports on heldout/.
+const SPEC_HELDOUT_CYCLICAL_RECALL: f64 = 0.46;
+/// How close an independent implementation of the same rules must come to those figures.
+const REPRODUCTION_TOLERANCE: f64 = 0.01;
+/// Our own measurement on dev/ (the spec gives none): accuracy 0.7117, macro-F1 0.7310.
+/// Pinned with the same tolerance so that a change to the features shows up here too.
+const MEASURED_DEV_ACCURACY: f64 = 0.7117;
+const MEASURED_DEV_MACRO_F1: f64 = 0.7310;
+/// Status against the labels (ACTIVE, LOST, NEW; ONE_TIME counted as LOST, DORMANT as
+/// ACTIVE). Measured 0.982 on heldout/ and 0.981 on dev/; the spec gives no figure, so this is
+/// a floor against regressions, not a reproduction.
+const MIN_STATUS_ACCURACY: f64 = 0.97;
+
+struct Customer {
+    id: u64,
+    left_censored: bool,
+    months: Vec<f64>,
+    true_type: String,
+    true_status: String,
+}
+
+fn fixture(panel: &str, file: &str) -> String {
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "tests/fixtures/typology",
+        panel,
+        file,
+    ]
+    .iter()
+    .collect();
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Data rows of a simple CSV file (no quoting in these fixtures), split on commas.
+fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').collect())
+}
+
+/// Reads a panel: per customer the margins from its first observed month to month 0
+/// inclusive, in month order, with missing months as 0.
+fn load(panel: &str) -> Vec<Customer> {
+    let mut points: HashMap<u64, Vec<(i64, f64)>> = HashMap::new();
+    let series = fixture(panel, "series.csv");
+    for r in rows(&series) {
+        points
+            .entry(r[0].parse().unwrap())
+            .or_default()
+            .push((r[1].parse().unwrap(), r[2].parse().unwrap()));
+    }
+    let customers = fixture(panel, "customers.csv");
+    let censored: HashMap<u64, bool> = rows(&customers)
+        .map(|r| (r[0].parse().unwrap(), r[1] == "1"))
+        .collect();
+    let labels = fixture(panel, "labels.csv");
+    rows(&labels)
+        .map(|r| {
+            let id: u64 = r[0].parse().unwrap();
+            let pts = points.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+            let start = pts.iter().map(|p| p.0).min().unwrap_or(0).min(0);
+            let mut months = vec![0.0; (1 - start) as usize];
+            for (m, v) in pts {
+                months[(m - start) as usize] += v;
+            }
+            Customer {
+                id,
+                left_censored: censored[&id],
+                months,
+                true_type: r[1].to_string(),
+                true_status: r[3].to_string(),
+            }
+        })
+        .collect()
+}
+
+struct Scores {
+    accuracy: f64,
+    macro_f1: f64,
+    recall: Vec<(CustomerType, f64)>,
+    status_accuracy: f64,
+}
+
+/// Classifies a whole panel (ref computed over the panel) and prints the confusion matrix.
+fn evaluate(panel: &str) -> Scores {
+    let customers = load(panel);
+    let features: Vec<Option<Features>> = customers
+        .iter()
+        .map(|c| Features::compute(&c.months, c.left_censored))
+        .collect();
+    let reference = portfolio_reference(features.iter().flatten());
+    let types = CustomerType::ALL;
+    let index = |name: &str| types.iter().position(|t| t.spec_name() == name).unwrap();
+    let mut confusion = [[0usize; 7]; 7];
+    let mut status_hits = 0;
+    let mut rules = [0usize; 8];
+    for (c, f) in customers.iter().zip(&features) {
+        let out = classify_features(f.as_ref(), reference);
+        assert!(out.confidence.is_finite(), "customer {}: {out:?}", c.id);
+        confusion[index(&c.true_type)][index(out.customer_type.spec_name())] += 1;
+        rules[out.rule as usize] += 1;
+        // Labels know ACTIVE, LOST and NEW only.
+        let status = match out.status {
+            Status::OneTime => Status::Lost,
+            Status::Dormant => Status::Active,
+            s => s,
+        };
+        status_hits += usize::from(status.spec_name() == c.true_status);
+    }
+    let n = customers.len() as f64;
+    let correct: usize = (0..7).map(|i| confusion[i][i]).sum();
+    let mut f1_sum = 0.0;
+    let mut classes = 0;
+    let mut recall = Vec::new();
+    eprintln!(
+        "\n{panel}: {} customers, ref = {reference:?}",
+        customers.len()
+    );
+    eprintln!("confusion (rows = truth, columns = predicted):");
+    let header: Vec<String> = types
+        .iter()
+        .map(|t| format!("{:>6.6}", t.spec_name()))
+        .collect();
+    eprintln!("{:>12} {}   recall", "", header.join(" "));
+    for (i, t) in types.iter().enumerate() {
+        let row_sum: usize = confusion[i].iter().sum();
+        let col_sum: usize = (0..7).map(|r| confusion[r][i]).sum();
+        let tp = confusion[i][i] as f64;
+        let r = if row_sum > 0 {
+            tp / row_sum as f64
+        } else {
+            0.0
+        };
+        let p = if col_sum > 0 {
+            tp / col_sum as f64
+        } else {
+            0.0
+        };
+        if row_sum + col_sum > 0 {
+            classes += 1;
+            f1_sum += if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            };
+        }
+        recall.push((*t, r));
+        let cells: Vec<String> = confusion[i].iter().map(|v| format!("{v:>6}")).collect();
+        eprintln!("{:>12} {}   {r:.3}", t.spec_name(), cells.join(" "));
+    }
+    let scores = Scores {
+        accuracy: correct as f64 / n,
+        macro_f1: f1_sum / classes as f64,
+        recall,
+        status_accuracy: status_hits as f64 / n,
+    };
+    eprintln!(
+        "accuracy {:.4}, macro-F1 {:.4}, status accuracy {:.4}; rules fired (0..=7): {rules:?}",
+        scores.accuracy, scores.macro_f1, scores.status_accuracy
+    );
+    scores
+}
+
+#[test]
+fn heldout_reproduces_the_spec_figures() {
+    let s = evaluate("heldout");
+    assert!(
+        (s.accuracy - SPEC_HELDOUT_ACCURACY).abs() <= REPRODUCTION_TOLERANCE,
+        "accuracy {:.4}, spec {SPEC_HELDOUT_ACCURACY}",
+        s.accuracy
+    );
+    assert!(
+        (s.macro_f1 - SPEC_HELDOUT_MACRO_F1).abs() <= REPRODUCTION_TOLERANCE,
+        "macro-F1 {:.4}, spec {SPEC_HELDOUT_MACRO_F1}",
+        s.macro_f1
+    );
+    let cyclical = s
+        .recall
+        .iter()
+        .find(|(t, _)| *t == CustomerType::Cyclical)
+        .unwrap()
+        .1;
+    assert!(
+        (cyclical - SPEC_HELDOUT_CYCLICAL_RECALL).abs() <= REPRODUCTION_TOLERANCE,
+        "cyclical recall {cyclical:.4}, spec {SPEC_HELDOUT_CYCLICAL_RECALL}"
+    );
+    assert!(
+        s.status_accuracy >= MIN_STATUS_ACCURACY,
+        "status accuracy {:.4}",
+        s.status_accuracy
+    );
+}
+
+#[test]
+fn dev_panel_scores() {
+    let s = evaluate("dev");
+    assert!(
+        (s.accuracy - MEASURED_DEV_ACCURACY).abs() <= REPRODUCTION_TOLERANCE,
+        "accuracy {:.4}",
+        s.accuracy
+    );
+    assert!(
+        (s.macro_f1 - MEASURED_DEV_MACRO_F1).abs() <= REPRODUCTION_TOLERANCE,
+        "macro-F1 {:.4}",
+        s.macro_f1
+    );
+    assert!(
+        s.status_accuracy >= MIN_STATUS_ACCURACY,
+        "status accuracy {:.4}",
+        s.status_accuracy
+    );
+}
+
+#[test]
+fn degenerate_series_do_not_panic() {
+    for y in [vec![], vec![0.0; 10], vec![5.0], vec![0.0, 0.0, -3.0]] {
+        let c = classify(&y, false, Some(100.0));
+        assert_eq!(c.customer_type, CustomerType::Insufficient, "{y:?}");
+        assert_eq!(c.rule, 0);
+    }
+    assert_eq!(classify(&[], true, None).status, Status::NoData);
+    assert_eq!(classify(&[0.0; 4], false, None).status, Status::NoData);
+    // One order 8 months ago: lost after max(6, 3 * 3) = 9 months, so dormant is not reached
+    // because tenure 9 >= 6 and gap 8 >= max(3, 6) = 6.
+    let mut y = vec![0.0; 9];
+    y[0] = 50.0;
+    assert_eq!(classify(&y, false, None).status, Status::Dormant);
+    y.push(0.0);
+    assert_eq!(classify(&y, false, None).status, Status::OneTime);
+}
+
+#[test]
+fn clear_growth() {
+    let y: Vec<f64> = (1..=24).map(|m| 100.0 + 20.0 * m as f64).collect();
+    let c = classify(&y, false, Some(300.0));
+    let f = c.features.as_ref().unwrap();
+    assert_eq!(
+        (c.customer_type, c.rule),
+        (CustomerType::Growth, 2),
+        "{f:?}"
+    );
+    assert_eq!(f.tau, 1.0);
+    assert_eq!(f.peak_pos, 1.0);
+    assert_eq!(c.status, Status::Active);
+}
+
+#[test]
+fn clear_bell() {
+    // Up for 12 months, down for 12.
+    let y: Vec<f64> = (0..25)
+        .map(|m| 1000.0 - 80.0 * (m as f64 - 12.0).abs() + 10.0)
+        .collect();
+    let c = classify(&y, false, Some(300.0));
+    let f = c.features.as_ref().unwrap();
+    assert_eq!((c.customer_type, c.rule), (CustomerType::Bell, 3), "{f:?}");
+    assert!(f.tau_pre > 0.9 && f.tau_post < -0.9 && (f.peak_pos - 0.5).abs() < 1e-9);
+}
+
+#[test]
+fn barnacle_with_negative_level() {
+    let y: Vec<f64> = (0..24)
+        .map(|m| if m % 2 == 0 { -40.0 } else { 15.0 })
+        .collect();
+    let c = classify(&y, true, Some(300.0));
+    assert_eq!((c.customer_type, c.rule), (CustomerType::Barnacle, 1));
+    assert_eq!(c.confidence, 0.9);
+}
+
+#[test]
+fn small_positive_level_is_a_relative_barnacle() {
+    let y: Vec<f64> = (0..24)
+        .map(|m| if m % 2 == 0 { 20.0 } else { 25.0 })
+        .collect();
+    let c = classify(&y, true, Some(1000.0));
+    assert_eq!((c.customer_type, c.rule), (CustomerType::Barnacle, 5));
+    // Without a portfolio reference the same customer is just steady.
+    assert_eq!(classify(&y, true, None).customer_type, CustomerType::Stable);
+}
+
+#[test]
+fn reasons_name_the_numbers_in_both_languages() {
+    use kundenwert_core::Lang;
+    // Trim 3 ramp-up months, b = 1: B = 180..=580; thirds of 7 blocks average 240 and 520,
+    // d = 0.1 * 380, so ratio_31 = 558 / 278 = 2.007.
+    let y: Vec<f64> = (1..=24).map(|m| 100.0 + 20.0 * m as f64).collect();
+    let c = classify(&y, false, Some(300.0));
+    assert_eq!(
+        c.reason(Lang::En),
+        "Growing: Mann-Kendall tau 1.00 (p = 0.00), last third 2.01 times the first, peak at 100 % of the span."
+    );
+    assert!(c
+        .reason(Lang::De)
+        .starts_with("Wachsend: Mann-Kendall-tau 1,00"));
+    assert_eq!(
+        classify(&[], false, None).reason(Lang::De),
+        "Kein Monat mit Deckungsbeitrag."
+    );
+}
+
+proptest::proptest! {
+    /// Any finite series (empty, all zero, sparse, negative) classifies without a panic, no
+    /// feature is NaN (acf_season is an `Option` instead) and the confidence is in range.
+    #[test]
+    fn any_series_classifies_without_nan(
+        y in proptest::collection::vec(
+            proptest::prop_oneof![
+                3 => proptest::strategy::Just(0.0),
+                5 => -200.0f64..2000.0,
+                1 => proptest::strategy::Just(100.0),
+            ],
+            0..90,
+        ),
+        left_censored: bool,
+        reference in proptest::option::of(1.0f64..1000.0),
+    ) {
+        let c = classify(&y, left_censored, reference);
+        proptest::prop_assert!((0.05..=1.0).contains(&c.confidence), "{c:?}");
+        if let Some(f) = &c.features {
+            let values = [
+                f.adi, f.cv2, f.level12, f.level_life, f.tau, f.p, f.ratio_31, f.peak_pos,
+                f.rise, f.fall, f.tau_pre, f.tau_post, f.cv_block, f.cv_month, f.runs_z,
+            ];
+            proptest::prop_assert!(values.iter().all(|v| !v.is_nan()), "{f:?}");
+            proptest::prop_assert!(f.acf_season.is_none_or(|a| a.is_finite()), "{f:?}");
+            proptest::prop_assert!((0.0..=1.0).contains(&f.p));
+        } else {
+            proptest::prop_assert_eq!(c.status, Status::NoData);
+        }
+    }
+}
