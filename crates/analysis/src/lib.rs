@@ -12,6 +12,6 @@ pub mod typology;
 
 pub use series::{
     CustomerSeries, HoldoutSummary, PeriodValue, SeriesBuilder, SeriesPass, SeriesSink,
-    SharedSeries, ValueSeries,
+    SeriesSummary, SharedSeries, ValueSeries,
 };
-pub use typology::{classify, Classification, CustomerType, Features, Status};
+pub use typology::{classify, classify_series, Classification, CustomerType, Features, Status};

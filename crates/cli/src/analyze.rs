@@ -5,7 +5,9 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::ValueEnum;
-use kundenwert_analysis::{CustomerSeries, ValueSeries};
+use kundenwert_analysis::{
+    classify_series, Classification, CustomerSeries, CustomerType, ValueSeries,
+};
 use kundenwert_core::{Lang, PeriodKind, ValueBasis};
 use kundenwert_ingest::ImportReport;
 use serde_json::{json, Value};
@@ -72,14 +74,15 @@ pub fn run(args: Args) -> Result<()> {
     let lang = args.input.lang();
     let (builder, report) = args.input.read()?;
     let series = builder.finish(args.period.into());
+    let types = classify_series(&series);
     if args.json {
-        let value = to_json(&series, &report, &args, lang);
+        let value = to_json(&series, &types, &report, &args, lang);
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         serde_json::to_writer_pretty(&mut out, &value)?;
         writeln!(out)?;
         out.flush()?;
     } else {
-        print!("{}", summary(&series, &report, args.top, lang));
+        print!("{}", summary(&series, &types, &report, args.top, lang));
     }
     Ok(())
 }
@@ -92,7 +95,7 @@ fn time_unit_name(t: TimeUnit) -> &'static str {
     }
 }
 
-fn customer_json(c: &CustomerSeries) -> Value {
+fn customer_json(c: &CustomerSeries, class: &Classification, lang: Lang) -> Value {
     json!({
         "id": c.id,
         "name": c.name,
@@ -103,10 +106,12 @@ fn customer_json(c: &CustomerSeries) -> Value {
         "lines": c.lines,
         "first_date": c.first_date,
         "last_date": c.last_date,
-        "type": null,
-        "type_confidence": null,
-        "type_reason": null,
-        "status": null,
+        "type": class.customer_type.id(),
+        "type_confidence": (class.confidence * 100.0).round() / 100.0,
+        "type_reason": class.reason(lang),
+        "type_rule": class.rule,
+        "status": class.status.id(),
+        "features": class.features,
         "current_value": round2(c.current_value),
         "future_value": null,
         "p_alive": null,
@@ -116,11 +121,39 @@ fn customer_json(c: &CustomerSeries) -> Value {
 
 /// Sums of many lines carry float noise; amounts in JSON are rounded to cents.
 fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
+    // `+ 0.0` turns the `-0.0` of an empty sum into `0.0`.
+    (v * 100.0).round() / 100.0 + 0.0
 }
 
 /// The JSON object of product.md §5.
-pub fn to_json(series: &ValueSeries, report: &ImportReport, args: &Args, lang: Lang) -> Value {
+pub fn to_json(
+    series: &ValueSeries,
+    types: &[Classification],
+    report: &ImportReport,
+    args: &Args,
+    lang: Lang,
+) -> Value {
+    let mut by_type = serde_json::Map::new();
+    for t in CustomerType::ALL {
+        let members = || {
+            series
+                .customers
+                .iter()
+                .zip(types)
+                .filter(move |(_, k)| k.customer_type == t)
+                .map(|(c, _)| c)
+        };
+        by_type.insert(
+            t.id().to_string(),
+            json!({
+                "customers": members().count(),
+                "revenue": round2(members().map(|c| c.revenue).sum()),
+                "margin": (series.basis == ValueBasis::Margin)
+                    .then(|| round2(members().filter_map(|c| c.margin).sum())),
+                "current_value": round2(members().map(|c| c.current_value).sum()),
+            }),
+        );
+    }
     let revenue: f64 = series.customers.iter().map(|c| c.revenue).sum();
     let cost: Option<f64> = (series.basis == ValueBasis::Margin)
         .then(|| series.customers.iter().filter_map(|c| c.cost).sum());
@@ -149,9 +182,14 @@ pub fn to_json(series: &ValueSeries, report: &ImportReport, args: &Args, lang: L
             "cost": cost.map(round2),
             "margin": cost.map(|c| round2(revenue - c)),
             "current_value": round2(series.customers.iter().map(|c| c.current_value).sum()),
-            "by_type": null,
+            "by_type": by_type,
         },
-        "customers": series.customers.iter().map(customer_json).collect::<Vec<_>>(),
+        "customers": series
+            .customers
+            .iter()
+            .zip(types)
+            .map(|(c, k)| customer_json(c, k, lang))
+            .collect::<Vec<_>>(),
         "models": null,
     })
 }
@@ -162,8 +200,27 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A type's name for readers.
+fn type_name(t: CustomerType, lang: Lang) -> &'static str {
+    match t {
+        CustomerType::Stable => lang.pick("unauffällig", "steady"),
+        CustomerType::Cyclical => lang.pick("zyklisch", "cyclical"),
+        CustomerType::Bell => lang.pick("Glocke", "bell"),
+        CustomerType::Growth => lang.pick("Wachstum", "growth"),
+        CustomerType::Shrink => lang.pick("Schrumpfung", "shrinking"),
+        CustomerType::Barnacle => lang.pick("Klette", "barnacle"),
+        CustomerType::Insufficient => lang.pick("neu", "new"),
+    }
+}
+
 /// The terminal summary.
-pub fn summary(series: &ValueSeries, report: &ImportReport, top: usize, lang: Lang) -> String {
+pub fn summary(
+    series: &ValueSeries,
+    types: &[Classification],
+    report: &ImportReport,
+    top: usize,
+    lang: Lang,
+) -> String {
     let de = lang == Lang::De;
     let mut s = String::new();
     let as_of = series
@@ -257,6 +314,17 @@ pub fn summary(series: &ValueSeries, report: &ImportReport, top: usize, lang: La
         lang.pick("Kunden:   ", "Customers:"),
         count(series.customers.len() as u64, lang)
     );
+    let by_type: Vec<String> = CustomerType::ALL
+        .iter()
+        .map(|t| (t, types.iter().filter(|k| k.customer_type == *t).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(t, n)| format!("{} {}", count(n as u64, lang), type_name(*t, lang)))
+        .collect();
+    s += &format!(
+        "{} {}\n",
+        lang.pick("Kundentypen:", "Types:    "),
+        by_type.join(" · ")
+    );
     let basis = match (series.basis, de) {
         (ValueBasis::Margin, true) => "Deckungsbeitrag (DB I)",
         (ValueBasis::Margin, false) => "contribution margin",
@@ -279,8 +347,9 @@ pub fn summary(series: &ValueSeries, report: &ImportReport, top: usize, lang: La
         start.format(if de { "%d.%m.%Y" } else { "%Y-%m-%d" }),
         as_of
     );
-    let mut ranked: Vec<&CustomerSeries> = series.customers.iter().collect();
-    ranked.sort_by(|a, b| b.current_value.total_cmp(&a.current_value));
+    let mut ranked: Vec<(&CustomerSeries, &Classification)> =
+        series.customers.iter().zip(types).collect();
+    ranked.sort_by(|a, b| b.0.current_value.total_cmp(&a.0.current_value));
     let headers = if de {
         [
             "#",
@@ -290,6 +359,7 @@ pub fn summary(series: &ValueSeries, report: &ImportReport, top: usize, lang: La
             "Umsatz gesamt",
             "Aufträge",
             "Letzter Kauf",
+            "Typ",
         ]
     } else {
         [
@@ -300,13 +370,14 @@ pub fn summary(series: &ValueSeries, report: &ImportReport, top: usize, lang: La
             "Total revenue",
             "Orders",
             "Last order",
+            "Type",
         ]
     };
-    let rows: Vec<[String; 7]> = ranked
+    let rows: Vec<[String; 8]> = ranked
         .iter()
         .take(top)
         .enumerate()
-        .map(|(i, c)| {
+        .map(|(i, (c, k))| {
             [
                 (i + 1).to_string(),
                 one_line(&c.id),
@@ -320,6 +391,7 @@ pub fn summary(series: &ValueSeries, report: &ImportReport, top: usize, lang: La
                 c.last_date
                     .format(if de { "%d.%m.%Y" } else { "%Y-%m-%d" })
                     .to_string(),
+                type_name(k.customer_type, lang).to_string(),
             ]
         })
         .collect();
@@ -329,7 +401,7 @@ pub fn summary(series: &ValueSeries, report: &ImportReport, top: usize, lang: La
             *w = (*w).max(cell.chars().count());
         }
     }
-    let right = [true, false, false, true, true, true, false];
+    let right = [true, false, false, true, true, true, false, false];
     // Exports without a name column (CDNOW) get no empty Name column.
     let show_name = series.customers.iter().any(|c| c.name.is_some());
     let line = |cells: &[String]| {

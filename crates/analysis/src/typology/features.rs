@@ -12,7 +12,7 @@ use super::stats::{
 /// The features of one customer's margin series (typology spec §1).
 ///
 /// Field names follow the specification; counts are months unless said otherwise.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Features {
     /// The relationship began before the first observed month (the start is cut off).
     pub left_censored: bool,

@@ -87,7 +87,35 @@ impl CustomerType {
     }
 }
 
+impl CustomerType {
+    /// The product's identifier (product.md §1): `steady`, `cyclical`, `bell`, `growth`,
+    /// `shrinking`, `barnacle`, or `new` when the history is too short to judge.
+    pub fn id(self) -> &'static str {
+        match self {
+            CustomerType::Stable => "steady",
+            CustomerType::Cyclical => "cyclical",
+            CustomerType::Bell => "bell",
+            CustomerType::Growth => "growth",
+            CustomerType::Shrink => "shrinking",
+            CustomerType::Barnacle => "barnacle",
+            CustomerType::Insufficient => "new",
+        }
+    }
+}
+
 impl Status {
+    /// The product's identifier: `active`, `dormant`, `lost`, `one_time`; a customer whose
+    /// first order is recent is `active` (its type says `new`); `None` without any business.
+    pub fn id(self) -> Option<&'static str> {
+        match self {
+            Status::Active | Status::New => Some("active"),
+            Status::Dormant => Some("dormant"),
+            Status::Lost => Some("lost"),
+            Status::OneTime => Some("one_time"),
+            Status::NoData => None,
+        }
+    }
+
     /// The specification's upper-case name (`ACTIVE`, `DORMANT`, ...).
     pub fn spec_name(self) -> &'static str {
         match self {
@@ -122,6 +150,46 @@ pub struct Classification {
     pub level_rel: Option<f64>,
     /// The features the decision was made on; `None` for NO_DATA.
     pub features: Option<Features>,
+}
+
+/// Classifies every customer of a finished value series: its monthly values (margin, or
+/// revenue when the data has no cost) from its first month to the as-of month, zeros where it
+/// bought nothing, against the portfolio reference of all customers. A customer already
+/// buying in the first month of the data is taken as left-censored: the export cuts off the
+/// start of the relationship.
+pub fn classify_series(series: &crate::ValueSeries) -> Vec<Classification> {
+    let as_of_month = kundenwert_core::Period::month_index_of(series.as_of);
+    let data_start = series
+        .customers
+        .iter()
+        .filter_map(|c| c.months.first())
+        .map(|m| m.period.first_month_index())
+        .min()
+        .unwrap_or(as_of_month);
+    let features: Vec<Option<Features>> = series
+        .customers
+        .iter()
+        .map(|c| {
+            let first = c
+                .months
+                .first()
+                .map_or(as_of_month, |m| m.period.first_month_index());
+            let len = (as_of_month - first + 1).max(0) as usize;
+            let mut y = vec![0.0; len];
+            for m in &c.months {
+                let i = (m.period.first_month_index() - first) as usize;
+                if let Some(slot) = y.get_mut(i) {
+                    *slot = m.value();
+                }
+            }
+            Features::compute(&y, first == data_start)
+        })
+        .collect();
+    let reference = portfolio_reference(features.iter().flatten());
+    features
+        .iter()
+        .map(|f| classify_features(f.as_ref(), reference))
+        .collect()
 }
 
 /// Classifies one monthly margin series `y` (index `len - 1` = as-of month, 0 = no business,
