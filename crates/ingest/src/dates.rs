@@ -122,7 +122,10 @@ impl DateEvidence {
     }
 
     /// The day/month order the slash dates decide, `Err(())` when they leave it open.
-    #[allow(clippy::result_unit_err)]
+    #[expect(
+        clippy::result_unit_err,
+        reason = "the only failure is \"undecidable\"; callers attach the context"
+    )]
     pub fn order(&self) -> Result<Option<DayMonthOrder>, ()> {
         if self.day_first == 0 && self.month_first == 0 {
             if self.slash_ambiguous > 0 {
