@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use kundenwert_analysis::typology::{
-    classify, classify_features, portfolio_reference, CustomerType, Features, Status,
+    classify, classify_features_with, classify_with, portfolio_reference, CustomerType, Features,
+    Status, TypologyConfig,
 };
 
 /// Accuracy and macro-F1 that the specification reports for its rules on heldout/
@@ -94,10 +95,47 @@ struct Scores {
     macro_f1: f64,
     recall: Vec<(CustomerType, f64)>,
     status_accuracy: f64,
+    /// Per confidence bin (upper bounds of [`CONFIDENCE_BINS`]): customers and correct ones.
+    calibration: Vec<(usize, usize)>,
 }
 
-/// Classifies a whole panel (ref computed over the panel) and prints the confusion matrix.
+/// Upper bounds of the confidence bins of the calibration table: 0–0.4, 0.4–0.6, 0.6–0.8,
+/// 0.8–1.0 (a bin holds its upper bound; the last one includes 1).
+const CONFIDENCE_BINS: [f64; 4] = [0.4, 0.6, 0.8, 1.0];
+
+fn recall_of(s: &Scores, t: CustomerType) -> f64 {
+    s.recall.iter().find(|(u, _)| *u == t).unwrap().1
+}
+
+/// Prints the calibration table: per confidence bin, how many customers and which share of
+/// them got the right type.
+fn print_calibration(panel: &str, s: &Scores) {
+    eprintln!("{panel}: confidence calibration");
+    eprintln!("{:>10} {:>6} {:>9}", "bin", "count", "correct");
+    let mut lower = 0.0;
+    for (upper, (n, hits)) in CONFIDENCE_BINS.iter().zip(&s.calibration) {
+        let share = if *n > 0 {
+            *hits as f64 / *n as f64
+        } else {
+            f64::NAN
+        };
+        eprintln!(
+            "{:>10} {n:>6} {share:>9.3}",
+            format!("{lower:.1}-{upper:.1}")
+        );
+        lower = *upper;
+    }
+}
+
+/// Classifies a whole panel with the spec's thresholds (ref computed over the panel) and
+/// prints the confusion matrix.
 fn evaluate(panel: &str) -> Scores {
+    evaluate_with(panel, &TypologyConfig::spec())
+}
+
+/// Classifies a whole panel with `config` (ref computed over the panel) and prints the
+/// confusion matrix.
+fn evaluate_with(panel: &str, config: &TypologyConfig) -> Scores {
     let customers = load(panel);
     let features: Vec<Option<Features>> = customers
         .iter()
@@ -109,10 +147,17 @@ fn evaluate(panel: &str) -> Scores {
     let mut confusion = [[0usize; 7]; 7];
     let mut status_hits = 0;
     let mut rules = [0usize; 8];
+    let mut calibration = vec![(0usize, 0usize); CONFIDENCE_BINS.len()];
     for (c, f) in customers.iter().zip(&features) {
-        let out = classify_features(f.as_ref(), reference);
+        let out = classify_features_with(f.as_ref(), reference, config);
         assert!(out.confidence.is_finite(), "customer {}: {out:?}", c.id);
         confusion[index(&c.true_type)][index(out.customer_type.spec_name())] += 1;
+        let bin = CONFIDENCE_BINS
+            .iter()
+            .position(|upper| out.confidence <= *upper)
+            .unwrap_or(CONFIDENCE_BINS.len() - 1);
+        calibration[bin].0 += 1;
+        calibration[bin].1 += usize::from(out.customer_type.spec_name() == c.true_type);
         rules[out.rule as usize] += 1;
         // Labels know ACTIVE, LOST and NEW only.
         let status = match out.status {
@@ -168,6 +213,7 @@ fn evaluate(panel: &str) -> Scores {
         macro_f1: f1_sum / classes as f64,
         recall,
         status_accuracy: status_hits as f64 / n,
+        calibration,
     };
     eprintln!(
         "accuracy {:.4}, macro-F1 {:.4}, status accuracy {:.4}; rules fired (0..=7): {rules:?}",
@@ -179,6 +225,7 @@ fn evaluate(panel: &str) -> Scores {
 #[test]
 fn heldout_reproduces_the_spec_figures() {
     let s = evaluate("heldout");
+    print_calibration("heldout (spec)", &s);
     assert!(
         (s.accuracy - SPEC_HELDOUT_ACCURACY).abs() <= REPRODUCTION_TOLERANCE,
         "accuracy {:.4}, spec {SPEC_HELDOUT_ACCURACY}",
@@ -189,12 +236,7 @@ fn heldout_reproduces_the_spec_figures() {
         "macro-F1 {:.4}, spec {SPEC_HELDOUT_MACRO_F1}",
         s.macro_f1
     );
-    let cyclical = s
-        .recall
-        .iter()
-        .find(|(t, _)| *t == CustomerType::Cyclical)
-        .unwrap()
-        .1;
+    let cyclical = recall_of(&s, CustomerType::Cyclical);
     assert!(
         (cyclical - SPEC_HELDOUT_CYCLICAL_RECALL).abs() <= REPRODUCTION_TOLERANCE,
         "cyclical recall {cyclical:.4}, spec {SPEC_HELDOUT_CYCLICAL_RECALL}"
@@ -224,6 +266,100 @@ fn dev_panel_scores() {
         "status accuracy {:.4}",
         s.status_accuracy
     );
+}
+
+/// The tuned thresholds ([`TypologyConfig::default`]) on the panels they were tuned on,
+/// dev/ and train/ (measured, pinned with [`REPRODUCTION_TOLERANCE`]). The spec's rules
+/// reach 0.7117 on dev/ and 0.6978 on train/.
+const TUNED_DEV_ACCURACY: f64 = 0.7413;
+const TUNED_TRAIN_ACCURACY: f64 = 0.7583;
+
+#[test]
+fn tuned_config_on_dev_and_train() {
+    let config = TypologyConfig::default();
+    assert_ne!(config, TypologyConfig::spec());
+    for (panel, pinned) in [("dev", TUNED_DEV_ACCURACY), ("train", TUNED_TRAIN_ACCURACY)] {
+        let s = evaluate_with(panel, &config);
+        assert!(
+            (s.accuracy - pinned).abs() <= REPRODUCTION_TOLERANCE,
+            "{panel}: accuracy {:.4}, pinned {pinned}",
+            s.accuracy
+        );
+        assert!(s.status_accuracy >= MIN_STATUS_ACCURACY);
+    }
+}
+
+/// The tuned thresholds on heldout/, measured once after tuning on dev/ and train/ had
+/// finished (heldout/ was never used to choose a threshold): accuracy 0.7333, macro-F1 0.7481
+/// (spec: 0.700 / 0.718). Below the goal of 0.80; see the README of the fixtures.
+const TUNED_HELDOUT_ACCURACY: f64 = 0.7333;
+/// Per-class recall on heldout/ with the tuned thresholds, in the order of
+/// [`CustomerType::ALL`]: STABLE, CYCLICAL, BELL, GROWTH, SHRINK, BARNACLE, INSUFFICIENT.
+const TUNED_HELDOUT_RECALL: [f64; 7] = [0.6707, 0.6363, 0.6468, 0.6740, 0.7492, 0.8696, 1.0];
+/// How far the heldout accuracy may drop below its measurement before the test fails.
+const HELDOUT_ACCURACY_TOLERANCE: f64 = 0.01;
+/// How far a class recall on heldout/ may drop below its measurement.
+const HELDOUT_RECALL_TOLERANCE: f64 = 0.02;
+
+#[test]
+fn tuned_config_on_heldout() {
+    let s = evaluate_with("heldout", &TypologyConfig::default());
+    print_calibration("heldout (tuned)", &s);
+    assert!(
+        s.accuracy >= TUNED_HELDOUT_ACCURACY - HELDOUT_ACCURACY_TOLERANCE,
+        "accuracy {:.4}, measured {TUNED_HELDOUT_ACCURACY}",
+        s.accuracy
+    );
+    for (t, measured) in CustomerType::ALL.iter().zip(TUNED_HELDOUT_RECALL) {
+        let r = recall_of(&s, *t);
+        assert!(
+            r >= measured - HELDOUT_RECALL_TOLERANCE,
+            "{} recall {r:.4}, measured {measured}",
+            t.spec_name()
+        );
+    }
+    assert!(s.status_accuracy >= MIN_STATUS_ACCURACY);
+}
+
+#[test]
+fn spec_config_is_the_spec() {
+    // The thresholds of typology-spec.md §3 that the reproduction test relies on.
+    let k = TypologyConfig::spec();
+    assert_eq!((k.min_active, k.min_span, k.rich_active), (4, 6, 6));
+    assert_eq!((k.sig_p, k.up_tau, k.down_tau), (0.10, 0.15, -0.15));
+    assert_eq!((k.barnacle_rel, k.cyclical_votes), (0.10, 2));
+    assert_eq!((k.cyclical_cv2, k.early_cyclical_cv2), (0.0, None));
+    // Both rule sets agree on a clear trend.
+    let y: Vec<f64> = (1..=24).map(|m| 100.0 + 20.0 * m as f64).collect();
+    for config in [TypologyConfig::spec(), TypologyConfig::default()] {
+        let c = classify_with(&y, false, Some(300.0), &config);
+        assert_eq!((c.customer_type, c.rule), (CustomerType::Growth, 2));
+    }
+}
+
+#[test]
+fn cyclical_reason_names_its_numbers() {
+    use kundenwert_core::Lang;
+    // Four months on, four off, with alternating order sizes: varying months and sizes,
+    // pauses between high phases.
+    let y: Vec<f64> = (0..36)
+        .map(|m| match (m % 8, m % 16 < 8) {
+            (0..=3, true) => 1000.0,
+            (0..=3, false) => 200.0,
+            _ => 0.0,
+        })
+        .collect();
+    let c = classify(&y, true, Some(300.0));
+    let f = c.features.as_ref().unwrap();
+    assert_eq!(
+        (c.customer_type, c.rule),
+        (CustomerType::Cyclical, 6),
+        "{f:?}"
+    );
+    assert!(c.reason(Lang::En).starts_with("Cyclical: months vary by "));
+    assert!(c
+        .reason(Lang::De)
+        .starts_with("Zyklisch: Monate schwanken um "));
 }
 
 #[test]

@@ -14,13 +14,17 @@
 //! assert_eq!(c.customer_type, CustomerType::Growth);
 //! ```
 
+mod config;
 mod features;
 mod reasons;
 mod rules;
 mod stats;
 
+pub use config::TypologyConfig;
 pub use features::Features;
-pub use rules::{classify_features, portfolio_reference, qualifies_for_reference, status};
+pub use rules::{
+    classify_features, classify_features_with, portfolio_reference, qualifies_for_reference, status,
+};
 pub use stats::{erfc, ERFC_RELATIVE_ACCURACY};
 
 /// Where a customer stands at the as-of month (spec §2), from the gap since its last order
@@ -148,6 +152,9 @@ pub struct Classification {
     /// level12 / ref, the recent level relative to the portfolio's typical level (rule 5);
     /// `None` without a reference or for INSUFFICIENT.
     pub level_rel: Option<f64>,
+    /// How many of the four signs of a cycle (rule 6) the series shows; `None` when the
+    /// cycle's preconditions fail or for INSUFFICIENT. Named in the CYCLICAL reason.
+    pub cyclical_votes: Option<u32>,
     /// The features the decision was made on; `None` for NO_DATA.
     pub features: Option<Features>,
 }
@@ -158,6 +165,14 @@ pub struct Classification {
 /// buying in the first month of the data is taken as left-censored: the export cuts off the
 /// start of the relationship.
 pub fn classify_series(series: &crate::ValueSeries) -> Vec<Classification> {
+    classify_series_with(series, &TypologyConfig::default())
+}
+
+/// [`classify_series`] with the rule thresholds of `config`.
+pub fn classify_series_with(
+    series: &crate::ValueSeries,
+    config: &TypologyConfig,
+) -> Vec<Classification> {
     let as_of_month = kundenwert_core::Period::month_index_of(series.as_of);
     let data_start = series
         .customers
@@ -188,7 +203,7 @@ pub fn classify_series(series: &crate::ValueSeries) -> Vec<Classification> {
     let reference = portfolio_reference(features.iter().flatten());
     features
         .iter()
-        .map(|f| classify_features(f.as_ref(), reference))
+        .map(|f| classify_features_with(f.as_ref(), reference, config))
         .collect()
 }
 
@@ -196,6 +211,21 @@ pub fn classify_series(series: &crate::ValueSeries) -> Vec<Classification> {
 /// values finite) against the portfolio reference level `reference` (see
 /// [`portfolio_reference`]; `None` disables rule 5). Never panics: an empty or all-zero series
 /// is NO_DATA / INSUFFICIENT.
+/// Uses [`TypologyConfig::default`]; see [`classify_with`] for other thresholds.
 pub fn classify(y: &[f64], left_censored: bool, reference: Option<f64>) -> Classification {
-    classify_features(Features::compute(y, left_censored).as_ref(), reference)
+    classify_with(y, left_censored, reference, &TypologyConfig::default())
+}
+
+/// [`classify`] with the rule thresholds of `config` (e.g. [`TypologyConfig::spec`]).
+pub fn classify_with(
+    y: &[f64],
+    left_censored: bool,
+    reference: Option<f64>,
+    config: &TypologyConfig,
+) -> Classification {
+    classify_features_with(
+        Features::compute(y, left_censored).as_ref(),
+        reference,
+        config,
+    )
 }

@@ -3,7 +3,6 @@
 
 use kundenwert_core::Lang;
 
-use super::rules::cyclical_votes;
 use super::{Classification, Status};
 
 /// A number for a sentence: two decimals, decimal comma in German.
@@ -88,12 +87,12 @@ impl Classification {
                 pct(self.level_rel.unwrap_or(0.0))
             ),
             (6, Lang::De) => format!(
-                "Wiederkehrende Phasen: {} Pausen zwischen {} Hochphasen, Schwankung {}, {} von 4 Zyklus-Anzeichen.",
-                f.troughs, f.highs, n(f.cv_month), cyclical_votes(f).unwrap_or(0)
+                "Zyklisch: Monate schwanken um {}, Auftragsgrößen um {} (cv²); {} von 4 Zyklus-Anzeichen, {} Hochphasen mit {} Pausen dazwischen.",
+                n(f.cv_month), n(f.cv2), self.cyclical_votes.unwrap_or(0), f.highs, f.troughs
             ),
             (6, Lang::En) => format!(
-                "Recurring phases: {} pauses between {} high phases, variation {}, {} of 4 signs of a cycle.",
-                f.troughs, f.highs, n(f.cv_month), cyclical_votes(f).unwrap_or(0)
+                "Cyclical: months vary by {}, order sizes by {} (cv²); {} of 4 signs of a cycle, {} high phases with {} pauses between them.",
+                n(f.cv_month), n(f.cv2), self.cyclical_votes.unwrap_or(0), f.highs, f.troughs
             ),
             (_, Lang::De) => format!(
                 "Kein klarer Trend, Höhepunkt oder Zyklus (tau {}, p = {}, Schwankung der Blöcke {}).",

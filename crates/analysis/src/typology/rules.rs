@@ -1,5 +1,6 @@
 //! §2 (status) and §3 (type rules and confidence) of the typology specification.
 
+use super::config::TypologyConfig;
 use super::features::Features;
 use super::{Classification, CustomerType, Status};
 use crate::typology::stats::median;
@@ -52,8 +53,20 @@ fn margin(v: f64, threshold: f64, scale: f64) -> f64 {
 /// change the trend rules did not take.
 const WEAK_EVIDENCE_CONFIDENCE: f64 = 0.35;
 
-/// Applies the type rules in order (the first that fires wins) and computes the confidence.
+/// Applies the type rules in order (the first that fires wins) with the default thresholds
+/// ([`TypologyConfig::default`]) and computes the confidence.
 pub fn classify_features(f: Option<&Features>, reference: Option<f64>) -> Classification {
+    classify_features_with(f, reference, &TypologyConfig::default())
+}
+
+/// Applies the type rules in order (the first that fires wins) with the thresholds of
+/// `config` and computes the confidence.
+pub fn classify_features_with(
+    f: Option<&Features>,
+    reference: Option<f64>,
+    config: &TypologyConfig,
+) -> Classification {
+    let k = config;
     let status = status(f);
     let insufficient = |f: Option<&Features>| Classification {
         status,
@@ -62,38 +75,54 @@ pub fn classify_features(f: Option<&Features>, reference: Option<f64>) -> Classi
         confidence: 1.0,
         weak_evidence: false,
         level_rel: None,
+        cyclical_votes: None,
         features: f.cloned(),
     };
     let Some(f) = f else {
         return insufficient(None);
     };
     // Rule 0: too little history for any shape.
-    if f.n_active < 4 || f.span < 6 {
+    if f.n_active < k.min_active || f.span < k.min_span {
         return insufficient(Some(f));
     }
-    let sig = f.p < 0.10;
-    let rich = f.n_active >= 6;
-    let up_shape = f.rise >= 0.5 && f.fall <= 0.25 && f.peak_pos >= 0.7;
-    let down_shape = f.fall >= 0.6 && f.rise <= 0.25 && f.peak_pos <= 0.3;
-    let up = f.tau >= 0.15 && (sig || (rich && (f.ratio_31 >= 2.0 || up_shape)));
-    let down = f.tau <= -0.15 && (sig || (rich && (f.ratio_31 <= 0.5 || down_shape)));
-    let loyal = f.tenure >= 12
-        && f.n_active as f64 / f.span as f64 >= 0.5
+    let sig = f.p < k.sig_p;
+    let rich = f.n_active >= k.rich_active;
+    let up_shape =
+        f.rise >= k.up_shape_rise && f.fall <= k.up_shape_fall && f.peak_pos >= k.up_shape_peak;
+    let down_shape = f.fall >= k.down_shape_fall
+        && f.rise <= k.down_shape_rise
+        && f.peak_pos <= k.down_shape_peak;
+    let up = f.tau >= k.up_tau && (sig || (rich && (f.ratio_31 >= k.up_ratio || up_shape)));
+    let down = f.tau <= k.down_tau && (sig || (rich && (f.ratio_31 <= k.down_ratio || down_shape)));
+    let loyal = f.tenure >= k.loyal_tenure
+        && f.n_active as f64 / f.span as f64 >= k.loyal_density
         && matches!(status, Status::Active | Status::Dormant);
     let level_rel = reference.map(|r| f.level12 / r);
+    let votes = cyclical_votes(f, k);
+    let cyclical = votes.filter(|v| f.n_active >= k.cyclical_active && *v >= k.cyclical_votes);
+    let cyclical_confidence = |votes: u32| (0.4 + 0.15 * votes as f64).min(1.0);
+    let clear_cycle = k
+        .early_cyclical_cv2
+        .is_some_and(|cv2| f.cv2 >= cv2 && f.troughs >= k.early_cyclical_troughs);
 
     let mut weak_evidence = false;
     let (customer_type, rule, c) = if loyal && f.level12 <= 0.0 {
         (CustomerType::Barnacle, 1, 0.9)
-    } else if up && f.ratio_31 >= 1.5 && f.peak_pos >= 0.6 && f.fall <= 0.35 {
+    } else if let Some(votes) = cyclical.filter(|_| clear_cycle) {
+        (CustomerType::Cyclical, 6, cyclical_confidence(votes))
+    } else if up
+        && f.ratio_31 >= k.growth_ratio
+        && f.peak_pos >= k.growth_peak
+        && f.fall <= k.growth_fall
+    {
         let c = 0.5 + 0.5 * margin(-f.p.log10(), 1.0, 1.5).min(margin(f.ratio_31, 1.5, 1.5));
         (CustomerType::Growth, 2, c)
-    } else if (!f.left_censored || f.rise >= 0.6)
-        && (0.15..=0.85).contains(&f.peak_pos)
-        && f.rise >= 0.5
-        && f.fall >= 0.5
-        && f.tau_pre >= 0.0
-        && f.tau_post <= 0.0
+    } else if (!f.left_censored || f.rise >= k.bell_censored_rise)
+        && (k.bell_peak_min..=k.bell_peak_max).contains(&f.peak_pos)
+        && f.rise >= k.bell_rise
+        && f.fall >= k.bell_fall
+        && f.tau_pre >= k.bell_tau_pre
+        && f.tau_post <= k.bell_tau_post
     {
         let c = 0.5
             + 0.5
@@ -101,18 +130,18 @@ pub fn classify_features(f: Option<&Features>, reference: Option<f64>) -> Classi
                     .min(margin(f.fall, 0.5, 0.4))
                     .min(margin(f.tau_pre.min(-f.tau_post), 0.2, 0.5));
         (CustomerType::Bell, 3, c)
-    } else if down && f.ratio_31 <= 0.6 && f.rise < 0.5 {
+    } else if down && f.ratio_31 <= k.shrink_ratio && f.rise < k.shrink_rise {
         let c = 0.5
             + 0.5 * margin(-f.p.log10(), 1.0, 1.5).min(margin(1.0 / f.ratio_31, 1.0 / 0.6, 3.0));
         (CustomerType::Shrink, 4, c)
-    } else if let Some(rel) = level_rel.filter(|rel| loyal && *rel <= 0.10) {
+    } else if let Some(rel) = level_rel.filter(|rel| loyal && *rel <= k.barnacle_rel) {
         (
             CustomerType::Barnacle,
             5,
-            0.5 + 0.5 * margin(0.1 - rel, 0.0, 0.1),
+            0.5 + 0.5 * margin(k.barnacle_rel - rel, 0.0, k.barnacle_rel),
         )
-    } else if let Some(votes) = cyclical_votes(f).filter(|v| rich && *v >= 2) {
-        (CustomerType::Cyclical, 6, 0.4 + 0.15 * votes as f64)
+    } else if let Some(votes) = cyclical {
+        (CustomerType::Cyclical, 6, cyclical_confidence(votes))
     } else {
         weak_evidence = f.cv_block > 1.0 || (sig && f.ratio_31.ln().abs() > 1.5f64.ln());
         let c = 0.5 + 0.5 * margin(1.0 - f.cv_block, 0.0, 0.5).min(margin(f.p, 0.10, 0.3));
@@ -130,23 +159,25 @@ pub fn classify_features(f: Option<&Features>, reference: Option<f64>) -> Classi
         confidence,
         weak_evidence,
         level_rel,
+        cyclical_votes: votes,
         features: Some(f.clone()),
     }
 }
 
 /// Votes for CYCLICAL (rule 6), or `None` when its preconditions fail: the months must vary
-/// (cv_month >= 0.5) and there must be a real pause between two high phases.
-pub(crate) fn cyclical_votes(f: &Features) -> Option<u32> {
-    if f.cv_month < 0.5 || f.troughs < 1 {
+/// (cv_month >= `cyclical_cv`), so must the order sizes (cv2 >= `cyclical_cv2`), and there
+/// must be enough pauses between two high phases (`cyclical_troughs`; the spec asks for one).
+fn cyclical_votes(f: &Features, k: &TypologyConfig) -> Option<u32> {
+    if f.cv_month < k.cyclical_cv || f.cv2 < k.cyclical_cv2 || f.troughs < k.cyclical_troughs {
         return None;
     }
     // 2 / sqrt(span) is the rough 95 % band of an autocorrelation of white noise.
-    let acf_threshold = (2.0 / (f.span as f64).sqrt()).max(0.3);
+    let acf_threshold = (2.0 / (f.span as f64).sqrt()).max(k.cyclical_acf);
     let votes = [
         f.acf_season.is_some_and(|a| a >= acf_threshold),
-        f.runs_z <= -1.64,
-        f.troughs >= 2,
-        f.cv_month >= 1.0,
+        f.runs_z <= k.cyclical_runs_z,
+        f.troughs >= k.cyclical_troughs_vote,
+        f.cv_month >= k.cyclical_cv_vote,
     ];
     Some(votes.iter().filter(|v| **v).count() as u32)
 }
