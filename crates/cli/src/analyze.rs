@@ -279,7 +279,11 @@ pub fn summary(
         count(report.rows_rejected, lang),
         lang.pick("abgelehnt", "rejected"),
         count(report.blank_lines, lang),
-        lang.pick("Leerzeilen übersprungen", "blank lines skipped"),
+        if report.blank_lines == 1 {
+            lang.pick("Leerzeile übersprungen", "blank line skipped")
+        } else {
+            lang.pick("Leerzeilen übersprungen", "blank lines skipped")
+        },
     );
     if series.holdout.rows > 0 {
         s += &format!(
