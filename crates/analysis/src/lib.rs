@@ -14,4 +14,7 @@ pub use series::{
     CustomerSeries, HoldoutSummary, PeriodValue, SeriesBuilder, SeriesPass, SeriesSink,
     SeriesSummary, SharedSeries, ValueSeries,
 };
-pub use typology::{classify, classify_series, Classification, CustomerType, Features, Status};
+pub use typology::{
+    classify, classify_series, classify_series_with, Classification, CustomerType, Features,
+    Status, TypologyConfig,
+};

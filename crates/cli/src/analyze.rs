@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use clap::ValueEnum;
 use kundenwert_analysis::{
-    classify_series, Classification, CustomerSeries, CustomerType, ValueSeries,
+    classify_series_with, Classification, CustomerSeries, CustomerType, ValueSeries,
 };
 use kundenwert_core::{Lang, PeriodKind, ValueBasis};
 use kundenwert_ingest::ImportReport;
@@ -65,6 +65,11 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = TimeUnit::Week)]
     time_unit: TimeUnit,
 
+    /// Configuration file (TOML) with thresholds of the customer-type rules; see
+    /// `config/kundenwert.toml` for every setting and its default.
+    #[arg(long, value_name = "FILE", env = "KUNDENWERT_CONFIG")]
+    config: Option<std::path::PathBuf>,
+
     /// How many customers the summary lists.
     #[arg(long, default_value_t = 10, value_name = "N")]
     top: usize,
@@ -72,9 +77,11 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let lang = args.input.lang();
+    // A broken configuration fails before the (possibly long) import.
+    let config = crate::config::Config::load(args.config.as_deref(), lang)?;
     let (builder, report) = args.input.read()?;
     let series = builder.finish(args.period.into());
-    let types = classify_series(&series);
+    let types = classify_series_with(&series, &config.typology);
     if args.json {
         let value = to_json(&series, &types, &report, &args, lang);
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -3,6 +3,7 @@
 //! The binary is glue: every subcommand is one module that calls the library crates.
 
 mod analyze;
+mod config;
 mod fmt;
 mod input;
 mod series;

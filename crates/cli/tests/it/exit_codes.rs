@@ -172,3 +172,47 @@ fn usage_errors_exit_two() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+/// A configuration file with a misspelt setting fails before the import, names the setting and
+/// points to the documented file; a correct partial file is taken.
+#[test]
+fn configuration_file_is_checked() {
+    let dir = workdir();
+    write(dir.path(), "bad.toml", "[typology]\nsig = 0.05\n");
+    write(dir.path(), "ok.toml", "[typology]\nsig_p = 0.05\n");
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "export_de.csv",
+            "--lang",
+            "en",
+            "--config",
+            "bad.toml",
+        ],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: `bad.toml`: TOML parse error"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("unknown field `sig`"), "{}", out.stderr);
+    assert!(out
+        .stderr
+        .ends_with("hint: every setting with its default is listed in `config/kundenwert.toml`\n"));
+    assert_eq!(out.stdout, "");
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "export_de.csv",
+            "--lang",
+            "en",
+            "--config",
+            "ok.toml",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}

@@ -1,0 +1,75 @@
+//! The configuration file (`--config FILE`, TOML): thresholds of the customer-type rules.
+//! `config/kundenwert.toml` in the repository documents every setting with its default.
+
+use std::path::Path;
+
+use kundenwert_analysis::TypologyConfig;
+use kundenwert_core::Lang;
+use serde::Deserialize;
+
+use crate::UserError;
+
+/// Everything a configuration file may set; what it leaves out keeps its default.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `[typology]`: thresholds of the type rules.
+    pub typology: TypologyConfig,
+}
+
+impl Config {
+    /// Reads `path`, or the defaults when no file is given.
+    pub fn load(path: Option<&Path>, lang: Lang) -> Result<Config, UserError> {
+        let Some(path) = path else {
+            return Ok(Config::default());
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            UserError::usage(
+                format!(
+                    "{} `{}`: {e}",
+                    lang.pick("kann nicht lesen:", "cannot read"),
+                    path.display()
+                ),
+                None,
+            )
+        })?;
+        Config::parse(&text).map_err(|e| {
+            UserError::usage(
+                format!("`{}`: {}", path.display(), e.trim_end()),
+                Some(
+                    lang.pick(
+                        "alle Einstellungen mit ihren Vorgaben stehen in `config/kundenwert.toml`",
+                        "every setting with its default is listed in `config/kundenwert.toml`",
+                    )
+                    .to_string(),
+                ),
+            )
+        })
+    }
+
+    /// Parses TOML text.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped, documented file must state exactly the defaults, and parse.
+    #[test]
+    fn shipped_config_states_the_defaults() {
+        let text = include_str!("../../../config/kundenwert.toml");
+        assert_eq!(Config::parse(text).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn partial_files_keep_defaults_and_unknown_keys_are_refused() {
+        let c = Config::parse("[typology]\nsig_p = 0.05\n").unwrap();
+        assert_eq!(c.typology.sig_p, 0.05);
+        assert_eq!(c.typology.min_active, TypologyConfig::default().min_active);
+        let err = Config::parse("[typology]\nsig = 0.05\n").unwrap_err();
+        assert!(err.contains("sig"), "{err}");
+    }
+}
