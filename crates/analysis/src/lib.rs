@@ -7,9 +7,12 @@
 //! models.
 #![deny(missing_docs)]
 
+pub mod demo;
+pub mod portfolio;
 mod series;
 pub mod typology;
 
+pub use portfolio::{portfolio, AbcClass, Portfolio, PortfolioConfig};
 pub use series::{
     CustomerSeries, HoldoutSummary, PeriodValue, SeriesBuilder, SeriesPass, SeriesSink,
     SeriesSummary, SharedSeries, ValueSeries,

@@ -5,8 +5,10 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::ValueEnum;
+use kundenwert_analysis::portfolio::{Abc, AbcGroup, WhaleCurve, WhalePoint};
 use kundenwert_analysis::{
-    classify_series_with, Classification, CustomerSeries, CustomerType, ValueSeries,
+    classify_series_with, portfolio, AbcClass, Classification, CustomerSeries, CustomerType,
+    Portfolio, PortfolioConfig, ValueSeries,
 };
 use kundenwert_core::{Lang, PeriodKind, ValueBasis};
 use kundenwert_ingest::ImportReport;
@@ -102,7 +104,7 @@ fn time_unit_name(t: TimeUnit) -> &'static str {
     }
 }
 
-fn customer_json(c: &CustomerSeries, class: &Classification, lang: Lang) -> Value {
+fn customer_json(c: &CustomerSeries, class: &Classification, abc: AbcClass, lang: Lang) -> Value {
     json!({
         "id": c.id,
         "name": c.name,
@@ -120,6 +122,7 @@ fn customer_json(c: &CustomerSeries, class: &Classification, lang: Lang) -> Valu
         "status": class.status.id(),
         "features": class.features,
         "current_value": round2(c.current_value),
+        "abc": abc.as_str(),
         "future_value": null,
         "p_alive": null,
         "expected_transactions": null,
@@ -130,6 +133,52 @@ fn customer_json(c: &CustomerSeries, class: &Classification, lang: Lang) -> Valu
 fn round2(v: f64) -> f64 {
     // `+ 0.0` turns the `-0.0` of an empty sum into `0.0`.
     (v * 100.0).round() / 100.0 + 0.0
+}
+
+/// Shares in JSON: four decimals (0.01 %).
+fn round4(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0 + 0.0
+}
+
+/// The portfolio of the series: no future values yet (issue 4), so no quadrants.
+fn portfolio_of(series: &ValueSeries) -> Portfolio {
+    portfolio(series, &[], &PortfolioConfig::default())
+}
+
+fn abc_json(abc: &Abc) -> Value {
+    let group = |g: &AbcGroup| {
+        json!({
+            "customers": g.customers,
+            "current_value": round2(g.current_value),
+        })
+    };
+    json!({
+        "cutoff_a": abc.cutoff_a,
+        "cutoff_b": abc.cutoff_b,
+        "total_positive_current_value": round2(abc.total_positive_value),
+        "A": group(&abc.a),
+        "B": group(&abc.b),
+        "C": group(&abc.c),
+    })
+}
+
+fn whale_json(w: &WhaleCurve) -> Value {
+    let point = |p: &WhalePoint| {
+        json!({
+            "customers": p.customers,
+            "customer_share": round4(p.customer_share),
+            "margin_share": round4(p.margin_share),
+        })
+    };
+    json!({
+        "customers": w.customers,
+        "total_margin": round2(w.total_margin),
+        "negative_customers": w.negative_customers,
+        "negative_share": round4(w.negative_share),
+        "negative_margin": round2(w.negative_margin),
+        "peak": w.peak.as_ref().map(point),
+        "points": w.points.iter().map(point).collect::<Vec<_>>(),
+    })
 }
 
 /// The JSON object of product.md §5.
@@ -164,6 +213,7 @@ pub fn to_json(
     let revenue: f64 = series.customers.iter().map(|c| c.revenue).sum();
     let cost: Option<f64> = (series.basis == ValueBasis::Margin)
         .then(|| series.customers.iter().filter_map(|c| c.cost).sum());
+    let portfolio = portfolio_of(series);
     let rejected: Vec<Value> = report
         .rejected
         .iter()
@@ -191,11 +241,17 @@ pub fn to_json(
             "current_value": round2(series.customers.iter().map(|c| c.current_value).sum()),
             "by_type": by_type,
         },
+        "portfolio": {
+            "abc": abc_json(&portfolio.abc),
+            "whale_curve": whale_json(&portfolio.whale_curve),
+            "quadrants": null,
+        },
         "customers": series
             .customers
             .iter()
             .zip(types)
-            .map(|(c, k)| customer_json(c, k, lang))
+            .zip(&portfolio.abc.classes)
+            .map(|((c, k), abc)| customer_json(c, k, *abc, lang))
             .collect::<Vec<_>>(),
         "models": null,
     })
@@ -218,6 +274,58 @@ fn type_name(t: CustomerType, lang: Lang) -> &'static str {
         CustomerType::Barnacle => lang.pick("Klette", "barnacle"),
         CustomerType::Insufficient => lang.pick("neu", "new"),
     }
+}
+
+/// A share as a whole percentage: `38 %` (de) or `38%` (en).
+fn percent(share: f64, lang: Lang) -> String {
+    let p = amount(share * 100.0, 0, lang);
+    match lang {
+        Lang::De => format!("{p} %"),
+        Lang::En => format!("{p}%"),
+    }
+}
+
+/// The ABC line and the whale-curve headline of the summary.
+fn portfolio_lines(p: &Portfolio, basis: ValueBasis, lang: Lang) -> String {
+    let abc = &p.abc;
+    let mut s = format!(
+        "{} {} A · {} B · {} C ({} / {} / {})\n",
+        lang.pick("ABC-Klassen:", "ABC classes:"),
+        count(abc.a.customers as u64, lang),
+        count(abc.b.customers as u64, lang),
+        count(abc.c.customers as u64, lang),
+        percent(abc.cutoff_a, lang),
+        percent(abc.cutoff_b, lang),
+        lang.pick("Rest des aktuellen Werts", "rest of the current value"),
+    );
+    let w = &p.whale_curve;
+    let margin = match (basis, lang) {
+        (ValueBasis::Margin, Lang::De) => "des Deckungsbeitrags",
+        (ValueBasis::Margin, Lang::En) => "of the margin",
+        (ValueBasis::Revenue, Lang::De) => "des Umsatzes",
+        (ValueBasis::Revenue, Lang::En) => "of the revenue",
+    };
+    let headline = match &w.peak {
+        Some(peak) => format!(
+            "{} {} {} = {} {margin}",
+            lang.pick("die besten", "the top"),
+            percent(peak.customer_share, lang),
+            lang.pick("der Kunden", "of customers"),
+            percent(peak.margin_share, lang),
+        ),
+        None => format!(
+            "{} {margin} {}",
+            lang.pick("Summe", "total"),
+            lang.pick("nicht positiv", "not positive")
+        ),
+    };
+    s += &format!(
+        "{} {headline} · {} {}\n",
+        lang.pick("Walkurve:   ", "Whale curve:"),
+        percent(w.negative_share, lang),
+        lang.pick("der Kunden negativ", "of customers negative"),
+    );
+    s
 }
 
 /// The terminal summary.
@@ -336,6 +444,7 @@ pub fn summary(
         lang.pick("Kundentypen:", "Types:    "),
         by_type.join(" · ")
     );
+    s += &portfolio_lines(&portfolio_of(series), series.basis, lang);
     let basis = match (series.basis, de) {
         (ValueBasis::Margin, true) => "Deckungsbeitrag (DB I)",
         (ValueBasis::Margin, false) => "contribution margin",

@@ -4,6 +4,7 @@
 
 mod analyze;
 mod config;
+mod demo;
 mod fmt;
 mod input;
 mod series;
@@ -37,6 +38,9 @@ enum Command {
     Analyze(analyze::Args),
     /// Write the customer × period table (revenue, cost, margin, orders) as CSV.
     Series(series::Args),
+    /// Write a synthetic German company (about 5,000 customers) as an ERP export, with the true
+    /// customer types beside it.
+    Demo(demo::Args),
 }
 
 /// Language of messages and reports.
@@ -139,6 +143,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args),
         Command::Series(args) => series::run(args),
+        Command::Demo(args) => demo::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -58,12 +58,17 @@ pub fn percentile(x: &[f64], q: f64) -> f64 {
         return 0.0;
     }
     let mut v = x.to_vec();
-    v.sort_by(f64::total_cmp);
     let pos = q / 100.0 * (v.len() - 1) as f64;
     let lo = pos.floor() as usize;
-    let hi = (lo + 1).min(v.len() - 1);
     let frac = pos - lo as f64;
-    v[lo] + frac * (v[hi] - v[lo])
+    // Selecting the two order statistics gives the same values as sorting, in linear time.
+    let (_, &mut at_lo, above) = v.select_nth_unstable_by(lo, f64::total_cmp);
+    let at_hi = above
+        .iter()
+        .copied()
+        .min_by(f64::total_cmp)
+        .unwrap_or(at_lo);
+    at_lo + frac * (at_hi - at_lo)
 }
 
 /// Median (numpy: mean of the two middle values for an even count); `None` when empty.
@@ -72,12 +77,18 @@ pub fn median(x: &[f64]) -> Option<f64> {
         return None;
     }
     let mut v = x.to_vec();
-    v.sort_by(f64::total_cmp);
     let n = v.len();
+    // Selection instead of sorting: the same order statistics in linear time.
+    let (_, &mut lower, above) = v.select_nth_unstable_by((n - 1) / 2, f64::total_cmp);
     Some(if n % 2 == 1 {
-        v[n / 2]
+        lower
     } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
+        let upper = above
+            .iter()
+            .copied()
+            .min_by(f64::total_cmp)
+            .unwrap_or(lower);
+        (lower + upper) / 2.0
     })
 }
 
@@ -185,30 +196,25 @@ pub struct MannKendall {
 /// Mann-Kendall trend test on `x`.
 pub fn mann_kendall(x: &[f64]) -> MannKendall {
     let n = x.len();
-    let mut s: i64 = 0;
-    for i in 0..n {
-        for j in i + 1..n {
-            if x[j] > x[i] {
-                s += 1;
-            } else if x[j] < x[i] {
-                s -= 1;
-            }
-        }
-    }
+    // One branch-free pass over the pairs gives S and the ties: the signs of the pairs are
+    // random for a noisy series, and mispredicted branches plus a sort for the ties made this
+    // the hot spot of classifying (docs/benchmarks.md).
+    //
     // Tie correction: every group of t equal values removes t (t-1) (2t+5) from the variance.
-    let mut sorted = x.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let mut ties = 0.0;
-    let mut i = 0;
-    while i < n {
-        let mut j = i + 1;
-        while j < n && sorted[j] == sorted[i] {
-            j += 1;
+    // Summed over the group's members, with e = how many later members equal one, that is
+    // the sum of 6 e (e + 2) for e = 0 .. t-1 (f(e+1) - f(e) for f(t) = t (t-1) (2t+5)).
+    let mut s: i64 = 0;
+    let mut ties: i64 = 0;
+    for (i, xi) in x.iter().enumerate() {
+        let (mut row, mut equal) = (0i64, 0i64);
+        for xj in &x[i + 1..] {
+            row += i64::from(xj > xi) - i64::from(xj < xi);
+            equal += i64::from(xj == xi);
         }
-        let t = (j - i) as f64;
-        ties += t * (t - 1.0) * (2.0 * t + 5.0);
-        i = j;
+        s += row;
+        ties += 6 * equal * (equal + 2);
     }
+    let ties = ties as f64;
     let nf = n as f64;
     let var_s = (nf * (nf - 1.0) * (2.0 * nf + 5.0) - ties) / 18.0;
     let z = if s == 0 || var_s <= 0.0 {

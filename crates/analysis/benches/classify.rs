@@ -1,0 +1,153 @@
+//! Classifying customers on one core (issue 3, item 7: 1 M customers × 36 months ≤ 1 s).
+//!
+//! Deterministic synthetic monthly margin series (a seeded SplitMix64, no dependency) in the
+//! shapes of the typology: steady, cyclical, bell, growth, shrinking, barnacle, sparse buyers
+//! and short histories. Criterion measures 10,000 series per iteration (per-customer time =
+//! iteration time / 10,000); under `cargo bench` a plain timed run then classifies 1,000,000
+//! distinct series (generated in chunks, only classification timed) and prints the seconds.
+//!
+//! ```sh
+//! taskset -c 0 cargo bench -p kundenwert-analysis --bench classify
+//! ```
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput};
+use kundenwert_analysis::typology::{classify, Classification};
+
+/// Months per series.
+const MONTHS: usize = 36;
+/// Portfolio reference level for rule 5 (the relative barnacle).
+const REFERENCE: f64 = 400.0;
+
+/// SplitMix64: small, fast and good enough for test data.
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// One synthetic series of `MONTHS` months into `y`, and whether its start is censored.
+fn series(rng: &mut Rng, y: &mut [f64]) -> bool {
+    let n = y.len();
+    let kind = rng.next_u64() % 8;
+    let level = 50.0 + 1000.0 * rng.unit();
+    // First active month: half of the customers were there before the data started.
+    let censored = rng.unit() < 0.5;
+    let start = if censored {
+        0
+    } else {
+        (rng.next_u64() % (n as u64 - 2)) as usize
+    };
+    // Probability of buying in a month: most are regular, some sparse.
+    let p_buy = if kind == 6 {
+        0.25
+    } else {
+        0.6 + 0.4 * rng.unit()
+    };
+    let period = [3.0, 4.0, 6.0, 12.0][(rng.next_u64() % 4) as usize];
+    let stop = if rng.unit() < 0.15 {
+        start + ((n - start) as f64 * rng.unit()) as usize
+    } else {
+        n
+    };
+    for (t, v) in y.iter_mut().enumerate() {
+        *v = 0.0;
+        if t < start || t >= stop || rng.unit() >= p_buy {
+            continue;
+        }
+        let x = (t - start) as f64 / (n - start).max(1) as f64;
+        let shape = match kind {
+            0 | 6 => 1.0,
+            1 => 1.0 + (std::f64::consts::TAU * t as f64 / period).sin().max(-0.9),
+            2 => (-((x - 0.5) * 4.0).powi(2)).exp(),
+            3 => 0.2 + 1.6 * x,
+            4 => 1.8 - 1.6 * x,
+            5 => 0.02,
+            _ => 1.0 + 0.5 * x,
+        };
+        // Noise, a credit note now and then; values are rounded to cents like real margins.
+        let noise = 0.6 + 0.8 * rng.unit();
+        let sign = if rng.unit() < 0.03 { -0.5 } else { 1.0 };
+        *v = (level * shape * noise * sign * 100.0).round() / 100.0;
+        if *v == 0.0 {
+            *v = 0.01;
+        }
+    }
+    censored
+}
+
+/// `count` series, one after the other in a flat buffer, with their censoring flags.
+fn generate(rng: &mut Rng, count: usize) -> (Vec<f64>, Vec<bool>) {
+    let mut flat = vec![0.0; count * MONTHS];
+    let censored = flat
+        .chunks_exact_mut(MONTHS)
+        .map(|y| series(rng, y))
+        .collect();
+    (flat, censored)
+}
+
+fn classify_all(flat: &[f64], censored: &[bool]) -> usize {
+    let mut growth = 0;
+    for (y, c) in flat.chunks_exact(MONTHS).zip(censored) {
+        let k: Classification = classify(black_box(y), *c, Some(REFERENCE));
+        growth += usize::from(k.rule == 2);
+    }
+    growth
+}
+
+fn bench_classify(c: &mut Criterion) {
+    const N: usize = 10_000;
+    let (flat, censored) = generate(&mut Rng(42), N);
+    let mut group = c.benchmark_group("classify");
+    group.throughput(Throughput::Elements(N as u64));
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(8));
+    group.bench_function("10k_customers_x_36_months", |b| {
+        b.iter(|| classify_all(&flat, &censored))
+    });
+    group.finish();
+}
+
+/// 1,000,000 distinct series in chunks of 10,000; generation is not timed.
+fn one_million() {
+    const TOTAL: usize = 1_000_000;
+    const CHUNK: usize = 10_000;
+    let mut rng = Rng(7);
+    let mut spent = Duration::ZERO;
+    let mut growth = 0;
+    for _ in 0..TOTAL / CHUNK {
+        let (flat, censored) = generate(&mut rng, CHUNK);
+        let t = Instant::now();
+        growth += classify_all(&flat, &censored);
+        spent += t.elapsed();
+    }
+    println!(
+        "classify/1m_customers_x_36_months: {:.3} s on one thread ({:.0} ns per customer; {} growth)",
+        spent.as_secs_f64(),
+        spent.as_secs_f64() * 1e9 / TOTAL as f64,
+        growth
+    );
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    bench_classify(&mut c);
+    c.final_summary();
+    // Only under `cargo bench` (which passes `--bench`), not when tests run the target once.
+    if std::env::args().any(|a| a == "--bench") {
+        one_million();
+    }
+}

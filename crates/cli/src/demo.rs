@@ -1,0 +1,264 @@
+//! `kundenwert demo`: writes the synthetic German mid-sized company of
+//! [`kundenwert_analysis::demo`] as a German ERP export (Windows-1252, `;`, decimal comma,
+//! `DD.MM.YYYY`, CRLF) and the true customer types beside it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use chrono::{Datelike, NaiveDate};
+use kundenwert_analysis::demo::{generate, Demo, DemoConfig, MONTHS};
+use kundenwert_core::Lang;
+
+use crate::fmt::count;
+use crate::{resolve_lang, LangArg, UserError};
+
+/// The invoice lines.
+pub const EXPORT_FILE: &str = "rechnungen.csv";
+/// The true type of every customer.
+pub const TRUTH_FILE: &str = "kundentypen_wahr.csv";
+
+/// Arguments of `kundenwert demo`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Folder to write the demo files to (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "kundenwert-demo")]
+    out: PathBuf,
+
+    /// Overwrite demo files that already exist.
+    #[arg(long)]
+    force: bool,
+
+    /// Language of messages: de or en (default: from LANG).
+    #[arg(long, value_enum, env = "KUNDENWERT_LANG")]
+    lang: Option<LangArg>,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let lang = resolve_lang(args.lang);
+    let export = args.out.join(EXPORT_FILE);
+    let truth = args.out.join(TRUTH_FILE);
+    if !args.force {
+        if let Some(existing) = [&export, &truth].into_iter().find(|p| p.exists()) {
+            return Err(UserError::usage(
+                format!(
+                    "`{}` {}",
+                    existing.display(),
+                    lang.pick("gibt es schon", "already exists")
+                ),
+                Some(
+                    lang.pick(
+                        "mit `--force` überschreiben oder mit `--out DIR` einen anderen Ordner wählen",
+                        "overwrite it with `--force` or choose another folder with `--out DIR`",
+                    )
+                    .to_string(),
+                ),
+            )
+            .into());
+        }
+    }
+    let timer = crate::Timer::start();
+    let demo = generate(&DemoConfig::default());
+    timer.lap("generate");
+    let bytes = export_bytes(&demo)?;
+    timer.lap("format");
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create `{}`", args.out.display()))?;
+    write(&export, &bytes)?;
+    write(&truth, truth_csv(&demo).as_bytes())?;
+    timer.lap("write");
+    print!("{}", summary(&demo, &export, &truth, lang));
+    Ok(())
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// `1.234,56`, `-77,80`: cents as a German amount with thousands dots (fast: 346,000 lines
+/// with three amounts each, also in debug builds).
+fn push_amount_de(out: &mut String, cents: i64) {
+    if cents < 0 {
+        out.push('-');
+    }
+    let abs = cents.unsigned_abs();
+    let mut buf = itoa::Buffer::new();
+    let int = buf.format(abs / 100);
+    let head = match int.len() % 3 {
+        0 => 3,
+        n => n,
+    };
+    out.push_str(&int[..head]);
+    let mut rest = &int[head..];
+    while !rest.is_empty() {
+        out.push('.');
+        out.push_str(&rest[..3]);
+        rest = &rest[3..];
+    }
+    let frac = (abs % 100) as u8;
+    let digits = [b',', b'0' + frac / 10, b'0' + frac % 10];
+    out.push_str(std::str::from_utf8(&digits).unwrap_or(",00"));
+}
+
+/// `DD.MM.YYYY`.
+fn push_date_de(out: &mut String, date: NaiveDate) {
+    let (d, m) = (date.day() as u8, date.month() as u8);
+    let digits = [
+        b'0' + d / 10,
+        b'0' + d % 10,
+        b'.',
+        b'0' + m / 10,
+        b'0' + m % 10,
+        b'.',
+    ];
+    out.push_str(std::str::from_utf8(&digits).unwrap_or(""));
+    out.push_str(itoa::Buffer::new().format(date.year()));
+}
+
+/// A field as CSV needs it: quoted when it holds the delimiter, a quote or a line break.
+fn field(out: &mut String, value: &str) {
+    // One `contains` per character: a character-set pattern is slow in debug builds.
+    if value.contains(';') || value.contains('"') || value.contains('\n') || value.contains('\r') {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+/// The invoice lines as a German ERP writes them: Windows-1252, `;`, CRLF.
+pub fn export_bytes(demo: &Demo) -> Result<Vec<u8>> {
+    let mut text = String::with_capacity(demo.lines.len() * 120);
+    text.push_str("Belegnummer;Kundennr.;Kundenname;Belegdatum;Artikel;Bezeichnung;Menge;Einzelpreis;Nettoumsatz;Wareneinsatz\r\n");
+    let mut itoa = itoa::Buffer::new();
+    for l in &demo.lines {
+        for (i, text_field) in [&l.document, &l.customer_id, &l.customer_name]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                text.push(';');
+            }
+            field(&mut text, text_field);
+        }
+        text.push(';');
+        push_date_de(&mut text, l.date);
+        text.push(';');
+        field(&mut text, l.article);
+        text.push(';');
+        field(&mut text, l.description);
+        text.push(';');
+        text.push_str(itoa.format(l.quantity));
+        for amount in [l.unit_price_cents, l.revenue_cents, l.cost_cents] {
+            text.push(';');
+            push_amount_de(&mut text, amount);
+        }
+        text.push_str("\r\n");
+    }
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
+    if unmappable {
+        bail!("the demo data holds a character Windows-1252 cannot encode");
+    }
+    Ok(bytes.into_owned())
+}
+
+/// `Kundennr.;Typ` (UTF-8, LF), the type as `analyze` names it.
+pub fn truth_csv(demo: &Demo) -> String {
+    let mut text = String::from("Kundennr.;Typ\n");
+    for (id, kind) in &demo.truth {
+        text.push_str(id);
+        text.push(';');
+        text.push_str(kind.id());
+        text.push('\n');
+    }
+    text
+}
+
+fn summary(demo: &Demo, export: &Path, truth: &Path, lang: Lang) -> String {
+    let customers = count(demo.truth.len() as u64, lang);
+    let lines = count(demo.lines.len() as u64, lang);
+    let width = export
+        .display()
+        .to_string()
+        .chars()
+        .count()
+        .max(truth.display().to_string().chars().count());
+    let as_of = match lang {
+        Lang::De => demo.as_of.format("%d.%m.%Y").to_string(),
+        Lang::En => demo.as_of.format("%Y-%m-%d").to_string(),
+    };
+    let (title, export_text, truth_text, next) = match lang {
+        Lang::De => (
+            format!(
+                "Demo-Daten geschrieben: ein erfundenes mittelständisches Unternehmen mit {customers} Kunden, {MONTHS} Monate bis {as_of}."
+            ),
+            format!("{lines} Rechnungszeilen als ERP-Export (Windows-1252, `;`, Dezimalkomma)"),
+            format!("der wahre Kundentyp jedes der {customers} Kunden"),
+            "Weiter mit:",
+        ),
+        Lang::En => (
+            format!(
+                "Demo data written: a fictitious German mid-sized company with {customers} customers, {MONTHS} months up to {as_of}."
+            ),
+            format!("{lines} invoice lines as a German ERP export (Windows-1252, `;`, decimal comma)"),
+            format!("the true customer type of each of the {customers} customers"),
+            "Next:",
+        ),
+    };
+    format!(
+        "{title}\n  {:<width$}  {export_text}\n  {:<width$}  {truth_text}\n{next}\n  kundenwert analyze {}\n",
+        export.display(),
+        truth.display(),
+        shell_word(&export.display().to_string()),
+    )
+}
+
+/// A path as one shell word: quoted when it holds anything but plain characters.
+fn shell_word(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_alphanumeric() || "/._-+:,@".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_and_amounts() {
+        let amounts = |values: &[i64]| {
+            let mut s = String::new();
+            for v in values {
+                push_amount_de(&mut s, *v);
+                s.push(' ');
+            }
+            s
+        };
+        assert_eq!(
+            amounts(&[123_456, -7_780, 5, 0, 100_000_000, -12_345_678_901]),
+            "1.234,56 -77,80 0,05 0,00 1.000.000,00 -123.456.789,01 "
+        );
+        let mut s = String::new();
+        push_date_de(&mut s, NaiveDate::from_ymd_opt(2025, 3, 7).unwrap());
+        assert_eq!(s, "07.03.2025");
+        let mut s = String::new();
+        field(&mut s, "Schlauchverbinder 12\"");
+        s.push('|');
+        field(&mut s, "Montagematerial; pauschal");
+        s.push('|');
+        field(&mut s, "Müller GmbH");
+        assert_eq!(
+            s,
+            "\"Schlauchverbinder 12\"\"\"|\"Montagematerial; pauschal\"|Müller GmbH"
+        );
+        assert_eq!(
+            shell_word("kundenwert-demo/rechnungen.csv"),
+            "kundenwert-demo/rechnungen.csv"
+        );
+        assert_eq!(shell_word("mein ordner/r.csv"), "'mein ordner/r.csv'");
+    }
+}
