@@ -21,31 +21,14 @@ const MONTHS: usize = 36;
 /// Portfolio reference level for rule 5 (the relative barnacle).
 const REFERENCE: f64 = 400.0;
 
-/// SplitMix64: small, fast and good enough for test data.
-struct Rng(u64);
+use kundenwert_analysis::demo::Rng;
 
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-/// One synthetic series of `MONTHS` months into `y`, and whether its start is censored.
 fn series(rng: &mut Rng, y: &mut [f64]) -> bool {
     let n = y.len();
     let kind = rng.next_u64() % 8;
-    let level = 50.0 + 1000.0 * rng.unit();
+    let level = 50.0 + 1000.0 * rng.f64();
     // First active month: half of the customers were there before the data started.
-    let censored = rng.unit() < 0.5;
+    let censored = rng.f64() < 0.5;
     let start = if censored {
         0
     } else {
@@ -55,17 +38,17 @@ fn series(rng: &mut Rng, y: &mut [f64]) -> bool {
     let p_buy = if kind == 6 {
         0.25
     } else {
-        0.6 + 0.4 * rng.unit()
+        0.6 + 0.4 * rng.f64()
     };
     let period = [3.0, 4.0, 6.0, 12.0][(rng.next_u64() % 4) as usize];
-    let stop = if rng.unit() < 0.15 {
-        start + ((n - start) as f64 * rng.unit()) as usize
+    let stop = if rng.f64() < 0.15 {
+        start + ((n - start) as f64 * rng.f64()) as usize
     } else {
         n
     };
     for (t, v) in y.iter_mut().enumerate() {
         *v = 0.0;
-        if t < start || t >= stop || rng.unit() >= p_buy {
+        if t < start || t >= stop || rng.f64() >= p_buy {
             continue;
         }
         let x = (t - start) as f64 / (n - start).max(1) as f64;
@@ -79,8 +62,8 @@ fn series(rng: &mut Rng, y: &mut [f64]) -> bool {
             _ => 1.0 + 0.5 * x,
         };
         // Noise, a credit note now and then; values are rounded to cents like real margins.
-        let noise = 0.6 + 0.8 * rng.unit();
-        let sign = if rng.unit() < 0.03 { -0.5 } else { 1.0 };
+        let noise = 0.6 + 0.8 * rng.f64();
+        let sign = if rng.f64() < 0.03 { -0.5 } else { 1.0 };
         *v = (level * shape * noise * sign * 100.0).round() / 100.0;
         if *v == 0.0 {
             *v = 0.01;

@@ -93,12 +93,14 @@ fn first_month() -> NaiveDate {
     NaiveDate::from_ymd_opt(2023, 1, 1).expect("valid date")
 }
 
-/// SplitMix64 (Steele, Lea, Flood 2014): small, fast and good enough for synthetic data.
+/// SplitMix64 (Steele, Lea, Flood 2014): small, fast and good enough for synthetic data; the
+/// seed is the whole state, so every run with the same seed draws the same numbers.
 #[derive(Debug, Clone)]
-struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next_u64(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -107,7 +109,7 @@ impl Rng {
     }
 
     /// Uniform in [0, 1).
-    fn f64(&mut self) -> f64 {
+    pub fn f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
