@@ -1,8 +1,9 @@
 //! Value series per customer and period, and the current customer value.
 //!
-//! [`SeriesBuilder`] is the [`RowSink`](kundenwert_ingest::RowSink) the import streams into: it
-//! keeps one small accumulator per customer and month (memory grows with customers × months,
-//! not rows) and [`SeriesBuilder::finish`] turns it into [`ValueSeries`]. [`typology`] classifies
+//! The import streams into a [`SeriesPass`] (its reading threads into [`SeriesSink`]s); the
+//! resulting [`SeriesBuilder`] keeps one small accumulator per customer and month (memory grows
+//! with customers × months, not rows), and [`SeriesBuilder::finish`] or
+//! [`SeriesBuilder::finish_in_order`] turns it into value series. [`typology`] classifies
 //! a monthly margin series into a customer type ([`classify`]); later modules fit lifetime-value
 //! models.
 #![deny(missing_docs)]

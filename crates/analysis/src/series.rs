@@ -237,7 +237,7 @@ struct Line<'a> {
 pub struct SharedSeries {
     as_of: Option<NaiveDate>,
     shards: Vec<Mutex<Shard>>,
-    counts: Mutex<(u64, u64, u64)>,
+    counts: Mutex<LineCounts>,
 }
 
 impl SharedSeries {
@@ -245,10 +245,8 @@ impl SharedSeries {
     pub fn sink(self: &Arc<Self>) -> SeriesSink {
         SeriesSink {
             shared: Arc::clone(self),
-            counter: SeriesBuilder {
-                shards: Vec::new(),
-                ..SeriesBuilder::new(self.as_of)
-            },
+            as_of: self.as_of,
+            counts: LineCounts::default(),
             batches: (0..SHARDS).map(|_| Batch::default()).collect(),
             pending: 0,
         }
@@ -260,7 +258,7 @@ impl SharedSeries {
     /// If a sink still holds a reference.
     pub fn into_builder(self: Arc<Self>) -> SeriesBuilder {
         let shared = Arc::try_unwrap(self).expect("every sink merged before finishing");
-        let (lines_with_cost, lines_without_cost, holdout_rows) = shared
+        let counts = shared
             .counts
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -274,9 +272,7 @@ impl SharedSeries {
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
                 })
                 .collect(),
-            lines_with_cost,
-            lines_without_cost,
-            holdout_rows,
+            counts,
         }
     }
 }
@@ -310,8 +306,9 @@ const FLUSH_ROWS: usize = 1 << 15;
 #[derive(Debug)]
 pub struct SeriesSink {
     shared: Arc<SharedSeries>,
-    /// Counts only; its shards stay empty.
-    counter: SeriesBuilder,
+    as_of: Option<NaiveDate>,
+    /// Counted since the last flush.
+    counts: LineCounts,
     batches: Vec<Batch>,
     pending: usize,
 }
@@ -344,9 +341,7 @@ impl SeriesSink {
             .counts
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        counts.0 += std::mem::take(&mut self.counter.lines_with_cost);
-        counts.1 += std::mem::take(&mut self.counter.lines_without_cost);
-        counts.2 += std::mem::take(&mut self.counter.holdout_rows);
+        counts.add(std::mem::take(&mut self.counts));
         self.pending = 0;
     }
 }
@@ -372,7 +367,7 @@ fn apply_batch(shard: &mut Shard, batch: &mut Batch) {
 
 impl RowSink for SeriesSink {
     fn push(&mut self, tx: &Transaction<'_>) {
-        let holdout = self.counter.count(tx);
+        let holdout = self.counts.count(tx, self.as_of);
         let hash = hash_id(tx.customer);
         let batch = &mut self.batches[shard_of(hash)];
         let mut put = |s: &str| {
@@ -442,14 +437,49 @@ impl Pass for SeriesPass {
     }
 }
 
+/// What every row adds besides its customer's accumulators: whether cost is known for all
+/// lines (margin or revenue as the value basis) and how many lie after as-of.
+#[derive(Debug, Clone, Copy, Default)]
+struct LineCounts {
+    with_cost: u64,
+    without_cost: u64,
+    holdout: u64,
+}
+
+impl LineCounts {
+    /// Counts one row; returns whether it lies after `as_of`.
+    fn count(&mut self, tx: &Transaction<'_>, as_of: Option<NaiveDate>) -> bool {
+        let holdout = as_of.is_some_and(|a| tx.date > a);
+        if tx.cost.is_some() {
+            self.with_cost += 1;
+        } else {
+            self.without_cost += 1;
+        }
+        self.holdout += u64::from(holdout);
+        holdout
+    }
+
+    fn add(&mut self, other: LineCounts) {
+        self.with_cost += other.with_cost;
+        self.without_cost += other.without_cost;
+        self.holdout += other.holdout;
+    }
+
+    fn basis(&self) -> ValueBasis {
+        if self.without_cost == 0 && self.with_cost > 0 {
+            ValueBasis::Margin
+        } else {
+            ValueBasis::Revenue
+        }
+    }
+}
+
 /// Accumulates accepted rows per customer and month.
 #[derive(Debug, Clone)]
 pub struct SeriesBuilder {
     as_of: Option<NaiveDate>,
     shards: Vec<Shard>,
-    lines_with_cost: u64,
-    lines_without_cost: u64,
-    holdout_rows: u64,
+    counts: LineCounts,
 }
 
 fn order_key(tx: &Transaction<'_>) -> u64 {
@@ -492,9 +522,7 @@ impl SeriesBuilder {
         SeriesBuilder {
             as_of,
             shards: vec![Shard::default(); SHARDS],
-            lines_with_cost: 0,
-            lines_without_cost: 0,
-            holdout_rows: 0,
+            counts: LineCounts::default(),
         }
     }
 
@@ -504,7 +532,7 @@ impl SeriesBuilder {
 
     /// Adds one row.
     pub fn add(&mut self, tx: &Transaction<'_>) {
-        let holdout = self.count(tx);
+        let holdout = self.counts.count(tx, self.as_of);
         let hash = hash_id(tx.customer);
         self.shards[shard_of(hash)].apply(&Line {
             hash,
@@ -518,33 +546,17 @@ impl SeriesBuilder {
         });
     }
 
-    /// Counts the row's cost and holdout status; returns whether it lies after as-of.
-    fn count(&mut self, tx: &Transaction<'_>) -> bool {
-        let holdout = self.as_of.is_some_and(|a| tx.date > a);
-        if tx.cost.is_some() {
-            self.lines_with_cost += 1;
-        } else {
-            self.lines_without_cost += 1;
-        }
-        if holdout {
-            self.holdout_rows += 1;
-        }
-        holdout
-    }
-
     /// Shares the builder between reading threads; see [`SeriesSink`].
     pub fn into_shared(self) -> Arc<SharedSeries> {
         let SeriesBuilder {
             as_of,
             shards,
-            lines_with_cost,
-            lines_without_cost,
-            holdout_rows,
+            counts,
         } = self;
         Arc::new(SharedSeries {
             as_of,
             shards: shards.into_iter().map(Mutex::new).collect(),
-            counts: Mutex::new((lines_with_cost, lines_without_cost, holdout_rows)),
+            counts: Mutex::new(counts),
         })
     }
 
@@ -586,11 +598,7 @@ impl SeriesBuilder {
         map: impl Fn(Vec<CustomerSeries>) -> T + Sync,
         mut sink: impl FnMut(T) -> Result<(), E>,
     ) -> Result<SeriesSummary, E> {
-        let basis = if self.lines_without_cost == 0 && self.lines_with_cost > 0 {
-            ValueBasis::Margin
-        } else {
-            ValueBasis::Revenue
-        };
+        let basis = self.counts.basis();
         let has_cost = basis == ValueBasis::Margin;
         let heavy = self.customer_count() > 20_000;
         let as_of = self.as_of.unwrap_or_else(|| {
@@ -625,7 +633,7 @@ impl SeriesBuilder {
         const RUN: usize = 8192;
         let mut cursors = vec![0usize; shards.len()];
         let mut holdout = HoldoutSummary {
-            rows: self.holdout_rows,
+            rows: self.counts.holdout,
             ..Default::default()
         };
         let finish_run = |run: &[u8], start: &[usize]| {
@@ -880,9 +888,7 @@ impl RowSink for SeriesBuilder {
 impl SeriesBuilder {
     /// Absorbs a builder that saw other rows.
     pub fn merge(&mut self, other: Self) {
-        self.lines_with_cost += other.lines_with_cost;
-        self.lines_without_cost += other.lines_without_cost;
-        self.holdout_rows += other.holdout_rows;
+        self.counts.add(other.counts);
         let heavy = self.customer_count() + other.customer_count() > 20_000;
         let pairs: Vec<(&mut Shard, Shard)> = self.shards.iter_mut().zip(other.shards).collect();
         for_each_shard(pairs, heavy, |(mine, theirs)| mine.merge(theirs));
