@@ -338,9 +338,7 @@ pub fn summary(
 ) -> String {
     let de = lang == Lang::De;
     let mut s = String::new();
-    let as_of = series
-        .as_of
-        .format(if de { "%d.%m.%Y" } else { "%Y-%m-%d" });
+    let as_of = crate::fmt::date(series.as_of, lang);
     let period = match (series.period, de) {
         (PeriodKind::Month, true) => "Monate",
         (PeriodKind::Quarter, true) => "Quartale",
@@ -464,7 +462,7 @@ pub fn summary(
             "Top customers by current value"
         ),
         basis,
-        start.format(if de { "%d.%m.%Y" } else { "%Y-%m-%d" }),
+        crate::fmt::date(start, lang),
         as_of
     );
     let mut ranked: Vec<(&CustomerSeries, &Classification)> =
@@ -508,9 +506,7 @@ pub fn summary(
                 amount(c.current_value, 2, lang),
                 amount(c.revenue, 2, lang),
                 count(c.orders, lang),
-                c.last_date
-                    .format(if de { "%d.%m.%Y" } else { "%Y-%m-%d" })
-                    .to_string(),
+                crate::fmt::date(c.last_date, lang),
                 type_name(k.customer_type, lang).to_string(),
             ]
         })

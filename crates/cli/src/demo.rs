@@ -183,10 +183,7 @@ fn summary(demo: &Demo, export: &Path, truth: &Path, lang: Lang) -> String {
         .chars()
         .count()
         .max(truth.display().to_string().chars().count());
-    let as_of = match lang {
-        Lang::De => demo.as_of.format("%d.%m.%Y").to_string(),
-        Lang::En => demo.as_of.format("%Y-%m-%d").to_string(),
-    };
+    let as_of = crate::fmt::date(demo.as_of, lang);
     let (title, export_text, truth_text, next) = match lang {
         Lang::De => (
             format!(

@@ -27,6 +27,11 @@ pub fn amount(value: f64, decimals: usize, lang: Lang) -> String {
     out
 }
 
+/// A date as a reader expects it: `31.12.2024` (de) or `2024-12-31` (en).
+pub fn date(d: chrono::NaiveDate, lang: Lang) -> String {
+    d.format(lang.pick("%d.%m.%Y", "%Y-%m-%d")).to_string()
+}
+
 /// Whole numbers with grouping.
 pub fn count(value: u64, lang: Lang) -> String {
     amount(value as f64, 0, lang)
