@@ -1,0 +1,3 @@
+//! The workspace store: SQLite (WAL, foreign keys, embedded migrations) holding imported
+//! transactions, chains and focus plans.
+#![deny(missing_docs)]
