@@ -1,3 +1,14 @@
 //! Customer lifetime-value models ("buy till you die"): maximum likelihood fits on per-customer
 //! summaries (frequency, recency, age) and per-customer predictions.
 #![deny(missing_docs)]
+
+mod error;
+pub mod optim;
+// Until every model uses all helpers (models are added module by module).
+#[allow(dead_code)]
+mod special;
+pub mod summary;
+
+pub use error::FitError;
+pub use optim::{minimize, standard_errors, FitOptions, Optimum};
+pub use summary::{compress, validate, Summary};

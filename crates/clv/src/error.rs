@@ -1,0 +1,67 @@
+//! Errors of the model fits.
+
+use kundenwert_core::Lang;
+
+/// Why a model could not be fitted.
+#[derive(Debug, thiserror::Error)]
+pub enum FitError {
+    /// No customers (or only customers with zero weight) were given.
+    #[error("no data to fit")]
+    NoData,
+    /// Every customer has zero repeat transactions, so the purchase process is not identified.
+    #[error("no customer made a repeat transaction")]
+    NoRepeatBuyers,
+    /// The optimiser stopped without reaching its convergence criterion.
+    #[error("optimiser did not converge after {iterations} iterations (mean negative log-likelihood {value})")]
+    NotConverged {
+        /// Iterations spent.
+        iterations: u64,
+        /// Best mean negative log-likelihood reached.
+        value: f64,
+    },
+    /// The log-likelihood or a result was not a finite number.
+    #[error("non-finite value in {what}")]
+    NonFinite {
+        /// Where the non-finite value appeared.
+        what: &'static str,
+    },
+    /// An input value is outside the model's domain (e.g. negative, NaN, t_x > T).
+    #[error("invalid input: {what}")]
+    InvalidInput {
+        /// Which input and why.
+        what: &'static str,
+    },
+}
+
+impl FitError {
+    /// Message for a reader in German or English.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            FitError::NoData => lang
+                .pick("Keine Daten zum Schätzen.", "No data to fit.")
+                .to_string(),
+            FitError::NoRepeatBuyers => lang
+                .pick(
+                    "Kein Kunde hat wiederholt gekauft; das Modell ist nicht schätzbar.",
+                    "No customer made a repeat purchase; the model cannot be fitted.",
+                )
+                .to_string(),
+            FitError::NotConverged { iterations, .. } => format!(
+                "{} {iterations} {}",
+                lang.pick(
+                    "Die Optimierung konvergierte nicht nach",
+                    "The optimiser did not converge after"
+                ),
+                lang.pick("Iterationen.", "iterations.")
+            ),
+            FitError::NonFinite { what } => format!(
+                "{} ({what}).",
+                lang.pick("Nicht endlicher Zahlenwert", "Non-finite numeric value")
+            ),
+            FitError::InvalidInput { what } => format!(
+                "{} ({what}).",
+                lang.pick("Ungültige Eingabe", "Invalid input")
+            ),
+        }
+    }
+}

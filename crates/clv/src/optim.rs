@@ -1,0 +1,461 @@
+//! Minimisation of mean negative log-likelihoods in log-parameter space, and standard errors.
+//!
+//! The primary method is a small L-BFGS of our own with a backtracking Armijo line search.
+//! Why not argmin's L-BFGS: its More-Thuente / Hager-Zhang line searches interpolate with the
+//! trial values, so a single non-finite likelihood (common far from the optimum, e.g. when
+//! `exp(log alpha)` overflows) poisons the interpolation; earlier measurements saw the first
+//! step overflow and the line search hang. Backtracking only needs "is the value smaller",
+//! so treating non-finite values as +infinity makes it back off safely, and every loop is capped.
+//! argmin's Nelder-Mead is the derivative-free fallback when L-BFGS stalls.
+
+use crate::FitError;
+use argmin::core::{CostFunction, Executor, State, TerminationReason};
+use argmin::solver::neldermead::NelderMead;
+
+/// Options of [`minimize`].
+#[derive(Debug, Clone)]
+pub struct FitOptions {
+    /// Cap on L-BFGS iterations (the Nelder-Mead fallback gets ten times as many).
+    pub max_iter: u64,
+    /// Convergence when the largest absolute gradient component of the mean NLL is below this.
+    pub grad_tol: f64,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions {
+            max_iter: 1000,
+            grad_tol: 1e-8,
+        }
+    }
+}
+
+/// Result of [`minimize`].
+#[derive(Debug, Clone)]
+pub struct Optimum {
+    /// Optimum in the optimiser's (log-parameter) space.
+    pub x: Vec<f64>,
+    /// Mean negative log-likelihood at `x`.
+    pub value: f64,
+    /// Iterations spent (all methods together).
+    pub iterations: u64,
+    /// `"L-BFGS"`, `"Nelder-Mead+L-BFGS"` or `"Nelder-Mead"`.
+    pub method: &'static str,
+}
+
+/// History length of L-BFGS.
+const MEMORY: usize = 10;
+/// Armijo sufficient-decrease constant.
+const ARMIJO_C1: f64 = 1e-4;
+/// Cap on step halvings per line search: 2^-60 is far below any useful step.
+const MAX_HALVINGS: u32 = 60;
+/// Largest change of any log-parameter in one step: exp(5) ~ 150-fold, so a bad first step
+/// cannot jump into overflow territory.
+const MAX_STEP: f64 = 5.0;
+
+/// Evaluates the objective, mapping any non-finite value or gradient to +infinity.
+fn eval<F: Fn(&[f64], &mut [f64]) -> f64>(f: &F, x: &[f64], g: &mut [f64]) -> f64 {
+    let v = f(x, g);
+    if v.is_finite() && g.iter().all(|d| d.is_finite()) {
+        v
+    } else {
+        f64::INFINITY
+    }
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn inf_norm(a: &[f64]) -> f64 {
+    a.iter().fold(0.0, |m, v| m.max(v.abs()))
+}
+
+struct LbfgsOutcome {
+    x: Vec<f64>,
+    value: f64,
+    iterations: u64,
+    converged: bool,
+}
+
+/// L-BFGS with backtracking Armijo line search. Requires a finite start value.
+fn lbfgs<F: Fn(&[f64], &mut [f64]) -> f64>(f: &F, x0: &[f64], opts: &FitOptions) -> LbfgsOutcome {
+    let n = x0.len();
+    let mut x = x0.to_vec();
+    let mut g = vec![0.0; n];
+    let mut fx = eval(f, &x, &mut g);
+    let mut s_hist: Vec<Vec<f64>> = Vec::new();
+    let mut y_hist: Vec<Vec<f64>> = Vec::new();
+    let mut iter = 0;
+    if !fx.is_finite() {
+        return LbfgsOutcome {
+            x,
+            value: fx,
+            iterations: 0,
+            converged: false,
+        };
+    }
+    let mut x_new = vec![0.0; n];
+    let mut g_new = vec![0.0; n];
+    while iter < opts.max_iter {
+        if inf_norm(&g) <= opts.grad_tol {
+            return LbfgsOutcome {
+                x,
+                value: fx,
+                iterations: iter,
+                converged: true,
+            };
+        }
+        iter += 1;
+        // Two-loop recursion for d = -H g.
+        let mut q = g.clone();
+        let k = s_hist.len();
+        let mut alphas = vec![0.0; k];
+        for i in (0..k).rev() {
+            let rho = 1.0 / dot(&y_hist[i], &s_hist[i]);
+            alphas[i] = rho * dot(&s_hist[i], &q);
+            for (qj, yj) in q.iter_mut().zip(&y_hist[i]) {
+                *qj -= alphas[i] * yj;
+            }
+        }
+        let gamma = if k > 0 {
+            dot(&s_hist[k - 1], &y_hist[k - 1]) / dot(&y_hist[k - 1], &y_hist[k - 1])
+        } else {
+            // First step (or after a reset): unit step of length at most 1 along -g.
+            1.0 / inf_norm(&g).max(1.0)
+        };
+        for qj in q.iter_mut() {
+            *qj *= gamma;
+        }
+        for i in 0..k {
+            let rho = 1.0 / dot(&y_hist[i], &s_hist[i]);
+            let beta = rho * dot(&y_hist[i], &q);
+            for (qj, sj) in q.iter_mut().zip(&s_hist[i]) {
+                *qj += (alphas[i] - beta) * sj;
+            }
+        }
+        let mut d: Vec<f64> = q.iter().map(|v| -v).collect();
+        let mut slope = dot(&d, &g);
+        if slope.is_nan() || slope >= 0.0 || d.iter().any(|v| !v.is_finite()) {
+            // Not a descent direction: forget the curvature history and use steepest descent.
+            s_hist.clear();
+            y_hist.clear();
+            let scale = 1.0 / inf_norm(&g).max(1.0);
+            d = g.iter().map(|v| -v * scale).collect();
+            slope = dot(&d, &g);
+        }
+        let mut step = (MAX_STEP / inf_norm(&d)).min(1.0);
+        let mut accepted = false;
+        for _ in 0..MAX_HALVINGS {
+            for ((xn, xi), di) in x_new.iter_mut().zip(&x).zip(&d) {
+                *xn = xi + step * di;
+            }
+            let f_new = eval(f, &x_new, &mut g_new);
+            if f_new <= fx + ARMIJO_C1 * step * slope {
+                let s: Vec<f64> = x_new.iter().zip(&x).map(|(a, b)| a - b).collect();
+                let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
+                let sy = dot(&s, &y);
+                // Keep the pair only when the curvature condition holds, so H stays positive definite.
+                if sy > 1e-12 * dot(&y, &y).sqrt() * dot(&s, &s).sqrt() && sy > 0.0 {
+                    if s_hist.len() == MEMORY {
+                        s_hist.remove(0);
+                        y_hist.remove(0);
+                    }
+                    s_hist.push(s);
+                    y_hist.push(y);
+                }
+                let f_old = fx;
+                std::mem::swap(&mut x, &mut x_new);
+                std::mem::swap(&mut g, &mut g_new);
+                fx = f_new;
+                accepted = true;
+                // Converged in value: no relative progress left at double precision.
+                if (f_old - fx).abs() <= 1e-15 * (1.0 + fx.abs())
+                    && inf_norm(&g) <= opts.grad_tol.sqrt()
+                {
+                    return LbfgsOutcome {
+                        x,
+                        value: fx,
+                        iterations: iter,
+                        converged: true,
+                    };
+                }
+                break;
+            }
+            step *= 0.5;
+        }
+        if !accepted {
+            if s_hist.is_empty() {
+                // Even steepest descent cannot decrease: stalled.
+                break;
+            }
+            s_hist.clear();
+            y_hist.clear();
+        }
+    }
+    let converged = inf_norm(&g) <= opts.grad_tol;
+    LbfgsOutcome {
+        x,
+        value: fx,
+        iterations: iter,
+        converged,
+    }
+}
+
+/// Adapter of the objective (value only) for argmin's Nelder-Mead.
+struct CostOnly<'a, F> {
+    f: &'a F,
+    n: usize,
+}
+
+impl<F: Fn(&[f64], &mut [f64]) -> f64> CostFunction for CostOnly<'_, F> {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, p: &Vec<f64>) -> Result<f64, argmin::core::Error> {
+        let mut g = vec![0.0; self.n];
+        let v = (self.f)(p, &mut g);
+        Ok(if v.is_finite() { v } else { f64::INFINITY })
+    }
+}
+
+/// Nelder-Mead from `x0`; returns (best x, value, iterations, converged).
+fn nelder_mead<F: Fn(&[f64], &mut [f64]) -> f64>(
+    f: &F,
+    x0: &[f64],
+    max_iter: u64,
+) -> Option<(Vec<f64>, f64, u64, bool)> {
+    let n = x0.len();
+    let mut simplex = vec![x0.to_vec()];
+    for i in 0..n {
+        let mut v = x0.to_vec();
+        v[i] += 0.5;
+        simplex.push(v);
+    }
+    let solver = NelderMead::new(simplex).with_sd_tolerance(1e-12).ok()?;
+    let res = Executor::new(CostOnly { f, n }, solver)
+        .configure(|s| s.max_iters(max_iter))
+        .run()
+        .ok()?;
+    let st = res.state();
+    let x = st.get_best_param()?.clone();
+    let v = st.get_best_cost();
+    let conv = matches!(
+        st.get_termination_reason(),
+        Some(TerminationReason::SolverConverged)
+    );
+    Some((x, v, st.get_iter(), conv))
+}
+
+/// Minimises `objective`, the MEAN negative log-likelihood (total weighted NLL / total weight)
+/// at log-parameters `x`, which also writes its gradient w.r.t. `x` into the second argument.
+///
+/// Non-finite values are treated as +infinity (the line search backs off); every loop is capped,
+/// so this never panics or loops forever. L-BFGS first; when it stalls, Nelder-Mead and an
+/// L-BFGS polish from Nelder-Mead's optimum.
+pub fn minimize<F: Fn(&[f64], &mut [f64]) -> f64>(
+    objective: F,
+    x0: &[f64],
+    opts: &FitOptions,
+) -> Result<Optimum, FitError> {
+    if x0.is_empty() || x0.iter().any(|v| !v.is_finite()) {
+        return Err(FitError::InvalidInput {
+            what: "start vector empty or not finite",
+        });
+    }
+    let mut g = vec![0.0; x0.len()];
+    if !eval(&objective, x0, &mut g).is_finite() {
+        return Err(FitError::NonFinite {
+            what: "log-likelihood at the start values",
+        });
+    }
+    let first = lbfgs(&objective, x0, opts);
+    if first.converged {
+        return Ok(Optimum {
+            x: first.x,
+            value: first.value,
+            iterations: first.iterations,
+            method: "L-BFGS",
+        });
+    }
+    let start = if first.value.is_finite() {
+        &first.x
+    } else {
+        x0
+    };
+    let mut iterations = first.iterations;
+    let (nm_x, nm_v, nm_it, nm_conv) = match nelder_mead(&objective, start, opts.max_iter * 10) {
+        Some(r) => r,
+        None => (first.x.clone(), first.value, 0, false),
+    };
+    iterations += nm_it;
+    if nm_v.is_finite() {
+        let polish = lbfgs(&objective, &nm_x, opts);
+        iterations += polish.iterations;
+        if polish.converged && polish.value <= nm_v {
+            return Ok(Optimum {
+                x: polish.x,
+                value: polish.value,
+                iterations,
+                method: "Nelder-Mead+L-BFGS",
+            });
+        }
+        if nm_conv {
+            return Ok(Optimum {
+                x: nm_x,
+                value: nm_v,
+                iterations,
+                method: "Nelder-Mead",
+            });
+        }
+    }
+    let best = first.value.min(nm_v);
+    if !best.is_finite() {
+        return Err(FitError::NonFinite {
+            what: "log-likelihood during optimisation",
+        });
+    }
+    Err(FitError::NotConverged {
+        iterations,
+        value: best,
+    })
+}
+
+/// Standard errors of the natural parameters `exp(x)` at the optimum `x_log`.
+///
+/// The Hessian of the TOTAL NLL (mean NLL times `total_weight`) comes from central differences of
+/// the analytic gradient; the log-scale covariance is its inverse, mapped to the natural scale by
+/// the delta method (`se_i = exp(x_i) * sqrt(cov_ii)`). `None` when the Hessian is not positive
+/// definite or anything is non-finite.
+pub fn standard_errors<F: Fn(&[f64], &mut [f64]) -> f64>(
+    objective: F,
+    x_log: &[f64],
+    total_weight: f64,
+) -> Option<Vec<f64>> {
+    let n = x_log.len();
+    if n == 0 || total_weight.is_nan() || total_weight <= 0.0 {
+        return None;
+    }
+    let mut h = vec![vec![0.0; n]; n];
+    let mut gp = vec![0.0; n];
+    let mut gm = vec![0.0; n];
+    let mut xp = x_log.to_vec();
+    for j in 0..n {
+        // Step ~ cube root of machine epsilon, optimal for central differences.
+        let step = 6e-6 * (1.0 + x_log[j].abs());
+        xp[j] = x_log[j] + step;
+        let vp = eval(&objective, &xp, &mut gp);
+        xp[j] = x_log[j] - step;
+        let vm = eval(&objective, &xp, &mut gm);
+        xp[j] = x_log[j];
+        if !vp.is_finite() || !vm.is_finite() {
+            return None;
+        }
+        for i in 0..n {
+            h[i][j] = total_weight * (gp[i] - gm[i]) / (2.0 * step);
+        }
+    }
+    #[allow(clippy::needless_range_loop)] // symmetric index pairs read clearer with indices
+    for i in 0..n {
+        for j in 0..i {
+            let m = 0.5 * (h[i][j] + h[j][i]);
+            h[i][j] = m;
+            h[j][i] = m;
+        }
+    }
+    // Cholesky H = L L^T; failure means not positive definite.
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = h[i][j] - (0..j).map(|k| l[i][k] * l[j][k]).sum::<f64>();
+            if i == j {
+                if s.is_nan() || s <= 0.0 {
+                    return None;
+                }
+                l[i][i] = s.sqrt();
+            } else {
+                l[i][j] = s / l[j][j];
+            }
+        }
+    }
+    // diag(H^-1)_i = sum_k (L^-1)_{k,i}^2; solve L z = e_i column by column.
+    let mut se = Vec::with_capacity(n);
+    for (i, xi) in x_log.iter().enumerate() {
+        let mut z = vec![0.0; n];
+        for r in 0..n {
+            let rhs = if r == i { 1.0 } else { 0.0 };
+            let s: f64 = rhs - (0..r).map(|k| l[r][k] * z[k]).sum::<f64>();
+            z[r] = s / l[r][r];
+        }
+        let var: f64 = z.iter().map(|v| v * v).sum();
+        let v = xi.exp() * var.sqrt();
+        if !v.is_finite() {
+            return None;
+        }
+        se.push(v);
+    }
+    Some(se)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rosenbrock in two variables: a classic curved valley.
+    fn rosen(x: &[f64], g: &mut [f64]) -> f64 {
+        let (a, b) = (x[0], x[1]);
+        g[0] = -2.0 * (1.0 - a) - 400.0 * a * (b - a * a);
+        g[1] = 200.0 * (b - a * a);
+        (1.0 - a).powi(2) + 100.0 * (b - a * a).powi(2)
+    }
+
+    #[test]
+    fn lbfgs_solves_rosenbrock() {
+        let o = minimize(rosen, &[-1.2, 1.0], &FitOptions::default()).unwrap();
+        assert!(
+            (o.x[0] - 1.0).abs() < 1e-6 && (o.x[1] - 1.0).abs() < 1e-6,
+            "{o:?}"
+        );
+        assert_eq!(o.method, "L-BFGS");
+    }
+
+    #[test]
+    fn non_finite_region_is_avoided() {
+        // Undefined (NaN) for x > 2, minimum at x = 1.5 close to the edge.
+        let f = |x: &[f64], g: &mut [f64]| {
+            if x[0] > 2.0 {
+                g[0] = f64::NAN;
+                return f64::NAN;
+            }
+            g[0] = 2.0 * (x[0] - 1.5);
+            (x[0] - 1.5).powi(2)
+        };
+        let o = minimize(f, &[-30.0], &FitOptions::default()).unwrap();
+        assert!((o.x[0] - 1.5).abs() < 1e-6, "{o:?}");
+    }
+
+    #[test]
+    fn nan_start_is_an_error() {
+        let f = |_: &[f64], _: &mut [f64]| f64::NAN;
+        assert!(matches!(
+            minimize(f, &[0.0], &FitOptions::default()),
+            Err(FitError::NonFinite { .. })
+        ));
+    }
+
+    #[test]
+    fn standard_errors_of_a_quadratic() {
+        // Mean NLL 0.5 * (x - 0)^2 * 4 per unit weight, weight 100 -> total Hessian 400 on log scale,
+        // se(log) = 0.05, se(natural) at x = 0 is exp(0) * 0.05.
+        let f = |x: &[f64], g: &mut [f64]| {
+            g[0] = 4.0 * x[0];
+            2.0 * x[0] * x[0]
+        };
+        let se = standard_errors(f, &[0.0], 100.0).unwrap();
+        assert!((se[0] - 0.05).abs() < 1e-8, "{se:?}");
+        let concave = |x: &[f64], g: &mut [f64]| {
+            g[0] = -x[0];
+            -0.5 * x[0] * x[0]
+        };
+        assert!(standard_errors(concave, &[0.0], 1.0).is_none());
+    }
+}
