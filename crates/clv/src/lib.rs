@@ -2,6 +2,7 @@
 //! summaries (frequency, recency, age) and per-customer predictions.
 #![deny(missing_docs)]
 
+pub mod bg_nbd;
 mod error;
 pub mod optim;
 // Until every model uses all helpers (models are added module by module).

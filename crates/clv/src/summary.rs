@@ -82,6 +82,18 @@ pub fn validate(data: &[Summary]) -> Result<f64, crate::FitError> {
     Ok(w)
 }
 
+/// Weighted means of `x` and `T` (for start values); zeros when the total weight is zero.
+pub(crate) fn weighted_means(data: &[Summary]) -> (f64, f64) {
+    let w: f64 = data.iter().map(|s| s.weight).sum();
+    if w <= 0.0 {
+        return (0.0, 0.0);
+    }
+    (
+        data.iter().map(|s| s.weight * s.x).sum::<f64>() / w,
+        data.iter().map(|s| s.weight * s.t).sum::<f64>() / w,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
