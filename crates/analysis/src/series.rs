@@ -1,7 +1,7 @@
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use kundenwert_core::{Period, PeriodKind, Transaction, ValueBasis};
 use kundenwert_ingest::{Pass, RowSink};
 use std::sync::{Arc, Mutex};
@@ -72,6 +72,9 @@ struct MonthAcc {
     lines: u32,
     /// Dated after as-of.
     holdout: bool,
+    /// Days of the month with business, bit `d - 1` for day `d`: the distinct transaction days
+    /// the lifetime-value models count (fits in the padding after `holdout`).
+    days: u32,
     revenue: f64,
     cost: f64,
     orders: OrderKeys,
@@ -80,6 +83,7 @@ struct MonthAcc {
 impl MonthAcc {
     fn merge(&mut self, other: MonthAcc) {
         self.lines += other.lines;
+        self.days |= other.days;
         self.revenue += other.revenue;
         self.cost += other.cost;
         self.orders.merge(other.orders);
@@ -94,6 +98,11 @@ struct CustomerAcc {
     name: Option<Box<str>>,
     first: NaiveDate,
     last: NaiveDate,
+    /// Revenue and cost of the first day: the lifetime-value models count repeat
+    /// transactions, and the spend model averages over them only.
+    first_day: (f64, f64),
+    /// Last row after as-of (`NaiveDate::MIN` if none): where the holdout ends.
+    holdout_last: NaiveDate,
     /// History and holdout months, unordered.
     months: Vec<MonthAcc>,
 }
@@ -112,6 +121,7 @@ impl CustomerAcc {
                     month,
                     lines: 0,
                     holdout,
+                    days: 0,
                     revenue: 0.0,
                     cost: 0.0,
                     orders: OrderKeys::None,
@@ -126,7 +136,16 @@ impl CustomerAcc {
         if self.name.is_none() {
             self.name = other.name;
         }
+        match other.first.cmp(&self.first) {
+            Ordering::Less => self.first_day = other.first_day,
+            Ordering::Equal => {
+                self.first_day.0 += other.first_day.0;
+                self.first_day.1 += other.first_day.1;
+            }
+            Ordering::Greater => {}
+        }
         self.first = self.first.min(other.first);
+        self.holdout_last = self.holdout_last.max(other.holdout_last);
         self.last = self.last.max(other.last);
         for m in other.months {
             match self
@@ -183,6 +202,8 @@ impl Shard {
                     name: None,
                     first: NaiveDate::MAX,
                     last: NaiveDate::MIN,
+                    first_day: (0.0, 0.0),
+                    holdout_last: NaiveDate::MIN,
                     months: Vec::new(),
                 });
                 table.insert_unique(hash, (hash, i as u32), |&(h, _)| h);
@@ -197,11 +218,24 @@ impl Shard {
             acc.name = line.name.map(Into::into);
         }
         if !line.holdout {
-            acc.first = acc.first.min(line.date);
+            match line.date.cmp(&acc.first) {
+                Ordering::Less => {
+                    acc.first = line.date;
+                    acc.first_day = (line.revenue, line.cost);
+                }
+                Ordering::Equal => {
+                    acc.first_day.0 += line.revenue;
+                    acc.first_day.1 += line.cost;
+                }
+                Ordering::Greater => {}
+            }
             acc.last = acc.last.max(line.date);
+        } else {
+            acc.holdout_last = acc.holdout_last.max(line.date);
         }
         let slot = acc.month_slot(Period::month_index_of(line.date), line.holdout);
         slot.lines += 1;
+        slot.days |= 1 << (line.date.day0() & 31);
         slot.revenue += line.revenue;
         slot.cost += line.cost;
         slot.orders.insert(line.order_key);
@@ -808,6 +842,9 @@ fn finish_customer(
         id: acc.id.clone(),
         name: acc.name.as_deref().map(Into::into),
         first_date: acc.first,
+        first_day_revenue: acc.first_day.0,
+        first_day_cost: has_cost.then_some(acc.first_day.1),
+        holdout_last_date: (acc.holdout_last != NaiveDate::MIN).then_some(acc.holdout_last),
         last_date: acc.last,
         revenue,
         cost: has_cost.then_some(cost),
@@ -834,11 +871,13 @@ fn rollup(
         let period = Period::containing_month(kind, months[i].month);
         let mut j = i;
         let (mut revenue, mut cost, mut lines) = (0.0, 0.0, 0u64);
+        let mut days = 0u32;
         scratch.clear();
         while j < months.len() && Period::containing_month(kind, months[j].month) == period {
             revenue += months[j].revenue;
             cost += months[j].cost;
             lines += u64::from(months[j].lines);
+            days += months[j].days.count_ones();
             months[j].orders.extend_into(scratch);
             j += 1;
         }
@@ -856,6 +895,12 @@ fn rollup(
             margin: has_cost.then_some(revenue - cost),
             lines,
             orders,
+            days: if kind == PeriodKind::Month {
+                months[i].days
+            } else {
+                0
+            },
+            active_days: days,
         });
         i = j;
     }
@@ -911,6 +956,13 @@ pub struct PeriodValue {
     pub lines: u64,
     /// Distinct documents (or distinct days when the export has no document number).
     pub orders: u64,
+    /// Months only: the days of the month with business, bit `d - 1` for day `d` (0 for
+    /// longer periods). The lifetime-value models count transactions as distinct days.
+    #[serde(skip)]
+    pub days: u32,
+    /// Distinct days with business in the period.
+    #[serde(skip)]
+    pub active_days: u32,
 }
 
 impl PeriodValue {
@@ -933,6 +985,15 @@ pub struct CustomerSeries {
     pub name: Option<String>,
     /// First transaction up to as-of.
     pub first_date: NaiveDate,
+    /// Revenue of the first day (the first transaction of the lifetime-value models).
+    #[serde(skip)]
+    pub first_day_revenue: f64,
+    /// Cost of the first day, when known.
+    #[serde(skip)]
+    pub first_day_cost: Option<f64>,
+    /// Last row after as-of, if any.
+    #[serde(skip)]
+    pub holdout_last_date: Option<NaiveDate>,
     /// Last transaction up to as-of.
     pub last_date: NaiveDate,
     /// Total revenue up to as-of.
@@ -1012,6 +1073,32 @@ mod tests {
             product: None,
             document: doc,
         }
+    }
+
+    #[test]
+    fn transaction_days_first_day_value_and_holdout_end() {
+        // Two builders merged, as the reading threads do: the first day and the day marks must
+        // not depend on which thread saw which row.
+        let mut a = SeriesBuilder::new(Some("2023-03-31".parse().unwrap()));
+        let mut b = SeriesBuilder::new(Some("2023-03-31".parse().unwrap()));
+        a.add(&tx("7", "2023-01-31", 40.0, Some(10.0), Some("R2")));
+        b.add(&tx("7", "2023-01-05", 100.0, Some(60.0), Some("R1")));
+        a.add(&tx("7", "2023-01-05", 20.0, Some(5.0), Some("R3")));
+        b.add(&tx("7", "2023-03-01", 10.0, Some(1.0), None));
+        a.add(&tx("7", "2023-05-17", 70.0, Some(7.0), None));
+        b.add(&tx("7", "2023-04-02", 70.0, Some(7.0), None));
+        a.merge(b);
+        let s = a.finish(PeriodKind::Quarter);
+        let c = &s.customers[0];
+        assert_eq!(c.first_day_revenue, 120.0);
+        assert_eq!(c.first_day_cost, Some(65.0));
+        assert_eq!(c.months[0].days, (1 << 4) | (1 << 30));
+        assert_eq!(c.months[0].active_days, 2);
+        assert_eq!(c.months[1].days, 1);
+        assert_eq!(c.holdout_last_date, Some("2023-05-17".parse().unwrap()));
+        // Quarters carry no day marks, but count the distinct days.
+        assert_eq!(c.holdout[0].active_days, 2);
+        assert_eq!(c.holdout[0].days, 0);
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod config;
 mod features;
 mod reasons;
 mod rules;
-mod stats;
+pub(crate) mod stats;
 
 pub use config::TypologyConfig;
 pub use features::Features;
