@@ -1,2 +1,22 @@
 //! Exports of a chain: the canonical file formats (YAML, JSON) and text diagrams (Mermaid, DOT,
 //! draw.io, GraphML).
+
+mod common;
+mod dot;
+mod drawio;
+mod graphml;
+mod json;
+mod mermaid;
+mod yaml;
+
+pub use dot::to_dot;
+pub use drawio::to_drawio;
+pub use graphml::to_graphml;
+pub use json::to_json;
+pub use mermaid::to_mermaid;
+pub use yaml::to_yaml;
+
+mod png;
+mod svg;
+pub use png::{to_png, PngError, MAX_PNG_SIDE};
+pub use svg::{to_svg, FONT_FAMILY};
