@@ -1,3 +1,246 @@
 //! The workspace store: SQLite (WAL, foreign keys, embedded migrations) holding imported
-//! transactions, chains and focus plans.
+//! transactions, chains, focus plans and saved selections.
+//!
+//! [`Workspace`] names the operations the CLI needs; [`Store`] implements them on one SQLite
+//! file. Keeping the CLI on the trait leaves room for a server-backed store later.
+//! [`StoredTransaction`] is the owned row an import writes; reading streams borrowed
+//! [`kundenwert_core::Transaction`]s in (customer, date) order. Chains and plans are stored as
+//! JSON documents whose validation belongs to `kundenwert-chain`.
+//!
+//! The schema is described in `SCHEMA.md`; migrations live in `migrations/` and are never edited
+//! once landed.
 #![deny(missing_docs)]
+
+mod error;
+mod migrations;
+mod sqlite;
+
+pub use error::{InvalidRowReason, StoreError};
+pub use migrations::{MIGRATIONS, SCHEMA_VERSION};
+pub use sqlite::Store;
+
+use chrono::NaiveDate;
+use kundenwert_core::Transaction;
+
+/// One accepted line of an export, owned, as an import writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTransaction {
+    /// Customer number as written in the export.
+    pub customer: String,
+    /// Customer name, when the export has one.
+    pub name: Option<String>,
+    /// Invoice or order date.
+    pub date: NaiveDate,
+    /// Net revenue; negative for credit notes and returns.
+    pub revenue: f64,
+    /// Cost of goods, when known.
+    pub cost: Option<f64>,
+    /// Quantity, when known.
+    pub quantity: Option<f64>,
+    /// Product or article number, when known.
+    pub product: Option<String>,
+    /// Document (invoice or order) number, when known.
+    pub document: Option<String>,
+    /// Which line of this document this is, counted in file order (0-based). Together with
+    /// `document` it recognises the same line in a later, overlapping export.
+    pub position: Option<u32>,
+}
+
+impl StoredTransaction {
+    /// Copies a borrowed transaction; `position` is the line's index within its document.
+    pub fn from_transaction(t: &Transaction<'_>, position: Option<u32>) -> Self {
+        StoredTransaction {
+            customer: t.customer.to_owned(),
+            name: t.name.map(str::to_owned),
+            date: t.date,
+            revenue: t.revenue,
+            cost: t.cost,
+            quantity: t.quantity,
+            product: t.product.map(str::to_owned),
+            document: t.document.map(str::to_owned),
+            position,
+        }
+    }
+}
+
+/// What the importer knows about a file before its rows are stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportMeta {
+    /// The file as the user named it.
+    pub path: String,
+    /// A hash of the file's bytes (any stable hex digest); the same hash twice means the same file.
+    pub content_hash: String,
+    /// Rows read from the file (accepted + rejected; blank lines not counted).
+    pub rows_read: u64,
+    /// Rows the importer rejected.
+    pub rows_rejected: u64,
+}
+
+/// The result of [`Workspace::import_file`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportOutcome {
+    /// The import's id (of the earlier import when `already_imported`).
+    pub import_id: i64,
+    /// Rows newly stored.
+    pub inserted: u64,
+    /// Rows skipped because their document and position were already stored.
+    pub duplicates_skipped: u64,
+    /// The same file content was imported before; nothing was added.
+    pub already_imported: bool,
+}
+
+/// One recorded import, as [`Workspace::imports`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    /// Id.
+    pub id: i64,
+    /// The file as the user named it.
+    pub path: String,
+    /// Hash of its bytes.
+    pub content_hash: String,
+    /// Rows read from the file.
+    pub rows_read: u64,
+    /// Rows the importer rejected.
+    pub rows_rejected: u64,
+    /// Rows stored.
+    pub inserted: u64,
+    /// Rows skipped as already stored.
+    pub duplicates_skipped: u64,
+    /// When, as UTC `YYYY-MM-DDTHH:MM:SSZ`.
+    pub imported_at: String,
+}
+
+/// A stored chain, without its document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainEntry {
+    /// Name (unique).
+    pub name: String,
+    /// The chain's `subject` (`product`, `service`, `customer_group`), when the document has one.
+    pub subject: Option<String>,
+    /// First stored, UTC `YYYY-MM-DDTHH:MM:SSZ`.
+    pub created_at: String,
+    /// Last replaced, UTC `YYYY-MM-DDTHH:MM:SSZ`.
+    pub updated_at: String,
+}
+
+/// A stored plan or saved selection, without its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentEntry {
+    /// Name (unique).
+    pub name: String,
+    /// First stored, UTC `YYYY-MM-DDTHH:MM:SSZ`.
+    pub created_at: String,
+    /// Last replaced, UTC `YYYY-MM-DDTHH:MM:SSZ`.
+    pub updated_at: String,
+}
+
+/// The operations the CLI performs on a workspace.
+///
+/// Dyn-compatible, so a command can hold a `Box<dyn Workspace>` whichever backend it is.
+pub trait Workspace {
+    /// Stores the rows of one file in a single transaction.
+    ///
+    /// A file whose `content_hash` was imported before adds nothing (`already_imported`). Rows
+    /// whose document and position are already stored are skipped and counted, so re-exports of
+    /// overlapping periods do not double revenue.
+    ///
+    /// # Errors
+    /// On a row that cannot be stored (e.g. a non-finite amount) or a database failure; the
+    /// workspace is then unchanged.
+    fn import_file(
+        &mut self,
+        meta: &ImportMeta,
+        rows: &mut dyn Iterator<Item = StoredTransaction>,
+    ) -> Result<ImportOutcome, StoreError>;
+
+    /// Calls `f` for every stored transaction in (customer, date, import order) order, without
+    /// loading them all into memory. Returns how many were visited.
+    ///
+    /// # Errors
+    /// On a database failure or a row this version cannot read.
+    fn for_each_transaction(&self, f: &mut dyn FnMut(Transaction<'_>)) -> Result<u64, StoreError>;
+
+    /// All imports, oldest first.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn imports(&self) -> Result<Vec<ImportRecord>, StoreError>;
+
+    /// Number of stored transactions.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn transaction_count(&self) -> Result<u64, StoreError>;
+
+    /// Stores or replaces the chain `name` (a JSON document).
+    ///
+    /// # Errors
+    /// When `json` is not JSON, or on a database failure.
+    fn put_chain(&mut self, name: &str, json: &str) -> Result<(), StoreError>;
+
+    /// The chain `name`, when stored.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn get_chain(&self, name: &str) -> Result<Option<String>, StoreError>;
+
+    /// All chains by name.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn list_chains(&self) -> Result<Vec<ChainEntry>, StoreError>;
+
+    /// Deletes the chain `name`; `false` when there was none.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn delete_chain(&mut self, name: &str) -> Result<bool, StoreError>;
+
+    /// Stores or replaces the plan `name` (a JSON document).
+    ///
+    /// # Errors
+    /// When `json` is not JSON, or on a database failure.
+    fn put_plan(&mut self, name: &str, json: &str) -> Result<(), StoreError>;
+
+    /// The plan `name`, when stored.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn get_plan(&self, name: &str) -> Result<Option<String>, StoreError>;
+
+    /// All plans by name.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn list_plans(&self) -> Result<Vec<DocumentEntry>, StoreError>;
+
+    /// Deletes the plan `name`; `false` when there was none.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn delete_plan(&mut self, name: &str) -> Result<bool, StoreError>;
+
+    /// Stores or replaces the selection `name` (an expression such as `type=growth`).
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn put_selection(&mut self, name: &str, expression: &str) -> Result<(), StoreError>;
+
+    /// The selection `name`, when stored.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn get_selection(&self, name: &str) -> Result<Option<String>, StoreError>;
+
+    /// All saved selections by name.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn list_selections(&self) -> Result<Vec<DocumentEntry>, StoreError>;
+
+    /// Deletes the selection `name`; `false` when there was none.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn delete_selection(&mut self, name: &str) -> Result<bool, StoreError>;
+}

@@ -1,0 +1,481 @@
+//! The SQLite implementation of [`Workspace`].
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate};
+use kundenwert_core::Transaction;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::error::InvalidRowReason;
+use crate::migrations::{MIGRATIONS, SCHEMA_VERSION};
+use crate::{
+    ChainEntry, DocumentEntry, ImportMeta, ImportOutcome, ImportRecord, StoreError,
+    StoredTransaction, Workspace,
+};
+
+/// How long a writer waits for another process's write to finish before giving up. Imports of
+/// large files hold the write lock for seconds, so the default of zero would fail at once.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
+/// A workspace in one SQLite file.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: String,
+}
+
+impl Store {
+    /// Opens the workspace at `path`, creating the file when missing, and brings its schema up
+    /// to [`SCHEMA_VERSION`].
+    ///
+    /// # Errors
+    /// When the file cannot be opened, was written by a newer schema, or a migration fails.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let display = path.as_ref().display().to_string();
+        let conn = Connection::open(path.as_ref()).map_err(|source| StoreError::Open {
+            path: display.clone(),
+            source,
+        })?;
+        Store::init(conn, display)
+    }
+
+    /// A workspace that lives in memory only; for tests and dry runs.
+    ///
+    /// # Errors
+    /// When SQLite cannot allocate the database.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+            path: ":memory:".into(),
+            source,
+        })?;
+        Store::init(conn, ":memory:".into())
+    }
+
+    fn init(mut conn: Connection, path: String) -> Result<Store, StoreError> {
+        let open_err = |source| StoreError::Open {
+            path: path.clone(),
+            source,
+        };
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        // WAL lets the web workbench read while an import writes; an in-memory database
+        // answers `memory`, which is fine.
+        let _mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+            .map_err(open_err)?;
+        // NORMAL is durable across application crashes in WAL mode and much faster than FULL.
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_err)?;
+        // Imports insert into three indexes in key orders unrelated to insertion order; with the
+        // default 2 MB page cache a million-row import spills and rereads pages constantly.
+        conn.pragma_update(None, "cache_size", -65_536)
+            .map_err(open_err)?;
+        migrate(&mut conn, &path)?;
+        Ok(Store { conn, path })
+    }
+
+    /// The file this store was opened from (`:memory:` for an in-memory store).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The schema version of the open workspace.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// The underlying connection, for read-only diagnostics (`PRAGMA` queries in tests).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn put_document(
+        &mut self,
+        kind: &'static str,
+        name: &str,
+        json: &str,
+    ) -> Result<(), StoreError> {
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| StoreError::InvalidDocument {
+                kind,
+                name: name.to_owned(),
+                message: e.to_string(),
+            })?;
+        if kind == "chain" {
+            let subject = value.get("subject").and_then(|s| s.as_str());
+            self.conn.execute(
+                &format!(
+                    "INSERT INTO chains (name, subject, document) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT (name) DO UPDATE SET subject = excluded.subject, \
+                     document = excluded.document, updated_at = {NOW}"
+                ),
+                params![name, subject, json],
+            )?;
+        } else {
+            self.conn.execute(
+                &format!(
+                    "INSERT INTO plans (name, document) VALUES (?1, ?2) \
+                     ON CONFLICT (name) DO UPDATE SET document = excluded.document, updated_at = {NOW}"
+                ),
+                params![name, json],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn get_text(&self, sql: &str, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row(sql, [name], |r| r.get(0)).optional()?)
+    }
+
+    fn list_entries(&self, table: &str) -> Result<Vec<DocumentEntry>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT name, created_at, updated_at FROM {table} ORDER BY name"
+        ))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DocumentEntry {
+                name: r.get(0)?,
+                created_at: r.get(1)?,
+                updated_at: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn delete(&mut self, table: &str, name: &str) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute(&format!("DELETE FROM {table} WHERE name = ?1"), [name])?;
+        Ok(n > 0)
+    }
+}
+
+/// Applies every migration the file has not seen, each in its own immediate transaction, so two
+/// processes opening a fresh workspace at once do not both run it.
+fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                path: path.to_owned(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if found == SCHEMA_VERSION {
+            return Ok(());
+        }
+        let version = found + 1;
+        let migration_err = |source| StoreError::Migration {
+            path: path.to_owned(),
+            version,
+            source,
+        };
+        // `found` is in 0..SCHEMA_VERSION here, so the index exists.
+        let (_, sql) = MIGRATIONS[found as usize];
+        tx.execute_batch(sql).map_err(migration_err)?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(migration_err)?;
+        tx.commit().map_err(migration_err)?;
+    }
+}
+
+/// Writes `date` as ISO `YYYY-MM-DD` into `buf`; `None` for years outside 0..=9999, whose text
+/// would not sort as dates do.
+fn iso_date(date: NaiveDate, buf: &mut String) -> Option<&str> {
+    let year = date.year();
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    buf.clear();
+    // Writing into a String cannot fail.
+    let _ = write!(buf, "{year:04}-{:02}-{:02}", date.month(), date.day());
+    Some(buf)
+}
+
+fn parse_iso_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |s: &[u8]| -> Option<u32> {
+        s.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(num(&b[0..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, num(&b[5..7])?, num(&b[8..10])?)
+}
+
+fn finite(x: Option<f64>) -> bool {
+    x.is_none_or(f64::is_finite)
+}
+
+impl Workspace for Store {
+    fn import_file(
+        &mut self,
+        meta: &ImportMeta,
+        rows: &mut dyn Iterator<Item = StoredTransaction>,
+    ) -> Result<ImportOutcome, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let earlier: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM imports WHERE content_hash = ?1",
+                [&meta.content_hash],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(import_id) = earlier {
+            return Ok(ImportOutcome {
+                import_id,
+                inserted: 0,
+                duplicates_skipped: 0,
+                already_imported: true,
+            });
+        }
+        tx.execute(
+            "INSERT INTO imports (path, content_hash, rows_read, rows_rejected, inserted, duplicates_skipped) \
+             VALUES (?1, ?2, ?3, ?4, 0, 0)",
+            params![meta.path, meta.content_hash, meta.rows_read, meta.rows_rejected],
+        )?;
+        let import_id = tx.last_insert_rowid();
+        // Inserting into the read-order indexes row by row costs about as much as the rows
+        // themselves; building them afterwards from a sort is about twice as fast overall. That
+        // pays when the file is larger than what is stored (the first import, typically). The
+        // unique (document, position) index stays: the dedup needs it during the insert. The
+        // exact SQL is taken from the schema so a later migration's index comes back unchanged.
+        let existing: u64 = tx.query_row("SELECT count(*) FROM transactions", [], |r| r.get(0))?;
+        let mut rebuild = Vec::new();
+        if meta.rows_read > existing {
+            let mut stmt = tx.prepare(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'transactions' \
+                 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+            )?;
+            rebuild = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+        }
+        for (name, _) in &rebuild {
+            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        }
+        let (mut inserted, mut duplicates_skipped) = (0u64, 0u64);
+        {
+            // `DO NOTHING` without a target covers the partial unique index on
+            // (document, position): a line already stored is skipped, and `execute` reports 0.
+            let mut insert = tx.prepare(
+                "INSERT INTO transactions \
+                 (import_id, customer, name, date, revenue, cost, quantity, product, document, position) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
+            )?;
+            let mut date_buf = String::with_capacity(10);
+            for (i, row) in rows.enumerate() {
+                let invalid = |reason| StoreError::InvalidRow {
+                    path: meta.path.clone(),
+                    row: i as u64 + 1,
+                    reason,
+                };
+                if !(row.revenue.is_finite() && finite(row.cost) && finite(row.quantity)) {
+                    return Err(invalid(InvalidRowReason::NotFinite));
+                }
+                if row.customer.is_empty() {
+                    return Err(invalid(InvalidRowReason::EmptyCustomer));
+                }
+                let Some(date) = iso_date(row.date, &mut date_buf) else {
+                    return Err(invalid(InvalidRowReason::DateOutOfRange));
+                };
+                let n = insert.execute(params![
+                    import_id,
+                    row.customer,
+                    row.name,
+                    date,
+                    row.revenue,
+                    row.cost,
+                    row.quantity,
+                    row.product,
+                    row.document,
+                    row.position,
+                ])?;
+                if n == 1 {
+                    inserted += 1;
+                } else {
+                    duplicates_skipped += 1;
+                }
+            }
+        }
+        for (_, sql) in &rebuild {
+            tx.execute_batch(sql)?;
+        }
+        tx.execute(
+            "UPDATE imports SET inserted = ?1, duplicates_skipped = ?2 WHERE id = ?3",
+            params![inserted, duplicates_skipped, import_id],
+        )?;
+        tx.commit()?;
+        Ok(ImportOutcome {
+            import_id,
+            inserted,
+            duplicates_skipped,
+            already_imported: false,
+        })
+    }
+
+    fn for_each_transaction(&self, f: &mut dyn FnMut(Transaction<'_>)) -> Result<u64, StoreError> {
+        // The (customer, date) index holds the rowid, so this order needs no sort step.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, customer, name, date, revenue, cost, quantity, product, document \
+             FROM transactions ORDER BY customer, date, id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut count = 0u64;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            let date_text = row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+            let date = parse_iso_date(date_text).ok_or_else(|| StoreError::CorruptRow {
+                id,
+                message: format!("`{date_text}` is not a date YYYY-MM-DD"),
+            })?;
+            let text = |i| -> Result<Option<&str>, rusqlite::Error> {
+                Ok(row.get_ref(i)?.as_str_or_null()?)
+            };
+            f(Transaction {
+                customer: row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?,
+                name: text(2)?,
+                date,
+                revenue: row.get(4)?,
+                cost: row.get(5)?,
+                quantity: row.get(6)?,
+                product: text(7)?,
+                document: text(8)?,
+            });
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, path, content_hash, rows_read, rows_rejected, inserted, duplicates_skipped, imported_at \
+             FROM imports ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ImportRecord {
+                id: r.get(0)?,
+                path: r.get(1)?,
+                content_hash: r.get(2)?,
+                rows_read: r.get(3)?,
+                rows_rejected: r.get(4)?,
+                inserted: r.get(5)?,
+                duplicates_skipped: r.get(6)?,
+                imported_at: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn transaction_count(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM transactions", [], |r| r.get(0))?)
+    }
+
+    fn put_chain(&mut self, name: &str, json: &str) -> Result<(), StoreError> {
+        self.put_document("chain", name, json)
+    }
+
+    fn get_chain(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.get_text("SELECT document FROM chains WHERE name = ?1", name)
+    }
+
+    fn list_chains(&self) -> Result<Vec<ChainEntry>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, subject, created_at, updated_at FROM chains ORDER BY name")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ChainEntry {
+                name: r.get(0)?,
+                subject: r.get(1)?,
+                created_at: r.get(2)?,
+                updated_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn delete_chain(&mut self, name: &str) -> Result<bool, StoreError> {
+        self.delete("chains", name)
+    }
+
+    fn put_plan(&mut self, name: &str, json: &str) -> Result<(), StoreError> {
+        self.put_document("plan", name, json)
+    }
+
+    fn get_plan(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.get_text("SELECT document FROM plans WHERE name = ?1", name)
+    }
+
+    fn list_plans(&self) -> Result<Vec<DocumentEntry>, StoreError> {
+        self.list_entries("plans")
+    }
+
+    fn delete_plan(&mut self, name: &str) -> Result<bool, StoreError> {
+        self.delete("plans", name)
+    }
+
+    fn put_selection(&mut self, name: &str, expression: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            &format!(
+                "INSERT INTO saved_selections (name, expression) VALUES (?1, ?2) \
+                 ON CONFLICT (name) DO UPDATE SET expression = excluded.expression, updated_at = {NOW}"
+            ),
+            params![name, expression],
+        )?;
+        Ok(())
+    }
+
+    fn get_selection(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.get_text(
+            "SELECT expression FROM saved_selections WHERE name = ?1",
+            name,
+        )
+    }
+
+    fn list_selections(&self) -> Result<Vec<DocumentEntry>, StoreError> {
+        self.list_entries("saved_selections")
+    }
+
+    fn delete_selection(&mut self, name: &str) -> Result<bool, StoreError> {
+        self.delete("saved_selections", name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_round_trip_and_reject_garbage() {
+        let mut buf = String::new();
+        for (y, m, d) in [(2024, 2, 29), (1, 1, 1), (9999, 12, 31), (1970, 10, 5)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).expect("valid test date");
+            let text = iso_date(date, &mut buf).expect("in range").to_owned();
+            assert_eq!(text, date.format("%Y-%m-%d").to_string());
+            assert_eq!(parse_iso_date(&text), Some(date));
+        }
+        let far = NaiveDate::from_ymd_opt(10_000, 1, 1).expect("chrono allows year 10000");
+        assert_eq!(iso_date(far, &mut buf), None);
+        for bad in ["2024-02-30", "2024-2-01", "abcd-ef-gh", "", "2024-02-011"] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
+    }
+}
