@@ -147,7 +147,7 @@ pub fn fit(data: &[Summary], opts: &FitOptions) -> Result<BgNbdFit, FitError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::optim::tests_support::check_gradient;
+    use crate::optim::tests_support::{beta_expectation, check_gradient};
 
     const P: BgNbdParams = BgNbdParams {
         r: 0.243,
@@ -215,5 +215,28 @@ mod tests {
         };
         assert!((near(1.0) - near(1.0 + 1e-7)).abs() < 1e-5);
         assert!(near(1.0).is_finite() && near(1.0) > 0.0);
+    }
+
+    /// Independent reference: E[Y(t) | alive] = E[(1 - (1 + p t / (alpha+T))^-(r+x)) / p] over the
+    /// posterior p ~ Beta(a, b + x) of an alive customer, times P(alive).
+    #[test]
+    fn expectations_match_numerical_integration() {
+        for (s, h) in [
+            (Summary::new(0.0, 0.0, 0.0), 1.0),
+            (Summary::new(0.0, 0.0, 0.0), 78.0),
+            (Summary::new(2.0, 30.43, 38.86), 39.0),
+            (Summary::new(7.0, 10.0, 35.0), 52.0),
+        ] {
+            let got = P.expected_transactions(&s, h);
+            let q = h / (P.alpha + s.t);
+            let want = P.p_alive(&s)
+                * beta_expectation(P.a, P.b + s.x, |p| {
+                    -(-(P.r + s.x) * (p * q).ln_1p()).exp_m1() / p
+                });
+            assert!(
+                (got - want).abs() < 1e-8 * want.max(1e-3),
+                "{s:?} {h}: {got} vs {want}"
+            );
+        }
     }
 }

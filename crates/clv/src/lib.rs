@@ -4,6 +4,7 @@
 
 pub mod bg_nbd;
 mod error;
+pub mod mbg_nbd;
 pub mod optim;
 // Until every model uses all helpers (models are added module by module).
 #[allow(dead_code)]

@@ -6,7 +6,7 @@
 //! first purchase to 1997-09-30 (customer 1, first purchase 1997-01-01, has T = 272/7 = 38.86 as
 //! in the paper's data and in lifetimes' `cdnow_customers.csv`).
 
-use kundenwert_clv::{bg_nbd, compress, FitOptions, Summary};
+use kundenwert_clv::{bg_nbd, compress, mbg_nbd, FitOptions, Summary};
 use std::collections::BTreeMap;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
@@ -133,4 +133,40 @@ fn bg_nbd_reproduces_fader_hardie_lee_2005() {
         (predicted - 1653.4).abs() < HOLDOUT_TOL,
         "predicted {predicted}"
     );
+}
+
+/// MBG/NBD on the same data. Reference: BTYDplus (M. Platzer) estimates r = 0.525, alpha = 6.183,
+/// a = 0.891, b = 1.614, also asserted by lifetimes' test suite (to 3 decimals).
+#[test]
+fn mbg_nbd_reproduces_btydplus() {
+    let all = summaries();
+    let data = compress(all.iter().map(|c| (c.0.x, c.0.t_x, c.0.t)));
+    let fit = mbg_nbd::fit(&data, &FitOptions::default()).unwrap();
+    let p = fit.params;
+    eprintln!("MBG/NBD {fit:?}");
+    for (got, want, name) in [
+        (p.r, 0.525, "r"),
+        (p.alpha, 6.183, "alpha"),
+        (p.a, 0.891, "a"),
+        (p.b, 1.614, "b"),
+    ] {
+        assert!(
+            rel(got, want) < PARAM_TOL,
+            "{name}: {got} vs BTYDplus {want}"
+        );
+    }
+}
+
+/// Hardie's BG/NBD spreadsheet: customer with x = 2, t_x = 30.43, T = 38.86 expects 1.226
+/// transactions in the next 39 weeks (printed to 3 decimals).
+#[test]
+fn bg_nbd_conditional_expectation_matches_hardie_spreadsheet() {
+    let p = bg_nbd::BgNbdParams {
+        r: 0.243,
+        alpha: 4.414,
+        a: 0.793,
+        b: 2.426,
+    };
+    let e = p.expected_transactions(&Summary::new(2.0, 30.43, 38.86), 39.0);
+    assert!((e - 1.226).abs() < 0.0005, "{e}");
 }
