@@ -353,6 +353,13 @@ pub fn summary(
         "{} {as_of} ({period})\n\n",
         lang.pick("Kundenwert-Analyse, Stand", "Kundenwert analysis as of")
     );
+    if report.files.is_empty() {
+        s += &format!(
+            "{} {}\n",
+            lang.pick("Arbeitsbereich:", "Workspace:"),
+            crate::workspace::path().display()
+        );
+    }
     for f in &report.files {
         s += &format!("{} {}\n", lang.pick("Datei:", "File: "), f.path);
         let delimiter = match f.delimiter.as_deref() {

@@ -11,7 +11,7 @@ use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 use kundenwert_analysis::{SeriesBuilder, SeriesPass};
 use kundenwert_core::{Lang, Role};
-use kundenwert_ingest::{import, DecimalStyle, Dialect, ImportOptions, ImportReport};
+use kundenwert_ingest::{import, DecimalStyle, Dialect, ImportOptions, ImportReport, Pass};
 
 use crate::{resolve_lang, LangArg, UserError};
 
@@ -27,8 +27,9 @@ pub enum DecimalArg {
 /// Options for reading exports.
 #[derive(Debug, clap::Args)]
 pub struct InputArgs {
-    /// Export files (CSV, TXT, XLSX); several are combined, e.g. one per year.
-    #[arg(required = true, value_name = "FILE")]
+    /// Export files (CSV, TXT, XLSX); several are combined, e.g. one per year. Without files,
+    /// the transactions stored in the workspace (`kundenwert import`) are used.
+    #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
     /// Language of messages: de or en (default: from LANG).
@@ -149,12 +150,27 @@ impl InputArgs {
     }
 
     /// Reads all files into value-series accumulators, showing progress on large inputs, and
-    /// reports rejected rows on stderr (and in the rejects file).
+    /// reports rejected rows on stderr (and in the rejects file). Without files, the
+    /// workspace's stored transactions are analysed.
     pub fn read(&self) -> Result<(SeriesBuilder, ImportReport)> {
+        if self.files.is_empty() {
+            return crate::workspace::read_series(self.as_of, self.lang());
+        }
+        let as_of = self.as_of;
+        let (pass, report) = self.import_with(&self.files, &|| SeriesPass::new(as_of))?;
+        Ok((pass.into_builder(), report))
+    }
+
+    /// Imports `files` into passes made by `new_pass`, with the progress bar, the rejected
+    /// rows on stderr and in the rejects file; fails when not a single row is usable.
+    pub fn import_with<P: Pass>(
+        &self,
+        files: &[PathBuf],
+        new_pass: &dyn Fn() -> P,
+    ) -> Result<(P, ImportReport)> {
         let lang = self.lang();
         let options = self.options()?;
-        let total: u64 = self
-            .files
+        let total: u64 = files
             .iter()
             .filter_map(|f| std::fs::metadata(f).ok())
             .map(|m| m.len())
@@ -169,10 +185,7 @@ impl InputArgs {
         } else {
             ProgressBar::hidden()
         };
-        let as_of = self.as_of;
-        let result = import(&self.files, &options, &|| SeriesPass::new(as_of), &|n| {
-            bar.inc(n)
-        });
+        let result = import(files, &options, new_pass, &|n| bar.inc(n));
         bar.finish_and_clear();
         let (pass, report) = result.map_err(|e| {
             let (message, hint) = e.localized(lang);
@@ -188,7 +201,6 @@ impl InputArgs {
                 UserError::input(message, hint)
             }
         })?;
-        let builder = pass.into_builder();
         if let Some(path) = &self.rejects {
             write_rejects(path, &report, lang)
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
@@ -207,7 +219,7 @@ impl InputArgs {
             )
             .into());
         }
-        Ok((builder, report))
+        Ok((pass, report))
     }
 }
 

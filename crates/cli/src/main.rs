@@ -6,8 +6,10 @@ mod analyze;
 mod config;
 mod demo;
 mod fmt;
+mod import;
 mod input;
 mod series;
+mod workspace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,7 +26,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Debug, Parser)]
 #[command(name = "kundenwert", version, about, max_term_width = 100)]
 struct Cli {
-    /// The workspace store (SQLite); used by commands that keep data between runs.
+    /// The workspace store (SQLite file, default `./kundenwert.db`): transactions, chains and
+    /// focus plans kept between runs.
     #[arg(long, global = true, env = "KUNDENWERT_WORKSPACE", value_name = "PATH")]
     workspace: Option<PathBuf>,
 
@@ -36,6 +39,9 @@ struct Cli {
 enum Command {
     /// Read exports and show every customer's value history, current value and rejected rows.
     Analyze(analyze::Args),
+    /// Store exports in the workspace (same import as `analyze`; importing a file twice adds
+    /// nothing); `analyze` without files then analyses the workspace.
+    Import(import::Args),
     /// Write the customer × period table (revenue, cost, margin, orders) as CSV.
     Series(series::Args),
     /// Write a synthetic German company (about 5,000 customers) as an ERP export, with the true
@@ -139,8 +145,9 @@ impl std::error::Error for UserError {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let _ = &cli.workspace;
+    workspace::set_path(cli.workspace);
     let result = match cli.command {
+        Command::Import(args) => import::run(args),
         Command::Analyze(args) => analyze::run(args),
         Command::Series(args) => series::run(args),
         Command::Demo(args) => demo::run(args),

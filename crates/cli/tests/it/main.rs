@@ -10,6 +10,7 @@ mod demo;
 mod exit_codes;
 mod rejects;
 mod series;
+mod workspace;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
