@@ -4,8 +4,10 @@
 
 pub mod bg_nbd;
 mod error;
+mod hyp2f1;
 pub mod mbg_nbd;
 pub mod optim;
+pub mod pareto_nbd;
 // Until every model uses all helpers (models are added module by module).
 #[allow(dead_code)]
 mod special;
