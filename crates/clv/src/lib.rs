@@ -2,6 +2,7 @@
 //! summaries (frequency, recency, age) and per-customer predictions.
 #![deny(missing_docs)]
 
+pub mod bg_bb;
 pub mod bg_nbd;
 mod error;
 mod hyp2f1;

@@ -418,16 +418,39 @@ pub(crate) fn fit_summaries<L>(
 where
     L: Fn(&[f64], &crate::Summary, &mut [f64]) -> f64,
 {
-    let total = crate::summary::validate(data)?;
+    crate::summary::validate(data)?;
+    fit_weighted(data, |s| s.weight, x0, opts, ll)
+}
+
+/// Like [`fit_summaries`] for any per-customer record with a weight; the caller validates.
+pub(crate) fn fit_weighted<T, W, L>(
+    data: &[T],
+    weight: W,
+    x0: &[f64],
+    opts: &FitOptions,
+    ll: L,
+) -> Result<SummaryFit, FitError>
+where
+    W: Fn(&T) -> f64,
+    L: Fn(&[f64], &T, &mut [f64]) -> f64,
+{
+    let total: f64 = data.iter().map(&weight).sum();
+    if total.is_nan() || total <= 0.0 {
+        return Err(FitError::NoData);
+    }
     let n = x0.len();
     let objective = |x: &[f64], grad: &mut [f64]| -> f64 {
         let mut g = vec![0.0; n];
         grad.iter_mut().for_each(|v| *v = 0.0);
         let mut sum = 0.0;
-        for s in data.iter().filter(|s| s.weight > 0.0) {
-            sum -= s.weight * ll(x, s, &mut g);
+        for s in data {
+            let w = weight(s);
+            if w <= 0.0 {
+                continue;
+            }
+            sum -= w * ll(x, s, &mut g);
             for (acc, gi) in grad.iter_mut().zip(&g) {
-                *acc -= s.weight * gi;
+                *acc -= w * gi;
             }
         }
         grad.iter_mut().for_each(|v| *v /= total);
