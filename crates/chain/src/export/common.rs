@@ -1,0 +1,100 @@
+//! Pieces shared by the text diagrams: label texts, colours per flow kind, escaping.
+
+use kundenwert_core::Lang;
+
+use crate::model::{Actor, Contact, FlowKind};
+
+/// Colour of a flow kind, the same in every diagram format.
+pub(crate) fn flow_color(kind: FlowKind) -> &'static str {
+    match kind {
+        FlowKind::Goods => "#1f77b4",
+        FlowKind::Service => "#2ca02c",
+        FlowKind::Money => "#b8860b",
+        FlowKind::Information => "#7f7f7f",
+        FlowKind::Influence => "#9467bd",
+    }
+}
+
+/// Border colour for the strongest contact to an actor (`None`: nobody known there).
+pub(crate) fn contact_color(contact: Option<Contact>) -> &'static str {
+    match contact {
+        Some(Contact::Direct) => "#2e7d32",
+        Some(Contact::Indirect) => "#ef6c00",
+        Some(Contact::None) | None => "#c62828",
+    }
+}
+
+/// "×3" when the count is known and not 1.
+pub(crate) fn count_badge(actor: &Actor) -> Option<String> {
+    actor.count.filter(|c| *c != 1).map(|c| format!("×{c}"))
+}
+
+/// Importance as five stars, e.g. "★★★★☆".
+pub(crate) fn stars(importance: u8) -> String {
+    let n = usize::from(importance.min(5));
+    format!("{}{}", "★".repeat(n), "☆".repeat(5 - n))
+}
+
+/// The strongest contact as reader text, e.g. "direkter Kontakt" or "keine Person bekannt".
+pub(crate) fn contact_text(actor: &Actor, lang: Lang) -> &'static str {
+    match actor.best_contact() {
+        Some(Contact::Direct) => lang.pick("direkter Kontakt", "direct contact"),
+        Some(Contact::Indirect) => lang.pick("nur indirekter Kontakt", "indirect contact only"),
+        Some(Contact::None) => lang.pick("kein Kontakt", "no contact"),
+        None => lang.pick("keine Person bekannt", "nobody known"),
+    }
+}
+
+/// The second label line: count badge, stars and contact, joined with " · ".
+pub(crate) fn detail_line(actor: &Actor, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    if let Some(b) = count_badge(actor) {
+        parts.push(b);
+    }
+    if let Some(i) = actor.importance {
+        parts.push(stars(i));
+    }
+    parts.push(contact_text(actor, lang).to_string());
+    parts.join(" · ")
+}
+
+/// Escapes text for XML content and attribute values. Characters XML 1.0 cannot carry at all
+/// (most C0 controls) become U+FFFD; line breaks and tabs become character references so that
+/// attribute-value normalization does not turn them into spaces.
+pub(crate) fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for an HTML label (draw.io `html=1`, Graphviz HTML labels): markup characters as
+/// entities, line breaks as `<br/>`.
+pub(crate) fn html_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("<br/>"),
+            '\r' => {}
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
