@@ -7,6 +7,8 @@ pub mod export;
 pub mod gaps;
 pub mod model;
 pub mod parse;
+pub mod plan;
+pub mod selection;
 pub mod validate;
 
 pub use edit::EditError;

@@ -1,0 +1,1 @@
+//! The focus plan.
