@@ -422,34 +422,6 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
         }
     }
 
-    // Routes; channel lanes are numbered in edge order.
-    let mut lanes = 0;
-    let routes: Vec<Route> = edges
-        .iter()
-        .map(|e| {
-            let (sa, sb) = (boxes[e.from].slot, boxes[e.to].slot);
-            match (sa, sb) {
-                (Slot::Column(a), Slot::Column(b)) if a.abs_diff(b) == 1 => {
-                    let (from, to) = if a < b {
-                        (Side::Right, Side::Left)
-                    } else {
-                        (Side::Left, Side::Right)
-                    };
-                    Route::Direct { from, to }
-                }
-                (Slot::Column(a), Slot::Column(b)) if a == b => Route::Loop,
-                _ => {
-                    lanes += 1;
-                    Route::Channel {
-                        from: Side::Top,
-                        to: Side::Top,
-                        lane: lanes - 1,
-                    }
-                }
-            }
-        })
-        .collect();
-
     // Vertical layout: title, column headers, columns, channel, `other` row, legend.
     let mut y = 20.0;
     let title_y = y + TITLE_SIZE;
@@ -493,6 +465,137 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
             by += boxes[i].h + ROW_GAP;
         }
     }
+    // The `other` row's x is known now; its y follows once the channel's height is.
+    for (k, &i) in others.iter().enumerate() {
+        boxes[i].x = MARGIN + k as f32 * (BOX_W + OTHER_GAP);
+    }
+
+    // Routes: neighbouring columns face each other, one column loops through its right gap,
+    // everything else goes through the channel, leaving a column box on the side facing the
+    // other end and an `other` box on top.
+    let routes: Vec<Route> = edges
+        .iter()
+        .map(|e| {
+            let (a, b) = (&boxes[e.from], &boxes[e.to]);
+            match (a.slot, b.slot) {
+                (Slot::Column(ca), Slot::Column(cb)) if ca.abs_diff(cb) == 1 => {
+                    let (from, to) = if ca < cb {
+                        (Side::Right, Side::Left)
+                    } else {
+                        (Side::Left, Side::Right)
+                    };
+                    Route::Direct { from, to }
+                }
+                (Slot::Column(ca), Slot::Column(cb)) if ca == cb => Route::Loop,
+                _ => {
+                    let side = |me: &BoxLayout, other: &BoxLayout| match me.slot {
+                        Slot::Other => Side::Top,
+                        Slot::Column(_) if other.cx() > me.cx() => Side::Right,
+                        Slot::Column(_) => Side::Left,
+                    };
+                    Route::Channel {
+                        from: side(a, b),
+                        to: side(b, a),
+                        lane: 0,
+                    }
+                }
+            }
+        })
+        .collect();
+
+    // Ports (x final; the `other` row's y is patched below).
+    let mut ports = allocate_ports(&boxes, &edges, &routes);
+
+    // Vertical tracks in the gaps for channel routes: right exits keep to the left part of a
+    // gap and left entries to the right part, leaving the middle to the labels. Per column side,
+    // the lowest port takes the track nearest the boxes, so the lines leaving one side nest
+    // instead of crossing.
+    let mut tracks: BTreeMap<(usize, bool), f32> = BTreeMap::new();
+    let mut by_side: BTreeMap<(usize, Side), Vec<PortUser>> = BTreeMap::new();
+    for (k, (e, r)) in edges.iter().zip(&routes).enumerate() {
+        if let Route::Channel { from, to, .. } = *r {
+            for (b, side, is_from) in [(e.from, from, true), (e.to, to, false)] {
+                match (boxes[b].slot, side) {
+                    (Slot::Column(c), Side::Left | Side::Right) => {
+                        let py = ports.get(&(k, is_from)).map_or(0.0, |p| p.1);
+                        by_side.entry((c, side)).or_default().push((py, k, is_from));
+                    }
+                    _ => {
+                        let px = ports.get(&(k, is_from)).map_or(0.0, |p| p.0);
+                        tracks.insert((k, is_from), px);
+                    }
+                }
+            }
+        }
+    }
+    for ((c, side), mut users) in by_side {
+        users.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let col_x = MARGIN + c as f32 * (BOX_W + GAP);
+        for (j, (_, k, is_from)) in users.into_iter().enumerate() {
+            let offset = 16.0 + j as f32 * TRACK_STEP;
+            let x = if side == Side::Right {
+                col_x + BOX_W + offset
+            } else {
+                col_x - offset
+            };
+            tracks.insert((k, is_from), x);
+        }
+    }
+
+    // Labels of channel routes sit on their lane's horizontal segment.
+    let mut channel_labels: BTreeMap<usize, Label> = BTreeMap::new();
+    for (k, (e, r)) in edges.iter().zip(&routes).enumerate() {
+        if let (Route::Channel { .. }, Some(text)) = (r, &e.label) {
+            let (t0, t1) = (tracks[&(k, true)], tracks[&(k, false)]);
+            let max = ((t1 - t0).abs() - 16.0).clamp(150.0, 320.0);
+            let mut l = make_label(&m, text, e.style, (t0 + t1) / 2.0, 0.0, max, None);
+            l.lines.truncate(1);
+            channel_labels.insert(k, l);
+        }
+    }
+
+    // Lanes: first-fit by left end over the horizontal extents (with their labels), the
+    // classic interval colouring, so routes that do not overlap share a lane.
+    let mut spans: Vec<(f32, f32, usize)> = Vec::new();
+    for (k, r) in routes.iter().enumerate() {
+        if let Route::Channel { .. } = r {
+            let (t0, t1) = (tracks[&(k, true)], tracks[&(k, false)]);
+            let (mut lo, mut hi) = (t0.min(t1), t0.max(t1));
+            if let Some(l) = channel_labels.get(&k) {
+                lo = lo.min(l.x - l.w / 2.0 - 6.0);
+                hi = hi.max(l.x + l.w / 2.0 + 6.0);
+            }
+            spans.push((lo - 8.0, hi + 8.0, k));
+        }
+    }
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+    let mut lane_ends: Vec<f32> = Vec::new();
+    let mut lane_of: BTreeMap<usize, usize> = BTreeMap::new();
+    for (lo, hi, k) in spans {
+        let lane = match lane_ends.iter().position(|&end| end <= lo) {
+            Some(free) => free,
+            None => {
+                lane_ends.push(f32::MIN);
+                lane_ends.len() - 1
+            }
+        };
+        lane_ends[lane] = hi;
+        lane_of.insert(k, lane);
+    }
+    let lanes = lane_ends.len();
+    let routes: Vec<Route> = routes
+        .into_iter()
+        .enumerate()
+        .map(|(k, r)| match r {
+            Route::Channel { from, to, .. } => Route::Channel {
+                from,
+                to,
+                lane: lane_of.get(&k).copied().unwrap_or(0),
+            },
+            r => r,
+        })
+        .collect();
+
     y = main_top + main_h;
     let channel_top = y + 10.0;
     if lanes > 0 {
@@ -503,132 +606,19 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
         let hy = y + 18.0 + HEADER_SIZE;
         other_header_y = Some(hy);
         let top = hy + 14.0;
-        let mut x = MARGIN;
         let mut row_h: f32 = 0.0;
         for &i in &others {
-            boxes[i].x = x;
             boxes[i].y = top;
-            boxes[i].slot = Slot::Other;
-            x += BOX_W + OTHER_GAP;
             row_h = row_h.max(boxes[i].h);
         }
         y = top + row_h;
+        ports = allocate_ports(&boxes, &edges, &routes);
     }
-
-    // Channel routes attach on the side facing the other end, or on top for `other` boxes.
-    let routes: Vec<Route> = routes
-        .into_iter()
-        .zip(&edges)
-        .map(|(r, e)| match r {
-            Route::Channel { lane, .. } => {
-                let (a, b) = (&boxes[e.from], &boxes[e.to]);
-                let side = |me: &BoxLayout, other: &BoxLayout| match me.slot {
-                    Slot::Other => Side::Top,
-                    Slot::Column(_) if other.cx() > me.cx() => Side::Right,
-                    Slot::Column(_) => Side::Left,
-                };
-                Route::Channel {
-                    from: side(a, b),
-                    to: side(b, a),
-                    lane,
-                }
-            }
-            r => r,
-        })
-        .collect();
 
     let width = (MARGIN * 2.0 + content_w + 40.0).max(MIN_WIDTH);
     let (legend, legend_h) = legend(&m, lang, y + 30.0, width);
     let height = y + 30.0 + legend_h + 20.0;
-
-    // Ports: the attachment points on each box side, ordered by where the other end lies so
-    // that lines leaving one side do not cross each other.
     let lane_y = |lane: usize| channel_top + 20.0 + lane as f32 * LANE_H;
-    let mut side_users: BTreeMap<(usize, Side), Vec<PortUser>> = BTreeMap::new();
-    for (k, (e, r)) in edges.iter().zip(&routes).enumerate() {
-        let (sf, st, key_from, key_to) = match *r {
-            Route::Direct { from, to } => (from, to, boxes[e.to].cy(), boxes[e.from].cy()),
-            Route::Loop => (
-                Side::Right,
-                Side::Right,
-                boxes[e.to].cy(),
-                boxes[e.from].cy(),
-            ),
-            Route::Channel { from, to, lane } => {
-                // Side ports head down to the lane: they take the lowest places. Top ports are
-                // ordered by the horizontal position of the other end.
-                let key = |side: Side, other: &BoxLayout| {
-                    if side == Side::Top {
-                        other.cx()
-                    } else {
-                        lane_y(lane) + 1000.0
-                    }
-                };
-                (from, to, key(from, &boxes[e.to]), key(to, &boxes[e.from]))
-            }
-        };
-        side_users
-            .entry((e.from, sf))
-            .or_default()
-            .push((key_from, k, true));
-        side_users
-            .entry((e.to, st))
-            .or_default()
-            .push((key_to, k, false));
-    }
-    // Port position per (edge, is-from end).
-    let mut ports: BTreeMap<(usize, bool), (f32, f32)> = BTreeMap::new();
-    for ((b, side), users) in &mut side_users {
-        users.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-        let bx = &boxes[*b];
-        let count = users.len() as f32;
-        for (j, &(_, k, is_from)) in users.iter().enumerate() {
-            let p = match side {
-                Side::Left | Side::Right => {
-                    let span = (bx.h - 2.0 * PAD).max(0.0);
-                    let step = (span / count).min(22.0);
-                    let y = bx.cy() + (j as f32 - (count - 1.0) / 2.0) * step;
-                    let x = if *side == Side::Left {
-                        bx.x
-                    } else {
-                        bx.x + BOX_W
-                    };
-                    (x, y)
-                }
-                Side::Top => {
-                    // Right of the row header's text (see `header`).
-                    let (lo, hi) = (bx.x + OTHER_HEADER_W + 16.0, bx.x + BOX_W - PAD);
-                    let step = ((hi - lo) / count).min(30.0);
-                    (
-                        (lo + hi) / 2.0 + (j as f32 - (count - 1.0) / 2.0) * step,
-                        bx.y,
-                    )
-                }
-            };
-            ports.insert((k, is_from), p);
-        }
-    }
-
-    // Vertical tracks in the gaps for channel routes: right exits keep to the left part of a
-    // gap and left entries to the right part, leaving the middle to the labels.
-    let gap_start = |c: usize| MARGIN + c as f32 * (BOX_W + GAP) + BOX_W;
-    let mut right_tracks: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut left_tracks: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut track_x = |b: &BoxLayout, side: Side, port: (f32, f32)| -> f32 {
-        match (side, b.slot) {
-            (Side::Right, Slot::Column(c)) => {
-                let k = right_tracks.entry(c).or_insert(0);
-                *k += 1;
-                gap_start(c) + 16.0 + (*k - 1) as f32 * TRACK_STEP
-            }
-            (Side::Left, Slot::Column(c)) => {
-                let k = left_tracks.entry(c).or_insert(0);
-                *k += 1;
-                b.x - 16.0 - (*k - 1) as f32 * TRACK_STEP
-            }
-            _ => port.0,
-        }
-    };
 
     let mut paths = String::new();
     let mut contact_paths = String::new();
@@ -673,15 +663,18 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
             Route::Loop => {
                 let bulge = p0.0 + 44.0;
                 if let (Some(text), Slot::Column(c)) = (&e.label, boxes[e.from].slot) {
-                    labels.push(make_label(
+                    // Just right of the loop's apex (3/4 of the control offset).
+                    let mut l = make_label(
                         &m,
                         text,
                         e.style,
-                        p0.0 + GAP / 2.0 + 8.0,
+                        0.0,
                         (p0.1 + p1.1) / 2.0,
                         GAP - 60.0,
                         Some(c),
-                    ));
+                    );
+                    l.x = p0.0 + 33.0 + 8.0 + l.w / 2.0;
+                    labels.push(l);
                 }
                 format!(
                     "M{},{} C{},{} {},{} {},{}",
@@ -697,8 +690,8 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
             }
             Route::Channel { from, to, lane } => {
                 let ly = lane_y(lane);
-                let t0 = track_x(&boxes[e.from], from, p0);
-                let t1 = track_x(&boxes[e.to], to, p1);
+                let t0 = tracks.get(&(k, true)).copied().unwrap_or(p0.0);
+                let t1 = tracks.get(&(k, false)).copied().unwrap_or(p1.0);
                 let mut pts = vec![p0];
                 if from != Side::Top {
                     pts.push((t0, p0.1));
@@ -709,10 +702,7 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
                     pts.push((t1, p1.1));
                 }
                 pts.push(p1);
-                if let Some(text) = &e.label {
-                    let max = ((t1 - t0).abs() - 16.0).clamp(150.0, 320.0);
-                    let mut l = make_label(&m, text, e.style, (t0 + t1) / 2.0, 0.0, max, None);
-                    l.lines.truncate(1);
+                if let Some(mut l) = channel_labels.remove(&k) {
                     l.y = ly - 3.0 - LABEL_LINE / 2.0;
                     labels.push(l);
                 }
@@ -849,6 +839,79 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
     s
 }
 
+/// The attachment point of every edge end, per `(edge, is-from end)`: the ends on one box side
+/// are spread along it, ordered by where the other end lies so that they do not cross.
+fn allocate_ports(
+    boxes: &[BoxLayout],
+    edges: &[Edge],
+    routes: &[Route],
+) -> BTreeMap<(usize, bool), (f32, f32)> {
+    let mut side_users: BTreeMap<(usize, Side), Vec<PortUser>> = BTreeMap::new();
+    for (k, (e, r)) in edges.iter().zip(routes).enumerate() {
+        let (sf, st, key_from, key_to) = match *r {
+            Route::Direct { from, to } => (from, to, boxes[e.to].cy(), boxes[e.from].cy()),
+            Route::Loop => (
+                Side::Right,
+                Side::Right,
+                boxes[e.to].cy(),
+                boxes[e.from].cy(),
+            ),
+            Route::Channel { from, to, .. } => {
+                // Side ports head down to the channel: they take the lowest places. Top ports
+                // are ordered by the horizontal position of the other end.
+                let key = |side: Side, other: &BoxLayout| {
+                    if side == Side::Top {
+                        other.cx()
+                    } else {
+                        1.0e6 + k as f32
+                    }
+                };
+                (from, to, key(from, &boxes[e.to]), key(to, &boxes[e.from]))
+            }
+        };
+        side_users
+            .entry((e.from, sf))
+            .or_default()
+            .push((key_from, k, true));
+        side_users
+            .entry((e.to, st))
+            .or_default()
+            .push((key_to, k, false));
+    }
+    let mut ports = BTreeMap::new();
+    for ((b, side), users) in &mut side_users {
+        users.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        let bx = &boxes[*b];
+        let count = users.len() as f32;
+        for (j, &(_, k, is_from)) in users.iter().enumerate() {
+            let p = match side {
+                Side::Left | Side::Right => {
+                    let span = (bx.h - 2.0 * PAD).max(0.0);
+                    let step = (span / count).min(22.0);
+                    let y = bx.cy() + (j as f32 - (count - 1.0) / 2.0) * step;
+                    let x = if *side == Side::Left {
+                        bx.x
+                    } else {
+                        bx.x + BOX_W
+                    };
+                    (x, y)
+                }
+                Side::Top => {
+                    // Right of the row header's text (see `header`).
+                    let (lo, hi) = (bx.x + OTHER_HEADER_W + 16.0, bx.x + BOX_W - PAD);
+                    let step = ((hi - lo) / count).min(30.0);
+                    (
+                        (lo + hi) / 2.0 + (j as f32 - (count - 1.0) / 2.0) * step,
+                        bx.y,
+                    )
+                }
+            };
+            ports.insert((k, is_from), p);
+        }
+    }
+    ports
+}
+
 /// Barycentre ordering: a few sweeps over the columns, each sorting a column by the mean
 /// relative position of its actors' neighbours in the other columns. Actors without neighbours
 /// elsewhere keep their place. `other` actors are ordered by the mean column of their neighbours.
@@ -922,7 +985,7 @@ fn order_columns(
 fn box_content(m: &Metrics, a: &Actor, lang: Lang, fig: Option<&ActorFigures>) -> BoxLayout {
     let inner = BOX_W - 2.0 * PAD;
     let badge = a.count.map(|c| {
-        let text = format!("×{c}");
+        let text = format!("×{}", thousands(f64::from(c), lang));
         let w = m.width(&text, SMALL_SIZE, true) + 10.0;
         (text, w)
     });
