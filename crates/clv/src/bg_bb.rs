@@ -174,9 +174,9 @@ fn dlnb(p: f64, q: f64) -> (f64, f64) {
     (digamma(p) - d, digamma(q) - d)
 }
 
-/// FHS 2010, eq. 5: `L = B(alpha+x, beta+n-x)/B(alpha,beta) B(gamma, delta+n)/B(gamma,delta)
-/// + sum_{i=0}^{n-t_x-1} B(alpha+x, beta+t_x-x+i)/B(alpha,beta) B(gamma+1, delta+t_x+i)/B(gamma,delta)`,
-/// summed in log space.
+/// FHS 2010, eq. 5, summed in log space:
+/// `L = B(alpha+x, beta+n-x)/B(alpha,beta) B(gamma, delta+n)/B(gamma,delta)`
+/// `  + sum_{i=0}^{n-t_x-1} B(alpha+x, beta+t_x-x+i)/B(alpha,beta) B(gamma+1, delta+t_x+i)/B(gamma,delta)`.
 fn ll_grad(p: &BgBbParams, s: &Summary, grad: Option<&mut [f64; 4]>) -> f64 {
     let BgBbParams {
         alpha,

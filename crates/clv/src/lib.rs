@@ -5,12 +5,11 @@
 pub mod bg_bb;
 pub mod bg_nbd;
 mod error;
+pub mod gamma_gamma;
 mod hyp2f1;
 pub mod mbg_nbd;
 pub mod optim;
 pub mod pareto_nbd;
-// Until every model uses all helpers (models are added module by module).
-#[allow(dead_code)]
 mod special;
 pub mod summary;
 
