@@ -209,7 +209,7 @@ impl Gaps {
                 let days = p.days_since.unwrap_or_default();
                 let last = p
                     .last_contact
-                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .map(|d| d.format(lang.pick("%d.%m.%Y", "%Y-%m-%d")).to_string())
                     .unwrap_or_default();
                 let _ = writeln!(
                     out,

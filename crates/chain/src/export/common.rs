@@ -2,7 +2,7 @@
 
 use kundenwert_core::Lang;
 
-use crate::model::{Actor, Contact, FlowKind};
+use crate::model::{Actor, Contact, FlowKind, Tier};
 
 /// Colour of a flow kind, the same in every diagram format.
 pub(crate) fn flow_color(kind: FlowKind) -> &'static str {
@@ -23,6 +23,18 @@ pub(crate) fn contact_color(contact: Option<Contact>) -> &'static str {
         Some(Contact::None) | None => "#c62828",
     }
 }
+
+/// Border colour of an actor: by its strongest contact, blue for our own company.
+pub(crate) fn actor_color(actor: &Actor) -> &'static str {
+    if actor.tier == Tier::SelfTier {
+        OWN_COLOR
+    } else {
+        contact_color(actor.best_contact())
+    }
+}
+
+/// Border colour of our own company.
+pub(crate) const OWN_COLOR: &str = "#1565c0";
 
 /// "×3" when the count is known and not 1.
 pub(crate) fn count_badge(actor: &Actor) -> Option<String> {
@@ -54,7 +66,10 @@ pub(crate) fn detail_line(actor: &Actor, lang: Lang) -> String {
     if let Some(i) = actor.importance {
         parts.push(stars(i));
     }
-    parts.push(contact_text(actor, lang).to_string());
+    // Persons at our own company are colleagues; "contact" means nothing there.
+    if actor.tier != Tier::SelfTier {
+        parts.push(contact_text(actor, lang).to_string());
+    }
     parts.join(" · ")
 }
 

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use kundenwert_core::Lang;
 
-use super::common::{contact_color, detail_line, flow_color, html_text};
+use super::common::{actor_color, contact_color, detail_line, flow_color, html_text};
 use crate::model::{Chain, Contact, FlowKind, Tier};
 
 /// The chain as a Graphviz digraph, labels in German or English.
@@ -34,10 +34,10 @@ pub fn to_dot(chain: &Chain, lang: Lang) -> String {
             let peripheries = if tier == Tier::SelfTier { 2 } else { 1 };
             let _ = writeln!(
                 out,
-                "    \"a{i}\" [shape=box, style=rounded, peripheries={peripheries}, color=\"{}\", label=<<b>{}</b><br/>{}>];",
-                contact_color(actor.best_contact()),
+                "    \"a{i}\" [shape=box, style=rounded, peripheries={peripheries}, color=\"{}\", label=<<b>{}</b>{}>];",
+                actor_color(actor),
                 html_text(&actor.name),
-                html_text(&detail_line(actor, lang)),
+                detail_html(&detail_line(actor, lang)),
             );
             for (j, person) in actor.persons.iter().enumerate() {
                 let mut label = html_text(&person.name);
@@ -117,4 +117,13 @@ fn legend(out: &mut String, lang: Lang) {
         "  \"legend\" [shape=plaintext, fontsize=9, label=<<table border=\"0\" cellborder=\"0\"><tr><td colspan=\"2\"><b>{}</b></td></tr>{rows}</table>>];",
         html_text(lang.pick("Legende", "Legend"))
     );
+}
+
+/// The detail line after a line break, or nothing when there is no detail.
+fn detail_html(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!("<br/>{}", html_text(detail))
+    }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use kundenwert_core::Lang;
 
-use super::common::{contact_color, detail_line, flow_color, html_text, xml_escape};
+use super::common::{actor_color, detail_line, flow_color, html_text, xml_escape};
 use crate::model::{Chain, Contact, Tier};
 
 const COL_WIDTH: usize = 240;
@@ -44,11 +44,11 @@ pub fn to_drawio(chain: &Chain, lang: Lang) -> String {
             .enumerate()
         {
             let y = TOP + row * ROW_HEIGHT;
-            let mut label = format!(
-                "<b>{}</b><br/>{}",
-                html_text(&actor.name),
-                html_text(&detail_line(actor, lang))
-            );
+            let mut label = format!("<b>{}</b>", html_text(&actor.name));
+            let detail = detail_line(actor, lang);
+            if !detail.is_empty() {
+                let _ = write!(label, "<br/>{}", html_text(&detail));
+            }
             for person in &actor.persons {
                 let _ = write!(
                     label,
@@ -58,6 +58,7 @@ pub fn to_drawio(chain: &Chain, lang: Lang) -> String {
                 );
             }
             let dashed = match actor.best_contact() {
+                _ if tier == Tier::SelfTier => "",
                 Some(Contact::Direct) => "",
                 Some(Contact::Indirect) => "dashed=1;",
                 Some(Contact::None) | None => "dashed=1;dashPattern=1 3;",
@@ -71,7 +72,7 @@ pub fn to_drawio(chain: &Chain, lang: Lang) -> String {
                 out,
                 "        <mxCell id=\"a{i}\" value=\"{}\" style=\"rounded=1;whiteSpace=wrap;html=1;verticalAlign=top;strokeWidth=2;strokeColor={};fillColor={fill};{dashed}\" vertex=\"1\" parent=\"1\"><mxGeometry x=\"{x}\" y=\"{y}\" width=\"{BOX_WIDTH}\" height=\"{}\" as=\"geometry\"/></mxCell>",
                 xml_escape(&label),
-                contact_color(actor.best_contact()),
+                actor_color(actor),
                 ROW_HEIGHT - 30,
             );
         }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use kundenwert_core::Lang;
 
-use super::common::{contact_color, detail_line, flow_color};
+use super::common::{contact_color, detail_line, flow_color, OWN_COLOR};
 use crate::model::{Chain, Contact, FlowKind, Tier};
 
 /// The chain as a Mermaid flowchart, labels in German or English.
@@ -37,14 +37,12 @@ pub fn to_mermaid(chain: &Chain, lang: Lang) -> String {
             } else {
                 ("[\"", "\"]")
             };
-            let _ = writeln!(
-                out,
-                "    a{i}{}<b>{}</b><br/>{}{}",
-                shape.0,
-                escape(&actor.name),
-                escape(&detail_line(actor, lang)),
-                shape.1
-            );
+            let mut label = format!("<b>{}</b>", escape(&actor.name));
+            let detail = detail_line(actor, lang);
+            if !detail.is_empty() {
+                label = format!("{label}<br/>{}", escape(&detail));
+            }
+            let _ = writeln!(out, "    a{i}{}{label}{}", shape.0, shape.1);
         }
         out.push_str("  end\n");
     }
@@ -87,8 +85,10 @@ pub fn to_mermaid(chain: &Chain, lang: Lang) -> String {
             contact_color(contact)
         );
     }
+    let _ = writeln!(out, "  classDef own stroke:{OWN_COLOR},stroke-width:2px");
     for (i, actor) in chain.actors.iter().enumerate() {
         let class = match actor.best_contact() {
+            _ if actor.tier == Tier::SelfTier => "own",
             Some(Contact::Direct) => "direct",
             Some(Contact::Indirect) => "indirect",
             Some(Contact::None) | None => "nocontact",
