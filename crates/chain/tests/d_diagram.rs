@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use kundenwert_chain::export::{to_png, to_svg, PngError};
+use kundenwert_chain::export::{to_png, to_png_with_fallback_font, to_svg, PngError};
 use kundenwert_chain::{
     Actor, ActorFigures, Chain, CompetitivePosition, Contact, Flow, FlowKind, Person, Relationship,
     Size, Subject, Tier,
@@ -489,5 +489,38 @@ fn d_degenerate_chains_still_draw() {
             let png = to_png(&c, lang, &BTreeMap::new(), 0.5).unwrap();
             assert!(tiny_skia::Pixmap::decode_png(&png).is_ok());
         }
+    }
+}
+
+#[test]
+fn d_fallback_font_is_read_or_reported() {
+    let c = chain();
+    let f = BTreeMap::new();
+    let assets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let missing = assets.join("no-such-font.ttf");
+    let err = to_png_with_fallback_font(&c, Lang::De, &f, 1.0, &missing).unwrap_err();
+    assert!(matches!(err, PngError::FontRead { .. }));
+    assert!(err.message(Lang::De).contains("Schriftdatei"));
+    let license = assets.join("DejaVu-LICENSE.txt");
+    let err = to_png_with_fallback_font(&c, Lang::De, &f, 1.0, &license).unwrap_err();
+    assert!(matches!(err, PngError::NotAFont(_)));
+    let bold = assets.join("DejaVuSans-Bold.ttf");
+    let png = to_png_with_fallback_font(&c, Lang::De, &f, 1.0, &bold).unwrap();
+    assert_eq!(
+        png,
+        to_png(&c, Lang::De, &f, 1.0).unwrap(),
+        "a fallback changes no glyph DejaVu has"
+    );
+
+    // Mathematical bold capitals (U+1D400…) are missing from DejaVu Sans but present in the
+    // DejaVu math font that Debian's fonts-dejavu-core ships next to it; where that font is
+    // installed, the fallback must draw them (they render as empty boxes without it).
+    let math = std::path::Path::new("/usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf");
+    if math.exists() {
+        let mut c = c;
+        c.chain = "𝐀𝐁𝐂𝐃𝐄𝐅 𝐀𝐁𝐂𝐃𝐄𝐅".into();
+        let plain = to_png(&c, Lang::De, &f, 1.0).unwrap();
+        let with = to_png_with_fallback_font(&c, Lang::De, &f, 1.0, math).unwrap();
+        assert_ne!(plain, with);
     }
 }

@@ -18,5 +18,5 @@ pub use yaml::to_yaml;
 
 mod png;
 mod svg;
-pub use png::{to_png, PngError, MAX_PNG_SIDE};
+pub use png::{to_png, to_png_with_fallback_font, PngError, MAX_PNG_SIDE};
 pub use svg::{to_svg, FONT_FAMILY};

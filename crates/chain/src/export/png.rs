@@ -1,6 +1,7 @@
 //! The chain diagram as PNG: the SVG of [`to_svg`] rendered by resvg with the bundled font.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use kundenwert_core::Lang;
@@ -29,6 +30,17 @@ pub enum PngError {
     /// The generated SVG could not be parsed (a bug in the SVG export).
     #[error("the diagram could not be rendered: {0}")]
     Svg(#[from] usvg::Error),
+    /// The fallback font file could not be read.
+    #[error("the font file {path} could not be read: {source}")]
+    FontRead {
+        /// The configured font file.
+        path: PathBuf,
+        /// Why reading failed.
+        source: std::io::Error,
+    },
+    /// The fallback font file holds no font that could be loaded.
+    #[error("{0} is not a TrueType/OpenType font")]
+    NotAFont(PathBuf),
     /// The PNG could not be encoded.
     #[error("the PNG could not be encoded: {0}")]
     Encode(String),
@@ -47,6 +59,13 @@ impl PngError {
             ),
             (PngError::Svg(e), Lang::De) => {
                 format!("Das Diagramm konnte nicht gezeichnet werden: {e}")
+            }
+            (PngError::FontRead { path, source }, Lang::De) => format!(
+                "Die Schriftdatei {} konnte nicht gelesen werden: {source}",
+                path.display()
+            ),
+            (PngError::NotAFont(path), Lang::De) => {
+                format!("{} ist keine TrueType/OpenType-Schrift", path.display())
             }
             (PngError::Encode(e), Lang::De) => {
                 format!("Das PNG konnte nicht geschrieben werden: {e}")
@@ -69,11 +88,32 @@ pub fn to_png(
         return Err(PngError::InvalidScale(scale));
     }
     let svg = to_svg(chain, lang, figures);
-    render(&svg, scale)
+    render(&svg, scale, None)
 }
 
-/// Renders an SVG produced by [`to_svg`] at `scale`.
-fn render(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
+/// Like [`to_png`], with a font file (TrueType/OpenType) for the characters the bundled DejaVu
+/// Sans lacks, e.g. Chinese or Japanese names. DejaVu Sans stays the main font: the layout is
+/// measured with it, so replacing it would let text overflow its boxes.
+pub fn to_png_with_fallback_font(
+    chain: &Chain,
+    lang: Lang,
+    figures: &BTreeMap<String, ActorFigures>,
+    scale: f32,
+    fallback_font: &Path,
+) -> Result<Vec<u8>, PngError> {
+    if !(scale.is_finite() && scale > 0.0) {
+        return Err(PngError::InvalidScale(scale));
+    }
+    let data = std::fs::read(fallback_font).map_err(|source| PngError::FontRead {
+        path: fallback_font.to_owned(),
+        source,
+    })?;
+    let svg = to_svg(chain, lang, figures);
+    render(&svg, scale, Some((data, fallback_font)))
+}
+
+/// Renders an SVG produced by [`to_svg`] at `scale`, with an optional fallback font.
+fn render(svg: &str, scale: f32, fallback: Option<(Vec<u8>, &Path)>) -> Result<Vec<u8>, PngError> {
     let mut options = usvg::Options {
         font_family: FONT_FAMILY.to_owned(),
         ..usvg::Options::default()
@@ -84,6 +124,13 @@ fn render(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
         db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(FONT_REGULAR)));
         db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(FONT_BOLD)));
         db.set_sans_serif_family(FONT_FAMILY);
+        if let Some((data, path)) = fallback {
+            // usvg's default resolver falls back to any loaded face that has the glyph.
+            let ids = db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(data)));
+            if ids.is_empty() {
+                return Err(PngError::NotAFont(path.to_owned()));
+            }
+        }
     }
     let tree = usvg::Tree::from_str(svg, &options)?;
     let size = tree.size();
