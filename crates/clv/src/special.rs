@@ -64,7 +64,11 @@ pub(crate) fn bg_expectation(c: f64, c_minus_a: f64, a: f64, z: f64, ln_1mz: f64
     let e = a - 1.0;
     let el = e * ln_1mz;
     let first = if e == 0.0 { -ln_1mz } else { -el.exp_m1() / e };
-    // S = sum_{k>=1} (C-A)_k (a)_{k-1} z^k / ((C)_k k!)
+    // S = sum_{k>=1} (C-A)_k (a)_{k-1} z^k / ((C)_k k!), kept as s * e^scale: with large `a` and
+    // z near 1 the terms grow like (1-z)^(1-a) before (1-z)^(a-1) brings the product back to O(1),
+    // so they are rescaled instead of overflowing to inf (and inf * 0 = NaN).
+    const RESCALE: f64 = 1e200;
+    let mut scale = 0.0;
     let mut term = c_minus_a * z / c;
     let mut s = term;
     for k in 1..MAX_SERIES_TERMS {
@@ -74,8 +78,18 @@ pub(crate) fn bg_expectation(c: f64, c_minus_a: f64, a: f64, z: f64, ln_1mz: f64
         if term.abs() <= 1e-17 * s.abs() || !term.is_finite() {
             break;
         }
+        if s.abs() > RESCALE {
+            s /= RESCALE;
+            term /= RESCALE;
+            scale += RESCALE.ln();
+        }
     }
-    c * (first - el.exp() * s)
+    let v = c * (first - (el + scale).exp() * s);
+    if v.is_finite() {
+        v
+    } else {
+        0.0
+    }
 }
 
 #[cfg(test)]
