@@ -226,6 +226,8 @@ mod tests {
             (Summary::new(0.0, 0.0, 0.0), 78.0),
             (Summary::new(2.0, 30.43, 38.86), 39.0),
             (Summary::new(7.0, 10.0, 35.0), 52.0),
+            // z = 4000 / 4004.4: close to 1, where the series needs ~1e4 terms.
+            (Summary::new(0.0, 0.0, 0.0), 4000.0),
         ] {
             let got = P.expected_transactions(&s, h);
             let q = h / (P.alpha + s.t);
@@ -238,5 +240,22 @@ mod tests {
                 "{s:?} {h}: {got} vs {want}"
             );
         }
+    }
+
+    /// With a = b = 1e4 the dropout probability is ~0.5 for everyone, so E[Y | alive] is close to
+    /// f(0.5) = (1 - (1 + 0.5 q)^-(r+x)) / 0.5. The series terms reach ~1e2700 here and must be
+    /// rescaled rather than overflow.
+    #[test]
+    fn large_beta_shapes_do_not_overflow() {
+        let p = BgNbdParams {
+            a: 1e4,
+            b: 1e4,
+            ..P
+        };
+        let s = Summary::new(3.0, 20.0, 39.0);
+        let got = p.expected_transactions(&s, 39.0) / p.p_alive(&s);
+        let q = 39.0 / (p.alpha + s.t);
+        let want = -(-(p.r + s.x) * (0.5 * q).ln_1p()).exp_m1() / 0.5;
+        assert!((got / want - 1.0).abs() < 1e-3, "{got} vs {want}");
     }
 }

@@ -113,3 +113,45 @@ fn invalid_inputs_are_errors() {
     )
     .is_err());
 }
+
+/// Degenerate data (maximum on the boundary of the parameter space) ends with an estimate or an
+/// error, never a panic, a hang or non-finite estimates.
+#[test]
+fn degenerate_data_terminate() {
+    let o = kundenwert_clv::FitOptions::default();
+    let sets: Vec<Vec<Summary>> = vec![
+        vec![Summary::new(1.0, 1.0, 1.0)],
+        vec![Summary::new(5.0, 10.0, 10.0), Summary::new(5.0, 10.0, 10.0)],
+        vec![Summary::new(1.0, 1e-9, 1e5), Summary::new(0.0, 0.0, 1e-9)],
+        vec![Summary::new(1e5, 1.0, 1.0), Summary::new(0.0, 0.0, 1e5)],
+    ];
+    for d in &sets {
+        if let Ok(f) = bg_nbd::fit(d, &o) {
+            let p = f.params;
+            assert!([p.r, p.alpha, p.a, p.b, f.log_likelihood]
+                .iter()
+                .all(|v| v.is_finite()));
+        }
+        if let Ok(f) = mbg_nbd::fit(d, &o) {
+            let p = f.params;
+            assert!([p.r, p.alpha, p.a, p.b, f.log_likelihood]
+                .iter()
+                .all(|v| v.is_finite()));
+        }
+    }
+    for d in [
+        vec![Summary::new(6.0, 6.0, 6.0)],
+        vec![Summary::new(1.0, 1.0, 1.0), Summary::new(0.0, 0.0, 1.0)],
+    ] {
+        if let Ok(f) = bg_bb::fit(&d, &o) {
+            let p = f.params;
+            assert!([p.alpha, p.beta, p.gamma, p.delta, f.log_likelihood]
+                .iter()
+                .all(|v| v.is_finite()));
+        }
+    }
+    let one = [SpendSummary { x: 1.0, m: 10.0 }];
+    if let Ok(f) = gamma_gamma::fit(&one, &o) {
+        assert!(f.log_likelihood.is_finite());
+    }
+}
