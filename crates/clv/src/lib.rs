@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod bg_bb;
+pub mod bg_cnbd;
 pub mod bg_nbd;
 mod error;
 pub mod gamma_gamma;
