@@ -137,7 +137,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
     type Value = Node;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a YAML or JSON value")
+        f.write_str("a plain value (YAML tags such as !name are not supported)")
     }
     fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
         Ok(Node::Null)
@@ -216,6 +216,10 @@ impl Sink {
 
 fn from_node(node: &Node) -> Result<Chain, ChainErrors> {
     let mut sink = Sink::default();
+    if *node == Node::Null {
+        sink.push("", ErrorKind::EmptyFile);
+        return Err(ChainErrors(sink.errors));
+    }
     let Some(entries) = mapping(node, "", &mut sink) else {
         return Err(ChainErrors(sink.errors));
     };

@@ -71,6 +71,10 @@ pub enum ErrorKind {
     },
     /// The same flow (from, to, kind) twice (flows are addressed by these three).
     DuplicateFlow,
+    /// A flow from an actor to itself.
+    SelfLoop,
+    /// The file holds no document at all.
+    EmptyFile,
     /// A flow refers to an actor id that does not exist.
     UnknownActor {
         /// The id.
@@ -101,7 +105,7 @@ pub enum Expected {
 impl Expected {
     fn label(self, lang: Lang) -> &'static str {
         match self {
-            Expected::Text => lang.pick("ein Text", "a text"),
+            Expected::Text => lang.pick("einen Text", "a text"),
             Expected::WholeNumber => lang.pick("eine ganze Zahl", "a whole number"),
             Expected::List => lang.pick("eine Liste", "a list"),
             Expected::Mapping => {
@@ -134,7 +138,11 @@ impl ChainError {
     pub fn localized(&self, lang: Lang) -> String {
         let what = self.describe(lang);
         if self.path.is_empty() {
-            what
+            match self.kind {
+                // The parser's message already says where.
+                ErrorKind::Syntax { .. } => what,
+                _ => format!("{}: {what}", lang.pick("Datei", "file")),
+            }
         } else {
             format!("{}: {what}", self.path)
         }
@@ -201,6 +209,13 @@ impl ChainError {
                     "the same flow (from, to, kind) appears twice",
                 )
                 .into(),
+            ErrorKind::SelfLoop => lang
+                .pick(
+                    "Fluss von einem Akteur zu sich selbst",
+                    "flow from an actor to itself",
+                )
+                .into(),
+            ErrorKind::EmptyFile => lang.pick("ist leer", "is empty").into(),
             ErrorKind::UnknownActor { id } => match lang {
                 Lang::De => format!("unbekannter Akteur '{id}'"),
                 Lang::En => format!("unknown actor '{id}'"),
@@ -250,7 +265,8 @@ impl fmt::Display for ChainErrors {
 }
 
 /// Checks that hold for every chain: exactly one `self` actor, unique non-empty actor ids, unique
-/// person names per actor, flows between existing actors and no flow twice, importance 1..=5,
+/// person names per actor, flows between two different existing actors and no flow twice,
+/// importance 1..=5,
 /// count ≥ 1, non-empty names.
 pub fn validate(chain: &Chain) -> Result<(), ChainErrors> {
     let errors = semantic_errors(chain);
@@ -349,6 +365,12 @@ pub(crate) fn semantic_errors(chain: &Chain) -> Vec<ChainError> {
                 };
                 errors.push(ChainError::new(format!("flows[{i}].{key}"), kind));
             }
+        }
+        if flow.from == flow.to && !flow.from.is_empty() {
+            errors.push(ChainError::new(
+                format!("flows[{i}].to"),
+                ErrorKind::SelfLoop,
+            ));
         }
         if !flows.insert((&flow.from, &flow.to, flow.kind)) {
             errors.push(ChainError::new(

@@ -215,3 +215,30 @@ fn awkward_names_survive_both_formats() {
         }
     }
 }
+
+#[test]
+fn empty_files_tags_and_self_loops() {
+    assert_eq!(
+        parse("", None).unwrap_err().localized(Lang::En),
+        "file: is empty"
+    );
+    assert_eq!(
+        parse("# nur Kommentar\n", None)
+            .unwrap_err()
+            .localized(Lang::De),
+        "Datei: ist leer"
+    );
+    assert_eq!(
+        parse("- a\n", None).unwrap_err().localized(Lang::En),
+        "file: expected a mapping (key: value), found […]"
+    );
+    let tagged = parse("chain: !tag x\nsubject: product\n", None).unwrap_err();
+    assert!(tagged
+        .localized(Lang::En)
+        .contains("YAML tags such as !name are not supported"));
+    let looped = "chain: A\nsubject: product\nactors:\n  - {id: w, tier: self, name: W}\nflows:\n  - {from: w, to: w, kind: money}\n";
+    assert_eq!(
+        parse(looped, None).unwrap_err().localized(Lang::En),
+        "flows[0].to: flow from an actor to itself"
+    );
+}

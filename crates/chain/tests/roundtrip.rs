@@ -145,7 +145,7 @@ fn chain() -> impl Strategy<Value = Chain> {
                     kind,
                     label,
                 })
-                .filter(|f| seen.insert((f.from.clone(), f.to.clone(), f.kind)))
+                .filter(|f| f.from != f.to && seen.insert((f.from.clone(), f.to.clone(), f.kind)))
                 .collect();
             Chain {
                 chain: name,
