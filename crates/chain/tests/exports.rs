@@ -171,3 +171,57 @@ fn persons_in_dot_show_contact_by_line_style() {
     assert!(d.contains("\"a1\" -> \"a1p1\" [dir=none, style=dashed"));
     assert!(d.contains("\"a1\" -> \"a1p2\" [dir=none, style=dotted, color=\"#c62828\""));
 }
+
+/// The HTML-like labels of a DOT file (`label=<...>`), found by balancing angle brackets; escaped
+/// text never contains raw `<` or `>`, so the depth count is exact.
+fn dot_html_labels(dot: &str) -> Vec<&str> {
+    let mut labels = Vec::new();
+    let mut rest = dot;
+    while let Some(start) = rest.find("label=<") {
+        let body = &rest[start + "label=<".len()..];
+        let mut depth = 1;
+        let mut end = None;
+        for (i, c) in body.char_indices() {
+            match c {
+                '<' => depth += 1,
+                '>' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(i);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let end = end.expect("label closes");
+        labels.push(&body[..end]);
+        rest = &body[end..];
+    }
+    labels
+}
+
+#[test]
+fn dot_html_labels_are_well_formed_markup() {
+    for chain in [load("hydraulik.yaml"), load("packaging.json"), nasty()] {
+        for lang in [Lang::De, Lang::En] {
+            let dot = to_dot(&chain, lang);
+            let labels = dot_html_labels(&dot);
+            // Graph title, tier clusters, actors, persons, flows, legend.
+            let persons: usize = chain.actors.iter().map(|a| a.persons.len()).sum();
+            assert_eq!(
+                labels.len(),
+                1 + chain.tiers_present().len()
+                    + chain.actors.len()
+                    + persons
+                    + chain.flows.len()
+                    + 1
+            );
+            for label in labels {
+                let xml = format!("<x>{label}</x>");
+                roxmltree::Document::parse(&xml)
+                    .unwrap_or_else(|e| panic!("label not well-formed: {e}\n{label}"));
+            }
+        }
+    }
+}
