@@ -286,6 +286,8 @@ pub enum PlanErrorKind {
     },
     /// A text that must not be empty.
     Empty,
+    /// The same key twice in one mapping (YAML and JSON readers would keep only one).
+    DuplicateKey,
     /// The selection expression does not parse.
     Selection(selection::SelectionError),
 }
@@ -391,6 +393,9 @@ impl PlanError {
             (K::Empty, _) => lang
                 .pick("darf nicht leer sein", "must not be empty")
                 .into(),
+            (K::DuplicateKey, _) => lang
+                .pick("Schlüssel kommt doppelt vor", "key appears twice")
+                .into(),
             (K::Selection(e), _) => e.localized(lang),
         };
         if self.path.is_empty() {
@@ -450,9 +455,10 @@ pub fn parse_plan(text: &str, format: Option<Format>) -> Result<Plan, PlanErrors
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let format = format.unwrap_or_else(|| Format::sniff(text));
     let value = match format {
-        Format::Json => serde_json::from_str::<Json>(text).map_err(|e| e.to_string()),
-        Format::Yaml => serde_norway::from_str::<Json>(text).map_err(|e| e.to_string()),
+        Format::Json => serde_json::from_str::<Tree>(text).map_err(|e| e.to_string()),
+        Format::Yaml => serde_norway::from_str::<Tree>(text).map_err(|e| e.to_string()),
     }
+    .map(|t| t.0)
     .map_err(|message| PlanErrors(vec![PlanError::new("", PlanErrorKind::Syntax { message })]))?;
     let mut r = Reader::default();
     let Some(plan) = r.plan(&value) else {
@@ -696,7 +702,9 @@ impl Reader {
             return None;
         };
         for key in map.keys() {
-            if !allowed.contains(&key.as_str()) {
+            if let Some(dup) = key.strip_prefix(DUPLICATE) {
+                self.push(join(path, dup), PlanErrorKind::DuplicateKey);
+            } else if !allowed.contains(&key.as_str()) {
                 let at = join(path, key);
                 let suggestion = closest(key, allowed);
                 self.errors.push(PlanError::new(
@@ -940,6 +948,81 @@ impl Reader {
             customer: self.opt(map, "customer", path, Self::id_text),
             person: self.opt(map, "person", path, Self::text),
         })
+    }
+}
+
+/// Prefix of the marker key [`Tree`] adds for a key seen twice; a NUL cannot come from a sane
+/// plan file, so it cannot clash with a real key.
+const DUPLICATE: &str = "\u{0}duplicate:";
+
+/// A JSON value read from YAML or JSON that remembers duplicate keys (as `DUPLICATE` + key
+/// entries) instead of letting the second value silently replace the first.
+struct Tree(Json);
+
+impl<'de> serde::Deserialize<'de> for Tree {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Tree, D::Error> {
+        d.deserialize_any(TreeVisitor).map(Tree)
+    }
+}
+
+struct TreeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TreeVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML or JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+        Ok(Json::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
+        // Non-finite numbers (YAML `.inf`) have no JSON form; keep them as text for the message.
+        Ok(serde_json::Number::from_f64(v)
+            .map_or_else(|| Json::String(v.to_string()), Json::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+        Ok(Json::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Json, E> {
+        Ok(Json::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_none<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        d.deserialize_any(TreeVisitor)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Tree(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Json::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some((Tree(k), Tree(v))) = map.next_entry()? {
+            let key = match k {
+                Json::String(s) => s,
+                other => other.to_string(),
+            };
+            if out.contains_key(&key) {
+                out.insert(format!("{DUPLICATE}{key}"), Json::Null);
+            } else {
+                out.insert(key, v);
+            }
+        }
+        Ok(Json::Object(out))
     }
 }
 

@@ -352,3 +352,20 @@ proptest! {
         let _ = parse_plan(&text, None);
     }
 }
+
+#[test]
+fn duplicate_keys_are_reported_not_silently_merged() {
+    // Two `activities:` blocks: a YAML reader would keep only the second and lose the first.
+    let text = "plan: a\nscope: {kind: product, value: x}\nactivities: [{what: eins, what: zwei}]\nactivities: [{what: drei}]\n";
+    let errors = parse_plan(text, None).expect_err("duplicates");
+    assert_eq!(
+        errors.localized(Lang::En),
+        "activities: key appears twice\nactivities[0].what: key appears twice"
+    );
+    let json = r#"{"plan": "a", "plan": "b", "scope": {"kind": "product", "value": "x"}}"#;
+    let errors = parse_plan(json, None).expect_err("duplicates");
+    assert_eq!(
+        errors.localized(Lang::De),
+        "plan: Schlüssel kommt doppelt vor"
+    );
+}
