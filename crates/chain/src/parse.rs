@@ -191,10 +191,18 @@ impl<'de> Visitor<'de> for NodeVisitor {
 /// first.
 pub fn parse(text: &str, format: Option<Format>) -> Result<Chain, ChainErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let format = format.unwrap_or_else(|| Format::sniff(text));
-    let node = match format {
+    let read = |format| match format {
         Format::Json => serde_json::from_str::<Node>(text).map_err(|e| e.to_string()),
         Format::Yaml => serde_norway::from_str::<Node>(text).map_err(|e| e.to_string()),
+    };
+    let node = match format {
+        Some(format) => read(format),
+        // A guessed JSON document may be YAML in flow style (`{chain: A, ...}`); if it is neither,
+        // the JSON parser's message is the more helpful one.
+        None => match Format::sniff(text) {
+            Format::Json => read(Format::Json).or_else(|json| read(Format::Yaml).map_err(|_| json)),
+            Format::Yaml => read(Format::Yaml),
+        },
     };
     let node = node
         .map_err(|message| ChainErrors(vec![ChainError::new("", ErrorKind::Syntax { message })]))?;

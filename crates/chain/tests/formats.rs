@@ -111,7 +111,7 @@ fn syntax_errors_are_one_message_with_position() {
     let e = parse("chain: [unclosed\n", Some(Format::Yaml)).unwrap_err();
     assert_eq!(e.errors().len(), 1);
     assert!(e.localized(Lang::De).starts_with("Datei nicht lesbar"));
-    let e = parse("{\"chain\": }", None).unwrap_err();
+    let e = parse("{\"chain\": }", Some(Format::Json)).unwrap_err();
     assert!(e.localized(Lang::En).contains("line 1"));
 }
 
@@ -241,4 +241,12 @@ fn empty_files_tags_and_self_loops() {
         parse(looped, None).unwrap_err().localized(Lang::En),
         "flows[0].to: flow from an actor to itself"
     );
+}
+
+#[test]
+fn yaml_in_flow_style_is_not_mistaken_for_json() {
+    let flow = "{chain: A, subject: product, actors: [{id: w, tier: self, name: W}]}";
+    assert_eq!(parse(flow, None).unwrap().actors[0].id, "w");
+    // Given explicitly as JSON, it is a JSON syntax error.
+    assert!(parse(flow, Some(Format::Json)).is_err());
 }
