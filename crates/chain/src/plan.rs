@@ -206,6 +206,41 @@ impl Targets {
     pub fn saved_selection(&self) -> Option<&str> {
         self.selection.as_deref()?.trim().strip_prefix('@')
     }
+
+    /// The filter that says whether a customer is a target: listed by number, or matched by the
+    /// selection. `saved` is the expression of the saved selection when the plan refers to one
+    /// (`@name`); the caller looks it up in the workspace. Given `None` for a referenced saved
+    /// selection, only listed customers match, so a caller should report the unknown name first.
+    ///
+    /// # Errors
+    /// When the selection (or the saved one) does not parse.
+    pub fn filter(&self, saved: Option<&str>) -> Result<TargetFilter, selection::SelectionError> {
+        let text = match self.saved_selection() {
+            Some(_) => saved,
+            None => self.selection.as_deref(),
+        };
+        Ok(TargetFilter {
+            customers: self.customers.clone(),
+            selection: text.map(selection::parse).transpose()?,
+        })
+    }
+}
+
+/// Decides which customers a plan targets; see [`Targets::filter`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetFilter {
+    customers: Vec<String>,
+    selection: Option<selection::Selection>,
+}
+
+impl TargetFilter {
+    /// Listed by number (exactly as written) or matched by the selection.
+    pub fn matches(&self, customer: &dyn selection::CustomerFields) -> bool {
+        let listed = customer
+            .text(selection::Field::Id)
+            .is_some_and(|id| self.customers.iter().any(|c| c == id));
+        listed || self.selection.as_ref().is_some_and(|s| s.matches(customer))
+    }
 }
 
 /// One activity.

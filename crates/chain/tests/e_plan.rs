@@ -369,3 +369,53 @@ fn duplicate_keys_are_reported_not_silently_merged() {
         "plan: Schlüssel kommt doppelt vor"
     );
 }
+
+struct Fields(&'static str, &'static str, f64);
+
+impl kundenwert_chain::selection::CustomerFields for Fields {
+    fn text(&self, field: kundenwert_chain::selection::Field) -> Option<&str> {
+        use kundenwert_chain::selection::Field;
+        match field {
+            Field::Id => Some(self.0),
+            Field::Type => Some(self.1),
+            _ => None,
+        }
+    }
+    fn number(&self, field: kundenwert_chain::selection::Field) -> Option<f64> {
+        (field == kundenwert_chain::selection::Field::FutureValue).then_some(self.2)
+    }
+}
+
+#[test]
+fn targets_are_listed_customers_or_selection_matches() {
+    let p = growth();
+    let filter = p.targets.filter(None).expect("selection parses");
+    let picked: Vec<&str> = [
+        Fields("10007", "steady", 0.0),      // listed
+        Fields("10008", "growth", 20_000.0), // matched by the selection
+        Fields("10009", "growth", 5_000.0),  // growth, but too little future value
+        Fields("10010", "bell", 50_000.0),   // wrong type
+    ]
+    .iter()
+    .filter(|c| filter.matches(*c))
+    .map(|c| c.0)
+    .collect();
+    assert_eq!(picked, ["10007", "10008"]);
+    // A saved selection is looked up by the caller and passed in.
+    let mut saved = p.clone();
+    saved.targets = Targets {
+        customers: vec![],
+        selection: Some("@grosse".into()),
+    };
+    let filter = saved
+        .targets
+        .filter(Some("future_value >= 50000"))
+        .expect("parses");
+    assert!(filter.matches(&Fields("10010", "bell", 50_000.0)));
+    assert!(!filter.matches(&Fields("10007", "steady", 0.0)));
+    let err = saved
+        .targets
+        .filter(Some("future_value >="))
+        .expect_err("bad saved selection");
+    assert_eq!(err.column, 16);
+}
