@@ -226,6 +226,9 @@ impl BgCnbdParams {
     /// `q = horizon/(alpha+T+horizon)`), and exchanging the sums turns the inner part into
     /// `Σ_i P(N_j = i) C(floor((i+j)/k))` with `C(m) = Σ_{n=1..m} E[(1-p)^(n-1)]`: only positive
     /// terms, no incomplete beta functions. Finite and non-negative; 0 for invalid inputs.
+    /// The cost grows with the expected count (the negative binomial's mean); the sums are cut
+    /// at `SUM_MAX_TERMS` terms, which only absurd inputs reach (millions of expected purchases
+    /// in the horizon), and then the result is a lower bound.
     pub fn expected_transactions(&self, c: &CnbdSummary, horizon: f64) -> f64 {
         if !self.is_valid() || !c.is_valid() || horizon <= 0.0 || !horizon.is_finite() {
             return 0.0;
