@@ -126,3 +126,37 @@ fn predictions_match_simulation() {
         );
     }
 }
+
+/// 0.9999 quantile of the chi-square distribution with 4 degrees of freedom.
+const CHI2_4_Q9999: f64 = 23.51;
+
+/// Recovery in the regime alpha >> beta, where most 2F1 evaluations go through the quadrature
+/// near z = 1: the true parameters lie in the 99.99 % likelihood-ratio region of the fit,
+/// 2 (LL(fit) - LL(true)) <= chi2_4 quantile, and the fit is not worse than the truth.
+#[test]
+fn fit_recovers_parameters_with_alpha_much_larger_than_beta() {
+    let p = ParetoNbdParams {
+        r: 5.0,
+        alpha: 50.0,
+        s: 0.5,
+        beta: 2.0,
+    };
+    let sims = simulate(&p, 3000, 26.0, 52.0, 0.0, 31);
+    let data = kundenwert_clv::compress(sims.iter().map(|s| (s.cal.x, s.cal.t_x, s.cal.t)));
+    let fit = kundenwert_clv::pareto_nbd::fit(&data, &kundenwert_clv::FitOptions::default())
+        .expect("fit");
+    let ll_true: f64 = data
+        .iter()
+        .map(|c| c.weight * kundenwert_clv::pareto_nbd::log_likelihood(&p, c))
+        .sum();
+    let lr = 2.0 * (fit.log_likelihood - ll_true);
+    eprintln!("true {p:?}\nfit {fit:?}\nLR statistic {lr:.2}");
+    assert!(
+        lr >= -1e-6,
+        "the fit is worse than the truth: optimiser failure ({lr})"
+    );
+    assert!(
+        lr <= CHI2_4_Q9999,
+        "truth outside the 99.99 % LR region ({lr})"
+    );
+}
