@@ -475,18 +475,23 @@ pub(crate) mod tests_support {
     /// step 1e-6 are accurate to ~1e-9 relative, so 1e-6 flags any wrong term.
     pub const GRADIENT_TOL: f64 = 1e-6;
 
-    /// `E[f(p)]` for `p ~ Beta(a, b)` by the midpoint rule after substituting `p = u^(1/a)`, which
-    /// removes the `p^(a-1)` singularity: an independent reference for closed forms.
+    /// `E[f(p)]` for `p ~ Beta(a, b)` by the midpoint rule, on [0, 1/2] in `u = p^a` and on
+    /// [1/2, 1] in `v = (1-p)^b`, which removes both endpoint singularities of the density: an
+    /// independent reference for closed forms.
     pub fn beta_expectation<F: Fn(f64) -> f64>(a: f64, b: f64, f: F) -> f64 {
         let n = 100_000;
         let ln_b = crate::special::ln_beta(a, b);
-        let mut s = 0.0;
+        let (u_max, v_max) = (0.5f64.powf(a), 0.5f64.powf(b));
+        let mut left = 0.0;
+        let mut right = 0.0;
         for i in 0..n {
-            let u = (i as f64 + 0.5) / n as f64;
-            let p = u.powf(1.0 / a);
-            s += f(p) * (1.0 - p).powf(b - 1.0);
+            let t = (i as f64 + 0.5) / n as f64;
+            let p = (t * u_max).powf(1.0 / a);
+            left += f(p) * (1.0 - p).powf(b - 1.0);
+            let p = 1.0 - (t * v_max).powf(1.0 / b);
+            right += f(p) * p.powf(a - 1.0);
         }
-        s / n as f64 / a / ln_b.exp()
+        (left * u_max / a + right * v_max / b) / n as f64 / ln_b.exp()
     }
 
     /// Asserts that the analytic gradient of `f` matches central differences at `x`.
