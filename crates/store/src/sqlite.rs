@@ -162,6 +162,12 @@ impl Store {
 /// Applies every migration the file has not seen, each in its own immediate transaction, so two
 /// processes opening a fresh workspace at once do not both run it.
 fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
+    // The common case, an up-to-date file, is settled by a read: opening a workspace to read it
+    // must not wait for the write lock an import in another process holds.
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
     loop {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;

@@ -521,3 +521,30 @@ fn bulk_import_rebuilds_its_indexes_and_a_failed_one_keeps_them() {
     let order: Vec<f64> = dump(&store).into_iter().map(|r| r.2).collect();
     assert_eq!(order, vec![3.0, 2.0, 1.0]);
 }
+
+#[test]
+fn opening_to_read_does_not_wait_for_a_writer() {
+    let (_dir, path) = temp_store();
+    let mut writer = Store::open(&path).expect("open");
+    import(
+        &mut writer,
+        &meta("a", "h", 1),
+        vec![row("K", date(2024, 1, 1), 1.0, None)],
+    );
+    // Another process is in the middle of an import: it holds the write lock.
+    writer
+        .connection()
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("lock");
+    let start = Instant::now();
+    let reader = Store::open(&path).expect("open while locked");
+    assert_eq!(reader.transaction_count().expect("read"), 1);
+    assert!(
+        start.elapsed().as_secs() < 5,
+        "must not wait for the busy timeout"
+    );
+    writer
+        .connection()
+        .execute_batch("ROLLBACK")
+        .expect("unlock");
+}
