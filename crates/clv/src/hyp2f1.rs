@@ -183,7 +183,13 @@ fn series(p: f64, q: f64, c: f64, z: f64) -> Option<Series> {
         // Ratio t_{n+1}/t_n.
         let ratio = (p + nf) * (q + nf) / ((c + nf) * (nf + 1.0)) * z;
         if ratio == 0.0 {
-            break;
+            // A zero upper parameter or an underflowing z: the series ends here.
+            return Some(Series {
+                value: scale + s.ln(),
+                d_q: sq / s,
+                d_c: sc / s,
+                d_z: if n == 0 { p * q / c } else { sz / s / z },
+            });
         }
         ln_t += ratio.ln();
         hq += 1.0 / (q + nf);
@@ -431,6 +437,15 @@ mod tests {
             let got = ln_hyp2f1(0.5, 1.0, 1.5, z).expect("in domain");
             assert!((got - exact).abs() < 1e-12, "z={z}: {got} vs {exact}");
         }
+    }
+
+    #[test]
+    fn tiny_z_and_zero_parameter() {
+        // 2F1(a, b; c; z) = 1 + ab/c z + ... for subnormal z: ln F = 0 to rounding.
+        let v = ln_hyp2f1(1.5, 0.5, 2.5, 1e-320).expect("in domain");
+        assert!(v.abs() < 1e-300);
+        let s = series(0.0, 2.0, 3.0, 0.5).expect("terminating series");
+        assert_eq!(s.value, 0.0);
     }
 
     #[test]
