@@ -395,6 +395,8 @@ pub enum SelectionErrorKind {
         /// What was found.
         found: String,
     },
+    /// Parentheses or `not` nested deeper than 64 levels.
+    TooDeep,
     /// A character that starts nothing (`!` without `=`).
     UnexpectedChar {
         /// The character.
@@ -470,6 +472,12 @@ impl SelectionError {
             (K::Trailing { found }, Lang::En) => {
                 format!("unexpected {found} (missing 'and' or 'or'?)")
             }
+            (K::TooDeep, _) => lang
+                .pick(
+                    "mehr als 64 Ebenen aus Klammern oder 'not' geschachtelt",
+                    "nested deeper than 64 levels of parentheses or 'not'",
+                )
+                .to_owned(),
             (K::UnexpectedChar { found }, Lang::De) => format!("unerwartetes Zeichen '{found}'"),
             (K::UnexpectedChar { found }, Lang::En) => format!("unexpected character '{found}'"),
         };
@@ -680,9 +688,7 @@ impl Parser {
     fn unary(&mut self) -> Result<Selection, SelectionError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.err(SelectionErrorKind::Trailing {
-                found: "nesting deeper than 64 levels".into(),
-            }));
+            return Err(self.err(SelectionErrorKind::TooDeep));
         }
         let result = if keyword(self.peek_tok(), &["not", "nicht"]) {
             self.pos += 1;

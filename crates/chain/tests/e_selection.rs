@@ -238,7 +238,14 @@ fn errors_point_at_the_column() {
 #[test]
 fn deep_nesting_is_refused_not_overflowed() {
     let text = format!("{}type=growth{}", "(".repeat(10_000), ")".repeat(10_000));
-    assert!(parse(&text).is_err());
+    let err = parse(&text).expect_err("too deep");
+    assert_eq!(err.column, 65, "the 65th parenthesis is one too many");
+    assert_eq!(
+        err.localized(Lang::En),
+        "at 65: nested deeper than 64 levels of parentheses or 'not'"
+    );
+    let ok = format!("{}type=growth{}", "(".repeat(60), ")".repeat(60));
+    assert!(parse(&ok).is_ok());
     let text = format!("{}type=growth", "not ".repeat(10_000));
     assert!(parse(&text).is_err());
 }
