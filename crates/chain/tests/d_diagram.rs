@@ -524,3 +524,101 @@ fn d_fallback_font_is_read_or_reported() {
         assert_ne!(plain, with);
     }
 }
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        // Latin text with XML specials, umlauts, long words and the odd control character.
+        proptest::string::string_regex("[A-Za-zÄÖÜäöüß&<>\"' .,()/\\-–\u{1}]{0,60}").unwrap()
+    }
+
+    fn tier() -> impl Strategy<Value = Tier> {
+        proptest::sample::select(Tier::ALL.to_vec())
+    }
+
+    fn contact() -> impl Strategy<Value = Contact> {
+        proptest::sample::select(Contact::ALL.to_vec())
+    }
+
+    fn chains() -> impl Strategy<Value = Chain> {
+        let actor = (
+            tier(),
+            text(),
+            proptest::option::of(1u32..100_000),
+            proptest::option::of(0u8..9),
+            proptest::collection::vec((text(), proptest::option::of(text()), contact()), 0..4),
+        );
+        (proptest::collection::vec(actor, 0..9), text())
+            .prop_flat_map(|(actors, name)| {
+                let n = actors.len().max(1);
+                let flows = proptest::collection::vec(
+                    (
+                        0..n,
+                        0..n,
+                        proptest::sample::select(FlowKind::ALL.to_vec()),
+                        proptest::option::of(text()),
+                    ),
+                    0..12,
+                );
+                (Just(actors), Just(name), flows)
+            })
+            .prop_map(|(actors, name, flows)| Chain {
+                chain: name,
+                subject: Subject::Product,
+                description: None,
+                actors: actors
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (tier, name, count, importance, persons))| {
+                        let mut a = Actor::new(format!("a{i}"), tier, name);
+                        a.count = count;
+                        a.importance = importance;
+                        a.persons = persons
+                            .into_iter()
+                            .map(|(name, role, contact)| {
+                                let mut p = Person::new(name, contact);
+                                p.role = role;
+                                p
+                            })
+                            .collect();
+                        a
+                    })
+                    .collect(),
+                flows: flows
+                    .into_iter()
+                    .map(|(a, b, kind, label)| Flow {
+                        from: format!("a{a}"),
+                        to: format!("a{b}"),
+                        kind,
+                        label,
+                    })
+                    .collect(),
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Any chain gives well-formed XML whose box texts stay inside their boxes.
+        #[test]
+        fn d_any_chain_draws_within_its_boxes(c in chains()) {
+            let svg = to_svg(&c, Lang::De, &BTreeMap::new());
+            prop_assert!(roxmltree::Document::parse(&svg).is_ok());
+            let tree = tree(&svg);
+            for i in 0..c.actors.len() {
+                let group = find_group(tree.root(), &format!("actor-{i}")).expect("actor group");
+                let frame = frame(group);
+                let mut inside = Vec::new();
+                texts(group, &mut inside);
+                for (t, bbox) in &inside {
+                    prop_assert!(
+                        bbox.left() >= frame.left() && bbox.right() <= frame.right(),
+                        "{:?} {:?} leaves its box {:?}", t, bbox, frame
+                    );
+                }
+            }
+        }
+    }
+}
