@@ -65,3 +65,26 @@ impl FitError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_exist_in_both_languages() {
+        let all = [
+            FitError::NoData,
+            FitError::NoRepeatBuyers,
+            FitError::NotConverged {
+                iterations: 7,
+                value: 1.0,
+            },
+            FitError::NonFinite { what: "x" },
+            FitError::InvalidInput { what: "y" },
+        ];
+        for e in &all {
+            let (de, en) = (e.message(Lang::De), e.message(Lang::En));
+            assert!(!de.is_empty() && !en.is_empty() && de != en, "{e:?}");
+        }
+    }
+}

@@ -149,7 +149,7 @@ pub(crate) fn beta_posterior_expectation(a: f64, b: f64, r: f64, q: f64) -> f64 
         let p = y.exp();
         f(p) * (a * y + (b - 1.0) * (-y.exp_m1()).ln() - ln_b).exp()
     };
-    let mut panel = |lo: f64, hi: f64| -> f64 {
+    let panel = |lo: f64, hi: f64| -> f64 {
         let (mid, half) = (0.5 * (lo + hi), 0.5 * (hi - lo));
         nodes
             .iter()
