@@ -1451,8 +1451,8 @@ fn legend(m: &Metrics, lang: Lang, top: f32, width: f32) -> (String, f32) {
     ));
     rows.push((
         lang.pick(
-            "Kontakt (stärkster je Akteur)",
-            "Contact (strongest per actor)",
+            "Kontaktlinie von uns (stärkster Kontakt je Akteur)",
+            "Contact line from us (strongest contact per actor)",
         )
         .to_owned(),
         Contact::ALL
@@ -1460,12 +1460,9 @@ fn legend(m: &Metrics, lang: Lang, top: f32, width: f32) -> (String, f32) {
             .map(|c| (contact_stroke(*c), c.label(lang).to_owned()))
             .collect(),
     ));
-    let heading_w = rows
-        .iter()
-        .map(|(h, _)| m.width(h, TEXT_SIZE, true))
-        .fold(0.0, f32::max)
-        + 16.0;
     for (heading, items) in &rows {
+        // Items follow their heading; a long heading does not push the other rows apart.
+        let heading_w = m.width(heading, TEXT_SIZE, true) + 18.0;
         let _ = writeln!(
             s,
             r#"<text x="{}" y="{}" font-size="{TEXT_SIZE}" font-weight="bold">{}</text>"#,
