@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod demo;
+pub mod future;
 pub mod portfolio;
 mod series;
 pub mod typology;

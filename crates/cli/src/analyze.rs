@@ -5,6 +5,9 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::ValueEnum;
+use kundenwert_analysis::future::{
+    CustomerForecast, Forecast, FutureConfig, TimeUnit as ModelClock,
+};
 use kundenwert_analysis::portfolio::{Abc, AbcGroup, WhaleCurve, WhalePoint};
 use kundenwert_analysis::{
     classify_series_with, portfolio, AbcClass, Classification, CustomerSeries, CustomerType,
@@ -67,6 +70,14 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = TimeUnit::Week)]
     time_unit: TimeUnit,
 
+    /// Months ahead for the future value.
+    #[arg(long, default_value_t = 12, value_name = "MONTHS")]
+    horizon: u32,
+
+    /// Annual discount rate of the future value, as a fraction (0.10 = 10 % a year).
+    #[arg(long, default_value_t = 0.10, value_name = "RATE")]
+    discount_rate: f64,
+
     /// Configuration file (TOML) with thresholds of the customer-type rules; see
     /// `config/kundenwert.toml` for every setting and its default.
     #[arg(long, value_name = "FILE", env = "KUNDENWERT_CONFIG")]
@@ -84,14 +95,55 @@ pub fn run(args: Args) -> Result<()> {
     let (builder, report) = args.input.read()?;
     let series = builder.finish(args.period.into());
     let types = classify_series_with(&series, &config.typology);
+    if !(0.0..=1.0).contains(&args.discount_rate) {
+        return Err(crate::UserError::usage(
+            match lang {
+                Lang::De => format!(
+                    "`--discount-rate {}` liegt nicht zwischen 0 und 1",
+                    args.discount_rate
+                ),
+                Lang::En => format!(
+                    "`--discount-rate {}` is not between 0 and 1",
+                    args.discount_rate
+                ),
+            },
+            Some(
+                lang.pick(
+                    "als Anteil angeben: 0.10 für 10 % im Jahr",
+                    "give a fraction: 0.10 for 10 % a year",
+                )
+                .into(),
+            ),
+        )
+        .into());
+    }
+    let future_config = FutureConfig {
+        horizon_months: args.horizon.max(1),
+        discount_rate: args.discount_rate,
+        time_unit: match args.time_unit {
+            TimeUnit::Day => ModelClock::Day,
+            TimeUnit::Week => ModelClock::Week,
+            TimeUnit::Month => ModelClock::Month,
+        },
+        ..FutureConfig::default()
+    };
+    let timer = crate::Timer::start();
+    let forecast = kundenwert_analysis::future::forecast(&series, &types, &future_config);
+    for c in &forecast.candidates {
+        timer.note(&format!("fit {} {:.3} s", c.source.id(), c.seconds));
+    }
+    timer.lap("forecast");
     if args.json {
-        let value = to_json(&series, &types, &report, &args, lang);
+        let value = to_json(&series, &types, &forecast, &report, &args, lang);
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         serde_json::to_writer_pretty(&mut out, &value)?;
         writeln!(out)?;
         out.flush()?;
     } else {
-        print!("{}", summary(&series, &types, &report, args.top, lang));
+        print!(
+            "{}",
+            summary(&series, &types, &forecast, &report, args.top, lang)
+        );
     }
     Ok(())
 }
@@ -104,7 +156,13 @@ fn time_unit_name(t: TimeUnit) -> &'static str {
     }
 }
 
-fn customer_json(c: &CustomerSeries, class: &Classification, abc: AbcClass, lang: Lang) -> Value {
+fn customer_json(
+    c: &CustomerSeries,
+    class: &Classification,
+    abc: AbcClass,
+    future: Option<&CustomerForecast>,
+    lang: Lang,
+) -> Value {
     json!({
         "id": c.id,
         "name": c.name,
@@ -123,9 +181,13 @@ fn customer_json(c: &CustomerSeries, class: &Classification, abc: AbcClass, lang
         "features": class.features,
         "current_value": round2(c.current_value),
         "abc": abc.as_str(),
-        "future_value": null,
-        "p_alive": null,
-        "expected_transactions": null,
+        "expected_transactions": future.and_then(|f| f.expected_transactions).map(round4),
+        "p_alive": future.map(|f| round4(f.p_alive)),
+        "expected_spend": future.and_then(|f| f.expected_spend).map(round2),
+        "future_value": future.map(|f| round2(f.future_value)),
+        "future_value_low": future.map(|f| round2(f.future_value_low)),
+        "future_value_high": future.map(|f| round2(f.future_value_high)),
+        "future_value_source": future.map(|f| f.source.id()),
     })
 }
 
@@ -140,9 +202,14 @@ fn round4(v: f64) -> f64 {
     (v * 10_000.0).round() / 10_000.0 + 0.0
 }
 
-/// The portfolio of the series: no future values yet (issue 4), so no quadrants.
-fn portfolio_of(series: &ValueSeries) -> Portfolio {
-    portfolio(series, &[], &PortfolioConfig::default())
+/// The portfolio of the series, with the quadrants of current × future value.
+fn portfolio_of(series: &ValueSeries, forecast: &Forecast) -> Portfolio {
+    let future: Vec<Option<f64>> = forecast
+        .customers
+        .iter()
+        .map(|c| Some(c.future_value))
+        .collect();
+    portfolio(series, &future, &PortfolioConfig::default())
 }
 
 fn abc_json(abc: &Abc) -> Value {
@@ -185,6 +252,7 @@ fn whale_json(w: &WhaleCurve) -> Value {
 pub fn to_json(
     series: &ValueSeries,
     types: &[Classification],
+    forecast: &Forecast,
     report: &ImportReport,
     args: &Args,
     lang: Lang,
@@ -213,7 +281,7 @@ pub fn to_json(
     let revenue: f64 = series.customers.iter().map(|c| c.revenue).sum();
     let cost: Option<f64> = (series.basis == ValueBasis::Margin)
         .then(|| series.customers.iter().filter_map(|c| c.cost).sum());
-    let portfolio = portfolio_of(series);
+    let portfolio = portfolio_of(series, forecast);
     let rejected: Vec<Value> = report
         .rejected
         .iter()
@@ -244,16 +312,17 @@ pub fn to_json(
         "portfolio": {
             "abc": abc_json(&portfolio.abc),
             "whale_curve": whale_json(&portfolio.whale_curve),
-            "quadrants": null,
+            "quadrants": portfolio.quadrants,
         },
         "customers": series
             .customers
             .iter()
             .zip(types)
             .zip(&portfolio.abc.classes)
-            .map(|((c, k), abc)| customer_json(c, k, *abc, lang))
+            .enumerate()
+            .map(|(i, ((c, k), abc))| customer_json(c, k, *abc, forecast.customers.get(i), lang))
             .collect::<Vec<_>>(),
-        "models": null,
+        "models": crate::future::models_json(forecast, lang),
     })
 }
 
@@ -264,7 +333,7 @@ fn one_line(s: &str) -> String {
 }
 
 /// A type's name for readers.
-fn type_name(t: CustomerType, lang: Lang) -> &'static str {
+pub fn type_name(t: CustomerType, lang: Lang) -> &'static str {
     match t {
         CustomerType::Stable => lang.pick("unauffällig", "steady"),
         CustomerType::Cyclical => lang.pick("zyklisch", "cyclical"),
@@ -332,6 +401,7 @@ fn portfolio_lines(p: &Portfolio, basis: ValueBasis, lang: Lang) -> String {
 pub fn summary(
     series: &ValueSeries,
     types: &[Classification],
+    forecast: &Forecast,
     report: &ImportReport,
     top: usize,
     lang: Lang,
@@ -449,7 +519,8 @@ pub fn summary(
         lang.pick("Kundentypen:", "Types:    "),
         by_type.join(" · ")
     );
-    s += &portfolio_lines(&portfolio_of(series), series.basis, lang);
+    s += &portfolio_lines(&portfolio_of(series, forecast), series.basis, lang);
+    s += &crate::future::summary_lines(forecast, lang);
     let basis = match (series.basis, de) {
         (ValueBasis::Margin, true) => "Deckungsbeitrag (DB I)",
         (ValueBasis::Margin, false) => "contribution margin",

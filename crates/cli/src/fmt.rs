@@ -55,6 +55,16 @@ pub fn write_cents(out: &mut Vec<u8>, value: f64) {
     out.extend_from_slice(&[b'.', b'0' + frac / 10, b'0' + frac % 10]);
 }
 
+/// Today's date (UTC) from the system clock; chrono's clock feature is not needed for one date.
+pub fn today() -> chrono::NaiveDate {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|epoch| epoch.checked_add_days(chrono::Days::new(days)))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,9 +3,12 @@
 //! The binary is glue: every subcommand is one module that calls the library crates.
 
 mod analyze;
+mod chain;
 mod config;
+mod customers;
 mod demo;
 mod fmt;
+mod future;
 mod import;
 mod input;
 mod series;
@@ -42,6 +45,9 @@ enum Command {
     /// Store exports in the workspace (same import as `analyze`; importing a file twice adds
     /// nothing); `analyze` without files then analyses the workspace.
     Import(import::Args),
+    /// The problem-solving chain: import, export (YAML, JSON, SVG, PNG, Mermaid, DOT, draw.io,
+    /// GraphML), list, show, contact gaps, and editing actors, persons and flows.
+    Chain(chain::Args),
     /// Write the customer × period table (revenue, cost, margin, orders) as CSV.
     Series(series::Args),
     /// Write a synthetic German company (about 5,000 customers) as an ERP export, with the true
@@ -91,6 +97,13 @@ impl Timer {
         Timer {
             enabled: std::env::var_os("KUNDENWERT_TIMINGS").is_some(),
             last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    /// Prints a measurement taken elsewhere.
+    pub fn note(&self, what: &str) {
+        if self.enabled {
+            eprintln!("timing: {what}");
         }
     }
 
@@ -148,6 +161,7 @@ fn main() -> ExitCode {
     workspace::set_path(cli.workspace);
     let result = match cli.command {
         Command::Import(args) => import::run(args),
+        Command::Chain(args) => chain::run(args),
         Command::Analyze(args) => analyze::run(args),
         Command::Series(args) => series::run(args),
         Command::Demo(args) => demo::run(args),

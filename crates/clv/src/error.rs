@@ -25,6 +25,14 @@ pub enum FitError {
         /// Where the non-finite value appeared.
         what: &'static str,
     },
+    /// Too few customers or repeat buyers for the estimates to mean anything.
+    #[error("too few repeat buyers ({found}; at least {needed} needed) to fit a purchase model")]
+    TooFewCustomers {
+        /// Customers (or repeat buyers) available.
+        found: usize,
+        /// At least this many are needed.
+        needed: usize,
+    },
     /// An input value is outside the model's domain (e.g. negative, NaN, t_x > T).
     #[error("invalid input: {what}")]
     InvalidInput {
@@ -58,6 +66,14 @@ impl FitError {
                 "{} ({what}).",
                 lang.pick("Nicht endlicher Zahlenwert", "Non-finite numeric value")
             ),
+            FitError::TooFewCustomers { found, needed } => match lang {
+                Lang::De => format!(
+                    "Zu wenige Kunden mit Wiederholungskäufen ({found}; mindestens {needed} nötig), um ein Kaufmodell zu schätzen."
+                ),
+                Lang::En => format!(
+                    "Too few customers with repeat purchases ({found}; at least {needed} needed) to fit a purchase model."
+                ),
+            },
             FitError::InvalidInput { what } => format!(
                 "{} ({what}).",
                 lang.pick("Ungültige Eingabe", "Invalid input")
@@ -80,6 +96,10 @@ mod tests {
                 value: 1.0,
             },
             FitError::NonFinite { what: "x" },
+            FitError::TooFewCustomers {
+                found: 3,
+                needed: 10,
+            },
             FitError::InvalidInput { what: "y" },
         ];
         for e in &all {

@@ -29,6 +29,8 @@ const SERIES_MAX_Z: f64 = 0.75;
 const SERIES_TOL: f64 = 1e-17;
 /// Cap on series terms (only reachable in the general, non-model case near z = 1).
 const SERIES_MAX_TERMS: usize = 2_000_000;
+/// Terms the series may take beyond [`SERIES_MAX_Z`] before the quadrature takes over.
+const QUICK_SERIES_TERMS: usize = 400;
 /// Gauss-Legendre nodes per panel.
 const GL_NODES: usize = 20;
 /// A panel may span at most this change of the log-integrand (slope times width, and square root
@@ -129,8 +131,15 @@ pub(crate) fn ln_hyp2f1_pnbd(a: f64, b: f64, z: f64, eps: f64) -> Option<LnHyp> 
     let q = a + 1.0 - b;
     let c = a + 1.0;
     let ln_eps = eps.ln();
-    let (g, g_q, g_c, g_z) = if z <= SERIES_MAX_Z {
-        let s = series(1.0, q, c, z)?;
+    // Near z = 1 the series still converges fast when c − q = b is large (terms fall like
+    // n^-b z^n, as for frequent buyers whose b = r + x): try it with a small cap before the
+    // quadrature, whose panels shrink as 1/c and cost thousands of nodes for such customers.
+    let quick = if z <= SERIES_MAX_Z {
+        Some(series_capped(1.0, q, c, z, SERIES_MAX_TERMS)?)
+    } else {
+        series_capped(1.0, q, c, z, QUICK_SERIES_TERMS)
+    };
+    let (g, g_q, g_c, g_z) = if let Some(s) = quick {
         (s.value, s.d_q, s.d_c, s.d_z)
     } else {
         let u = unit_quadrature(q, c, z, eps)?;
@@ -162,6 +171,11 @@ struct Series {
 /// nor tiny magnitudes overflow; derivatives are accumulated term by term:
 /// d ln t_n / dq = sum_{k<n} 1/(q+k), d ln t_n / dc = -sum_{k<n} 1/(c+k), d ln t_n / dz = n/z.
 fn series(p: f64, q: f64, c: f64, z: f64) -> Option<Series> {
+    series_capped(p, q, c, z, SERIES_MAX_TERMS)
+}
+
+/// [`series`] with at most `max_terms` terms; `None` when they do not reach the tolerance.
+fn series_capped(p: f64, q: f64, c: f64, z: f64, max_terms: usize) -> Option<Series> {
     if !(p >= 0.0 && q >= 0.0 && c > 0.0 && (0.0..1.0).contains(&z)) {
         return None;
     }
@@ -178,7 +192,7 @@ fn series(p: f64, q: f64, c: f64, z: f64) -> Option<Series> {
     let (mut s, mut sq, mut sc, mut sz) = (1.0f64, 0.0f64, 0.0f64, 0.0f64);
     let mut ln_t = 0.0f64; // ln of term n
     let (mut hq, mut hc) = (0.0f64, 0.0f64); // harmonic-type sums for term n
-    for n in 0..SERIES_MAX_TERMS {
+    for n in 0..max_terms {
         let nf = n as f64;
         // Ratio t_{n+1}/t_n.
         let ratio = (p + nf) * (q + nf) / ((c + nf) * (nf + 1.0)) * z;

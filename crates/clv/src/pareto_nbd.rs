@@ -280,7 +280,31 @@ pub fn fit(data: &[Summary], opts: &FitOptions) -> Result<ParetoNbdFit, FitError
     // the mean age: a sensible scale for both gamma distributions.
     let alpha0 = (mean_t.max(1e-6) / mean_x.max(1e-6)).clamp(1e-6, 1e6);
     let beta0 = mean_t.clamp(1e-6, 1e6);
-    let x0 = [0.0, alpha0.ln(), 0.0, beta0.ln()];
+    let start = ParetoNbdParams {
+        r: 1.0,
+        alpha: alpha0,
+        s: 1.0,
+        beta: beta0,
+    };
+    fit_from(data, &start, opts)
+}
+
+/// [`fit`] starting from `start` instead of the default start: a fit on a sample of the
+/// customers, refined on all of them, needs only a few full passes.
+///
+/// # Errors
+/// As [`fit`].
+pub fn fit_from(
+    data: &[Summary],
+    start: &ParetoNbdParams,
+    opts: &FitOptions,
+) -> Result<ParetoNbdFit, FitError> {
+    let x0 = [
+        start.r.ln(),
+        start.alpha.ln(),
+        start.s.ln(),
+        start.beta.ln(),
+    ];
     let res = fit_summaries(data, &x0, opts, |x, s, g| {
         let p = ParetoNbdParams::from_log(x);
         let mut g4 = [0.0; 4];

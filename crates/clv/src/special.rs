@@ -160,11 +160,29 @@ pub(crate) fn beta_posterior_expectation(a: f64, b: f64, r: f64, q: f64) -> f64 
     // Uniform panels up to y = -1 narrow enough for the bell of the Beta density in y (its width
     // is about 1/sqrt(a b / (a + b))), then panels halving towards the endpoint singularity.
     let width = (0.5f64).min(1.0 / (a * b / (a + b)).sqrt());
+    // Where the Beta density of y = ln p lives: mean ψ(a) − ψ(a+b), variance ψ'(a) − ψ'(a+b)
+    // < 1/a + 1/a². Beyond 20 of those standard deviations (the log-density is concave in y)
+    // it is below e^-200 of its peak, so panels there are skipped: a fit where nobody leaves
+    // (a, b → ∞) concentrates p in a sliver that uniform panels over the whole range would need
+    // tens of thousands of panels to cross.
+    let centre = digamma(a) - digamma(a + b);
+    let half = 20.0 * (1.0 / a + 1.0 / (a * a)).sqrt();
+    let (w_lo, w_hi) = (centre - half, centre + half);
+    let needed = |lo: f64, hi: f64| !(centre.is_finite() && (hi < w_lo || lo > w_hi));
     let upper = -1.0f64;
     if y0 < upper {
         let n = ((upper - y0) / width).ceil().min(1e6);
         let h = (upper - y0) / n;
-        for i in 0..n as usize {
+        // Only the panels that meet the window.
+        let (first, last) = if centre.is_finite() {
+            (
+                (((w_lo - y0) / h).floor().max(0.0)).min(n),
+                (((w_hi - y0) / h).ceil().max(0.0)).min(n),
+            )
+        } else {
+            (0.0, n)
+        };
+        for i in first as usize..last as usize {
             total += panel(y0 + i as f64 * h, y0 + (i + 1) as f64 * h);
         }
     }
@@ -172,10 +190,12 @@ pub(crate) fn beta_posterior_expectation(a: f64, b: f64, r: f64, q: f64) -> f64 
     while -hi > EPS {
         let lo = hi;
         let next = (0.5 * lo).min(-EPS);
-        let steps = ((next - lo) / width).ceil().max(1.0);
-        let h = (next - lo) / steps;
-        for i in 0..steps as usize {
-            total += panel(lo + i as f64 * h, lo + (i + 1) as f64 * h);
+        if needed(lo, next) {
+            let steps = ((next - lo) / width).ceil().max(1.0);
+            let h = (next - lo) / steps;
+            for i in 0..steps as usize {
+                total += panel(lo + i as f64 * h, lo + (i + 1) as f64 * h);
+            }
         }
         hi = next;
     }

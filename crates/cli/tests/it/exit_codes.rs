@@ -139,7 +139,7 @@ fn usage_errors_exit_two() {
     }
     // clap's own usage errors use the same code.
     for args in [
-        &["analyze", "--lang", "de"][..],
+        &["import", "--lang", "de"][..],
         &["analyze", "export_de.csv", "--lang", "fr"],
         &["analyze", "export_de.csv", "--period", "week"],
         &["analyze", "export_de.csv", "--as-of", "gestern"],

@@ -6,6 +6,7 @@
 
 mod analyze;
 mod cdnow;
+mod chain;
 mod demo;
 mod exit_codes;
 mod rejects;

@@ -1,0 +1,614 @@
+//! Fitting the candidates, choosing among them, and the per-customer forecast.
+
+use std::collections::BTreeMap;
+
+use kundenwert_clv::{bg_cnbd, bg_nbd, gamma_gamma, mbg_nbd, pareto_nbd, FitError, Summary};
+
+use super::inputs::{holdout_end, model_input, ModelInput};
+use super::interval::count_quantile;
+use super::projection::{project, Projection};
+use super::{ChoiceBasis, CustomerForecast, Forecast, FutureConfig, HoldoutCheck, Source};
+use crate::typology::{Classification, CustomerType};
+use crate::ValueSeries;
+
+/// A fitted purchase model.
+#[derive(Debug, Clone)]
+pub enum ModelFit {
+    /// BG/NBD.
+    BgNbd(bg_nbd::BgNbdFit),
+    /// MBG/NBD.
+    MbgNbd(mbg_nbd::MbgNbdFit),
+    /// Pareto/NBD.
+    ParetoNbd(pareto_nbd::ParetoNbdFit),
+    /// BG/CNBD-k.
+    BgCnbd(bg_cnbd::BgCnbdFit),
+}
+
+impl ModelFit {
+    /// Total log-likelihood.
+    pub fn log_likelihood(&self) -> f64 {
+        match self {
+            ModelFit::BgNbd(f) => f.log_likelihood,
+            ModelFit::MbgNbd(f) => f.log_likelihood,
+            ModelFit::ParetoNbd(f) => f.log_likelihood,
+            ModelFit::BgCnbd(f) => f.log_likelihood,
+        }
+    }
+
+    /// Free parameters (k of BG/CNBD-k counts as one, it was chosen by likelihood).
+    pub fn parameters(&self) -> usize {
+        match self {
+            ModelFit::BgCnbd(_) => 5,
+            _ => 4,
+        }
+    }
+
+    fn summary(m: &ModelInput) -> Summary {
+        Summary {
+            x: m.x,
+            t_x: m.t_x,
+            t: m.t,
+            weight: 1.0,
+        }
+    }
+
+    fn cnbd_summary(m: &ModelInput) -> bg_cnbd::CnbdSummary {
+        bg_cnbd::CnbdSummary {
+            x: m.x,
+            t_x: m.t_x,
+            t: m.t,
+            litt: m.litt,
+            weight: 1.0,
+        }
+    }
+
+    /// Expected purchases in `(T, T + horizon]`.
+    pub fn expected(&self, m: &ModelInput, horizon: f64) -> f64 {
+        let e = match self {
+            ModelFit::BgNbd(f) => f.params.expected_transactions(&Self::summary(m), horizon),
+            ModelFit::MbgNbd(f) => f.params.expected_transactions(&Self::summary(m), horizon),
+            ModelFit::ParetoNbd(f) => f.params.expected_transactions(&Self::summary(m), horizon),
+            ModelFit::BgCnbd(f) => f
+                .params
+                .expected_transactions(&Self::cnbd_summary(m), horizon),
+        };
+        if e.is_finite() {
+            e.max(0.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// Probability that the customer is still active at as-of.
+    pub fn p_alive(&self, m: &ModelInput) -> f64 {
+        let p = match self {
+            ModelFit::BgNbd(f) => f.params.p_alive(&Self::summary(m)),
+            ModelFit::MbgNbd(f) => f.params.p_alive(&Self::summary(m)),
+            ModelFit::ParetoNbd(f) => f.params.p_alive(&Self::summary(m)),
+            ModelFit::BgCnbd(f) => f.params.p_alive(&Self::cnbd_summary(m)),
+        };
+        if p.is_finite() {
+            p.clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// Shape of the posterior purchase rate (for the interval): `r + x` (`r + k·x` for
+    /// BG/CNBD-k, whose purchases are k Poisson events each).
+    fn posterior_shape(&self, m: &ModelInput) -> f64 {
+        match self {
+            ModelFit::BgNbd(f) => f.params.r + m.x,
+            ModelFit::MbgNbd(f) => f.params.r + m.x,
+            ModelFit::ParetoNbd(f) => f.params.r + m.x,
+            ModelFit::BgCnbd(f) => f.params.r + f64::from(f.params.k) * m.x,
+        }
+    }
+}
+
+/// One candidate model: fitted, or why not.
+#[derive(Debug)]
+pub struct Candidate {
+    /// Which model.
+    pub source: Source,
+    /// The fit.
+    pub fit: Result<ModelFit, FitError>,
+    /// BIC = −2 LL + parameters · ln(customers), when fitted.
+    pub bic: Option<f64>,
+    /// Wall time of the fit.
+    pub seconds: f64,
+}
+
+/// A fit and its wall time in seconds.
+type TimedFit = (Result<ModelFit, FitError>, f64);
+
+/// Repeat buyers below which no purchase model is fitted: with a handful of customers the
+/// four parameters are not identified (fits run to the edge of the parameter space), and the
+/// type projection serves them better.
+pub const MIN_REPEAT_BUYERS: usize = 10;
+
+fn fit_candidates(inputs: &[ModelInput], config: &FutureConfig) -> Vec<Candidate> {
+    let repeat = inputs.iter().filter(|m| m.x >= 1.0).count();
+    if repeat < MIN_REPEAT_BUYERS {
+        return [
+            Source::BgNbd,
+            Source::MbgNbd,
+            Source::ParetoNbd,
+            Source::BgCnbdK,
+        ]
+        .into_iter()
+        .map(|source| Candidate {
+            source,
+            fit: Err(FitError::TooFewCustomers {
+                found: repeat,
+                needed: MIN_REPEAT_BUYERS,
+            }),
+            bic: None,
+            seconds: 0.0,
+        })
+        .collect();
+    }
+    let summaries = kundenwert_clv::compress(inputs.iter().map(|m| (m.x, m.t_x, m.t)));
+    let cnbd: Vec<bg_cnbd::CnbdSummary> = inputs.iter().map(ModelFit::cnbd_summary).collect();
+    let opts = &config.fit;
+    let timed = |f: &dyn Fn() -> Result<ModelFit, FitError>| {
+        let start = std::time::Instant::now();
+        let fit = f();
+        (fit, start.elapsed().as_secs_f64())
+    };
+    let fits: Vec<(Source, TimedFit)> = std::thread::scope(|s| {
+        let summaries = &summaries;
+        let handles = vec![
+            (
+                Source::BgNbd,
+                s.spawn(move || timed(&|| bg_nbd::fit(summaries, opts).map(ModelFit::BgNbd))),
+            ),
+            (
+                Source::MbgNbd,
+                s.spawn(move || timed(&|| mbg_nbd::fit(summaries, opts).map(ModelFit::MbgNbd))),
+            ),
+            (
+                Source::ParetoNbd,
+                s.spawn(move || {
+                    timed(&|| fit_pareto_nbd(summaries, opts).map(ModelFit::ParetoNbd))
+                }),
+            ),
+            (
+                Source::BgCnbdK,
+                s.spawn(|| timed(&|| bg_cnbd::fit(&cnbd, None, opts).map(ModelFit::BgCnbd))),
+            ),
+        ];
+        handles
+            .into_iter()
+            .map(|(src, h)| {
+                let fit = h.join().unwrap_or((Err(FitError::NoData), 0.0));
+                (src, fit)
+            })
+            .collect()
+    });
+    let n = inputs.len() as f64;
+    fits.into_iter()
+        .map(|(source, (fit, seconds))| {
+            let bic = fit
+                .as_ref()
+                .ok()
+                .map(|f| -2.0 * f.log_likelihood() + f.parameters() as f64 * n.ln());
+            Candidate {
+                source,
+                fit,
+                bic,
+                seconds,
+            }
+        })
+        .collect()
+}
+
+/// Distinct customer histories above which Pareto/NBD is first fitted on a sample.
+pub const PARETO_SAMPLE: usize = 1_000;
+
+/// Iterations of the refinement on all customers after the sample fit.
+const PARETO_REFINE_ITERATIONS: u64 = 15;
+
+/// Pareto/NBD, fitted on a sample first when there are many distinct histories.
+///
+/// Its likelihood needs the Gauss hypergeometric function, which near z = 1 (frequent buyers,
+/// and fits heading to "nobody ever leaves") costs a quadrature per customer and evaluation:
+/// on 5,000 B2B customers a cold fit took minutes. A fit on a deterministic random sample of
+/// histories lands near the optimum; a warm-started fit on all customers then needs only a few
+/// full passes. If that refinement does not converge, the sample's estimates are kept and their
+/// log-likelihood is computed on every customer, so the BIC compares like with like.
+fn fit_pareto_nbd(
+    summaries: &[Summary],
+    opts: &kundenwert_clv::FitOptions,
+) -> Result<pareto_nbd::ParetoNbdFit, FitError> {
+    if summaries.len() <= PARETO_SAMPLE {
+        return pareto_nbd::fit(summaries, opts);
+    }
+    let mut rng = crate::demo::Rng(0x5EED_CAFE);
+    // Reservoir sampling: every history has the same chance, independent of its order.
+    let mut sample: Vec<Summary> = summaries[..PARETO_SAMPLE].to_vec();
+    for (i, s) in summaries.iter().enumerate().skip(PARETO_SAMPLE) {
+        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+        if j < PARETO_SAMPLE {
+            sample[j] = *s;
+        }
+    }
+    let mut fit = pareto_nbd::fit(&sample, opts)?;
+    let refine = kundenwert_clv::FitOptions {
+        max_iter: PARETO_REFINE_ITERATIONS,
+        ..opts.clone()
+    };
+    // A sample fit at the edge of the parameter space (s → 0: nobody ever leaves) would make
+    // the refinement crawl along that edge at the quadrature's price; keep it as it is.
+    let at_edge = fit.params.s < 1e-3 || fit.params.beta > 1e6;
+    if !at_edge {
+        if let Ok(full) = pareto_nbd::fit_from(summaries, &fit.params, &refine) {
+            return Ok(full);
+        }
+    }
+    let lls = par_map(summaries, |_, s| {
+        s.weight * pareto_nbd::log_likelihood(&fit.params, s)
+    });
+    fit.log_likelihood = lls.iter().sum();
+    fit.customers = summaries.iter().map(|s| s.weight).sum();
+    // Standard errors of the sample fit overstate the full data's uncertainty; they are kept
+    // as a conservative figure.
+    Ok(fit)
+}
+
+/// Runs `f` over `items` on all cores, keeping the order.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if items.len() < 2_000 || threads == 1 {
+        return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, part)| {
+                s.spawn(move || {
+                    part.iter()
+                        .enumerate()
+                        .map(|(i, t)| f(c * chunk + i, t))
+                        .collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Spend per purchase: Gamma-Gamma's conditional expectation for customers with repeat
+/// purchases of positive mean value, the customer's own mean where that mean is not positive
+/// (a customer who costs money keeps costing it), the population mean without repeats.
+fn spend(
+    gg: &Result<gamma_gamma::GammaGammaFit, FitError>,
+    m: &ModelInput,
+    population: f64,
+) -> f64 {
+    match (m.repeat_spend, gg) {
+        (Some(s), Ok(fit)) if s > 0.0 => fit.params.conditional_expected_spend(m.x, s),
+        (Some(s), _) => s,
+        (None, _) => population,
+    }
+}
+
+pub(super) fn run(
+    series: &ValueSeries,
+    types: &[Classification],
+    config: &FutureConfig,
+) -> Forecast {
+    let unit = config.time_unit;
+    let inputs: Vec<ModelInput> =
+        par_map(&series.customers, |_, c| model_input(c, series.as_of, unit));
+    let candidates = fit_candidates(&inputs, config);
+    let gg_input: Vec<gamma_gamma::SpendSummary> = inputs
+        .iter()
+        .filter_map(|m| {
+            m.repeat_spend
+                .map(|s| gamma_gamma::SpendSummary { x: m.x, m: s })
+        })
+        .collect();
+    let positive = gg_input.iter().filter(|g| g.m > 0.0).count();
+    let gamma_gamma = if positive < MIN_REPEAT_BUYERS {
+        Err(FitError::TooFewCustomers {
+            found: positive,
+            needed: MIN_REPEAT_BUYERS,
+        })
+    } else {
+        gamma_gamma::fit(&gg_input, &config.fit)
+    };
+    let population_spend = match &gamma_gamma {
+        Ok(f) => f.params.population_mean_spend(),
+        Err(_) => {
+            let (sum, n) = gg_input
+                .iter()
+                .fold((0.0, 0.0), |(s, n), g| (s + g.x * g.m, n + g.x));
+            if n > 0.0 {
+                sum / n
+            } else {
+                0.0
+            }
+        }
+    };
+    let spends: Vec<f64> = inputs
+        .iter()
+        .map(|m| spend(&gamma_gamma, m, population_spend))
+        .collect();
+
+    // The projection for everyone: a candidate per type, and the fallback.
+    let projections: Vec<Option<Projection>> = par_map(&series.customers, |i, c| {
+        let cls = types.get(i)?;
+        let f = cls.features.as_ref()?;
+        let y = month_grid(c, series.as_of);
+        Some(project(
+            &y,
+            f,
+            cls.customer_type,
+            config.horizon_months,
+            config.discount_rate,
+        ))
+    });
+
+    let end = holdout_end(series);
+    let holdout = end.map(|to| {
+        let length = ((to - series.as_of).num_days() as f64) / unit.days();
+        check_holdout(
+            series,
+            types,
+            &inputs,
+            &candidates,
+            &spends,
+            &projections,
+            to,
+            length,
+            config,
+        )
+    });
+
+    let fitted: Vec<&Candidate> = candidates.iter().filter(|c| c.fit.is_ok()).collect();
+    let (chosen, basis) = match (&holdout, fitted.len()) {
+        (_, 0) => (None, ChoiceBasis::NoModel),
+        (_, 1) => (Some(fitted[0].source), ChoiceBasis::OnlyOne),
+        (Some(h), _) => {
+            let best = h
+                .transactions_mae
+                .iter()
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(s, _)| *s);
+            (best, ChoiceBasis::Holdout)
+        }
+        (None, _) => {
+            let best = fitted
+                .iter()
+                .filter_map(|c| c.bic.map(|b| (c.source, b)))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(s, _)| s);
+            (best, ChoiceBasis::Bic)
+        }
+    };
+    let model = chosen.and_then(|s| {
+        candidates
+            .iter()
+            .find(|c| c.source == s)
+            .and_then(|c| c.fit.as_ref().ok())
+    });
+
+    // Per type: the projection where it predicted the holdout value better.
+    let mut source_by_type: Vec<(CustomerType, Source)> = Vec::new();
+    for t in CustomerType::ALL {
+        let use_projection = match (&holdout, model) {
+            (_, None) => true,
+            (Some(h), Some(_)) => h
+                .value_mae_by_type
+                .iter()
+                .find(|(ty, ..)| *ty == t)
+                .is_some_and(|(_, model_mae, proj_mae, _)| proj_mae < model_mae),
+            (None, Some(_)) => false,
+        };
+        let src = if use_projection {
+            Source::TypeProjection
+        } else {
+            chosen.unwrap_or(Source::TypeProjection)
+        };
+        source_by_type.push((t, src));
+    }
+
+    let horizon = unit.per_months(f64::from(config.horizon_months));
+    let customers = par_map(&inputs, |i, m| {
+        let ctype = types.get(i).map(|c| c.customer_type);
+        let src = ctype
+            .and_then(|t| source_by_type.iter().find(|(ty, _)| *ty == t))
+            .map_or(chosen.unwrap_or(Source::TypeProjection), |(_, s)| *s);
+        match (src, model) {
+            (Source::TypeProjection, _) | (_, None) => projection_forecast(projections[i].as_ref()),
+            (_, Some(fit)) => model_forecast(fit, m, spends[i], horizon, config),
+        }
+    });
+
+    Forecast {
+        config: config.clone(),
+        candidates,
+        gamma_gamma,
+        chosen,
+        basis,
+        source_by_type,
+        holdout,
+        customers,
+    }
+}
+
+fn projection_forecast(p: Option<&Projection>) -> CustomerForecast {
+    match p {
+        Some(p) => CustomerForecast {
+            expected_transactions: None,
+            p_alive: p.p_alive,
+            expected_spend: None,
+            future_value: p.future_value,
+            future_value_low: p.low,
+            future_value_high: p.high,
+            source: Source::TypeProjection,
+        },
+        None => CustomerForecast {
+            expected_transactions: None,
+            p_alive: 0.0,
+            expected_spend: None,
+            future_value: 0.0,
+            future_value_low: 0.0,
+            future_value_high: 0.0,
+            source: Source::TypeProjection,
+        },
+    }
+}
+
+/// The chosen model's forecast: purchases month by month over the horizon, each month's
+/// expected purchases × spend discounted to today.
+fn model_forecast(
+    fit: &ModelFit,
+    m: &ModelInput,
+    spend: f64,
+    horizon: f64,
+    config: &FutureConfig,
+) -> CustomerForecast {
+    let unit = config.time_unit;
+    let months = config.horizon_months.max(1);
+    let mut previous = 0.0;
+    let mut discounted = 0.0;
+    for h in 1..=months {
+        let until = unit.per_months(f64::from(h));
+        let e = fit.expected(m, until);
+        let step = (e - previous).max(0.0);
+        previous = previous.max(e);
+        discounted += step * (1.0 + config.discount_rate).powf(-f64::from(h) / 12.0);
+    }
+    let expected = fit.expected(m, horizon);
+    let p_alive = fit.p_alive(m);
+    let future_value = discounted * spend;
+    // The average discount of the expected purchases turns a count into a value.
+    let per_purchase = if expected > 0.0 {
+        spend * discounted / expected
+    } else {
+        0.0
+    };
+    let mean_alive = if p_alive > 0.0 {
+        expected / p_alive
+    } else {
+        0.0
+    };
+    let shape = fit.posterior_shape(m);
+    let q10 = count_quantile(0.10, p_alive, mean_alive, shape) * per_purchase;
+    let q90 = count_quantile(0.90, p_alive, mean_alive, shape) * per_purchase;
+    CustomerForecast {
+        expected_transactions: Some(expected),
+        p_alive,
+        expected_spend: Some(spend),
+        future_value,
+        future_value_low: q10.min(q90).min(future_value),
+        future_value_high: q10.max(q90).max(future_value),
+        source: match fit {
+            ModelFit::BgNbd(_) => Source::BgNbd,
+            ModelFit::MbgNbd(_) => Source::MbgNbd,
+            ModelFit::ParetoNbd(_) => Source::ParetoNbd,
+            ModelFit::BgCnbd(_) => Source::BgCnbdK,
+        },
+    }
+}
+
+/// The customer's monthly values from its first month to the as-of month, zeros where it
+/// bought nothing (the series the typology classified).
+fn month_grid(c: &crate::CustomerSeries, as_of: chrono::NaiveDate) -> Vec<f64> {
+    let as_of_month = kundenwert_core::Period::month_index_of(as_of);
+    let first = c
+        .months
+        .first()
+        .map_or(as_of_month, |m| m.period.first_month_index());
+    let len = (as_of_month - first + 1).max(0) as usize;
+    let mut y = vec![0.0; len];
+    for m in &c.months {
+        let i = (m.period.first_month_index() - first) as usize;
+        if let Some(slot) = y.get_mut(i) {
+            *slot = m.value();
+        }
+    }
+    y
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_holdout(
+    series: &ValueSeries,
+    types: &[Classification],
+    inputs: &[ModelInput],
+    candidates: &[Candidate],
+    spends: &[f64],
+    projections: &[Option<Projection>],
+    to: chrono::NaiveDate,
+    length: f64,
+    config: &FutureConfig,
+) -> HoldoutCheck {
+    let n = inputs.len().max(1) as f64;
+    let actual: f64 = inputs.iter().map(|m| m.holdout_transactions).sum();
+    let actual_value: f64 = inputs.iter().map(|m| m.holdout_value).sum();
+    let mut predicted = Vec::new();
+    let mut mae = Vec::new();
+    let mut per_model_predictions: BTreeMap<Source, Vec<f64>> = BTreeMap::new();
+    for c in candidates {
+        let Ok(fit) = &c.fit else { continue };
+        let p: Vec<f64> = par_map(inputs, |_, m| fit.expected(m, length));
+        predicted.push((c.source, p.iter().sum()));
+        let err: f64 = p
+            .iter()
+            .zip(inputs)
+            .map(|(p, m)| (p - m.holdout_transactions).abs())
+            .sum();
+        mae.push((c.source, err / n));
+        per_model_predictions.insert(c.source, p);
+    }
+    let best = mae
+        .iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(s, _)| *s);
+    // The projection's value over the holdout months, undiscounted, for a fair comparison
+    // with what was actually bought.
+    let months = (length * config.time_unit.days() / (365.25 / 12.0)).max(0.0);
+    let mut by_type: BTreeMap<CustomerType, (f64, f64, usize)> = BTreeMap::new();
+    if let Some(p) = best.and_then(|b| per_model_predictions.get(&b)) {
+        for (i, m) in inputs.iter().enumerate() {
+            let Some(cls) = types.get(i) else { continue };
+            let model_value = p[i] * spends[i];
+            let proj_value = projections[i].as_ref().map_or(0.0, |pr| {
+                let whole = months.floor() as usize;
+                let mut v: f64 = pr.monthly.iter().take(whole).sum();
+                if let Some(next) = pr.monthly.get(whole) {
+                    v += next * (months - months.floor());
+                } else if let Some(last) = pr.monthly.last() {
+                    // Holdout longer than the horizon: continue the last month's level.
+                    v += last * (months - pr.monthly.len() as f64).max(0.0);
+                }
+                v
+            });
+            let e = by_type.entry(cls.customer_type).or_insert((0.0, 0.0, 0));
+            e.0 += (model_value - m.holdout_value).abs();
+            e.1 += (proj_value - m.holdout_value).abs();
+            e.2 += 1;
+        }
+    }
+    HoldoutCheck {
+        from: series.as_of.succ_opt().unwrap_or(series.as_of),
+        to,
+        length,
+        actual_repeat_transactions: actual,
+        predicted_repeat_transactions: predicted,
+        transactions_mae: mae,
+        actual_value,
+        value_mae_by_type: by_type
+            .into_iter()
+            .map(|(t, (a, b, k))| (t, a / k as f64, b / k as f64, k))
+            .collect(),
+    }
+}

@@ -1,0 +1,170 @@
+//! Future customer value: lifetime-value models fitted on the value series, a model choice the
+//! user can follow, and per customer the expected purchases, the probability that the
+//! customer is still active, and the discounted expected value over the horizon with an 80 %
+//! interval.
+//!
+//! The candidates are the "buy till you die" models of [`kundenwert_clv`] (BG/NBD, MBG/NBD,
+//! Pareto/NBD, BG/CNBD-k) with Gamma-Gamma for the spend per purchase, and the type-aware
+//! projection of the typology specification §4 ([`projection`]). With data beyond as-of the
+//! choice is made on that holdout: the model that predicted the holdout purchases per customer
+//! best, then per customer type whichever of it and the projection predicted the holdout value
+//! best. Without a holdout the models are compared by BIC and the projection, which has no
+//! likelihood, is not chosen.
+
+mod candidates;
+pub mod inputs;
+pub mod interval;
+pub mod projection;
+
+use chrono::NaiveDate;
+use kundenwert_clv::{gamma_gamma, FitError, FitOptions};
+
+pub use candidates::{Candidate, ModelFit};
+pub use inputs::{model_input, ModelInput, TimeUnit};
+
+use crate::typology::{Classification, CustomerType};
+use crate::ValueSeries;
+
+/// Settings of the forecast.
+#[derive(Debug, Clone)]
+pub struct FutureConfig {
+    /// Months ahead (default 12).
+    pub horizon_months: u32,
+    /// Annual discount rate (default 0.10).
+    pub discount_rate: f64,
+    /// Clock of the models (default week).
+    pub time_unit: TimeUnit,
+    /// Optimiser settings.
+    pub fit: FitOptions,
+}
+
+impl Default for FutureConfig {
+    fn default() -> Self {
+        FutureConfig {
+            horizon_months: 12,
+            discount_rate: 0.10,
+            time_unit: TimeUnit::Week,
+            fit: FitOptions::default(),
+        }
+    }
+}
+
+/// Where a customer's future value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Source {
+    /// BG/NBD with Gamma-Gamma spend.
+    BgNbd,
+    /// MBG/NBD with Gamma-Gamma spend.
+    MbgNbd,
+    /// Pareto/NBD with Gamma-Gamma spend.
+    ParetoNbd,
+    /// BG/CNBD-k (regular purchase intervals) with Gamma-Gamma spend.
+    BgCnbdK,
+    /// The type-aware projection (typology specification §4).
+    TypeProjection,
+}
+
+impl Source {
+    /// Identifier in JSON (`bg_nbd`, `mbg_nbd`, `pareto_nbd`, `bg_cnbd_k`, `type_projection`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Source::BgNbd => "bg_nbd",
+            Source::MbgNbd => "mbg_nbd",
+            Source::ParetoNbd => "pareto_nbd",
+            Source::BgCnbdK => "bg_cnbd_k",
+            Source::TypeProjection => "type_projection",
+        }
+    }
+
+    /// Name for readers.
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::BgNbd => "BG/NBD",
+            Source::MbgNbd => "MBG/NBD",
+            Source::ParetoNbd => "Pareto/NBD",
+            Source::BgCnbdK => "BG/CNBD-k",
+            Source::TypeProjection => "Typ-Projektion / type projection",
+        }
+    }
+}
+
+/// How the model was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChoiceBasis {
+    /// By the purchases after as-of (mean absolute error per customer).
+    Holdout,
+    /// By the Bayesian information criterion (no data after as-of).
+    Bic,
+    /// Only one model could be fitted.
+    OnlyOne,
+    /// No model could be fitted; every customer gets the projection.
+    NoModel,
+}
+
+/// The comparison on the data after as-of.
+#[derive(Debug, Clone)]
+pub struct HoldoutCheck {
+    /// First day after as-of.
+    pub from: NaiveDate,
+    /// Last row after as-of.
+    pub to: NaiveDate,
+    /// Length in model time units.
+    pub length: f64,
+    /// Repeat purchases (distinct days) after as-of by the customers known at as-of.
+    pub actual_repeat_transactions: f64,
+    /// Predicted by each fitted model.
+    pub predicted_repeat_transactions: Vec<(Source, f64)>,
+    /// Mean absolute error of purchases per customer, per model.
+    pub transactions_mae: Vec<(Source, f64)>,
+    /// Actual value after as-of by the customers known at as-of.
+    pub actual_value: f64,
+    /// Mean absolute error of the value per customer (chosen model and projection) per type:
+    /// `(type, model MAE, projection MAE, customers)`.
+    pub value_mae_by_type: Vec<(CustomerType, f64, f64, usize)>,
+}
+
+/// The forecast of one customer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerForecast {
+    /// Expected purchases over the horizon (models only).
+    pub expected_transactions: Option<f64>,
+    /// Probability that the customer still buys.
+    pub p_alive: f64,
+    /// Expected value per purchase (models only).
+    pub expected_spend: Option<f64>,
+    /// Discounted expected value over the horizon.
+    pub future_value: f64,
+    /// Lower end of the 80 % interval.
+    pub future_value_low: f64,
+    /// Upper end of the 80 % interval.
+    pub future_value_high: f64,
+    /// Where it comes from.
+    pub source: Source,
+}
+
+/// The forecast of all customers.
+#[derive(Debug)]
+pub struct Forecast {
+    /// Settings used.
+    pub config: FutureConfig,
+    /// Every candidate model, fitted or with the reason it could not be.
+    pub candidates: Vec<Candidate>,
+    /// Gamma-Gamma spend model.
+    pub gamma_gamma: Result<gamma_gamma::GammaGammaFit, FitError>,
+    /// The chosen purchase model, if any could be fitted.
+    pub chosen: Option<Source>,
+    /// How it was chosen.
+    pub basis: ChoiceBasis,
+    /// Per customer type, the source of the future values (the chosen model or the projection).
+    pub source_by_type: Vec<(CustomerType, Source)>,
+    /// The holdout comparison, when data after as-of exists.
+    pub holdout: Option<HoldoutCheck>,
+    /// Per customer, in the order of the series.
+    pub customers: Vec<CustomerForecast>,
+}
+
+/// Fits the candidates on `series` (classified as `types`, same order) and forecasts every
+/// customer.
+pub fn forecast(series: &ValueSeries, types: &[Classification], config: &FutureConfig) -> Forecast {
+    candidates::run(series, types, config)
+}

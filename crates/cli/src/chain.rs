@@ -1,0 +1,858 @@
+//! `kundenwert chain`: the problem-solving chain kept in the workspace — import from a file,
+//! export to every format, list, show, contact gaps, and editing actors, persons and flows.
+//!
+//! The workspace stores each chain as its canonical JSON document; every command loads it,
+//! changes it through `kundenwert-chain` (which validates the result) and stores it back in one
+//! statement, so a failed command changes nothing.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Subcommand, ValueEnum};
+use kundenwert_chain::edit::{self, EditError};
+use kundenwert_chain::{export, gaps, parse, ActorFigures, Chain, ChainErrors, Format, Tier};
+use kundenwert_core::Lang;
+use kundenwert_store::{Store, Workspace};
+
+use crate::{resolve_lang, LangArg, UserError};
+
+/// Arguments of `kundenwert chain`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Language of messages and diagram labels: de or en (default: from LANG).
+    #[arg(long, value_enum, global = true, env = "KUNDENWERT_LANG")]
+    lang: Option<LangArg>,
+
+    #[command(subcommand)]
+    command: ChainCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum ChainCommand {
+    /// Store a chain from a YAML or JSON file (replaces a stored chain of the same name).
+    Import {
+        /// The chain file (`.yaml`, `.yml` or `.json`).
+        file: PathBuf,
+    },
+    /// Start a new chain with our own company as its `self` actor.
+    New {
+        /// Name of the chain (e.g. the product, service or customer group).
+        name: String,
+        /// What the chain is about.
+        #[arg(long, value_parser = ["product", "service", "customer_group"], default_value = "product")]
+        subject: String,
+        /// Id of our own company's actor.
+        #[arg(long, default_value = "wir")]
+        self_id: String,
+        /// Name of our own company.
+        #[arg(long)]
+        self_name: String,
+    },
+    /// Write a stored chain as a file or diagram.
+    Export {
+        /// Name of the chain.
+        name: String,
+        /// Output format.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Output file (default: stdout; required for PNG).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// PNG only: pixels per SVG unit.
+        #[arg(long, default_value_t = 2.0)]
+        scale: f32,
+    },
+    /// List the stored chains.
+    List,
+    /// Show a chain: its actors by tier, the persons we know, the flows.
+    Show {
+        /// Name of the chain.
+        name: String,
+    },
+    /// Where contact is missing: actors without a named person, persons without contact,
+    /// tiers where nobody has direct contact.
+    Gaps {
+        /// Name of the chain.
+        name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// List persons whose last contact is older than this many days as gone cold
+        /// (default 365).
+        #[arg(long, value_name = "DAYS")]
+        stale_after: Option<i64>,
+    },
+    /// Delete a stored chain.
+    Rm {
+        /// Name of the chain.
+        name: String,
+    },
+    /// Add, change or remove an actor.
+    #[command(subcommand)]
+    Actor(ActorCommand),
+    /// Add, change or remove a person at an actor.
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Add or remove a flow between actors.
+    #[command(subcommand)]
+    Flow(FlowCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ActorCommand {
+    /// Add an actor: `chain actor add CHAIN ID tier=customer name="Landtechnik Süd" count=40`.
+    Add {
+        /// Name of the chain.
+        chain: String,
+        /// Fields as KEY=VALUE (keys as in the chain file: tier, name, count, size,
+        /// importance, competitive_position, relationship, success_factors, notes, customer,
+        /// segment).
+        #[arg(required = true, value_name = "KEY=VALUE")]
+        fields: Vec<String>,
+    },
+    /// Change fields of an actor; an empty value removes an optional field.
+    Set {
+        /// Name of the chain.
+        chain: String,
+        /// Id of the actor.
+        actor: String,
+        /// Fields as KEY=VALUE.
+        #[arg(required = true, value_name = "KEY=VALUE")]
+        fields: Vec<String>,
+    },
+    /// Remove an actor.
+    Rm {
+        /// Name of the chain.
+        chain: String,
+        /// Id of the actor.
+        actor: String,
+        /// Also remove the flows from and to it.
+        #[arg(long)]
+        cascade: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PersonCommand {
+    /// Add a person: `chain person add CHAIN ACTOR name="Anna Berg" contact=direct role=Einkauf`.
+    Add {
+        /// Name of the chain.
+        chain: String,
+        /// Id of the actor.
+        actor: String,
+        /// Fields as KEY=VALUE (name, role, contact, known_by, last_contact, notes).
+        #[arg(required = true, value_name = "KEY=VALUE")]
+        fields: Vec<String>,
+    },
+    /// Change fields of a person.
+    Set {
+        /// Name of the chain.
+        chain: String,
+        /// Id of the actor.
+        actor: String,
+        /// Name of the person.
+        person: String,
+        /// Fields as KEY=VALUE.
+        #[arg(required = true, value_name = "KEY=VALUE")]
+        fields: Vec<String>,
+    },
+    /// Remove a person.
+    Rm {
+        /// Name of the chain.
+        chain: String,
+        /// Id of the actor.
+        actor: String,
+        /// Name of the person.
+        person: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum FlowCommand {
+    /// Add a flow: `chain flow add CHAIN FROM TO KIND [--label TEXT]`.
+    Add {
+        /// Name of the chain.
+        chain: String,
+        /// Id of the actor it comes from.
+        from: String,
+        /// Id of the actor it goes to.
+        to: String,
+        /// goods, service, money, information or influence.
+        kind: String,
+        /// Label on the arrow.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Remove a flow.
+    Rm {
+        /// Name of the chain.
+        chain: String,
+        /// Id of the actor it comes from.
+        from: String,
+        /// Id of the actor it goes to.
+        to: String,
+        /// goods, service, money, information or influence.
+        kind: String,
+    },
+}
+
+/// Output formats of `chain export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The chain file, YAML.
+    Yaml,
+    /// The chain file, JSON.
+    Json,
+    /// Diagram, SVG.
+    Svg,
+    /// Diagram, PNG.
+    Png,
+    /// Mermaid `flowchart LR`.
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
+    /// draw.io (diagrams.net) XML.
+    Drawio,
+    /// GraphML.
+    Graphml,
+}
+
+/// A chain file or edit that does not hold: one line per problem, exit code 2.
+fn invalid(errors: &ChainErrors, lang: Lang) -> anyhow::Error {
+    let n = errors.0.len();
+    let head = match lang {
+        Lang::De => format!(
+            "die Kette ist nicht gültig ({n} {}):",
+            if n == 1 { "Problem" } else { "Probleme" }
+        ),
+        Lang::En => format!(
+            "the chain is not valid ({n} {}):",
+            if n == 1 { "problem" } else { "problems" }
+        ),
+    };
+    let lines: Vec<String> = errors
+        .0
+        .iter()
+        .map(|e| format!("  {}", e.localized(lang)))
+        .collect();
+    UserError::usage(
+        format!("{head}\n{}", lines.join("\n")),
+        Some(
+            lang.pick(
+                "nichts wurde gespeichert; erlaubte Werte stehen bei jedem Problem",
+                "nothing was stored; each problem names the allowed values",
+            )
+            .into(),
+        ),
+    )
+    .into()
+}
+
+fn edit_error(e: EditError, lang: Lang) -> anyhow::Error {
+    match e {
+        EditError::Invalid(errors) => invalid(&errors, lang),
+        other => UserError::usage(other.localized(lang), None).into(),
+    }
+}
+
+fn load(store: &Store, name: &str, lang: Lang) -> Result<Chain> {
+    let json = store
+        .get_chain(name)
+        .map_err(|e| crate::workspace::store_error(&e, lang))?;
+    let Some(json) = json else {
+        let names: Vec<String> = store
+            .list_chains()
+            .map_err(|e| crate::workspace::store_error(&e, lang))?
+            .into_iter()
+            .map(|c| format!("`{}`", c.name))
+            .collect();
+        return Err(UserError::input(
+            match lang {
+                Lang::De => format!("keine Kette namens `{name}` im Arbeitsbereich"),
+                Lang::En => format!("no chain named `{name}` in the workspace"),
+            },
+            Some(if names.is_empty() {
+                lang.pick(
+                    "eine Kette mit `kundenwert chain import DATEI` oder `kundenwert chain new` anlegen",
+                    "create one with `kundenwert chain import FILE` or `kundenwert chain new`",
+                )
+                .to_string()
+            } else {
+                format!(
+                    "{} {}",
+                    lang.pick("vorhanden:", "stored:"),
+                    names.join(", ")
+                )
+            }),
+        )
+        .into());
+    };
+    // A stored document is canonical JSON written by this program; if it was edited by hand
+    // into something invalid, say so instead of guessing.
+    parse(&json, Some(Format::Json)).map_err(|e| invalid(&e, lang))
+}
+
+fn save(store: &mut Store, chain: &Chain, lang: Lang) -> Result<()> {
+    store
+        .put_chain(&chain.chain, &export::to_json(chain))
+        .map_err(|e| crate::workspace::store_error(&e, lang))
+}
+
+/// Splits `KEY=VALUE` arguments.
+fn fields(args: &[String], lang: Lang) -> Result<Vec<(String, String)>> {
+    args.iter()
+        .map(|a| {
+            a.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+                .ok_or_else(|| {
+                    UserError::usage(
+                        match lang {
+                            Lang::De => format!("`{a}` hat nicht die Form SCHLÜSSEL=WERT"),
+                            Lang::En => format!("`{a}` is not of the form KEY=VALUE"),
+                        },
+                        Some(
+                            lang.pick(
+                                "z. B. `tier=customer` oder `name=\"Landtechnik Süd\"`",
+                                "e.g. `tier=customer` or `name=\"Farm Machines Inc\"`",
+                            )
+                            .into(),
+                        ),
+                    )
+                    .into()
+                })
+        })
+        .collect()
+}
+
+/// Current value and type of the actors linked to customers, when the workspace holds
+/// transactions; empty otherwise (the diagram then shows the chain alone).
+fn figures(store: &Store, chain: &Chain, lang: Lang) -> BTreeMap<String, ActorFigures> {
+    let mut out = BTreeMap::new();
+    if !chain
+        .actors
+        .iter()
+        .any(|a| a.customer.is_some() || a.segment.is_some())
+    {
+        return out;
+    }
+    let Ok(Some(analysis)) = crate::customers::load_from_store(store, lang) else {
+        return out;
+    };
+    for a in &chain.actors {
+        let members = analysis.members(a.customer.as_deref(), a.segment.as_deref());
+        if members.is_empty() {
+            continue;
+        }
+        let current: f64 = members.iter().map(|m| m.current_value).sum();
+        let customer_type = if members.len() == 1 {
+            Some(members[0].type_label.clone())
+        } else {
+            None
+        };
+        out.insert(
+            a.id.clone(),
+            ActorFigures {
+                current_value: Some(current),
+                customer_type,
+                customers: Some(members.len() as u64),
+            },
+        );
+    }
+    out
+}
+
+fn write_out(output: Option<&PathBuf>, bytes: &[u8]) -> Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, bytes)
+            .with_context(|| format!("cannot write `{}`", path.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let lang = resolve_lang(args.lang);
+    match args.command {
+        ChainCommand::Import { file } => {
+            let text = std::fs::read(&file)
+                .with_context(|| format!("cannot read `{}`", file.display()))?;
+            let text = String::from_utf8(text).map_err(|_| {
+                UserError::usage(
+                    match lang {
+                        Lang::De => format!("`{}` ist kein UTF-8-Text", file.display()),
+                        Lang::En => format!("`{}` is not UTF-8 text", file.display()),
+                    },
+                    Some(
+                        lang.pick(
+                            "Kettendateien als UTF-8 speichern",
+                            "save chain files as UTF-8",
+                        )
+                        .into(),
+                    ),
+                )
+            })?;
+            let chain = parse(&text, Format::from_path(&file)).map_err(|e| invalid(&e, lang))?;
+            let mut store = crate::workspace::open(lang)?;
+            let existed = store
+                .get_chain(&chain.chain)
+                .map_err(|e| crate::workspace::store_error(&e, lang))?
+                .is_some();
+            save(&mut store, &chain, lang)?;
+            let persons: usize = chain.actors.iter().map(|a| a.persons.len()).sum();
+            println!(
+                "{} `{}`: {} {} · {} {} · {} {}",
+                if existed {
+                    lang.pick("Kette ersetzt", "Chain replaced")
+                } else {
+                    lang.pick("Kette gespeichert", "Chain stored")
+                },
+                chain.chain,
+                chain.actors.len(),
+                lang.pick("Akteure", "actors"),
+                persons,
+                lang.pick("Personen", "persons"),
+                chain.flows.len(),
+                lang.pick("Flüsse", "flows"),
+            );
+            Ok(())
+        }
+        ChainCommand::New {
+            name,
+            subject,
+            self_id,
+            self_name,
+        } => {
+            let mut store = crate::workspace::open(lang)?;
+            if store
+                .get_chain(&name)
+                .map_err(|e| crate::workspace::store_error(&e, lang))?
+                .is_some()
+            {
+                return Err(UserError::usage(
+                    match lang {
+                        Lang::De => format!("eine Kette namens `{name}` gibt es schon"),
+                        Lang::En => format!("a chain named `{name}` already exists"),
+                    },
+                    Some(
+                        lang.pick(
+                            "einen anderen Namen wählen oder `kundenwert chain rm` verwenden",
+                            "choose another name or use `kundenwert chain rm`",
+                        )
+                        .into(),
+                    ),
+                )
+                .into());
+            }
+            let doc = serde_json::json!({
+                "chain": name,
+                "subject": subject,
+                "actors": [{"id": self_id, "tier": "self", "name": self_name}],
+            });
+            let chain =
+                parse(&doc.to_string(), Some(Format::Json)).map_err(|e| invalid(&e, lang))?;
+            save(&mut store, &chain, lang)?;
+            println!(
+                "{} `{}`",
+                lang.pick("Kette angelegt", "Chain created"),
+                chain.chain
+            );
+            Ok(())
+        }
+        ChainCommand::Export {
+            name,
+            format,
+            output,
+            scale,
+        } => {
+            let store = crate::workspace::open_existing(lang)?;
+            let chain = load(&store, &name, lang)?;
+            let bytes = match format {
+                ExportFormat::Yaml => export::to_yaml(&chain).into_bytes(),
+                ExportFormat::Json => export::to_json(&chain).into_bytes(),
+                ExportFormat::Mermaid => export::to_mermaid(&chain, lang).into_bytes(),
+                ExportFormat::Dot => export::to_dot(&chain, lang).into_bytes(),
+                ExportFormat::Drawio => export::to_drawio(&chain, lang).into_bytes(),
+                ExportFormat::Graphml => export::to_graphml(&chain).into_bytes(),
+                ExportFormat::Svg => {
+                    let figures = figures(&store, &chain, lang);
+                    export::to_svg(&chain, lang, &figures).into_bytes()
+                }
+                ExportFormat::Png => {
+                    if output.is_none() {
+                        return Err(UserError::usage(
+                            lang.pick("PNG braucht eine Ausgabedatei", "PNG needs an output file")
+                                .into(),
+                            Some(
+                                lang.pick("`-o kette.png` angeben", "add `-o chain.png`")
+                                    .into(),
+                            ),
+                        )
+                        .into());
+                    }
+                    let figures = figures(&store, &chain, lang);
+                    export::to_png(&chain, lang, &figures, scale)
+                        .map_err(|e| UserError::usage(e.to_string(), None))?
+                }
+            };
+            write_out(output.as_ref(), &bytes)
+        }
+        ChainCommand::List => {
+            // No workspace yet is not an error here: it simply holds no chains.
+            let store = if crate::workspace::path().exists() {
+                Some(crate::workspace::open_existing(lang)?)
+            } else {
+                None
+            };
+            let chains = match &store {
+                Some(store) => store
+                    .list_chains()
+                    .map_err(|e| crate::workspace::store_error(&e, lang))?,
+                None => Vec::new(),
+            };
+            if chains.is_empty() {
+                println!(
+                    "{}",
+                    lang.pick(
+                        "Keine Ketten gespeichert – `kundenwert chain import DATEI`",
+                        "No chains stored – `kundenwert chain import FILE`"
+                    )
+                );
+            }
+            for c in chains {
+                let Some(store) = &store else { break };
+                let chain = load(store, &c.name, lang)?;
+                let persons: usize = chain.actors.iter().map(|a| a.persons.len()).sum();
+                println!(
+                    "{}  ({}, {} {}, {} {}, {} {})",
+                    c.name,
+                    chain.subject.label(lang),
+                    chain.actors.len(),
+                    lang.pick("Akteure", "actors"),
+                    persons,
+                    lang.pick("Personen", "persons"),
+                    lang.pick("geändert", "updated"),
+                    c.updated_at,
+                );
+            }
+            Ok(())
+        }
+        ChainCommand::Show { name } => {
+            let store = crate::workspace::open_existing(lang)?;
+            let chain = load(&store, &name, lang)?;
+            let figures = figures(&store, &chain, lang);
+            print!("{}", show(&chain, &figures, lang));
+            Ok(())
+        }
+        ChainCommand::Gaps {
+            name,
+            json,
+            stale_after,
+        } => {
+            let store = crate::workspace::open_existing(lang)?;
+            let chain = load(&store, &name, lang)?;
+            let today = crate::fmt::today();
+            let days = stale_after.unwrap_or(i64::from(gaps::DEFAULT_STALE_DAYS));
+            let g = gaps::gaps_with(
+                &chain,
+                Some(today),
+                days.clamp(0, i64::from(u32::MAX)) as u32,
+            );
+            if json {
+                println!("{}", g.to_json());
+            } else {
+                print!("{}", g.render(lang));
+            }
+            Ok(())
+        }
+        ChainCommand::Rm { name } => {
+            let mut store = crate::workspace::open_existing(lang)?;
+            let removed = store
+                .delete_chain(&name)
+                .map_err(|e| crate::workspace::store_error(&e, lang))?;
+            if !removed {
+                load(&store, &name, lang)?;
+            }
+            println!("{} `{name}`", lang.pick("Kette gelöscht", "Chain deleted"));
+            Ok(())
+        }
+        ChainCommand::Actor(cmd) => {
+            let mut store = crate::workspace::open_existing(lang)?;
+            let (name, message) = match cmd {
+                ActorCommand::Add {
+                    chain: name,
+                    fields: f,
+                } => {
+                    let mut chain = load(&store, &name, lang)?;
+                    let f = fields(&f, lang)?;
+                    let refs: Vec<(&str, &str)> =
+                        f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    let actor = edit::actor_from_fields(&refs).map_err(|e| edit_error(e, lang))?;
+                    let id = actor.id.clone();
+                    edit::add_actor(&mut chain, actor).map_err(|e| edit_error(e, lang))?;
+                    save(&mut store, &chain, lang)?;
+                    (
+                        name,
+                        format!("{} `{id}`", lang.pick("Akteur hinzugefügt", "Actor added")),
+                    )
+                }
+                ActorCommand::Set {
+                    chain: name,
+                    actor,
+                    fields: f,
+                } => {
+                    let mut chain = load(&store, &name, lang)?;
+                    let mut id = actor.clone();
+                    for (k, v) in fields(&f, lang)? {
+                        edit::set_actor_field(&mut chain, &id, &k, &v)
+                            .map_err(|e| edit_error(e, lang))?;
+                        if k == "id" {
+                            id = v;
+                        }
+                    }
+                    save(&mut store, &chain, lang)?;
+                    (
+                        name,
+                        format!("{} `{id}`", lang.pick("Akteur geändert", "Actor changed")),
+                    )
+                }
+                ActorCommand::Rm {
+                    chain: name,
+                    actor,
+                    cascade,
+                } => {
+                    let mut chain = load(&store, &name, lang)?;
+                    edit::remove_actor(&mut chain, &actor, cascade)
+                        .map_err(|e| edit_error(e, lang))?;
+                    save(&mut store, &chain, lang)?;
+                    (
+                        name,
+                        format!(
+                            "{} `{actor}`",
+                            lang.pick("Akteur entfernt", "Actor removed")
+                        ),
+                    )
+                }
+            };
+            println!("{message} ({name})");
+            Ok(())
+        }
+        ChainCommand::Person(cmd) => {
+            let mut store = crate::workspace::open_existing(lang)?;
+            let (name, message) = match cmd {
+                PersonCommand::Add {
+                    chain: name,
+                    actor,
+                    fields: f,
+                } => {
+                    let mut chain = load(&store, &name, lang)?;
+                    let f = fields(&f, lang)?;
+                    let refs: Vec<(&str, &str)> =
+                        f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    let person =
+                        edit::person_from_fields(&refs).map_err(|e| edit_error(e, lang))?;
+                    let who = person.name.clone();
+                    edit::add_person(&mut chain, &actor, person)
+                        .map_err(|e| edit_error(e, lang))?;
+                    save(&mut store, &chain, lang)?;
+                    (
+                        name,
+                        format!(
+                            "{} `{who}` @ `{actor}`",
+                            lang.pick("Person hinzugefügt", "Person added")
+                        ),
+                    )
+                }
+                PersonCommand::Set {
+                    chain: name,
+                    actor,
+                    person,
+                    fields: f,
+                } => {
+                    let mut chain = load(&store, &name, lang)?;
+                    let mut who = person.clone();
+                    for (k, v) in fields(&f, lang)? {
+                        edit::set_person_field(&mut chain, &actor, &who, &k, &v)
+                            .map_err(|e| edit_error(e, lang))?;
+                        if k == "name" {
+                            who = v;
+                        }
+                    }
+                    save(&mut store, &chain, lang)?;
+                    (
+                        name,
+                        format!(
+                            "{} `{who}` @ `{actor}`",
+                            lang.pick("Person geändert", "Person changed")
+                        ),
+                    )
+                }
+                PersonCommand::Rm {
+                    chain: name,
+                    actor,
+                    person,
+                } => {
+                    let mut chain = load(&store, &name, lang)?;
+                    edit::remove_person(&mut chain, &actor, &person)
+                        .map_err(|e| edit_error(e, lang))?;
+                    save(&mut store, &chain, lang)?;
+                    (
+                        name,
+                        format!(
+                            "{} `{person}` @ `{actor}`",
+                            lang.pick("Person entfernt", "Person removed")
+                        ),
+                    )
+                }
+            };
+            println!("{message} ({name})");
+            Ok(())
+        }
+        ChainCommand::Flow(cmd) => {
+            let mut store = crate::workspace::open_existing(lang)?;
+            let (name, message) = match cmd {
+                FlowCommand::Add {
+                    chain: name,
+                    from,
+                    to,
+                    kind,
+                    label,
+                } => {
+                    let mut chain = load(&store, &name, lang)?;
+                    let flow = edit::flow_from_fields(&from, &to, &kind, label.as_deref())
+                        .map_err(|e| edit_error(e, lang))?;
+                    edit::add_flow(&mut chain, flow).map_err(|e| edit_error(e, lang))?;
+                    save(&mut store, &chain, lang)?;
+                    (
+                        name,
+                        format!(
+                            "{} {from} → {to} ({kind})",
+                            lang.pick("Fluss hinzugefügt", "Flow added")
+                        ),
+                    )
+                }
+                FlowCommand::Rm {
+                    chain: name,
+                    from,
+                    to,
+                    kind,
+                } => {
+                    let mut chain = load(&store, &name, lang)?;
+                    let k = edit::flow_from_fields(&from, &to, &kind, None)
+                        .map_err(|e| edit_error(e, lang))?
+                        .kind;
+                    edit::remove_flow(&mut chain, &from, &to, k)
+                        .map_err(|e| edit_error(e, lang))?;
+                    save(&mut store, &chain, lang)?;
+                    (
+                        name,
+                        format!(
+                            "{} {from} → {to} ({kind})",
+                            lang.pick("Fluss entfernt", "Flow removed")
+                        ),
+                    )
+                }
+            };
+            println!("{message} ({name})");
+            Ok(())
+        }
+    }
+}
+
+/// The chain as text: tiers in chain order, each actor with its characteristics and persons,
+/// then the flows.
+fn show(chain: &Chain, figures: &BTreeMap<String, ActorFigures>, lang: Lang) -> String {
+    let mut s = format!("{} ({})\n", chain.chain, chain.subject.label(lang));
+    if let Some(d) = &chain.description {
+        s += &format!("{d}\n");
+    }
+    for &tier in Tier::ALL {
+        let actors: Vec<_> = chain.actors.iter().filter(|a| a.tier == tier).collect();
+        if actors.is_empty() {
+            continue;
+        }
+        s += &format!("\n{}\n", tier.label(lang));
+        for a in actors {
+            let mut facts = Vec::new();
+            if let Some(c) = a.count {
+                facts.push(format!("×{c}"));
+            }
+            if let Some(i) = a.importance {
+                facts.push(format!("{} {i}/5", lang.pick("Bedeutung", "importance")));
+            }
+            if let Some(v) = a.size {
+                facts.push(v.label(lang).to_string());
+            }
+            if let Some(v) = a.competitive_position {
+                facts.push(v.label(lang).to_string());
+            }
+            if let Some(v) = a.relationship {
+                facts.push(v.label(lang).to_string());
+            }
+            if let Some(f) = figures.get(&a.id) {
+                if let Some(v) = f.current_value {
+                    facts.push(format!(
+                        "{} {}",
+                        lang.pick("aktueller Wert", "current value"),
+                        crate::fmt::amount(v, 0, lang)
+                    ));
+                }
+                if let Some(t) = &f.customer_type {
+                    facts.push(t.clone());
+                }
+            }
+            s += &format!("  [{}] {}", a.id, a.name);
+            if !facts.is_empty() {
+                s += &format!(" — {}", facts.join(", "));
+            }
+            s += "\n";
+            if !a.success_factors.is_empty() {
+                s += &format!(
+                    "      {} {}\n",
+                    lang.pick("Erfolgsfaktoren:", "success factors:"),
+                    a.success_factors.join(", ")
+                );
+            }
+            if a.persons.is_empty() {
+                s += &format!(
+                    "      {}\n",
+                    lang.pick("(keine Person bekannt)", "(no person known)")
+                );
+            }
+            for p in &a.persons {
+                s += &format!("      • {}", p.name);
+                if let Some(r) = &p.role {
+                    s += &format!(", {r}");
+                }
+                s += &format!(" — {}", p.contact.label(lang));
+                if let Some(k) = &p.known_by {
+                    s += &format!(" ({} {k})", lang.pick("kennt:", "known by"));
+                }
+                if let Some(d) = p.last_contact {
+                    s += &format!(
+                        ", {} {}",
+                        lang.pick("zuletzt", "last"),
+                        crate::fmt::date(d, lang)
+                    );
+                }
+                s += "\n";
+            }
+        }
+    }
+    if !chain.flows.is_empty() {
+        s += &format!("\n{}\n", lang.pick("Flüsse", "Flows"));
+        for f in &chain.flows {
+            s += &format!("  {} → {}  {}", f.from, f.to, f.kind.label(lang));
+            if let Some(l) = &f.label {
+                s += &format!(": {l}");
+            }
+            s += "\n";
+        }
+    }
+    s
+}

@@ -1,0 +1,392 @@
+//! Future value in `analyze`: the `models` object of the JSON and the text a reader follows —
+//! which model, why, how sure.
+
+use kundenwert_analysis::future::{Candidate, ChoiceBasis, Forecast, ModelFit, Source, TimeUnit};
+use kundenwert_core::Lang;
+use serde_json::{json, Map, Value};
+
+use crate::fmt::{amount, count};
+
+fn r6(v: f64) -> f64 {
+    if v.is_finite() {
+        (v * 1e6).round() / 1e6 + 0.0
+    } else {
+        f64::NAN
+    }
+}
+
+fn r3(v: f64) -> f64 {
+    (v * 1e3).round() / 1e3 + 0.0
+}
+
+fn named(names: &[&str], values: &[f64]) -> Value {
+    let mut m = Map::new();
+    for (n, v) in names.iter().zip(values) {
+        m.insert((*n).to_string(), json!(r6(*v)));
+    }
+    Value::Object(m)
+}
+
+/// The parts of a fit the JSON shows.
+struct FitView<'a> {
+    names: Vec<&'static str>,
+    values: Vec<f64>,
+    errors: &'a Option<Vec<f64>>,
+    ll: f64,
+    iterations: u64,
+    method: &'static str,
+}
+
+/// One candidate's JSON: its parameters, log-likelihood, BIC, standard errors, or why it
+/// could not be fitted.
+fn candidate_json(c: &Candidate, unit: TimeUnit, lang: Lang) -> Value {
+    let fit = match &c.fit {
+        Ok(f) => f,
+        Err(e) => return json!({"error": e.message(lang)}),
+    };
+    let fit_of =
+        |names: &[&'static str], values: Vec<f64>, errors, ll, iterations, method| FitView {
+            names: names.to_vec(),
+            values,
+            errors,
+            ll,
+            iterations,
+            method,
+        };
+    let v = match fit {
+        ModelFit::BgNbd(f) => fit_of(
+            &["r", "alpha", "a", "b"],
+            vec![f.params.r, f.params.alpha, f.params.a, f.params.b],
+            &f.std_errors,
+            f.log_likelihood,
+            f.iterations,
+            f.method,
+        ),
+        ModelFit::MbgNbd(f) => fit_of(
+            &["r", "alpha", "a", "b"],
+            vec![f.params.r, f.params.alpha, f.params.a, f.params.b],
+            &f.std_errors,
+            f.log_likelihood,
+            f.iterations,
+            f.method,
+        ),
+        ModelFit::ParetoNbd(f) => fit_of(
+            &["r", "alpha", "s", "beta"],
+            vec![f.params.r, f.params.alpha, f.params.s, f.params.beta],
+            &f.std_errors,
+            f.log_likelihood,
+            f.iterations,
+            f.method,
+        ),
+        ModelFit::BgCnbd(f) => fit_of(
+            &["r", "alpha", "a", "b"],
+            vec![f.params.r, f.params.alpha, f.params.a, f.params.b],
+            &f.std_errors,
+            f.log_likelihood,
+            f.iterations,
+            f.method,
+        ),
+    };
+    let FitView {
+        names,
+        values,
+        errors,
+        ll,
+        iterations,
+        method,
+    } = v;
+    let mut obj = match named(&names, &values) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    if let ModelFit::BgCnbd(f) = fit {
+        obj.insert("k".into(), json!(f.params.k));
+    }
+    obj.insert("log_likelihood".into(), json!(r3(ll)));
+    obj.insert("bic".into(), json!(c.bic.map(r3)));
+    obj.insert("time_unit".into(), json!(unit.id()));
+    obj.insert(
+        "std_errors".into(),
+        errors.as_ref().map_or(Value::Null, |e| named(&names, e)),
+    );
+    obj.insert("iterations".into(), json!(iterations));
+    obj.insert("optimizer".into(), json!(method));
+    Value::Object(obj)
+}
+
+/// The `models` object of product.md §5 and issue 4.
+pub fn models_json(f: &Forecast, lang: Lang) -> Value {
+    let unit = f.config.time_unit;
+    let mut m = Map::new();
+    for c in &f.candidates {
+        m.insert(c.source.id().to_string(), candidate_json(c, unit, lang));
+    }
+    m.insert(
+        "gamma_gamma".into(),
+        match &f.gamma_gamma {
+            Ok(g) => json!({
+                "p": r6(g.params.p),
+                "q": r6(g.params.q),
+                "gamma": r6(g.params.gamma),
+                "log_likelihood": r3(g.log_likelihood),
+                "customers": g.customers,
+                "skipped_nonpositive": g.skipped_nonpositive,
+                "std_errors": g.std_errors.as_ref().map(|e| named(&["p", "q", "gamma"], e)),
+            }),
+            Err(e) => json!({"error": e.message(lang)}),
+        },
+    );
+    m.insert("chosen".into(), json!(f.chosen.map(Source::id)));
+    m.insert(
+        "choice".into(),
+        json!({
+            "basis": match f.basis {
+                ChoiceBasis::Holdout => "holdout",
+                ChoiceBasis::Bic => "bic",
+                ChoiceBasis::OnlyOne => "only_model",
+                ChoiceBasis::NoModel => "no_model",
+            },
+            "reason": choice_reason(f, lang),
+        }),
+    );
+    let mut by_type = Map::new();
+    for (t, s) in &f.source_by_type {
+        by_type.insert(t.id().to_string(), json!(s.id()));
+    }
+    m.insert("source_by_type".into(), Value::Object(by_type));
+    m.insert("horizon_months".into(), json!(f.config.horizon_months));
+    m.insert("discount_rate".into(), json!(f.config.discount_rate));
+    m.insert("time_unit".into(), json!(unit.id()));
+    m.insert(
+        "holdout".into(),
+        match &f.holdout {
+            None => Value::Null,
+            Some(h) => {
+                let mut predicted = Map::new();
+                for (s, n) in &h.predicted_repeat_transactions {
+                    predicted.insert(s.id().into(), json!(r3(*n)));
+                }
+                let mut mae = Map::new();
+                for (s, e) in &h.transactions_mae {
+                    mae.insert(s.id().into(), json!(r6(*e)));
+                }
+                let mut by_type = Map::new();
+                for (t, model, projection, n) in &h.value_mae_by_type {
+                    by_type.insert(
+                        t.id().into(),
+                        json!({"customers": n, "model": r3(*model), "type_projection": r3(*projection)}),
+                    );
+                }
+                json!({
+                    "from": h.from,
+                    "to": h.to,
+                    "length": r3(h.length),
+                    "actual_repeat_transactions": h.actual_repeat_transactions,
+                    "predicted_repeat_transactions": predicted,
+                    "transactions_mae": mae,
+                    "actual_value": r3(h.actual_value),
+                    "value_mae_by_type": by_type,
+                })
+            }
+        },
+    );
+    Value::Object(m)
+}
+
+fn unit_name(unit: TimeUnit, n: f64, lang: Lang) -> &'static str {
+    let one = (n - 1.0).abs() < 1e-9;
+    match (unit, lang, one) {
+        (TimeUnit::Day, Lang::De, true) => "Tag",
+        (TimeUnit::Day, Lang::De, false) => "Tagen",
+        (TimeUnit::Day, Lang::En, true) => "day",
+        (TimeUnit::Day, Lang::En, false) => "days",
+        (TimeUnit::Week, Lang::De, true) => "Woche",
+        (TimeUnit::Week, Lang::De, false) => "Wochen",
+        (TimeUnit::Week, Lang::En, true) => "week",
+        (TimeUnit::Week, Lang::En, false) => "weeks",
+        (TimeUnit::Month, Lang::De, true) => "Monat",
+        (TimeUnit::Month, Lang::De, false) => "Monaten",
+        (TimeUnit::Month, Lang::En, true) => "month",
+        (TimeUnit::Month, Lang::En, false) => "months",
+    }
+}
+
+/// Why the model was chosen, in one or two sentences with the numbers.
+pub fn choice_reason(f: &Forecast, lang: Lang) -> String {
+    let label = |s: Source| s.label_for(lang);
+    match (f.basis, f.chosen) {
+        (ChoiceBasis::NoModel, _) | (_, None) => {
+            let mut why: Vec<String> = f
+                .candidates
+                .iter()
+                .filter_map(|c| c.fit.as_ref().err().map(|e| e.message(lang)))
+                .map(|m| m.trim_end_matches('.').to_string())
+                .collect();
+            // The models usually fail for the same reason (too few repeat buyers): say it once.
+            why.dedup();
+            match lang {
+                Lang::De => format!(
+                    "Kein Kaufmodell ließ sich schätzen ({}); alle Zukunftswerte kommen aus der Typ-Projektion.",
+                    why.join("; ")
+                ),
+                Lang::En => format!(
+                    "No purchase model could be fitted ({}); every future value comes from the type projection.",
+                    why.join("; ")
+                ),
+            }
+        }
+        (ChoiceBasis::OnlyOne, Some(s)) => match lang {
+            Lang::De => format!(
+                "{} ist das einzige Modell, das sich schätzen ließ.",
+                label(s)
+            ),
+            Lang::En => format!("{} is the only model that could be fitted.", label(s)),
+        },
+        (ChoiceBasis::Holdout, Some(s)) => {
+            let h = f.holdout.as_ref();
+            let length = h.map_or(0.0, |h| h.length);
+            let mut maes: Vec<(Source, f64)> =
+                h.map(|h| h.transactions_mae.clone()).unwrap_or_default();
+            maes.sort_by(|a, b| a.1.total_cmp(&b.1));
+            let list: Vec<String> = maes
+                .iter()
+                .map(|(src, e)| format!("{} {}", label(*src), amount(*e, 3, lang)))
+                .collect();
+            let predicted = h
+                .and_then(|h| {
+                    h.predicted_repeat_transactions
+                        .iter()
+                        .find(|(x, _)| *x == s)
+                })
+                .map_or(0.0, |(_, n)| *n);
+            let actual = h.map_or(0.0, |h| h.actual_repeat_transactions);
+            let projection_types: Vec<&str> = f
+                .source_by_type
+                .iter()
+                .filter(|(_, src)| *src == Source::TypeProjection)
+                .filter(|(t, _)| {
+                    h.is_some_and(|h| h.value_mae_by_type.iter().any(|(ty, ..)| ty == t))
+                })
+                .map(|(t, _)| t.id())
+                .collect();
+            let mut text = match lang {
+                Lang::De => format!(
+                    "{} gewählt: In den {} {} nach dem Stichtag sagte es die Käufe je Kunde am besten voraus (mittlerer absoluter Fehler: {}); vorhergesagt {} Wiederholungskäufe, tatsächlich {}.",
+                    label(s),
+                    amount(length, 1, lang),
+                    unit_name(f.config.time_unit, length, lang),
+                    list.join(", "),
+                    amount(predicted, 1, lang),
+                    count(actual as u64, lang),
+                ),
+                Lang::En => format!(
+                    "{} chosen: over the {} {} after as-of it predicted each customer's purchases best (mean absolute error: {}); predicted {} repeat purchases, actual {}.",
+                    label(s),
+                    amount(length, 1, lang),
+                    unit_name(f.config.time_unit, length, lang),
+                    list.join(", "),
+                    amount(predicted, 1, lang),
+                    count(actual as u64, lang),
+                ),
+            };
+            if !projection_types.is_empty() {
+                text += &match lang {
+                    Lang::De => format!(
+                        " Für die Typen {} traf die Typ-Projektion den Wert nach dem Stichtag besser und liefert dort die Zukunftswerte.",
+                        projection_types.join(", ")
+                    ),
+                    Lang::En => format!(
+                        " For the types {} the type projection matched the value after as-of better and gives their future values.",
+                        projection_types.join(", ")
+                    ),
+                };
+            }
+            text
+        }
+        (ChoiceBasis::Bic, Some(s)) => {
+            let mut bics: Vec<(Source, f64)> = f
+                .candidates
+                .iter()
+                .filter_map(|c| c.bic.map(|b| (c.source, b)))
+                .collect();
+            bics.sort_by(|a, b| a.1.total_cmp(&b.1));
+            let list: Vec<String> = bics
+                .iter()
+                .map(|(src, b)| format!("{} {}", label(*src), amount(*b, 1, lang)))
+                .collect();
+            match lang {
+                Lang::De => format!(
+                    "{} gewählt nach BIC (kleiner ist besser: {}). Es gibt keine Daten nach dem Stichtag, um die Modelle an echten Käufen zu prüfen; mit `--as-of` vor dem Datenende werden sie daran verglichen.",
+                    label(s),
+                    list.join(", ")
+                ),
+                Lang::En => format!(
+                    "{} chosen by BIC (lower is better: {}). There is no data after as-of to check the models against real purchases; with `--as-of` before the end of the data they are compared on it.",
+                    label(s),
+                    list.join(", ")
+                ),
+            }
+        }
+    }
+}
+
+/// The future-value lines of the terminal summary.
+pub fn summary_lines(f: &Forecast, lang: Lang) -> String {
+    let total: f64 = f.customers.iter().map(|c| c.future_value).sum();
+    let low: f64 = f.customers.iter().map(|c| c.future_value_low).sum();
+    let high: f64 = f.customers.iter().map(|c| c.future_value_high).sum();
+    let alive: f64 = f.customers.iter().map(|c| c.p_alive).sum();
+    let mut s = format!(
+        "\n{} {} {} ({}): {} ({} {} – {})\n",
+        lang.pick("Zukünftiger Wert, nächste", "Future value, next"),
+        f.config.horizon_months,
+        lang.pick("Monate", "months"),
+        match lang {
+            Lang::De => format!(
+                "abgezinst mit {} % p. a.",
+                amount(f.config.discount_rate * 100.0, 1, lang)
+            ),
+            Lang::En => format!(
+                "discounted at {}% a year",
+                amount(f.config.discount_rate * 100.0, 1, lang)
+            ),
+        },
+        amount(total, 2, lang),
+        lang.pick(
+            "Summe der 80-%-Spannen je Kunde",
+            "sum of the per-customer 80% ranges"
+        ),
+        amount(low, 2, lang),
+        amount(high, 2, lang),
+    );
+    s += &format!(
+        "{} {} {}\n",
+        lang.pick("Erwartet aktiv:", "Expected active:"),
+        amount(alive, 0, lang),
+        lang.pick(
+            "Kunden (Summe der Aktiv-Wahrscheinlichkeiten)",
+            "customers (sum of p_alive)"
+        ),
+    );
+    s += &format!(
+        "{} {}\n",
+        lang.pick("Modell:", "Model:"),
+        choice_reason(f, lang)
+    );
+    s
+}
+
+/// A source's name for readers.
+pub trait SourceLabel {
+    /// The name in the reader's language.
+    fn label_for(self, lang: Lang) -> &'static str;
+}
+
+impl SourceLabel for Source {
+    fn label_for(self, lang: Lang) -> &'static str {
+        match self {
+            Source::TypeProjection => lang.pick("Typ-Projektion", "type projection"),
+            other => other.label(),
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! `kundenwert chain` (issue 5): a chain goes in by file and by commands, comes out in every
+//! format, its gaps are listed, and a broken file is refused with one message per problem and
+//! nothing stored.
+
+use std::path::Path;
+
+use super::{fixtures, run};
+
+fn workdir_with_chain() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["hydraulik.yaml", "broken.yaml"] {
+        std::fs::copy(fixtures().join("chain").join(f), dir.path().join(f)).unwrap();
+    }
+    dir
+}
+
+const NAME: &str = "Hydraulikzylinder für Landmaschinen";
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let r = run(dir, args);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    r.stdout
+}
+
+#[test]
+fn chain_by_file_round_trips_through_every_format() {
+    let dir = workdir_with_chain();
+    let d = dir.path();
+    let out = ok(d, &["chain", "import", "hydraulik.yaml", "--lang", "de"]);
+    assert!(out.contains("Kette gespeichert"), "{out}");
+    assert!(out.contains("8 Akteure"), "{out}");
+    let list = ok(d, &["chain", "list", "--lang", "en"]);
+    assert!(list.contains(NAME), "{list}");
+
+    // Canonical YAML: export → import → export is byte-stable.
+    ok(
+        d,
+        &["chain", "export", NAME, "--format", "yaml", "-o", "a.yaml"],
+    );
+    ok(d, &["chain", "import", "a.yaml", "--lang", "en"]);
+    ok(
+        d,
+        &["chain", "export", NAME, "--format", "yaml", "-o", "b.yaml"],
+    );
+    let a = std::fs::read(d.join("a.yaml")).unwrap();
+    assert_eq!(a, std::fs::read(d.join("b.yaml")).unwrap());
+    assert!(String::from_utf8(a)
+        .unwrap()
+        .contains("Dichtungstechnik Müller & Söhne KG"));
+
+    for (format, check) in [
+        ("json", "\"chain\""),
+        ("svg", "<svg"),
+        ("mermaid", "flowchart LR"),
+        ("dot", "digraph"),
+        ("drawio", "<mxfile"),
+        ("graphml", "<graphml"),
+    ] {
+        let text = ok(
+            d,
+            &["chain", "export", NAME, "--format", format, "--lang", "de"],
+        );
+        assert!(
+            text.contains(check),
+            "{format}: {}",
+            &text[..text.len().min(200)]
+        );
+        // Umlauts survive every format (escaped or not, the name is readable in the output).
+        assert!(
+            text.contains("Müller")
+                || text.contains("M\\u00fcller")
+                || text.contains("M&#252;ller"),
+            "{format}"
+        );
+    }
+    ok(
+        d,
+        &[
+            "chain",
+            "export",
+            NAME,
+            "--format",
+            "png",
+            "-o",
+            "kette.png",
+        ],
+    );
+    let png = std::fs::read(d.join("kette.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(png.len() > 10_000);
+
+    // PNG without an output file is a usage error.
+    let r = run(
+        d,
+        &["chain", "export", NAME, "--format", "png", "--lang", "en"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("hint:"), "{}", r.stderr);
+}
+
+#[test]
+fn gaps_answer_with_whom_we_have_no_contact() {
+    let dir = workdir_with_chain();
+    let d = dir.path();
+    ok(d, &["chain", "import", "hydraulik.yaml"]);
+    let json = ok(d, &["chain", "gaps", NAME, "--json"]);
+    let g: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let no_persons: Vec<&str> = g["actors_without_persons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert!(!no_persons.is_empty(), "{json}");
+    assert!(
+        !g["persons_without_contact"].as_array().unwrap().is_empty(),
+        "{json}"
+    );
+    let text = ok(d, &["chain", "gaps", NAME, "--lang", "de"]);
+    assert!(!text.trim().is_empty());
+}
+
+#[test]
+fn a_broken_chain_file_names_every_problem_and_stores_nothing() {
+    let dir = workdir_with_chain();
+    let d = dir.path();
+    let r = run(d, &["chain", "import", "broken.yaml", "--lang", "en"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // One line per problem, each with its path.
+    let problems = r.stderr.lines().filter(|l| l.starts_with("  ")).count();
+    assert!(problems >= 5, "{}", r.stderr);
+    assert!(r.stderr.contains("actors["), "{}", r.stderr);
+    assert!(r.stderr.contains("is not one of"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("hint: nothing was stored"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !d.join("kundenwert.db").exists(),
+        "a refused file must not create a workspace"
+    );
+    let list = ok(d, &["chain", "list", "--lang", "en"]);
+    assert!(list.contains("No chains stored"), "{list}");
+}
+
+#[test]
+fn a_chain_built_by_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(
+        d,
+        &[
+            "chain",
+            "new",
+            "Service",
+            "--subject",
+            "service",
+            "--self-name",
+            "Wir \"&\" <Co> GmbH",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "chain",
+            "actor",
+            "add",
+            "Service",
+            "id=kunde",
+            "tier=customer",
+            "name=Bäckerei Groß",
+            "count=12",
+            "importance=4",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "chain",
+            "actor",
+            "add",
+            "Service",
+            "id=nutzer",
+            "tier=user",
+            "name=Filialen",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "chain",
+            "person",
+            "add",
+            "Service",
+            "kunde",
+            "name=Eva Schön",
+            "contact=direct",
+            "role=Einkauf",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "chain",
+            "person",
+            "add",
+            "Service",
+            "nutzer",
+            "name=Filialleitung",
+            "contact=none",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "chain", "flow", "add", "Service", "wir", "kunde", "service", "--label", "Wartung",
+        ],
+    );
+    ok(
+        d,
+        &["chain", "flow", "add", "Service", "kunde", "wir", "money"],
+    );
+    ok(
+        d,
+        &[
+            "chain",
+            "person",
+            "set",
+            "Service",
+            "kunde",
+            "Eva Schön",
+            "contact=indirect",
+        ],
+    );
+    ok(
+        d,
+        &["chain", "actor", "set", "Service", "kunde", "importance=5"],
+    );
+
+    // A wrong value gets the allowed ones and changes nothing.
+    let r = run(
+        d,
+        &[
+            "chain",
+            "actor",
+            "set",
+            "Service",
+            "kunde",
+            "tier=kunde",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("'kunde' is not one of supplier, self"),
+        "{}",
+        r.stderr
+    );
+    // Our own company cannot be removed, an actor in use only with --cascade.
+    assert_eq!(run(d, &["chain", "actor", "rm", "Service", "wir"]).code, 2);
+    assert_eq!(
+        run(d, &["chain", "actor", "rm", "Service", "kunde"]).code,
+        2
+    );
+
+    let yaml = ok(d, &["chain", "export", "Service", "--format", "yaml"]);
+    assert!(yaml.contains("tier: customer"), "{yaml}");
+    assert!(yaml.contains("importance: 5"), "{yaml}");
+    assert!(yaml.contains("contact: indirect"), "{yaml}");
+    assert!(
+        yaml.contains("Wir \\\"&\\\" <Co> GmbH") || yaml.contains("'Wir \"&\" <Co> GmbH'"),
+        "{yaml}"
+    );
+    let show = ok(d, &["chain", "show", "Service", "--lang", "de"]);
+    assert!(show.contains("Bäckerei Groß"), "{show}");
+    assert!(show.contains("Filialleitung"), "{show}");
+
+    ok(
+        d,
+        &["chain", "actor", "rm", "Service", "kunde", "--cascade"],
+    );
+    let yaml = ok(d, &["chain", "export", "Service", "--format", "yaml"]);
+    assert!(!yaml.contains("Bäckerei"), "{yaml}");
+    assert!(!yaml.contains("money"), "{yaml}");
+}
