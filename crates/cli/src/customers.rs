@@ -53,6 +53,8 @@ impl CustomerFields for CustomerRow {
 #[derive(Debug, Clone, Default)]
 pub struct Customers {
     pub rows: Vec<CustomerRow>,
+    /// End of the history the values refer to.
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 impl Customers {
@@ -107,7 +109,10 @@ pub fn from_series(
             }
         })
         .collect();
-    Customers { rows }
+    Customers {
+        rows,
+        as_of: Some(series.as_of),
+    }
 }
 
 /// The workspace's customers with their future values; `None` when it holds no

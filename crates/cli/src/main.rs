@@ -11,6 +11,8 @@ mod fmt;
 mod future;
 mod import;
 mod input;
+mod plan;
+mod select;
 mod series;
 mod workspace;
 
@@ -48,6 +50,11 @@ enum Command {
     /// The problem-solving chain: import, export (YAML, JSON, SVG, PNG, Mermaid, DOT, draw.io,
     /// GraphML), list, show, contact gaps, and editing actors, persons and flows.
     Chain(chain::Args),
+    /// The focus plan (Vorlage): scope, reasons, target customers (listed or a selection),
+    /// activities, coaching, priorities; Markdown or HTML in German or English.
+    Plan(plan::Args),
+    /// Named customer selections (`type=growth and future_value>10000`) for plans and chains.
+    Select(select::Args),
     /// Write the customer × period table (revenue, cost, margin, orders) as CSV.
     Series(series::Args),
     /// Write a synthetic German company (about 5,000 customers) as an ERP export, with the true
@@ -162,6 +169,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Import(args) => import::run(args),
         Command::Chain(args) => chain::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Select(args) => select::run(args),
         Command::Analyze(args) => analyze::run(args),
         Command::Series(args) => series::run(args),
         Command::Demo(args) => demo::run(args),

@@ -9,6 +9,7 @@ mod cdnow;
 mod chain;
 mod demo;
 mod exit_codes;
+mod plan;
 mod rejects;
 mod series;
 mod workspace;

@@ -1,0 +1,150 @@
+//! `kundenwert select`: named customer selections (`type=growth and future_value>10000`) kept
+//! in the workspace, re-evaluated on the current data whenever they are used — by focus plans
+//! as `@name` or on their own.
+
+use anyhow::Result;
+use clap::Subcommand;
+use kundenwert_core::Lang;
+use kundenwert_store::Workspace;
+
+use crate::fmt::amount;
+use crate::{resolve_lang, LangArg, UserError};
+
+/// Arguments of `kundenwert select`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Language of messages: de or en (default: from LANG).
+    #[arg(long, value_enum, global = true, env = "KUNDENWERT_LANG")]
+    lang: Option<LangArg>,
+
+    #[command(subcommand)]
+    command: SelectCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum SelectCommand {
+    /// Save a selection: `select save wachstum "type=growth and future_value > 10000"`.
+    /// Fields: id, name, type, status, abc, current_value, future_value, revenue, margin,
+    /// p_alive, transactions; operators = != < <= > >= ~ in (...), and/or/not, parentheses.
+    Save {
+        /// Name (plans refer to it as `@name`).
+        name: String,
+        /// The expression.
+        expression: String,
+    },
+    /// The customers a selection (a name or an expression) matches on the current data.
+    Show {
+        /// A saved selection's name or an expression.
+        selection: String,
+    },
+    /// List the saved selections.
+    List,
+    /// Delete a saved selection.
+    Rm {
+        /// Name.
+        name: String,
+    },
+}
+
+fn parse(expr: &str, lang: Lang) -> Result<kundenwert_chain::selection::Selection> {
+    kundenwert_chain::selection::parse(expr).map_err(|e| {
+        UserError::usage(
+            format!("`{expr}`: {}", e.localized(lang)),
+            Some(
+                lang.pick(
+                    "z. B. `type=growth and future_value > 10000`",
+                    "e.g. `type=growth and future_value > 10000`",
+                )
+                .into(),
+            ),
+        )
+        .into()
+    })
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let lang = resolve_lang(args.lang);
+    match args.command {
+        SelectCommand::Save { name, expression } => {
+            let sel = parse(&expression, lang)?;
+            let mut store = crate::workspace::open(lang)?;
+            // Stored in its canonical form, which parses back to the same selection.
+            store
+                .put_selection(&name, &sel.to_string())
+                .map_err(|e| crate::workspace::store_error(&e, lang))?;
+            println!(
+                "{} `{name}`: {sel}",
+                lang.pick("Auswahl gespeichert", "Selection saved")
+            );
+            Ok(())
+        }
+        SelectCommand::Show { selection } => {
+            let store = crate::workspace::open_existing(lang)?;
+            let saved = store
+                .get_selection(&selection)
+                .map_err(|e| crate::workspace::store_error(&e, lang))?;
+            let sel = parse(saved.as_deref().unwrap_or(&selection), lang)?;
+            let customers = crate::customers::load_from_store(&store, lang)?.unwrap_or_default();
+            let matched = customers.select(&sel);
+            println!(
+                "{sel}: {} {}",
+                matched.len(),
+                lang.pick("Kunden", "customers")
+            );
+            for c in matched {
+                println!(
+                    "  {:<10} {:<30} {:<14} {:>14} {:>14}",
+                    c.id,
+                    c.name
+                        .as_deref()
+                        .unwrap_or("")
+                        .chars()
+                        .take(30)
+                        .collect::<String>(),
+                    c.type_label,
+                    amount(c.current_value, 0, lang),
+                    c.future_value.map_or(String::new(), |v| amount(v, 0, lang)),
+                );
+            }
+            Ok(())
+        }
+        SelectCommand::List => {
+            if !crate::workspace::path().exists() {
+                return Ok(());
+            }
+            let store = crate::workspace::open_existing(lang)?;
+            for s in store
+                .list_selections()
+                .map_err(|e| crate::workspace::store_error(&e, lang))?
+            {
+                let expr = store
+                    .get_selection(&s.name)
+                    .map_err(|e| crate::workspace::store_error(&e, lang))?
+                    .unwrap_or_default();
+                println!("@{}  {expr}", s.name);
+            }
+            Ok(())
+        }
+        SelectCommand::Rm { name } => {
+            let mut store = crate::workspace::open_existing(lang)?;
+            let removed = store
+                .delete_selection(&name)
+                .map_err(|e| crate::workspace::store_error(&e, lang))?;
+            if !removed {
+                return Err(UserError::input(
+                    match lang {
+                        Lang::De => format!("keine gespeicherte Auswahl `{name}`"),
+                        Lang::En => format!("no saved selection `{name}`"),
+                    },
+                    None,
+                )
+                .into());
+            }
+            println!(
+                "{} `{name}`",
+                lang.pick("Auswahl gelöscht", "Selection deleted")
+            );
+            Ok(())
+        }
+    }
+}
