@@ -543,8 +543,13 @@ pub fn summary(
         crate::fmt::date(start, lang),
         as_of
     );
-    let mut ranked: Vec<(&CustomerSeries, &Classification)> =
-        series.customers.iter().zip(types).collect();
+    let mut ranked: Vec<(&CustomerSeries, &Classification, Option<&CustomerForecast>)> = series
+        .customers
+        .iter()
+        .zip(types)
+        .enumerate()
+        .map(|(i, (c, k))| (c, k, forecast.customers.get(i)))
+        .collect();
     ranked.sort_by(|a, b| b.0.current_value.total_cmp(&a.0.current_value));
     let headers = if de {
         [
@@ -556,6 +561,8 @@ pub fn summary(
             "Aufträge",
             "Letzter Kauf",
             "Typ",
+            "Zukünftiger Wert (80 %)",
+            "Aktiv",
         ]
     } else {
         [
@@ -567,13 +574,15 @@ pub fn summary(
             "Orders",
             "Last order",
             "Type",
+            "Future value (80%)",
+            "Active",
         ]
     };
-    let rows: Vec<[String; 8]> = ranked
+    let rows: Vec<[String; 10]> = ranked
         .iter()
         .take(top)
         .enumerate()
-        .map(|(i, (c, k))| {
+        .map(|(i, (c, k, f))| {
             [
                 (i + 1).to_string(),
                 one_line(&c.id),
@@ -586,6 +595,15 @@ pub fn summary(
                 count(c.orders, lang),
                 crate::fmt::date(c.last_date, lang),
                 type_name(k.customer_type, lang).to_string(),
+                f.map_or(String::new(), |f| {
+                    format!(
+                        "{} ({}–{})",
+                        amount(f.future_value, 0, lang),
+                        amount(f.future_value_low, 0, lang),
+                        amount(f.future_value_high, 0, lang)
+                    )
+                }),
+                f.map_or(String::new(), |f| percent(f.p_alive, lang)),
             ]
         })
         .collect();
@@ -595,7 +613,9 @@ pub fn summary(
             *w = (*w).max(cell.chars().count());
         }
     }
-    let right = [true, false, false, true, true, true, false, false];
+    let right = [
+        true, false, false, true, true, true, false, false, true, true,
+    ];
     // Exports without a name column (CDNOW) get no empty Name column.
     let show_name = series.customers.iter().any(|c| c.name.is_some());
     let line = |cells: &[String]| {

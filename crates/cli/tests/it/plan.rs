@@ -190,5 +190,9 @@ fn a_broken_plan_names_every_problem_and_stores_nothing() {
         ],
     );
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("at 31: expected a value after '>'"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("at 31: expected a value after '>'"),
+        "{}",
+        r.stderr
+    );
 }
