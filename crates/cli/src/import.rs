@@ -2,7 +2,7 @@
 //! transactions in the workspace, so later commands work without naming files again.
 //!
 //! Every file is read completely before anything is stored, so an unreadable file stops the
-//! command with the workspace unchanged; each file is then stored in one SQLite transaction.
+//! command with the workspace unchanged; then all files are stored in one SQLite transaction.
 //! A file whose content was imported before adds nothing, and lines of a document that is
 //! already stored (overlapping re-exports) are skipped and counted.
 
@@ -148,14 +148,19 @@ pub fn run(args: Args) -> Result<()> {
         files.push((meta, rows, report));
     }
     let mut store = crate::workspace::open(lang)?;
+    let reports: Vec<(String, ImportReport)> = files
+        .iter()
+        .map(|(meta, _, report)| (meta.path.clone(), report.clone()))
+        .collect();
+    // All files in one SQLite transaction: a failure on any of them stores none.
+    let outcomes = store
+        .import_files(&mut files.into_iter().map(|(meta, rows, _)| (meta, rows)))
+        .map_err(|e| crate::workspace::store_error(&e, lang))?;
     let mut out = String::new();
-    for (meta, rows, report) in files {
-        let outcome = store
-            .import_file(&meta, &mut rows.into_iter())
-            .map_err(|e| crate::workspace::store_error(&e, lang))?;
+    for ((path, report), outcome) in reports.into_iter().zip(outcomes) {
         out += &format!(
             "{}: {} {} · {} {} · {} {}\n",
-            meta.path,
+            path,
             count(report.rows_read, lang),
             lang.pick("gelesen", "read"),
             count(report.rows_accepted, lang),

@@ -153,6 +153,16 @@ pub trait Workspace {
         rows: &mut dyn Iterator<Item = StoredTransaction>,
     ) -> Result<ImportOutcome, StoreError>;
 
+    /// Stores several files in one transaction: either all of them or, on any error, none
+    /// (each as [`Workspace::import_file`] would).
+    ///
+    /// # Errors
+    /// As [`Workspace::import_file`]; the workspace is then unchanged.
+    fn import_files(
+        &mut self,
+        files: &mut dyn Iterator<Item = (ImportMeta, Vec<StoredTransaction>)>,
+    ) -> Result<Vec<ImportOutcome>, StoreError>;
+
     /// Calls `f` for every stored transaction in (customer, date, import order) order, without
     /// loading them all into memory. Returns how many were visited.
     ///

@@ -236,104 +236,24 @@ impl Workspace for Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let earlier: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM imports WHERE content_hash = ?1",
-                [&meta.content_hash],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(import_id) = earlier {
-            return Ok(ImportOutcome {
-                import_id,
-                inserted: 0,
-                duplicates_skipped: 0,
-                already_imported: true,
-            });
-        }
-        tx.execute(
-            "INSERT INTO imports (path, content_hash, rows_read, rows_rejected, inserted, duplicates_skipped) \
-             VALUES (?1, ?2, ?3, ?4, 0, 0)",
-            params![meta.path, meta.content_hash, meta.rows_read, meta.rows_rejected],
-        )?;
-        let import_id = tx.last_insert_rowid();
-        // Inserting into the read-order indexes row by row costs about as much as the rows
-        // themselves; building them afterwards from a sort is about twice as fast overall. That
-        // pays when the file is larger than what is stored (the first import, typically). The
-        // unique (document, position) index stays: the dedup needs it during the insert. The
-        // exact SQL is taken from the schema so a later migration's index comes back unchanged.
-        let existing: u64 = tx.query_row("SELECT count(*) FROM transactions", [], |r| r.get(0))?;
-        let mut rebuild = Vec::new();
-        if meta.rows_read > existing {
-            let mut stmt = tx.prepare(
-                "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'transactions' \
-                 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
-            )?;
-            rebuild = stmt
-                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-                .collect::<Result<Vec<_>, _>>()?;
-        }
-        for (name, _) in &rebuild {
-            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-        }
-        let (mut inserted, mut duplicates_skipped) = (0u64, 0u64);
-        {
-            // `DO NOTHING` without a target covers the partial unique index on
-            // (document, position): a line already stored is skipped, and `execute` reports 0.
-            let mut insert = tx.prepare(
-                "INSERT INTO transactions \
-                 (import_id, customer, name, date, revenue, cost, quantity, product, document, position) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
-            )?;
-            let mut date_buf = String::with_capacity(10);
-            for (i, row) in rows.enumerate() {
-                let invalid = |reason| StoreError::InvalidRow {
-                    path: meta.path.clone(),
-                    row: i as u64 + 1,
-                    reason,
-                };
-                if !(row.revenue.is_finite() && finite(row.cost) && finite(row.quantity)) {
-                    return Err(invalid(InvalidRowReason::NotFinite));
-                }
-                if row.customer.is_empty() {
-                    return Err(invalid(InvalidRowReason::EmptyCustomer));
-                }
-                let Some(date) = iso_date(row.date, &mut date_buf) else {
-                    return Err(invalid(InvalidRowReason::DateOutOfRange));
-                };
-                let n = insert.execute(params![
-                    import_id,
-                    row.customer,
-                    row.name,
-                    date,
-                    row.revenue,
-                    row.cost,
-                    row.quantity,
-                    row.product,
-                    row.document,
-                    row.position,
-                ])?;
-                if n == 1 {
-                    inserted += 1;
-                } else {
-                    duplicates_skipped += 1;
-                }
-            }
-        }
-        for (_, sql) in &rebuild {
-            tx.execute_batch(sql)?;
-        }
-        tx.execute(
-            "UPDATE imports SET inserted = ?1, duplicates_skipped = ?2 WHERE id = ?3",
-            params![inserted, duplicates_skipped, import_id],
-        )?;
+        let outcome = import_in(&tx, meta, rows)?;
         tx.commit()?;
-        Ok(ImportOutcome {
-            import_id,
-            inserted,
-            duplicates_skipped,
-            already_imported: false,
-        })
+        Ok(outcome)
+    }
+
+    fn import_files(
+        &mut self,
+        files: &mut dyn Iterator<Item = (ImportMeta, Vec<StoredTransaction>)>,
+    ) -> Result<Vec<ImportOutcome>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut out = Vec::new();
+        for (meta, rows) in files {
+            out.push(import_in(&tx, &meta, &mut rows.into_iter())?);
+        }
+        tx.commit()?;
+        Ok(out)
     }
 
     fn for_each_transaction(&self, f: &mut dyn FnMut(Transaction<'_>)) -> Result<u64, StoreError> {
@@ -463,6 +383,111 @@ impl Workspace for Store {
     fn delete_selection(&mut self, name: &str) -> Result<bool, StoreError> {
         self.delete("saved_selections", name)
     }
+}
+
+/// One file's rows inside the caller's transaction (see [`Workspace::import_file`]).
+fn import_in(
+    tx: &rusqlite::Transaction<'_>,
+    meta: &ImportMeta,
+    rows: &mut dyn Iterator<Item = StoredTransaction>,
+) -> Result<ImportOutcome, StoreError> {
+    let earlier: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM imports WHERE content_hash = ?1",
+            [&meta.content_hash],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(import_id) = earlier {
+        return Ok(ImportOutcome {
+            import_id,
+            inserted: 0,
+            duplicates_skipped: 0,
+            already_imported: true,
+        });
+    }
+    tx.execute(
+        "INSERT INTO imports (path, content_hash, rows_read, rows_rejected, inserted, duplicates_skipped) \
+         VALUES (?1, ?2, ?3, ?4, 0, 0)",
+        params![meta.path, meta.content_hash, meta.rows_read, meta.rows_rejected],
+    )?;
+    let import_id = tx.last_insert_rowid();
+    // Inserting into the read-order indexes row by row costs about as much as the rows
+    // themselves; building them afterwards from a sort is about twice as fast overall. That
+    // pays when the file is larger than what is stored (the first import, typically). The
+    // unique (document, position) index stays: the dedup needs it during the insert. The
+    // exact SQL is taken from the schema so a later migration's index comes back unchanged.
+    let existing: u64 = tx.query_row("SELECT count(*) FROM transactions", [], |r| r.get(0))?;
+    let mut rebuild = Vec::new();
+    if meta.rows_read > existing {
+        let mut stmt = tx.prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'transactions' \
+             AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+        )?;
+        rebuild = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+    }
+    for (name, _) in &rebuild {
+        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    let (mut inserted, mut duplicates_skipped) = (0u64, 0u64);
+    {
+        // `DO NOTHING` without a target covers the partial unique index on
+        // (document, position): a line already stored is skipped, and `execute` reports 0.
+        let mut insert = tx.prepare(
+            "INSERT INTO transactions \
+             (import_id, customer, name, date, revenue, cost, quantity, product, document, position) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
+        )?;
+        let mut date_buf = String::with_capacity(10);
+        for (i, row) in rows.enumerate() {
+            let invalid = |reason| StoreError::InvalidRow {
+                path: meta.path.clone(),
+                row: i as u64 + 1,
+                reason,
+            };
+            if !(row.revenue.is_finite() && finite(row.cost) && finite(row.quantity)) {
+                return Err(invalid(InvalidRowReason::NotFinite));
+            }
+            if row.customer.is_empty() {
+                return Err(invalid(InvalidRowReason::EmptyCustomer));
+            }
+            let Some(date) = iso_date(row.date, &mut date_buf) else {
+                return Err(invalid(InvalidRowReason::DateOutOfRange));
+            };
+            let n = insert.execute(params![
+                import_id,
+                row.customer,
+                row.name,
+                date,
+                row.revenue,
+                row.cost,
+                row.quantity,
+                row.product,
+                row.document,
+                row.position,
+            ])?;
+            if n == 1 {
+                inserted += 1;
+            } else {
+                duplicates_skipped += 1;
+            }
+        }
+    }
+    for (_, sql) in &rebuild {
+        tx.execute_batch(sql)?;
+    }
+    tx.execute(
+        "UPDATE imports SET inserted = ?1, duplicates_skipped = ?2 WHERE id = ?3",
+        params![inserted, duplicates_skipped, import_id],
+    )?;
+    Ok(ImportOutcome {
+        import_id,
+        inserted,
+        duplicates_skipped,
+        already_imported: false,
+    })
 }
 
 #[cfg(test)]

@@ -269,6 +269,40 @@ fn failed_import_changes_nothing() {
 }
 
 #[test]
+fn several_files_are_stored_all_or_none() {
+    let mut store = Store::open_in_memory().expect("open");
+    let before = dump(&store);
+    let good = vec![row("K1", date(2024, 1, 1), 1.0, Some(("R1", 0)))];
+    let bad = vec![row("K2", date(2024, 1, 2), f64::NAN, Some(("R2", 0)))];
+    let err = store
+        .import_files(
+            &mut vec![
+                (meta("good.csv", "h-good", 1), good.clone()),
+                (meta("bad.csv", "h-bad", 1), bad),
+            ]
+            .into_iter(),
+        )
+        .expect_err("the second file fails");
+    assert!(matches!(err, StoreError::InvalidRow { .. }), "{err:?}");
+    assert_eq!(dump(&store), before, "the good file was rolled back too");
+    assert!(store.imports().expect("imports").is_empty());
+    // Together with a fine second file both are stored; the same content twice in one call
+    // counts as already imported.
+    let out = store
+        .import_files(
+            &mut vec![
+                (meta("good.csv", "h-good", 1), good.clone()),
+                (meta("copy.csv", "h-good", 1), good),
+            ]
+            .into_iter(),
+        )
+        .expect("stored");
+    assert_eq!(out[0].inserted, 1);
+    assert!(out[1].already_imported);
+    assert_eq!(store.transaction_count().expect("count"), 1);
+}
+
+#[test]
 fn empty_customer_and_far_dates_are_refused() {
     let mut store = Store::open_in_memory().expect("open");
     let mut r = row("", date(2024, 1, 1), 1.0, None);
