@@ -8,6 +8,7 @@
 //! models.
 #![deny(missing_docs)]
 
+pub mod cost_to_serve;
 pub mod demo;
 pub mod future;
 pub mod portfolio;

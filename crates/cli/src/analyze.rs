@@ -5,6 +5,7 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::ValueEnum;
+use kundenwert_analysis::cost_to_serve;
 use kundenwert_analysis::future::{
     CustomerForecast, Forecast, FutureConfig, TimeUnit as ModelClock,
 };
@@ -78,6 +79,20 @@ pub struct Args {
     #[arg(long, default_value_t = 0.10, value_name = "RATE")]
     discount_rate: f64,
 
+    /// Cost to serve per order (document, or day without document numbers): values become
+    /// contribution margin II.
+    #[arg(long, value_name = "AMOUNT")]
+    cost_per_order: Option<f64>,
+
+    /// Cost to serve per invoice line.
+    #[arg(long, value_name = "AMOUNT")]
+    cost_per_line: Option<f64>,
+
+    /// Assumed margin rate (e.g. 0.3) where the export has no cost or margin; every output then
+    /// says the margin is estimated.
+    #[arg(long, value_name = "RATE")]
+    margin_rate: Option<f64>,
+
     /// Configuration file (TOML) with thresholds of the customer-type rules; see
     /// `config/kundenwert.toml` for every setting and its default.
     #[arg(long, value_name = "FILE", env = "KUNDENWERT_CONFIG")]
@@ -93,7 +108,39 @@ pub fn run(args: Args) -> Result<()> {
     // A broken configuration fails before the (possibly long) import.
     let config = crate::config::Config::load(args.config.as_deref(), lang)?;
     let (builder, report) = args.input.read()?;
-    let series = builder.finish(args.period.into());
+    let mut series = builder.finish(args.period.into());
+    let serve = cost_to_serve::CostToServe {
+        per_order: args.cost_per_order.unwrap_or(0.0),
+        per_line: args.cost_per_line.unwrap_or(0.0),
+        margin_rate: args.margin_rate,
+    };
+    if serve.is_active() {
+        cost_to_serve::apply(&mut series, &serve).map_err(|e| match e {
+            cost_to_serve::CostToServeError::NoCost => crate::UserError::usage(
+                lang.pick(
+                    "die Daten haben weder Wareneinsatz noch Deckungsbeitrag: Servicekosten lassen sich nur von einer Marge abziehen",
+                    "the data has neither cost nor margin: cost to serve can only be taken off a margin",
+                )
+                .into(),
+                Some(
+                    lang.pick(
+                        "eine angenommene Marge angeben, z. B. `--margin-rate 0.3`",
+                        "give an assumed margin rate, e.g. `--margin-rate 0.3`",
+                    )
+                    .into(),
+                ),
+            ),
+            cost_to_serve::CostToServeError::OutOfRange => crate::UserError::usage(
+                lang.pick(
+                    "Servicekosten dürfen nicht negativ sein, `--margin-rate` liegt zwischen 0 und 1",
+                    "cost to serve must not be negative, `--margin-rate` lies between 0 and 1",
+                )
+                .into(),
+                None,
+            ),
+        })?;
+    }
+    let series = series;
     let types = classify_series_with(&series, &config.typology);
     if !(0.0..=1.0).contains(&args.discount_rate) {
         return Err(crate::UserError::usage(
@@ -140,9 +187,10 @@ pub fn run(args: Args) -> Result<()> {
         writeln!(out)?;
         out.flush()?;
     } else {
+        let serve = serve.is_active().then_some(serve);
         print!(
             "{}",
-            summary(&series, &types, &forecast, &report, args.top, lang)
+            summary(&series, &types, &forecast, &report, args.top, serve, lang)
         );
     }
     Ok(())
@@ -292,6 +340,15 @@ pub fn to_json(
         "period": series.period.as_str(),
         "time_unit": time_unit_name(args.time_unit),
         "value_basis": series.basis,
+        "cost_to_serve": if args.cost_per_order.is_some() || args.cost_per_line.is_some() || args.margin_rate.is_some() {
+            json!({
+                "per_order": args.cost_per_order.unwrap_or(0.0),
+                "per_line": args.cost_per_line.unwrap_or(0.0),
+                "assumed_margin_rate": args.margin_rate,
+            })
+        } else {
+            Value::Null
+        },
         "input": {
             "rows_read": report.rows_read,
             "rows_accepted": report.rows_accepted,
@@ -404,6 +461,7 @@ pub fn summary(
     forecast: &Forecast,
     report: &ImportReport,
     top: usize,
+    serve: Option<cost_to_serve::CostToServe>,
     lang: Lang,
 ) -> String {
     let de = lang == Lang::De;
@@ -521,13 +579,33 @@ pub fn summary(
     );
     s += &portfolio_lines(&portfolio_of(series, forecast), series.basis, lang);
     s += &crate::future::summary_lines(forecast, lang);
-    let basis = match (series.basis, de) {
-        (ValueBasis::Margin, true) => "Deckungsbeitrag (DB I)",
-        (ValueBasis::Margin, false) => "contribution margin",
-        (ValueBasis::Revenue, true) => {
-            "Umsatz – die Daten haben weder Wareneinsatz noch Deckungsbeitrag"
+    let basis = match (series.basis, de, serve) {
+        (ValueBasis::Margin, true, Some(c)) => format!(
+            "Deckungsbeitrag II nach Servicekosten ({} je Auftrag, {} je Zeile){}",
+            amount(c.per_order, 2, lang),
+            amount(c.per_line, 2, lang),
+            c.margin_rate.map_or(String::new(), |m| format!(
+                ", Wareneinsatz geschätzt mit {} Marge",
+                percent(m, lang)
+            ))
+        ),
+        (ValueBasis::Margin, false, Some(c)) => format!(
+            "contribution margin II after cost to serve ({} per order, {} per line){}",
+            amount(c.per_order, 2, lang),
+            amount(c.per_line, 2, lang),
+            c.margin_rate.map_or(String::new(), |m| format!(
+                ", cost of goods estimated at a {} margin",
+                percent(m, lang)
+            ))
+        ),
+        (ValueBasis::Margin, true, None) => "Deckungsbeitrag (DB I)".to_string(),
+        (ValueBasis::Margin, false, None) => "contribution margin".to_string(),
+        (ValueBasis::Revenue, true, _) => {
+            "Umsatz – die Daten haben weder Wareneinsatz noch Deckungsbeitrag".to_string()
         }
-        (ValueBasis::Revenue, false) => "revenue – the data has neither cost nor margin",
+        (ValueBasis::Revenue, false, _) => {
+            "revenue – the data has neither cost nor margin".to_string()
+        }
     };
     let window_start = kundenwert_core::Period::containing(PeriodKind::Month, series.as_of)
         .first_month_index()

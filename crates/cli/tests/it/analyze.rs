@@ -251,3 +251,75 @@ fn windows_1252(text: &str) -> Vec<u8> {
         })
         .collect()
 }
+
+/// Issue 3: margin II after cost to serve — per order and per line — and the refusal without a
+/// cost of goods unless a margin rate is assumed.
+#[test]
+fn cost_to_serve_gives_margin_two() {
+    let dir = workdir();
+    let plain = run(
+        dir.path(),
+        &["analyze", "export_de.csv", "--json", "--lang", "en"],
+    );
+    let served = run(
+        dir.path(),
+        &[
+            "analyze",
+            "export_de.csv",
+            "--json",
+            "--lang",
+            "en",
+            "--cost-per-order",
+            "10",
+            "--cost-per-line",
+            "2",
+        ],
+    );
+    assert_eq!(served.code, 0, "{}", served.stderr);
+    let a: serde_json::Value = serde_json::from_str(&plain.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&served.stdout).unwrap();
+    assert_eq!(b["cost_to_serve"]["per_order"], 10.0);
+    for (x, y) in a["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(b["customers"].as_array().unwrap())
+    {
+        let orders = x["transactions"].as_f64().unwrap();
+        let lines = x["lines"].as_f64().unwrap();
+        let expected = x["margin"].as_f64().unwrap() - 10.0 * orders - 2.0 * lines;
+        assert!(
+            (y["margin"].as_f64().unwrap() - expected).abs() < 0.01,
+            "{x}\n{y}"
+        );
+    }
+    let text = run(
+        dir.path(),
+        &[
+            "analyze",
+            "export_de.csv",
+            "--lang",
+            "de",
+            "--cost-per-order",
+            "10",
+        ],
+    );
+    assert!(
+        text.stdout
+            .contains("Deckungsbeitrag II nach Servicekosten (10,00 je Auftrag"),
+        "{}",
+        text.stdout
+    );
+    let bad = run(
+        dir.path(),
+        &[
+            "analyze",
+            "export_de.csv",
+            "--lang",
+            "en",
+            "--cost-per-order",
+            "-1",
+        ],
+    );
+    assert_eq!(bad.code, 2);
+}
