@@ -63,6 +63,10 @@ enum ChainCommand {
         /// PNG only: pixels per SVG unit.
         #[arg(long, default_value_t = 2.0)]
         scale: f32,
+        /// PNG only: a font file (TTF/OTF) for characters the bundled DejaVu Sans lacks
+        /// (e.g. Chinese or Japanese names).
+        #[arg(long, value_name = "FILE")]
+        font: Option<PathBuf>,
     },
     /// List the stored chains.
     List,
@@ -469,6 +473,7 @@ pub fn run(args: Args) -> Result<()> {
             format,
             output,
             scale,
+            font,
         } => {
             let store = crate::workspace::open_existing(lang)?;
             let chain = load(&store, &name, lang)?;
@@ -496,8 +501,13 @@ pub fn run(args: Args) -> Result<()> {
                         .into());
                     }
                     let figures = figures(&store, &chain, lang);
-                    export::to_png(&chain, lang, &figures, scale)
-                        .map_err(|e| UserError::usage(e.to_string(), None))?
+                    match &font {
+                        Some(f) => {
+                            export::to_png_with_fallback_font(&chain, lang, &figures, scale, f)
+                        }
+                        None => export::to_png(&chain, lang, &figures, scale),
+                    }
+                    .map_err(|e| UserError::usage(e.message(lang), None))?
                 }
             };
             write_out(output.as_ref(), &bytes)
