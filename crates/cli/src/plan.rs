@@ -174,8 +174,104 @@ fn check_saved_selection(store: &Store, plan: &Plan, lang: Lang) -> Result<Optio
     }
 }
 
+/// A plan about a chain names a stored chain, and its activities' actors and persons exist
+/// there (or, for other scopes, in some stored chain): a typo must not leave an activity
+/// pointing at nobody. One message per problem, with its path.
+fn check_chain_links(store: &Store, plan: &Plan, lang: Lang) -> Result<()> {
+    let err = |e: kundenwert_store::StoreError| store_err(&e, lang);
+    let mut chains = Vec::new();
+    if plan.scope.kind == plan::ScopeKind::Chain {
+        match store.get_chain(&plan.scope.value).map_err(err)? {
+            Some(json) => chains.push(json),
+            None => {
+                return Err(UserError::usage(
+                    match lang {
+                        Lang::De => format!(
+                            "scope.value: keine Kette namens `{}` im Arbeitsbereich",
+                            plan.scope.value
+                        ),
+                        Lang::En => format!(
+                            "scope.value: no chain named `{}` in the workspace",
+                            plan.scope.value
+                        ),
+                    },
+                    Some(
+                        lang.pick(
+                            "`kundenwert chain list` zeigt die gespeicherten Ketten",
+                            "`kundenwert chain list` shows the stored chains",
+                        )
+                        .into(),
+                    ),
+                )
+                .into())
+            }
+        }
+    } else if plan.activities.iter().any(|a| a.actor.is_some()) {
+        for c in store.list_chains().map_err(err)? {
+            if let Some(json) = store.get_chain(&c.name).map_err(err)? {
+                chains.push(json);
+            }
+        }
+    }
+    let chains: Vec<kundenwert_chain::Chain> = chains
+        .iter()
+        .filter_map(|j| kundenwert_chain::parse(j, Some(Format::Json)).ok())
+        .collect();
+    let mut problems = Vec::new();
+    for (i, a) in plan.activities.iter().enumerate() {
+        let Some(actor) = &a.actor else { continue };
+        let found = chains.iter().find_map(|c| c.actor(actor));
+        match found {
+            None => problems.push(match lang {
+                Lang::De => format!(
+                    "activities[{i}].actor: kein Akteur `{actor}` in den gespeicherten Ketten"
+                ),
+                Lang::En => {
+                    format!("activities[{i}].actor: no actor `{actor}` in the stored chains")
+                }
+            }),
+            Some(act) => {
+                if let Some(person) = &a.person {
+                    if !act.persons.iter().any(|p| &p.name == person) {
+                        problems.push(match lang {
+                            Lang::De => format!(
+                                "activities[{i}].person: `{person}` ist bei `{actor}` nicht bekannt"
+                            ),
+                            Lang::En => format!(
+                                "activities[{i}].person: `{person}` is not known at `{actor}`"
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(UserError::usage(
+        format!(
+            "{}\n  {}",
+            lang.pick(
+                "der Plan verweist auf Unbekanntes:",
+                "the plan refers to what does not exist:"
+            ),
+            problems.join("\n  ")
+        ),
+        Some(
+            lang.pick(
+                "nichts wurde gespeichert; zuerst die Kette importieren oder den Verweis korrigieren",
+                "nothing was stored; import the chain first or correct the reference",
+            )
+            .into(),
+        ),
+    )
+    .into())
+}
+
 fn save(store: &mut Store, plan: &Plan, lang: Lang) -> Result<()> {
     check_saved_selection(store, plan, lang)?;
+    check_chain_links(store, plan, lang)?;
     store
         .put_plan(&plan.plan, &plan_to_json(plan))
         .map_err(|e| store_err(&e, lang))

@@ -86,6 +86,38 @@ fn a_plan_targets_customers_by_type_and_value() {
     let rows = md.lines().filter(|l| l.starts_with("| 1")).count();
     assert_eq!(rows, expected.len(), "{md}");
 
+    // The plan's second activity names the chain actor `landmaschinen`: without a chain that
+    // has it, the plan is refused with the path of the reference.
+    let r = run(d, &["plan", "import", "plan_growth.yaml", "--lang", "en"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("activities[1].actor: no actor `landmaschinen` in the stored chains"),
+        "{}",
+        r.stderr
+    );
+    ok(
+        d,
+        &[
+            "chain",
+            "new",
+            "Zylinder",
+            "--self-name",
+            "Weber Hydraulik GmbH",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "chain",
+            "actor",
+            "add",
+            "Zylinder",
+            "id=landmaschinen",
+            "tier=customer",
+            "name=Landmaschinenbau",
+        ],
+    );
     ok(d, &["plan", "import", "plan_growth.yaml", "--lang", "de"]);
     let html = ok(
         d,
