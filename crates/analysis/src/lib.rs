@@ -11,6 +11,7 @@
 pub mod cost_to_serve;
 pub mod demo;
 pub mod future;
+pub mod migration;
 pub mod portfolio;
 mod series;
 pub mod typology;

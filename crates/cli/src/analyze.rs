@@ -84,6 +84,11 @@ pub struct Args {
     #[arg(long, value_name = "AMOUNT")]
     cost_per_order: Option<f64>,
 
+    /// Also type every customer as of this earlier date (YYYY-MM-DD) and show how types moved
+    /// since: the matrix of changes and who moved.
+    #[arg(long, value_name = "DATE", value_parser = crate::input::parse_date_arg)]
+    compare_as_of: Option<chrono::NaiveDate>,
+
     /// Cost to serve per invoice line.
     #[arg(long, value_name = "AMOUNT")]
     cost_per_line: Option<f64>,
@@ -174,6 +179,37 @@ pub fn run(args: Args) -> Result<()> {
         },
         ..FutureConfig::default()
     };
+    let migration = match args.compare_as_of {
+        Some(d) if d >= series.as_of => {
+            return Err(crate::UserError::usage(
+                match lang {
+                    Lang::De => format!(
+                        "`--compare-as-of {d}` liegt nicht vor dem Stichtag {}",
+                        series.as_of
+                    ),
+                    Lang::En => format!(
+                        "`--compare-as-of {d}` is not before the as-of date {}",
+                        series.as_of
+                    ),
+                },
+                Some(
+                    lang.pick(
+                        "ein früheres Datum angeben, z. B. ein Jahr vorher",
+                        "give an earlier date, e.g. a year before",
+                    )
+                    .into(),
+                ),
+            )
+            .into())
+        }
+        Some(d) => Some(kundenwert_analysis::migration::migration(
+            &series,
+            &types,
+            d,
+            &config.typology,
+        )),
+        None => None,
+    };
     let timer = crate::Timer::start();
     let forecast = kundenwert_analysis::future::forecast(&series, &types, &future_config);
     for c in &forecast.candidates {
@@ -181,7 +217,8 @@ pub fn run(args: Args) -> Result<()> {
     }
     timer.lap("forecast");
     if args.json {
-        let value = to_json(&series, &types, &forecast, &report, &args, lang);
+        let mut value = to_json(&series, &types, &forecast, &report, &args, lang);
+        value["portfolio"]["migration"] = serde_json::to_value(&migration)?;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         serde_json::to_writer_pretty(&mut out, &value)?;
         writeln!(out)?;
@@ -192,6 +229,9 @@ pub fn run(args: Args) -> Result<()> {
             "{}",
             summary(&series, &types, &forecast, &report, args.top, serve, lang)
         );
+        if let Some(m) = &migration {
+            print!("{}", migration_text(m, args.top, lang));
+        }
     }
     Ok(())
 }
@@ -381,6 +421,74 @@ pub fn to_json(
             .collect::<Vec<_>>(),
         "models": crate::future::models_json(forecast, lang),
     })
+}
+
+/// The type migration as text: the matrix (rows: before, columns: now) and the largest movers.
+fn migration_text(m: &kundenwert_analysis::migration::Migration, top: usize, lang: Lang) -> String {
+    let name = |id: &'static str| -> &'static str {
+        CustomerType::ALL
+            .iter()
+            .find(|t| t.id() == id)
+            .map_or(id, |t| type_name(*t, lang))
+    };
+    let mut s = format!(
+        "\n{} {} → {}\n",
+        lang.pick("Typwanderung", "Type migration"),
+        crate::fmt::date(m.from, lang),
+        crate::fmt::date(m.to, lang)
+    );
+    let width = m
+        .types
+        .iter()
+        .map(|t| name(t).chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(12);
+    s += &format!(
+        "  {:<width$}",
+        lang.pick("vorher \\ jetzt", "before \\ now")
+    );
+    for t in &m.types {
+        s += &format!(" {:>12}", name(t));
+    }
+    s += "\n";
+    for (i, row) in m.matrix.iter().enumerate() {
+        s += &format!("  {:<width$}", name(m.types[i]));
+        for v in row {
+            s += &format!(" {:>12}", count(*v, lang));
+        }
+        s += "\n";
+    }
+    s += &format!(
+        "  {} {}\n",
+        count(m.new_customers, lang),
+        lang.pick(
+            "Kunden sind seitdem neu dazugekommen",
+            "customers are new since"
+        )
+    );
+    if !m.moved.is_empty() {
+        s += &format!(
+            "{} ({}, {}):\n",
+            lang.pick("Gewandert", "Moved"),
+            count(m.moved.len() as u64, lang),
+            lang.pick("nach aktuellem Wert", "by current value")
+        );
+        for mv in m.moved.iter().take(top) {
+            s += &format!(
+                "  {:<10} {:<28} {} → {}  {}\n",
+                one_line(&mv.id),
+                one_line(mv.name.as_deref().unwrap_or_default())
+                    .chars()
+                    .take(28)
+                    .collect::<String>(),
+                name(mv.from),
+                name(mv.to),
+                amount(mv.current_value, 2, lang)
+            );
+        }
+    }
+    s
 }
 
 /// A value as one table cell: a quoted field may hold line breaks or tabs, which would tear the

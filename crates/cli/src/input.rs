@@ -67,6 +67,11 @@ pub struct InputArgs {
     pub as_of: Option<NaiveDate>,
 }
 
+/// `YYYY-MM-DD` (or a German `DD.MM.YYYY`) on the command line.
+pub fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
+    parse_date(s)
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let format = kundenwert_ingest::dates::DateFormat::Auto(
         kundenwert_ingest::dates::DayMonthOrder::DayFirst,

@@ -323,3 +323,74 @@ fn cost_to_serve_gives_margin_two() {
     );
     assert_eq!(bad.code, 2);
 }
+
+/// Issue 3: type migration between two as-of dates — every customer of the earlier date is
+/// counted once in the matrix, the others as new, and a date not before as-of is refused.
+#[test]
+fn type_migration_between_two_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/demo/rechnungen_2023_2024.csv");
+    let path = demo.to_str().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            path,
+            "--json",
+            "--lang",
+            "en",
+            "--compare-as-of",
+            "2023-12-31",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let m = &v["portfolio"]["migration"];
+    let in_matrix: u64 = m["matrix"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap().iter().map(|x| x.as_u64().unwrap()))
+        .sum();
+    let customers = v["summary"]["customers"].as_u64().unwrap();
+    assert_eq!(in_matrix + m["new_customers"].as_u64().unwrap(), customers);
+    let diagonal: u64 = (0..7).map(|i| m["matrix"][i][i].as_u64().unwrap()).sum();
+    assert_eq!(
+        m["moved"].as_array().unwrap().len() as u64,
+        in_matrix - diagonal
+    );
+    let text = run(
+        dir.path(),
+        &[
+            "analyze",
+            path,
+            "--lang",
+            "de",
+            "--compare-as-of",
+            "2023-12-31",
+        ],
+    );
+    assert!(
+        text.stdout.contains("Typwanderung 31.12.2023"),
+        "{}",
+        text.stdout
+    );
+    let bad = run(
+        dir.path(),
+        &[
+            "analyze",
+            path,
+            "--lang",
+            "en",
+            "--compare-as-of",
+            "2030-01-01",
+        ],
+    );
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("is not before the as-of date"),
+        "{}",
+        bad.stderr
+    );
+}
