@@ -31,6 +31,10 @@ pub struct Args {
     /// Language of messages: de or en (default: from LANG).
     #[arg(long, value_enum, env = "KUNDENWERT_LANG")]
     lang: Option<LangArg>,
+
+    /// Only write the files; do not also store the export in the workspace.
+    #[arg(long)]
+    no_import: bool,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -67,6 +71,22 @@ pub fn run(args: Args) -> Result<()> {
     write(&truth, truth_csv(&demo).as_bytes())?;
     timer.lap("write");
     print!("{}", summary(&demo, &export, &truth, lang));
+    if !args.no_import {
+        // The demo company also fills the workspace, so `kundenwert analyze` (without files),
+        // chains and plans can be tried on it right away.
+        let input = crate::input::InputArgs {
+            files: vec![export.clone()],
+            lang: args.lang,
+            columns: Vec::new(),
+            delimiter: None,
+            decimal: None,
+            date_format: None,
+            encoding: None,
+            rejects: None,
+            as_of: None,
+        };
+        print!("\n{}", crate::import::store_files(&input)?);
+    }
     Ok(())
 }
 

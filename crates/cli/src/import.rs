@@ -104,8 +104,14 @@ fn content_hash(path: &PathBuf) -> Result<String> {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let lang = args.input.lang();
-    if args.input.files.is_empty() {
+    print!("{}", store_files(&args.input)?);
+    Ok(())
+}
+
+/// Reads `input.files` and stores them in the workspace; returns the report for the user.
+pub fn store_files(input: &InputArgs) -> Result<String> {
+    let lang = input.lang();
+    if input.files.is_empty() {
         return Err(UserError::usage(
             lang.pick("keine Datei angegeben", "no file given").into(),
             Some(
@@ -118,7 +124,7 @@ pub fn run(args: Args) -> Result<()> {
         )
         .into());
     }
-    if args.input.as_of.is_some() {
+    if input.as_of.is_some() {
         return Err(UserError::usage(
             lang.pick(
                 "`--as-of` gilt für `analyze`, nicht für `import`: gespeichert wird alles",
@@ -132,11 +138,9 @@ pub fn run(args: Args) -> Result<()> {
     // Read everything first: a file that cannot be read stops the command before the
     // workspace is touched.
     let mut files: Vec<(ImportMeta, Vec<StoredTransaction>, ImportReport)> = Vec::new();
-    for file in &args.input.files {
+    for file in &input.files {
         let hash = content_hash(file)?;
-        let (pass, report) = args
-            .input
-            .import_with(std::slice::from_ref(file), &RowsPass::default)?;
+        let (pass, report) = input.import_with(std::slice::from_ref(file), &RowsPass::default)?;
         let mut rows = pass.0;
         number_document_lines(&mut rows);
         let meta = ImportMeta {
@@ -205,6 +209,5 @@ pub fn run(args: Args) -> Result<()> {
         count(total, lang),
         lang.pick("Buchungen", "transactions"),
     );
-    print!("{out}");
-    Ok(())
+    Ok(out)
 }
