@@ -12,7 +12,7 @@ use crate::{PeriodValue, ValueSeries};
 use kundenwert_core::{Period, ValueBasis};
 
 /// What the cost to serve consists of.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CostToServe {
     /// Cost per order (distinct document, or day without document numbers).
     pub per_order: f64,
@@ -21,12 +21,19 @@ pub struct CostToServe {
     /// Assumed margin rate (0..1) of revenue, used as cost of goods = revenue × (1 − rate)
     /// where the export has no cost; `None` = the data's own cost.
     pub margin_rate: Option<f64>,
+    /// Fixed cost per customer and year (key-account care, visits, special terms), by
+    /// customer number.
+    #[serde(skip)]
+    pub fixed_per_year: std::collections::HashMap<String, f64>,
 }
 
 impl CostToServe {
     /// Whether anything is charged.
     pub fn is_active(&self) -> bool {
-        self.per_order != 0.0 || self.per_line != 0.0 || self.margin_rate.is_some()
+        self.per_order != 0.0
+            || self.per_line != 0.0
+            || self.margin_rate.is_some()
+            || !self.fixed_per_year.is_empty()
     }
 
     fn charge(&self, p: &mut PeriodValue, estimate_goods: bool) {
@@ -40,6 +47,33 @@ impl CostToServe {
         let cost = goods + serve;
         p.cost = Some(cost);
         p.margin = Some(p.revenue - cost);
+    }
+}
+
+/// Spreads a yearly fixed cost over the months with business: each calendar year with business
+/// carries its share (12/12, or up to the as-of month in the as-of year), split over its active
+/// months — months without business stay empty, so the customer-type rules still see the
+/// pauses, and every year's margin carries the full cost.
+fn charge_fixed(months: &mut [PeriodValue], per_year: f64, as_of_month: i32) {
+    let mut i = 0;
+    while i < months.len() {
+        let year = months[i].period.first_month_index().div_euclid(12);
+        let mut j = i;
+        while j < months.len() && months[j].period.first_month_index().div_euclid(12) == year {
+            j += 1;
+        }
+        let covered = if as_of_month.div_euclid(12) == year {
+            f64::from(as_of_month.rem_euclid(12) as u8 + 1)
+        } else {
+            12.0
+        };
+        let share = per_year * covered / 12.0 / (j - i) as f64;
+        for p in &mut months[i..j] {
+            let cost = p.cost.unwrap_or(0.0) + share;
+            p.cost = Some(cost);
+            p.margin = Some(p.revenue - cost);
+        }
+        i = j;
     }
 }
 
@@ -61,7 +95,7 @@ pub enum CostToServeError {
 /// When the data has no cost and `c.margin_rate` is `None`, or values are out of range; the
 /// series is then unchanged.
 pub fn apply(series: &mut ValueSeries, c: &CostToServe) -> Result<(), CostToServeError> {
-    if !(c.per_order >= 0.0 && c.per_line >= 0.0)
+    if !(c.per_order >= 0.0 && c.per_line >= 0.0 && c.fixed_per_year.values().all(|v| *v >= 0.0))
         || c.margin_rate.is_some_and(|m| !(0.0..=1.0).contains(&m))
     {
         return Err(CostToServeError::OutOfRange);
@@ -74,6 +108,9 @@ pub fn apply(series: &mut ValueSeries, c: &CostToServe) -> Result<(), CostToServ
     for cust in &mut series.customers {
         for p in cust.months.iter_mut() {
             c.charge(p, estimate_goods);
+        }
+        if let Some(fixed) = c.fixed_per_year.get(cust.id.as_str()) {
+            charge_fixed(&mut cust.months, *fixed, as_of_month);
         }
         if let Some(periods) = cust.other_periods.as_mut() {
             for p in periods.iter_mut() {
@@ -156,6 +193,7 @@ mod tests {
                 per_order: 20.0,
                 per_line: 5.0,
                 margin_rate: None,
+                ..CostToServe::default()
             },
         )
         .unwrap();
@@ -177,6 +215,7 @@ mod tests {
             per_order: 10.0,
             per_line: 0.0,
             margin_rate: None,
+            ..CostToServe::default()
         };
         assert_eq!(apply(&mut s, &c), Err(CostToServeError::NoCost));
         assert_eq!(s.basis, ValueBasis::Revenue);
@@ -197,5 +236,35 @@ mod tests {
             ),
             Err(CostToServeError::OutOfRange)
         );
+    }
+
+    #[test]
+    fn a_yearly_fixed_cost_is_spread_over_active_months_per_year() {
+        let mut b = SeriesBuilder::new(Some("2024-06-30".parse().unwrap()));
+        // 2023: two active months; 2024 (to June): three.
+        for d in [
+            "2023-02-10",
+            "2023-09-10",
+            "2024-01-10",
+            "2024-03-10",
+            "2024-06-10",
+        ] {
+            b.add(&tx("k", d, 100.0, Some(50.0), d));
+        }
+        let mut s = b.finish(PeriodKind::Month);
+        let mut fixed = std::collections::HashMap::new();
+        fixed.insert("k".to_string(), 120.0);
+        let c = CostToServe {
+            fixed_per_year: fixed,
+            ..CostToServe::default()
+        };
+        apply(&mut s, &c).unwrap();
+        let k = &s.customers[0];
+        // 2023 carries 120, 2024 half a year: 60, spread 20 per active month.
+        assert!((k.months[0].margin.unwrap() - (50.0 - 60.0)).abs() < 1e-9);
+        assert!((k.months[2].margin.unwrap() - (50.0 - 20.0)).abs() < 1e-9);
+        assert!((k.margin.unwrap() - (250.0 - 180.0)).abs() < 1e-9);
+        // Months without business stay out of the series.
+        assert_eq!(k.months.len(), 5);
     }
 }

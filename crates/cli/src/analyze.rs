@@ -98,6 +98,11 @@ pub struct Args {
     #[arg(long, value_name = "RATE")]
     margin_rate: Option<f64>,
 
+    /// CSV of yearly fixed costs per customer (customer number; amount), e.g. key-account
+    /// visits: spread over each year's months with business, so values become margin II.
+    #[arg(long, value_name = "FILE")]
+    fixed_costs: Option<std::path::PathBuf>,
+
     /// Configuration file (TOML) with thresholds of the customer-type rules; see
     /// `config/kundenwert.toml` for every setting and its default.
     #[arg(long, value_name = "FILE", env = "KUNDENWERT_CONFIG")]
@@ -114,10 +119,16 @@ pub fn run(args: Args) -> Result<()> {
     let config = crate::config::Config::load(args.config.as_deref(), lang)?;
     let (builder, report) = args.input.read()?;
     let mut series = builder.finish(args.period.into());
+    let cfg = &config.cost_to_serve;
+    let fixed_file = args.fixed_costs.as_ref().or(cfg.fixed_costs.as_ref());
     let serve = cost_to_serve::CostToServe {
-        per_order: args.cost_per_order.unwrap_or(0.0),
-        per_line: args.cost_per_line.unwrap_or(0.0),
-        margin_rate: args.margin_rate,
+        per_order: args.cost_per_order.or(cfg.per_order).unwrap_or(0.0),
+        per_line: args.cost_per_line.or(cfg.per_line).unwrap_or(0.0),
+        margin_rate: args.margin_rate.or(cfg.margin_rate),
+        fixed_per_year: match fixed_file {
+            Some(f) => crate::fixed_costs::read(f, &series, lang)?,
+            None => Default::default(),
+        },
     };
     if serve.is_active() {
         cost_to_serve::apply(&mut series, &serve).map_err(|e| match e {
@@ -146,6 +157,7 @@ pub fn run(args: Args) -> Result<()> {
         })?;
     }
     let series = series;
+    let serve = serve.is_active().then_some(serve);
     let types = classify_series_with(&series, &config.typology);
     if !(0.0..=1.0).contains(&args.discount_rate) {
         return Err(crate::UserError::usage(
@@ -217,17 +229,32 @@ pub fn run(args: Args) -> Result<()> {
     }
     timer.lap("forecast");
     if args.json {
-        let mut value = to_json(&series, &types, &forecast, &report, &args, lang);
+        let mut value = to_json(
+            &series,
+            &types,
+            &forecast,
+            &report,
+            &args,
+            serve.as_ref(),
+            lang,
+        );
         value["portfolio"]["migration"] = serde_json::to_value(&migration)?;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         serde_json::to_writer_pretty(&mut out, &value)?;
         writeln!(out)?;
         out.flush()?;
     } else {
-        let serve = serve.is_active().then_some(serve);
         print!(
             "{}",
-            summary(&series, &types, &forecast, &report, args.top, serve, lang)
+            summary(
+                &series,
+                &types,
+                &forecast,
+                &report,
+                args.top,
+                serve.as_ref(),
+                lang
+            )
         );
         if let Some(m) = &migration {
             print!("{}", migration_text(m, args.top, lang));
@@ -343,6 +370,7 @@ pub fn to_json(
     forecast: &Forecast,
     report: &ImportReport,
     args: &Args,
+    serve: Option<&cost_to_serve::CostToServe>,
     lang: Lang,
 ) -> Value {
     let mut by_type = serde_json::Map::new();
@@ -380,15 +408,13 @@ pub fn to_json(
         "period": series.period.as_str(),
         "time_unit": time_unit_name(args.time_unit),
         "value_basis": series.basis,
-        "cost_to_serve": if args.cost_per_order.is_some() || args.cost_per_line.is_some() || args.margin_rate.is_some() {
-            json!({
-                "per_order": args.cost_per_order.unwrap_or(0.0),
-                "per_line": args.cost_per_line.unwrap_or(0.0),
-                "assumed_margin_rate": args.margin_rate,
-            })
-        } else {
-            Value::Null
-        },
+        "cost_to_serve": serve.map(|c| json!({
+            "per_order": c.per_order,
+            "per_line": c.per_line,
+            "assumed_margin_rate": c.margin_rate,
+            "fixed_costs_customers": c.fixed_per_year.len(),
+            "fixed_costs_per_year": round2(c.fixed_per_year.values().sum()),
+        })),
         "input": {
             "rows_read": report.rows_read,
             "rows_accepted": report.rows_accepted,
@@ -569,7 +595,7 @@ pub fn summary(
     forecast: &Forecast,
     report: &ImportReport,
     top: usize,
-    serve: Option<cost_to_serve::CostToServe>,
+    serve: Option<&cost_to_serve::CostToServe>,
     lang: Lang,
 ) -> String {
     let de = lang == Lang::De;
@@ -695,7 +721,11 @@ pub fn summary(
             c.margin_rate.map_or(String::new(), |m| format!(
                 ", Wareneinsatz geschätzt mit {} Marge",
                 percent(m, lang)
-            ))
+            )) + &if c.fixed_per_year.is_empty() {
+                String::new()
+            } else {
+                format!(", Fixkosten für {} Kunden", c.fixed_per_year.len())
+            }
         ),
         (ValueBasis::Margin, false, Some(c)) => format!(
             "contribution margin II after cost to serve ({} per order, {} per line){}",
@@ -704,7 +734,11 @@ pub fn summary(
             c.margin_rate.map_or(String::new(), |m| format!(
                 ", cost of goods estimated at a {} margin",
                 percent(m, lang)
-            ))
+            )) + &if c.fixed_per_year.is_empty() {
+                String::new()
+            } else {
+                format!(", fixed costs for {} customers", c.fixed_per_year.len())
+            }
         ),
         (ValueBasis::Margin, true, None) => "Deckungsbeitrag (DB I)".to_string(),
         (ValueBasis::Margin, false, None) => "contribution margin".to_string(),

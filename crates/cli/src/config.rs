@@ -15,6 +15,23 @@ use crate::UserError;
 pub struct Config {
     /// `[typology]`: thresholds of the type rules.
     pub typology: TypologyConfig,
+    /// `[cost_to_serve]`: the same settings as the `analyze` options of that name (an option
+    /// given on the command line wins).
+    pub cost_to_serve: CostToServeConfig,
+}
+
+/// `[cost_to_serve]` of the configuration file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CostToServeConfig {
+    /// Cost per order.
+    pub per_order: Option<f64>,
+    /// Cost per invoice line.
+    pub per_line: Option<f64>,
+    /// Assumed margin rate where the export has no cost.
+    pub margin_rate: Option<f64>,
+    /// CSV of yearly fixed costs per customer (relative to the working directory).
+    pub fixed_costs: Option<std::path::PathBuf>,
 }
 
 impl Config {

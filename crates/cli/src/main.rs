@@ -7,6 +7,7 @@ mod chain;
 mod config;
 mod customers;
 mod demo;
+mod fixed_costs;
 mod fmt;
 mod future;
 mod import;

@@ -394,3 +394,65 @@ fn type_migration_between_two_dates() {
         bad.stderr
     );
 }
+
+/// Issue 3: yearly fixed costs per customer from a CSV (German numbers), and a broken line
+/// named with file and line.
+#[test]
+fn fixed_costs_per_customer_from_a_file() {
+    let dir = workdir();
+    std::fs::write(
+        dir.path().join("fix.csv"),
+        "Kundennr.;Fixkosten pro Jahr\n10001;1.200,00\n",
+    )
+    .unwrap();
+    let plain = run(
+        dir.path(),
+        &["analyze", "export_de.csv", "--json", "--lang", "en"],
+    );
+    let fixed = run(
+        dir.path(),
+        &[
+            "analyze",
+            "export_de.csv",
+            "--json",
+            "--lang",
+            "en",
+            "--fixed-costs",
+            "fix.csv",
+        ],
+    );
+    assert_eq!(fixed.code, 0, "{}", fixed.stderr);
+    let a: serde_json::Value = serde_json::from_str(&plain.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&fixed.stdout).unwrap();
+    let margin = |v: &serde_json::Value, id: &str| {
+        v["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()["margin"]
+            .as_f64()
+            .unwrap()
+    };
+    // The export covers 2024 up to December: the whole year's 1,200 are charged.
+    assert!((margin(&a, "10001") - margin(&b, "10001") - 1200.0).abs() < 0.01);
+    assert_eq!(margin(&a, "10002"), margin(&b, "10002"));
+    std::fs::write(
+        dir.path().join("bad.csv"),
+        "Kundennr.;Fixkosten\n10001;viel\n",
+    )
+    .unwrap();
+    let bad = run(
+        dir.path(),
+        &[
+            "analyze",
+            "export_de.csv",
+            "--lang",
+            "en",
+            "--fixed-costs",
+            "bad.csv",
+        ],
+    );
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("bad.csv:2:"), "{}", bad.stderr);
+}
