@@ -35,6 +35,7 @@ function on the unscaled data, so "who found the better optimum" is judged by on
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -267,8 +268,12 @@ def fits(args) -> int:
             extra = f"  LL kw {r['ll_ours']:.4f}, lifetimes {r['ll_lt']:.4f} (lifetimes' likelihood)"
         print(f"  {LABEL[m]:<12} " + "  ".join(parts) + extra)
         k = r["kw"]
+        passes = ""
+        if k.get("pass_seconds"):
+            passes = (f", one ll+grad pass {k['pass_seconds'] * 1e3:.1f} ms "
+                      f"(fit = ~{k['approx_passes']:.0f} passes)")
         print(f"  {'':<12} kundenwert: fit {k['fit_seconds']:.3f} s, {k['iterations']} iterations "
-              f"({k['method']}), {k['rows']} rows fitted, LL reported {k['log_likelihood']:.4f}")
+              f"({k['method']}), {k['rows']} rows fitted, LL reported {k['log_likelihood']:.4f}{passes}")
     if "pareto_nbd_all" in kw:
         k = kw["pareto_nbd_all"]
         print(f"  kundenwert Pareto/NBD on all {n} customers: {k['seconds']:.3f} s "
@@ -305,9 +310,25 @@ def path_lifetimes(args) -> int:
         observation_period_end=args.as_of, freq="D", freq_multiplier=7,
     )
     t["summary"] = time.perf_counter() - t1
+    # penalizer_coef=0 first; if scipy reports no convergence (lifetimes raises ConvergenceError
+    # and keeps no parameters), retry with the penalizer its error message and docs suggest,
+    # as a user would. bg_nbd_fit counts both attempts.
+    from lifetimes.utils import ConvergenceError
+
     t1 = time.perf_counter()
-    bgf = BetaGeoFitter(penalizer_coef=0.0)
-    bgf.fit(summ["frequency"], summ["recency"], summ["T"])
+    attempts = []
+    for pen in (0.0, 0.001):
+        ta = time.perf_counter()
+        bgf = BetaGeoFitter(penalizer_coef=pen)
+        try:
+            with contextlib.redirect_stdout(sys.stderr):  # lifetimes prints scipy's result on failure
+                bgf.fit(summ["frequency"], summ["recency"], summ["T"])
+            attempts.append({"penalizer_coef": pen, "seconds": round(time.perf_counter() - ta, 3), "converged": True})
+            break
+        except ConvergenceError:
+            attempts.append({"penalizer_coef": pen, "seconds": round(time.perf_counter() - ta, 3), "converged": False})
+    else:
+        raise SystemExit(f"lifetimes BG/NBD did not converge: {attempts}")
     t["bg_nbd_fit"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     pred = bgf.conditional_expected_number_of_purchases_up_to_time(
@@ -317,6 +338,7 @@ def path_lifetimes(args) -> int:
     print(json.dumps({
         "rows": len(tx), "customers": len(summ), "repeat_buyers": int((summ["frequency"] > 0).sum()),
         "params": {k: float(v) for k, v in bgf.params_.items()},
+        "bg_nbd_attempts": attempts,
         "sum_expected_purchases": float(np.nansum(pred)),
         "seconds": {k: round(v, 3) for k, v in t.items()},
     }))
