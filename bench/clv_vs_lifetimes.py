@@ -327,17 +327,21 @@ def path_lifetimes(args) -> int:
             break
         except ConvergenceError:
             attempts.append({"penalizer_coef": pen, "seconds": round(time.perf_counter() - ta, 3), "converged": False})
-    else:
-        raise SystemExit(f"lifetimes BG/NBD did not converge: {attempts}")
     t["bg_nbd_fit"] = time.perf_counter() - t1
-    t1 = time.perf_counter()
-    pred = bgf.conditional_expected_number_of_purchases_up_to_time(
-        args.horizon_weeks, summ["frequency"], summ["recency"], summ["T"])
-    t["predict"] = time.perf_counter() - t1
+    converged = attempts[-1]["converged"]
+    if converged:
+        t1 = time.perf_counter()
+        pred = bgf.conditional_expected_number_of_purchases_up_to_time(
+            args.horizon_weeks, summ["frequency"], summ["recency"], summ["T"])
+        t["predict"] = time.perf_counter() - t1
+    else:  # no parameters to predict with; reported, not an error of this script
+        print(f"lifetimes BG/NBD did not converge: {attempts}; prediction skipped", file=sys.stderr)
+        pred = np.array([np.nan])
     t["total_in_python"] = time.perf_counter() - t0
     print(json.dumps({
         "rows": len(tx), "customers": len(summ), "repeat_buyers": int((summ["frequency"] > 0).sum()),
-        "params": {k: float(v) for k, v in bgf.params_.items()},
+        "params": {k: float(v) for k, v in bgf.params_.items()} if converged else None,
+        "bg_nbd_converged": converged,
         "bg_nbd_attempts": attempts,
         "sum_expected_purchases": float(np.nansum(pred)),
         "seconds": {k: round(v, 3) for k, v in t.items()},
