@@ -225,33 +225,8 @@ pub enum ExportFormat {
 
 /// A chain file or edit that does not hold: one line per problem, exit code 2.
 fn invalid(errors: &ChainErrors, lang: Lang) -> anyhow::Error {
-    let n = errors.0.len();
-    let head = match lang {
-        Lang::De => format!(
-            "die Kette ist nicht gültig ({n} {}):",
-            if n == 1 { "Problem" } else { "Probleme" }
-        ),
-        Lang::En => format!(
-            "the chain is not valid ({n} {}):",
-            if n == 1 { "problem" } else { "problems" }
-        ),
-    };
-    let lines: Vec<String> = errors
-        .0
-        .iter()
-        .map(|e| format!("  {}", e.localized(lang)))
-        .collect();
-    UserError::usage(
-        format!("{head}\n{}", lines.join("\n")),
-        Some(
-            lang.pick(
-                "nichts wurde gespeichert; erlaubte Werte stehen bei jedem Problem",
-                "nothing was stored; each problem names the allowed values",
-            )
-            .into(),
-        ),
-    )
-    .into()
+    let problems: Vec<String> = errors.0.iter().map(|e| e.localized(lang)).collect();
+    crate::invalid_document("die Kette", "the chain", &problems, lang).into()
 }
 
 fn edit_error(e: EditError, lang: Lang) -> anyhow::Error {

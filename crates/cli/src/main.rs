@@ -128,6 +128,39 @@ impl Timer {
     }
 }
 
+/// A document (chain or plan file, or an edit) that does not hold: a head line naming what and
+/// how many problems, then one indented line per problem with its path; exit code 2, and the
+/// hint that nothing was stored.
+pub fn invalid_document(
+    what_de: &str,
+    what_en: &str,
+    problems: &[String],
+    lang: Lang,
+) -> UserError {
+    let n = problems.len();
+    let head = match lang {
+        Lang::De => format!(
+            "{what_de} ist nicht gültig ({n} {}):",
+            if n == 1 { "Problem" } else { "Probleme" }
+        ),
+        Lang::En => format!(
+            "{what_en} is not valid ({n} {}):",
+            if n == 1 { "problem" } else { "problems" }
+        ),
+    };
+    let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+    UserError::usage(
+        format!("{head}\n{}", lines.join("\n")),
+        Some(
+            lang.pick(
+                "nichts wurde gespeichert; erlaubte Werte stehen bei jedem Problem",
+                "nothing was stored; each problem names the allowed values",
+            )
+            .into(),
+        ),
+    )
+}
+
 /// A failure the user can act on: message, optional hint, exit code.
 #[derive(Debug)]
 pub struct UserError {
