@@ -2,7 +2,9 @@
 //! status, ABC class and future value, one row each, testable by saved selections.
 
 use anyhow::Result;
-use kundenwert_analysis::{classify_series, portfolio, PortfolioConfig, ValueSeries};
+use kundenwert_analysis::{
+    classify_series, portfolio, Classification, PortfolioConfig, ValueSeries,
+};
 use kundenwert_chain::selection::{CustomerFields, Field, Selection};
 use kundenwert_core::{Lang, PeriodKind};
 use kundenwert_store::{Store, Workspace};
@@ -78,10 +80,10 @@ impl Customers {
 /// The customers of a finished analysis.
 pub fn from_series(
     series: &ValueSeries,
+    types: &[Classification],
     future: Option<&kundenwert_analysis::future::Forecast>,
     lang: Lang,
 ) -> Customers {
-    let types = classify_series(series);
     let future_values: Vec<Option<f64>> = future
         .map(|f| f.customers.iter().map(|c| Some(c.future_value)).collect())
         .unwrap_or_default();
@@ -89,7 +91,7 @@ pub fn from_series(
     let rows = series
         .customers
         .iter()
-        .zip(&types)
+        .zip(types)
         .enumerate()
         .map(|(i, (c, k))| {
             let fc = future.and_then(|f| f.customers.get(i));
@@ -132,5 +134,5 @@ pub fn load_from_store(store: &Store, lang: Lang) -> Result<Option<Customers>> {
         &types,
         &kundenwert_analysis::future::FutureConfig::default(),
     );
-    Ok(Some(from_series(&series, Some(&forecast), lang)))
+    Ok(Some(from_series(&series, &types, Some(&forecast), lang)))
 }

@@ -27,16 +27,6 @@ fn named(names: &[&str], values: &[f64]) -> Value {
     Value::Object(m)
 }
 
-/// The parts of a fit the JSON shows.
-struct FitView<'a> {
-    names: Vec<&'static str>,
-    values: Vec<f64>,
-    errors: &'a Option<Vec<f64>>,
-    ll: f64,
-    iterations: u64,
-    method: &'static str,
-}
-
 /// One candidate's JSON: its parameters, log-likelihood, BIC, standard errors, or why it
 /// could not be fitted.
 fn candidate_json(c: &Candidate, unit: TimeUnit, lang: Lang) -> Value {
@@ -44,57 +34,7 @@ fn candidate_json(c: &Candidate, unit: TimeUnit, lang: Lang) -> Value {
         Ok(f) => f,
         Err(e) => return json!({"error": e.message(lang)}),
     };
-    let fit_of =
-        |names: &[&'static str], values: Vec<f64>, errors, ll, iterations, method| FitView {
-            names: names.to_vec(),
-            values,
-            errors,
-            ll,
-            iterations,
-            method,
-        };
-    let v = match fit {
-        ModelFit::BgNbd(f) => fit_of(
-            &["r", "alpha", "a", "b"],
-            vec![f.params.r, f.params.alpha, f.params.a, f.params.b],
-            &f.std_errors,
-            f.log_likelihood,
-            f.iterations,
-            f.method,
-        ),
-        ModelFit::MbgNbd(f) => fit_of(
-            &["r", "alpha", "a", "b"],
-            vec![f.params.r, f.params.alpha, f.params.a, f.params.b],
-            &f.std_errors,
-            f.log_likelihood,
-            f.iterations,
-            f.method,
-        ),
-        ModelFit::ParetoNbd(f) => fit_of(
-            &["r", "alpha", "s", "beta"],
-            vec![f.params.r, f.params.alpha, f.params.s, f.params.beta],
-            &f.std_errors,
-            f.log_likelihood,
-            f.iterations,
-            f.method,
-        ),
-        ModelFit::BgCnbd(f) => fit_of(
-            &["r", "alpha", "a", "b"],
-            vec![f.params.r, f.params.alpha, f.params.a, f.params.b],
-            &f.std_errors,
-            f.log_likelihood,
-            f.iterations,
-            f.method,
-        ),
-    };
-    let FitView {
-        names,
-        values,
-        errors,
-        ll,
-        iterations,
-        method,
-    } = v;
+    let (names, values): (Vec<&str>, Vec<f64>) = fit.named_parameters().into_iter().unzip();
     let mut obj = match named(&names, &values) {
         Value::Object(m) => m,
         _ => Map::new(),
@@ -102,15 +42,15 @@ fn candidate_json(c: &Candidate, unit: TimeUnit, lang: Lang) -> Value {
     if let ModelFit::BgCnbd(f) = fit {
         obj.insert("k".into(), json!(f.params.k));
     }
-    obj.insert("log_likelihood".into(), json!(r3(ll)));
+    obj.insert("log_likelihood".into(), json!(r3(fit.log_likelihood())));
     obj.insert("bic".into(), json!(c.bic.map(r3)));
     obj.insert("time_unit".into(), json!(unit.id()));
     obj.insert(
         "std_errors".into(),
-        errors.as_ref().map_or(Value::Null, |e| named(&names, e)),
+        fit.std_errors().map_or(Value::Null, |e| named(&names, e)),
     );
-    obj.insert("iterations".into(), json!(iterations));
-    obj.insert("optimizer".into(), json!(method));
+    obj.insert("iterations".into(), json!(fit.iterations()));
+    obj.insert("optimizer".into(), json!(fit.method()));
     Value::Object(obj)
 }
 

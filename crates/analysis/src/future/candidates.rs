@@ -35,6 +35,58 @@ impl ModelFit {
         }
     }
 
+    /// The estimated parameters by name (k of BG/CNBD-k apart: it is an integer).
+    pub fn named_parameters(&self) -> Vec<(&'static str, f64)> {
+        match self {
+            ModelFit::BgNbd(f) => {
+                let p = &f.params;
+                vec![("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)]
+            }
+            ModelFit::MbgNbd(f) => {
+                let p = &f.params;
+                vec![("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)]
+            }
+            ModelFit::ParetoNbd(f) => {
+                let p = &f.params;
+                vec![("r", p.r), ("alpha", p.alpha), ("s", p.s), ("beta", p.beta)]
+            }
+            ModelFit::BgCnbd(f) => {
+                let p = &f.params;
+                vec![("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)]
+            }
+        }
+    }
+
+    /// Standard errors of [`ModelFit::named_parameters`], in the same order.
+    pub fn std_errors(&self) -> Option<&[f64]> {
+        match self {
+            ModelFit::BgNbd(f) => f.std_errors.as_deref(),
+            ModelFit::MbgNbd(f) => f.std_errors.as_deref(),
+            ModelFit::ParetoNbd(f) => f.std_errors.as_deref(),
+            ModelFit::BgCnbd(f) => f.std_errors.as_deref(),
+        }
+    }
+
+    /// Optimiser iterations.
+    pub fn iterations(&self) -> u64 {
+        match self {
+            ModelFit::BgNbd(f) => f.iterations,
+            ModelFit::MbgNbd(f) => f.iterations,
+            ModelFit::ParetoNbd(f) => f.iterations,
+            ModelFit::BgCnbd(f) => f.iterations,
+        }
+    }
+
+    /// The optimiser that found the optimum.
+    pub fn method(&self) -> &'static str {
+        match self {
+            ModelFit::BgNbd(f) => f.method,
+            ModelFit::MbgNbd(f) => f.method,
+            ModelFit::ParetoNbd(f) => f.method,
+            ModelFit::BgCnbd(f) => f.method,
+        }
+    }
+
     /// Free parameters (k of BG/CNBD-k counts as one, it was chosen by likelihood).
     pub fn parameters(&self) -> usize {
         match self {
@@ -346,7 +398,7 @@ pub(super) fn run(
     let projections: Vec<Option<Projection>> = par_map(&series.customers, |i, c| {
         let cls = types.get(i)?;
         let f = cls.features.as_ref()?;
-        let y = month_grid(c, series.as_of);
+        let y = crate::typology::monthly_values(c, series.as_of);
         Some(project(
             &y,
             f,
@@ -518,25 +570,6 @@ fn model_forecast(
             ModelFit::BgCnbd(_) => Source::BgCnbdK,
         },
     }
-}
-
-/// The customer's monthly values from its first month to the as-of month, zeros where it
-/// bought nothing (the series the typology classified).
-fn month_grid(c: &crate::CustomerSeries, as_of: chrono::NaiveDate) -> Vec<f64> {
-    let as_of_month = kundenwert_core::Period::month_index_of(as_of);
-    let first = c
-        .months
-        .first()
-        .map_or(as_of_month, |m| m.period.first_month_index());
-    let len = (as_of_month - first + 1).max(0) as usize;
-    let mut y = vec![0.0; len];
-    for m in &c.months {
-        let i = (m.period.first_month_index() - first) as usize;
-        if let Some(slot) = y.get_mut(i) {
-            *slot = m.value();
-        }
-    }
-    y
 }
 
 #[allow(clippy::too_many_arguments)]

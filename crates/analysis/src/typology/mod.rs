@@ -189,15 +189,7 @@ pub fn classify_series_with(
                 .months
                 .first()
                 .map_or(as_of_month, |m| m.period.first_month_index());
-            let len = (as_of_month - first + 1).max(0) as usize;
-            let mut y = vec![0.0; len];
-            for m in &c.months {
-                let i = (m.period.first_month_index() - first) as usize;
-                if let Some(slot) = y.get_mut(i) {
-                    *slot = m.value();
-                }
-            }
-            Features::compute(&y, first == data_start)
+            Features::compute(&monthly_values(c, series.as_of), first == data_start)
         })
         .collect();
     let reference = portfolio_reference(features.iter().flatten());
@@ -205,6 +197,25 @@ pub fn classify_series_with(
         .iter()
         .map(|f| classify_features_with(f.as_ref(), reference, config))
         .collect()
+}
+
+/// A customer's monthly values (margin, or revenue without cost) from its first month to the
+/// month of `as_of`, zeros where it bought nothing: the series the rules classify.
+pub fn monthly_values(c: &crate::CustomerSeries, as_of: chrono::NaiveDate) -> Vec<f64> {
+    let as_of_month = kundenwert_core::Period::month_index_of(as_of);
+    let first = c
+        .months
+        .first()
+        .map_or(as_of_month, |m| m.period.first_month_index());
+    let len = (as_of_month - first + 1).max(0) as usize;
+    let mut y = vec![0.0; len];
+    for m in &c.months {
+        let i = (m.period.first_month_index() - first) as usize;
+        if let Some(slot) = y.get_mut(i) {
+            *slot = m.value();
+        }
+    }
+    y
 }
 
 /// Classifies one monthly margin series `y` (index `len - 1` = as-of month, 0 = no business,
