@@ -10,12 +10,14 @@ use kundenwert_analysis::future::{
     CustomerForecast, Forecast, FutureConfig, TimeUnit as ModelClock,
 };
 use kundenwert_analysis::portfolio::{Abc, AbcGroup, WhaleCurve, WhalePoint};
+use kundenwert_analysis::typology::Features;
 use kundenwert_analysis::{
     classify_series_with, portfolio, AbcClass, Classification, CustomerSeries, CustomerType,
     Portfolio, PortfolioConfig, ValueSeries,
 };
 use kundenwert_core::{Lang, PeriodKind, ValueBasis};
 use kundenwert_ingest::ImportReport;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::fmt::{amount, count};
@@ -229,20 +231,23 @@ pub fn run(args: Args) -> Result<()> {
     }
     timer.lap("forecast");
     if args.json {
-        let mut value = to_json(
+        let portfolio = portfolio_of(&series, &forecast);
+        let document = to_json(
             &series,
             &types,
             &forecast,
             &report,
+            &portfolio,
             &args,
             serve.as_ref(),
+            migration.as_ref(),
             lang,
-        );
-        value["portfolio"]["migration"] = serde_json::to_value(&migration)?;
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        serde_json::to_writer_pretty(&mut out, &value)?;
+        )?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        serde_json::to_writer_pretty(&mut out, &document)?;
         writeln!(out)?;
         out.flush()?;
+        timer.lap("json");
     } else {
         print!(
             "{}",
@@ -271,39 +276,136 @@ fn time_unit_name(t: TimeUnit) -> &'static str {
     }
 }
 
-fn customer_json(
-    c: &CustomerSeries,
-    class: &Classification,
+/// One customer of the JSON document, in the field order of product.md §5.
+#[derive(Serialize)]
+struct CustomerJson<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    revenue: f64,
+    cost: Option<f64>,
+    margin: Option<f64>,
+    transactions: u64,
+    lines: u64,
+    first_date: chrono::NaiveDate,
+    last_date: chrono::NaiveDate,
+    #[serde(rename = "type")]
+    customer_type: &'static str,
+    type_confidence: f64,
+    type_reason: String,
+    type_rule: u8,
+    status: Option<&'static str>,
+    features: Option<&'a Features>,
+    current_value: f64,
+    abc: &'static str,
+    expected_transactions: Option<f64>,
+    p_alive: Option<f64>,
+    expected_spend: Option<f64>,
+    future_value: Option<f64>,
+    future_value_low: Option<f64>,
+    future_value_high: Option<f64>,
+    future_value_source: Option<&'static str>,
+}
+
+fn customer_json<'a>(
+    c: &'a CustomerSeries,
+    class: &'a Classification,
     abc: AbcClass,
     future: Option<&CustomerForecast>,
     lang: Lang,
-) -> Value {
-    json!({
-        "id": c.id,
-        "name": c.name,
-        "revenue": round2(c.revenue),
-        "cost": c.cost.map(round2),
-        "margin": c.margin.map(round2),
-        "transactions": c.orders,
-        "lines": c.lines,
-        "first_date": c.first_date,
-        "last_date": c.last_date,
-        "type": class.customer_type.id(),
-        "type_confidence": (class.confidence * 100.0).round() / 100.0,
-        "type_reason": class.reason(lang),
-        "type_rule": class.rule,
-        "status": class.status.id(),
-        "features": class.features,
-        "current_value": round2(c.current_value),
-        "abc": abc.as_str(),
-        "expected_transactions": future.and_then(|f| f.expected_transactions).map(round4),
-        "p_alive": future.map(|f| round4(f.p_alive)),
-        "expected_spend": future.and_then(|f| f.expected_spend).map(round2),
-        "future_value": future.map(|f| round2(f.future_value)),
-        "future_value_low": future.map(|f| round2(f.future_value_low)),
-        "future_value_high": future.map(|f| round2(f.future_value_high)),
-        "future_value_source": future.map(|f| f.source.id()),
-    })
+) -> CustomerJson<'a> {
+    CustomerJson {
+        id: &c.id,
+        name: c.name.as_deref(),
+        revenue: round2(c.revenue),
+        cost: c.cost.map(round2),
+        margin: c.margin.map(round2),
+        transactions: c.orders,
+        lines: c.lines,
+        first_date: c.first_date,
+        last_date: c.last_date,
+        customer_type: class.customer_type.id(),
+        type_confidence: (class.confidence * 100.0).round() / 100.0,
+        type_reason: class.reason(lang),
+        type_rule: class.rule,
+        status: class.status.id(),
+        features: class.features.as_ref(),
+        current_value: round2(c.current_value),
+        abc: abc.as_str(),
+        expected_transactions: future.and_then(|f| f.expected_transactions).map(round4),
+        p_alive: future.map(|f| round4(f.p_alive)),
+        expected_spend: future.and_then(|f| f.expected_spend).map(round2),
+        future_value: future.map(|f| round2(f.future_value)),
+        future_value_low: future.map(|f| round2(f.future_value_low)),
+        future_value_high: future.map(|f| round2(f.future_value_high)),
+        future_value_source: future.map(|f| f.source.id()),
+    }
+}
+
+/// The `customers` array, turned into JSON one customer at a time while it is written: as one
+/// `serde_json::Value` tree, 600 k customers with their features held several GB.
+struct CustomersJson<'a> {
+    series: &'a ValueSeries,
+    types: &'a [Classification],
+    abc: &'a [AbcClass],
+    forecast: &'a Forecast,
+    lang: Lang,
+}
+
+impl Serialize for CustomersJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.series
+                .customers
+                .iter()
+                .zip(self.types)
+                .zip(self.abc)
+                .enumerate()
+                .map(|(i, ((c, k), abc))| {
+                    customer_json(c, k, *abc, self.forecast.customers.get(i), self.lang)
+                }),
+        )
+    }
+}
+
+/// The rejected rows, written one at a time (a broken export can have millions).
+struct RejectedJson<'a> {
+    report: &'a ImportReport,
+    lang: Lang,
+}
+
+impl Serialize for RejectedJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.report.rejected.iter().map(|r| {
+            json!({"file": r.file, "line": r.line, "column": r.column, "reason": r.reason.message(self.lang)})
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct InputJson<'a> {
+    rows_read: u64,
+    rows_accepted: u64,
+    rows_rejected: u64,
+    blank_lines: u64,
+    rejected: RejectedJson<'a>,
+    files: &'a [kundenwert_ingest::FileReport],
+    holdout: &'a kundenwert_analysis::HoldoutSummary,
+}
+
+/// The JSON document of `analyze --json` (product.md §5): small parts as values, the
+/// per-customer and per-row arrays streamed.
+#[derive(Serialize)]
+pub struct AnalyzeJson<'a> {
+    as_of: chrono::NaiveDate,
+    period: &'static str,
+    time_unit: &'static str,
+    value_basis: ValueBasis,
+    cost_to_serve: Value,
+    input: InputJson<'a>,
+    summary: Value,
+    portfolio: Value,
+    customers: CustomersJson<'a>,
+    models: Value,
 }
 
 /// Sums of many lines carry float noise; amounts in JSON are rounded to cents.
@@ -364,15 +466,17 @@ fn whale_json(w: &WhaleCurve) -> Value {
 }
 
 /// The JSON object of product.md §5.
-pub fn to_json(
-    series: &ValueSeries,
-    types: &[Classification],
-    forecast: &Forecast,
-    report: &ImportReport,
+pub fn to_json<'a>(
+    series: &'a ValueSeries,
+    types: &'a [Classification],
+    forecast: &'a Forecast,
+    report: &'a ImportReport,
+    portfolio: &'a Portfolio,
     args: &Args,
     serve: Option<&cost_to_serve::CostToServe>,
+    migration: Option<&kundenwert_analysis::migration::Migration>,
     lang: Lang,
-) -> Value {
+) -> Result<AnalyzeJson<'a>> {
     let mut by_type = serde_json::Map::new();
     for t in CustomerType::ALL {
         let members = || {
@@ -397,55 +501,49 @@ pub fn to_json(
     let revenue: f64 = series.customers.iter().map(|c| c.revenue).sum();
     let cost: Option<f64> = (series.basis == ValueBasis::Margin)
         .then(|| series.customers.iter().filter_map(|c| c.cost).sum());
-    let portfolio = portfolio_of(series, forecast);
-    let rejected: Vec<Value> = report
-        .rejected
-        .iter()
-        .map(|r| json!({"file": r.file, "line": r.line, "column": r.column, "reason": r.reason.message(lang)}))
-        .collect();
-    json!({
-        "as_of": series.as_of,
-        "period": series.period.as_str(),
-        "time_unit": time_unit_name(args.time_unit),
-        "value_basis": series.basis,
-        "cost_to_serve": serve.map(|c| json!({
+    Ok(AnalyzeJson {
+        as_of: series.as_of,
+        period: series.period.as_str(),
+        time_unit: time_unit_name(args.time_unit),
+        value_basis: series.basis,
+        cost_to_serve: json!(serve.map(|c| json!({
             "per_order": c.per_order,
             "per_line": c.per_line,
             "assumed_margin_rate": c.margin_rate,
             "fixed_costs_customers": c.fixed_per_year.len(),
             "fixed_costs_per_year": round2(c.fixed_per_year.values().sum()),
-        })),
-        "input": {
-            "rows_read": report.rows_read,
-            "rows_accepted": report.rows_accepted,
-            "rows_rejected": report.rows_rejected,
-            "blank_lines": report.blank_lines,
-            "rejected": rejected,
-            "files": report.files,
-            "holdout": series.holdout,
+        }))),
+        input: InputJson {
+            rows_read: report.rows_read,
+            rows_accepted: report.rows_accepted,
+            rows_rejected: report.rows_rejected,
+            blank_lines: report.blank_lines,
+            rejected: RejectedJson { report, lang },
+            files: &report.files,
+            holdout: &series.holdout,
         },
-        "summary": {
+        summary: json!({
             "customers": series.customers.len(),
             "revenue": round2(revenue),
             "cost": cost.map(round2),
             "margin": cost.map(|c| round2(revenue - c)),
             "current_value": round2(series.customers.iter().map(|c| c.current_value).sum()),
             "by_type": by_type,
-        },
-        "portfolio": {
+        }),
+        portfolio: json!({
             "abc": abc_json(&portfolio.abc),
             "whale_curve": whale_json(&portfolio.whale_curve),
             "quadrants": portfolio.quadrants,
+            "migration": serde_json::to_value(migration)?,
+        }),
+        customers: CustomersJson {
+            series,
+            types,
+            abc: &portfolio.abc.classes,
+            forecast,
+            lang,
         },
-        "customers": series
-            .customers
-            .iter()
-            .zip(types)
-            .zip(&portfolio.abc.classes)
-            .enumerate()
-            .map(|(i, ((c, k), abc))| customer_json(c, k, *abc, forecast.customers.get(i), lang))
-            .collect::<Vec<_>>(),
-        "models": crate::future::models_json(forecast, lang),
+        models: crate::future::models_json(forecast, lang),
     })
 }
 
