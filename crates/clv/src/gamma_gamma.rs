@@ -43,6 +43,9 @@ pub struct GammaGammaFit {
     pub iterations: u64,
     /// Optimiser that produced the estimates.
     pub method: &'static str,
+    /// Likelihood passes over all customers (value and gradient) the fit made, standard
+    /// errors included: with the pass time, what the fit cost.
+    pub evaluations: u64,
     /// Customers used in the fit.
     pub customers: f64,
     /// Customers left out because `x = 0` or `m <= 0` (their spend carries no information for
@@ -162,6 +165,7 @@ pub fn fit(data: &[SpendSummary], opts: &FitOptions) -> Result<GammaGammaFit, Fi
         std_errors: res.std_errors,
         iterations: res.iterations,
         method: res.method,
+        evaluations: res.evaluations,
         customers: res.customers,
         skipped_nonpositive: skipped,
     })

@@ -35,6 +35,7 @@ pub mod bg_nbd;
 mod error;
 pub mod gamma_gamma;
 mod hyp2f1;
+mod indexed;
 pub mod mbg_nbd;
 pub mod optim;
 pub mod pareto_nbd;

@@ -34,6 +34,9 @@ pub struct MbgNbdFit {
     pub iterations: u64,
     /// Optimiser that produced the estimates.
     pub method: &'static str,
+    /// Likelihood passes over all customers (value and gradient) the fit made, standard
+    /// errors included: with the pass time, what the fit cost.
+    pub evaluations: u64,
     /// Number of customers (total weight).
     pub customers: f64,
 }
@@ -134,6 +137,7 @@ pub fn fit(data: &[Summary], opts: &FitOptions) -> Result<MbgNbdFit, FitError> {
         std_errors: res.std_errors,
         iterations: res.iterations,
         method: res.method,
+        evaluations: res.evaluations,
         customers: res.customers,
     })
 }

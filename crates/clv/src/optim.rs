@@ -404,6 +404,43 @@ pub(crate) struct SummaryFit {
     pub iterations: u64,
     pub method: &'static str,
     pub customers: f64,
+    /// Objective evaluations (passes over the data), standard errors included.
+    pub evaluations: u64,
+}
+
+/// A point, the objective's value there and its gradient.
+type LastPoint = (Vec<f64>, f64, Vec<f64>);
+
+/// `objective` with a memory of its last point (L-BFGS re-evaluates the start point that
+/// [`minimize`] checked, and a pass over a million customers is worth saving) and a counter of
+/// real evaluations.
+struct Cached<F> {
+    objective: F,
+    last: std::cell::RefCell<Option<LastPoint>>,
+    count: std::cell::Cell<u64>,
+}
+
+impl<F: Fn(&[f64], &mut [f64]) -> f64> Cached<F> {
+    fn new(objective: F) -> Self {
+        Cached {
+            objective,
+            last: std::cell::RefCell::new(None),
+            count: std::cell::Cell::new(0),
+        }
+    }
+
+    fn eval(&self, x: &[f64], g: &mut [f64]) -> f64 {
+        if let Some((lx, lv, lg)) = &*self.last.borrow() {
+            if lx.as_slice() == x && lg.len() == g.len() {
+                g.copy_from_slice(lg);
+                return *lv;
+            }
+        }
+        self.count.set(self.count.get() + 1);
+        let v = (self.objective)(x, g);
+        *self.last.borrow_mut() = Some((x.to_vec(), v, g.to_vec()));
+        v
+    }
 }
 
 /// Fits a model given its per-customer log-likelihood `ll(x_log, summary, grad_out)` (gradient
@@ -420,6 +457,36 @@ where
 {
     crate::summary::validate(data)?;
     fit_weighted(data, |s| s.weight, x0, opts, ll)
+}
+
+/// Minimises a ready-made mean-NLL `objective` (see [`minimize`]) over data of total weight
+/// `total` and computes standard errors: for models that evaluate their likelihood with their
+/// own fast pass instead of one customer at a time.
+pub(crate) fn fit_objective<F>(
+    objective: F,
+    total: f64,
+    x0: &[f64],
+    opts: &FitOptions,
+) -> Result<SummaryFit, FitError>
+where
+    F: Fn(&[f64], &mut [f64]) -> f64,
+{
+    if total.is_nan() || total <= 0.0 {
+        return Err(FitError::NoData);
+    }
+    let cached = Cached::new(objective);
+    let f = |x: &[f64], g: &mut [f64]| cached.eval(x, g);
+    let opt = minimize(f, x0, opts)?;
+    let std_errors = standard_errors(f, &opt.x, total);
+    Ok(SummaryFit {
+        log_likelihood: -opt.value * total,
+        x: opt.x,
+        std_errors,
+        iterations: opt.iterations,
+        method: opt.method,
+        customers: total,
+        evaluations: cached.count.get(),
+    })
 }
 
 /// Like [`fit_summaries`] for any per-customer record with a weight; the caller validates.
@@ -456,16 +523,7 @@ where
         grad.iter_mut().for_each(|v| *v /= total);
         sum / total
     };
-    let opt = minimize(objective, x0, opts)?;
-    let std_errors = standard_errors(objective, &opt.x, total);
-    Ok(SummaryFit {
-        log_likelihood: -opt.value * total,
-        x: opt.x,
-        std_errors,
-        iterations: opt.iterations,
-        method: opt.method,
-        customers: total,
-    })
+    fit_objective(objective, total, x0, opts)
 }
 
 /// Test helper shared by the model modules.

@@ -50,6 +50,9 @@ pub struct ParetoNbdFit {
     pub iterations: u64,
     /// Optimiser that produced the estimates.
     pub method: &'static str,
+    /// Likelihood passes over all customers (value and gradient) the fit made, standard
+    /// errors included: with the pass time, what the fit cost.
+    pub evaluations: u64,
     /// Number of customers (total weight).
     pub customers: f64,
 }
@@ -322,6 +325,7 @@ pub fn fit_from(
         std_errors: res.std_errors,
         iterations: res.iterations,
         method: res.method,
+        evaluations: res.evaluations,
         customers: res.customers,
     })
 }
