@@ -49,6 +49,13 @@ const MEMORY: usize = 10;
 const ARMIJO_C1: f64 = 1e-4;
 /// Cap on step halvings per line search: 2^-60 is far below any useful step.
 const MAX_HALVINGS: u32 = 60;
+/// Relative rounding noise of the mean NLL, a sum over up to millions of customers, below which
+/// changes of the value do not show whether a step was downhill.
+const VALUE_NOISE: f64 = 1e-12;
+/// Curvature constant of the approximate Wolfe conditions (Hager & Zhang 2005).
+const WOLFE_SIGMA: f64 = 0.9;
+/// Sufficient-decrease constant of the approximate Wolfe conditions (Hager & Zhang 2005).
+const WOLFE_DELTA: f64 = 0.1;
 /// Largest change of any log-parameter in one step: exp(5) ~ 150-fold, so a bad first step
 /// cannot jump into overflow territory.
 const MAX_STEP: f64 = 5.0;
@@ -151,7 +158,18 @@ fn lbfgs<F: Fn(&[f64], &mut [f64]) -> f64>(f: &F, x0: &[f64], opts: &FitOptions)
                 *xn = xi + step * di;
             }
             let f_new = eval(f, &x_new, &mut g_new);
-            if f_new <= fx + ARMIJO_C1 * step * slope {
+            // Near the optimum the decrease a step buys (|g|^2 / curvature) falls below the
+            // rounding noise of a sum over many customers, and Armijo on values alone would halve
+            // the step 60 times for nothing. There the directional derivative is still accurate,
+            // so like Hager & Zhang's approximate Wolfe conditions a step is also taken when the
+            // value stays within the noise and the slope along d has not grown (nor reversed
+            // beyond a bracket), i.e. the step did not overshoot.
+            let armijo = f_new <= fx + ARMIJO_C1 * step * slope;
+            let approx_wolfe = !armijo && f_new <= fx + VALUE_NOISE * (1.0 + fx.abs()) && {
+                let slope_new = dot(&g_new, &d);
+                slope_new >= WOLFE_SIGMA * slope && slope_new <= -(1.0 - 2.0 * WOLFE_DELTA) * slope
+            };
+            if armijo || approx_wolfe {
                 let s: Vec<f64> = x_new.iter().zip(&x).map(|(a, b)| a - b).collect();
                 let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
                 let sy = dot(&s, &y);
