@@ -288,11 +288,18 @@ def fits(args) -> int:
 
 
 def path_lifetimes(args) -> int:
-    """CSV -> per-customer summaries -> BG/NBD fit -> expected purchases per customer (weeks)."""
+    """CSV -> per-customer summaries -> the models `kundenwert analyze` fits that lifetimes has
+    (--models, default BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma) -> per customer, with every
+    fitted model: expected purchases over the horizon and P(alive); with Gamma-Gamma and the
+    model of lowest BIC: the discounted customer lifetime value over 12 months. That is the
+    work `kundenwert analyze` does with the same models (it also fits BG/CNBD-k, which lifetimes
+    lacks, and types every customer)."""
     import pandas as pd
-    from lifetimes import BetaGeoFitter
-    from lifetimes.utils import summary_data_from_transaction_data
+    from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
+    from lifetimes.utils import ConvergenceError, summary_data_from_transaction_data
 
+    models = [m for m in args.models.split(",") if m]
+    fitters = {"bg_nbd": BetaGeoFitter, "mbg_nbd": ModifiedBetaGeoFitter, "pareto_nbd": ParetoNBDFitter}
     t = {}
     t0 = time.perf_counter()
     tx = pd.read_csv(
@@ -310,42 +317,75 @@ def path_lifetimes(args) -> int:
         observation_period_end=args.as_of, freq="D", freq_multiplier=7,
     )
     t["summary"] = time.perf_counter() - t1
-    # penalizer_coef=0 first; if scipy reports no convergence (lifetimes raises ConvergenceError
-    # and keeps no parameters), retry with the penalizer its error message and docs suggest,
-    # as a user would. bg_nbd_fit counts both attempts.
-    from lifetimes.utils import ConvergenceError
-
-    t1 = time.perf_counter()
-    attempts = []
-    for pen in (0.0, 0.001):
-        ta = time.perf_counter()
-        bgf = BetaGeoFitter(penalizer_coef=pen)
-        try:
-            with contextlib.redirect_stdout(sys.stderr):  # lifetimes prints scipy's result on failure
-                bgf.fit(summ["frequency"], summ["recency"], summ["T"])
-            attempts.append({"penalizer_coef": pen, "seconds": round(time.perf_counter() - ta, 3), "converged": True})
-            break
-        except ConvergenceError:
-            attempts.append({"penalizer_coef": pen, "seconds": round(time.perf_counter() - ta, 3), "converged": False})
-    t["bg_nbd_fit"] = time.perf_counter() - t1
-    converged = attempts[-1]["converged"]
-    if converged:
+    n = len(summ)
+    out = {"rows": len(tx), "customers": n, "repeat_buyers": int((summ["frequency"] > 0).sum()), "models": {}}
+    fitted = {}
+    for name in models:
+        if name not in fitters:
+            continue
+        # penalizer_coef=0 first; if scipy reports no convergence (lifetimes raises
+        # ConvergenceError and keeps no parameters), retry with the penalizer its error message
+        # and docs suggest, as a user would. The fit time counts both attempts.
+        attempts = []
         t1 = time.perf_counter()
-        pred = bgf.conditional_expected_number_of_purchases_up_to_time(
-            args.horizon_weeks, summ["frequency"], summ["recency"], summ["T"])
-        t["predict"] = time.perf_counter() - t1
-    else:  # no parameters to predict with; reported, not an error of this script
-        print(f"lifetimes BG/NBD did not converge: {attempts}; prediction skipped", file=sys.stderr)
-        pred = np.array([np.nan])
+        model = None
+        for pen in (0.0, 0.001):
+            ta = time.perf_counter()
+            m = fitters[name](penalizer_coef=pen)
+            try:
+                with contextlib.redirect_stdout(sys.stderr):  # lifetimes prints scipy's result on failure
+                    m.fit(summ["frequency"], summ["recency"], summ["T"])
+                attempts.append({"penalizer_coef": pen, "seconds": round(time.perf_counter() - ta, 3), "converged": True})
+                model = m
+                break
+            except (ConvergenceError, ValueError, FloatingPointError) as e:
+                attempts.append({"penalizer_coef": pen, "seconds": round(time.perf_counter() - ta, 3),
+                                 "converged": False, "error": type(e).__name__})
+        t[f"{name}_fit"] = time.perf_counter() - t1
+        info = {"attempts": attempts, "converged": model is not None}
+        if model is not None:
+            t1 = time.perf_counter()
+            with np.errstate(all="ignore"):
+                pred = model.conditional_expected_number_of_purchases_up_to_time(
+                    args.horizon_weeks, summ["frequency"], summ["recency"], summ["T"])
+                alive = model.conditional_probability_alive(summ["frequency"], summ["recency"], summ["T"])
+            t[f"{name}_predict"] = time.perf_counter() - t1
+            info.update({
+                "params": {p: float(v) for p, v in model.params_.items()},
+                "sum_expected_purchases": float(np.nansum(pred)),
+                "mean_p_alive": float(np.nanmean(alive)),
+                "nan_predictions": int(np.isnan(np.asarray(pred, dtype=float)).sum()),
+            })
+            fitted[name] = model
+        out["models"][name] = info
+    if "gamma_gamma" in models:
+        t1 = time.perf_counter()
+        rep = summ[(summ["frequency"] > 0) & (summ["monetary_value"] > 0)]
+        gg = GammaGammaFitter(penalizer_coef=0.0)
+        try:
+            gg.fit(rep["frequency"], rep["monetary_value"])
+            gg_ok = True
+        except (ConvergenceError, ValueError) as e:
+            gg_ok = False
+            out["gamma_gamma_error"] = type(e).__name__
+        t["gamma_gamma_fit"] = time.perf_counter() - t1
+        if gg_ok and fitted:
+            # lifetimes' stored likelihoods are not comparable across its fitters (mean for
+            # some, total for others), so no BIC choice here: BG/NBD when it converged (the
+            # cheapest predictions, which favours lifetimes), else the first fitted model.
+            best = "bg_nbd" if "bg_nbd" in fitted else next(iter(fitted))
+            t1 = time.perf_counter()
+            with np.errstate(all="ignore"):
+                clv = gg.customer_lifetime_value(
+                    fitted[best], summ["frequency"], summ["recency"], summ["T"],
+                    summ["monetary_value"].where(summ["monetary_value"] > 0, 0.0),
+                    time=12, discount_rate=0.10 / 12, freq="W")
+            t["clv"] = time.perf_counter() - t1
+            out["clv_model"] = best
+            out["sum_clv"] = float(np.nansum(clv))
     t["total_in_python"] = time.perf_counter() - t0
-    print(json.dumps({
-        "rows": len(tx), "customers": len(summ), "repeat_buyers": int((summ["frequency"] > 0).sum()),
-        "params": {k: float(v) for k, v in bgf.params_.items()} if converged else None,
-        "bg_nbd_converged": converged,
-        "bg_nbd_attempts": attempts,
-        "sum_expected_purchases": float(np.nansum(pred)),
-        "seconds": {k: round(v, 3) for k, v in t.items()},
-    }))
+    out["seconds"] = {k: round(v, 3) for k, v in t.items()}
+    print(json.dumps(out))
     return 0
 
 
@@ -379,6 +419,7 @@ def main() -> int:
     p.add_argument("invoices")
     p.add_argument("--as-of", required=True)
     p.add_argument("--horizon-weeks", type=float, default=52.0)
+    p.add_argument("--models", default="bg_nbd,mbg_nbd,pareto_nbd,gamma_gamma")
     sub.add_parser("versions")
     a = ap.parse_args()
     if a.cmd == "gen-summaries":

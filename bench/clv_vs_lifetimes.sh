@@ -8,8 +8,8 @@
 #         target/release/examples/fit_bench and with lifetimes; times, ratios, parameter
 #         agreement.
 #   path  whole path on an invoice CSV (gen_invoices.py, ROWS lines): lifetimes
-#         read_csv + summary_data_from_transaction_data + BG/NBD fit +
-#         conditional_expected_number_of_purchases_up_to_time vs.
+#         read_csv + summary_data_from_transaction_data + the PATH_MODELS fits + expected
+#         purchases and P(alive) per customer with each + Gamma-Gamma CLV vs.
 #         `kundenwert analyze FILE --json --as-of AS_OF > /dev/null`, both under /usr/bin/time -v.
 #
 # Environment (all optional):
@@ -18,6 +18,9 @@
 #   PARETO_CUSTOMERS  customers for the Pareto/NBD comparison (default = CUSTOMERS; both tools
 #                     get the same first rows of the summaries file)
 #   MODELS            default bg_nbd,pareto_nbd,mbg_nbd,gamma_gamma
+#   PATH_MODELS       models both tools fit on the whole path (default
+#                     bg_nbd,mbg_nbd,pareto_nbd,gamma_gamma: what lifetimes has of analyze's
+#                     set; analyze then runs with its defaults, which add BG/CNBD-k)
 #   ROWS              invoice lines for the whole path  (default 10000000)
 #   PATH_CUSTOMERS    customer id range of the invoices (default 1000000)
 #   AS_OF             end of the observation period     (default 2024-12-31)
@@ -44,6 +47,8 @@ BENCH_DIR="${BENCH_DIR:-/tmp/kundenwert-bench}"
 CUSTOMERS="${CUSTOMERS:-1000000}"
 PARETO_CUSTOMERS="${PARETO_CUSTOMERS:-$CUSTOMERS}"
 MODELS="${MODELS:-bg_nbd,pareto_nbd,mbg_nbd,gamma_gamma}"
+DEFAULT_PATH_MODELS=bg_nbd,mbg_nbd,pareto_nbd,gamma_gamma
+PATH_MODELS="${PATH_MODELS:-$DEFAULT_PATH_MODELS}"
 ROWS="${ROWS:-10000000}"
 PATH_CUSTOMERS="${PATH_CUSTOMERS:-1000000}"
 AS_OF="${AS_OF:-2024-12-31}"
@@ -113,7 +118,13 @@ if [[ " $STEPS " == *" path "* ]]; then
   echo
   echo "== whole path on $INV ($(($(wc -l < "$INV") - 1)) rows), as of $AS_OF"
   KW_CMD=("$KUNDENWERT" analyze "$INV" --json --as-of "$AS_OF")
-  LT_CMD=("$PYTHON" "$PY" path-lifetimes "$INV" --as-of "$AS_OF")
+  # analyze's default set includes BG/CNBD-k, which lifetimes lacks; otherwise name them.
+  # (Gamma-Gamma is always part of analyze; --models names the purchase models.)
+  if [[ "$PATH_MODELS" != "$DEFAULT_PATH_MODELS" ]]; then
+    kw_models=$(tr ',' '\n' <<< "$PATH_MODELS" | grep -v '^gamma_gamma$' | paste -sd, -)
+    KW_CMD+=(--models "$kw_models")
+  fi
+  LT_CMD=("$PYTHON" "$PY" path-lifetimes "$INV" --as-of "$AS_OF" --models "$PATH_MODELS")
   echo "   \$ $(printf '%q ' "${KW_CMD[@]}")> /dev/null"
   KUNDENWERT_TIMINGS=1 "$TIME_BIN" -v -o "$BENCH_DIR/logs/path_kw.time" "${KW_CMD[@]}" \
     > /dev/null 2> "$BENCH_DIR/logs/path_kw.err" || { tail -20 "$BENCH_DIR/logs/path_kw.err"; die "kundenwert analyze failed"; }
@@ -127,10 +138,11 @@ if [[ " $STEPS " == *" path "* ]]; then
   echo
   printf '%-34s %10s %10s\n' "whole path (process, /usr/bin/time)" "wall s" "peak MB"
   printf '%-34s %10.2f %10.1f\n' "kundenwert analyze --json" "$kw_s" "$kw_mb"
-  printf '%-34s %10.2f %10.1f\n' "lifetimes (summary+BG/NBD+predict)" "$lt_s" "$lt_mb"
+  printf '%-34s %10.2f %10.1f\n' "lifetimes ($PATH_MODELS)" "$lt_s" "$lt_mb"
   echo "ratio lifetimes / kundenwert = $(awk -v a="$lt_s" -v b="$kw_s" 'BEGIN{ if (b > 0) printf "%.1f", a/b; else print "inf" }')"
-  echo "note: kundenwert analyze does more (all models, customer types, value series, portfolio);"
-  echo "      lifetimes does read_csv + summary + one BG/NBD fit + expected purchases only."
+  echo "note: both fit $PATH_MODELS and predict every customer with every fitted model;"
+  echo "      kundenwert also types every customer, builds the value series and portfolio and"
+  echo "      writes the JSON document; with the default PATH_MODELS it also fits BG/CNBD-k."
 fi
 
 echo

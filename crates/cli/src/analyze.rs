@@ -55,6 +55,35 @@ pub enum TimeUnit {
     Month,
 }
 
+/// A purchase model `--models` can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    /// BG/NBD (Fader, Hardie & Lee 2005).
+    #[value(name = "bg_nbd")]
+    BgNbd,
+    /// MBG/NBD (Batislam et al. 2007).
+    #[value(name = "mbg_nbd")]
+    MbgNbd,
+    /// Pareto/NBD (Schmittlein et al. 1987).
+    #[value(name = "pareto_nbd")]
+    ParetoNbd,
+    /// BG/CNBD-k for regular order intervals (Platzer & Reutterer 2016).
+    #[value(name = "bg_cnbd_k")]
+    BgCnbdK,
+}
+
+impl From<ModelArg> for kundenwert_analysis::future::Source {
+    fn from(m: ModelArg) -> Self {
+        use kundenwert_analysis::future::Source;
+        match m {
+            ModelArg::BgNbd => Source::BgNbd,
+            ModelArg::MbgNbd => Source::MbgNbd,
+            ModelArg::ParetoNbd => Source::ParetoNbd,
+            ModelArg::BgCnbdK => Source::BgCnbdK,
+        }
+    }
+}
+
 /// Arguments of `kundenwert analyze`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -76,6 +105,11 @@ pub struct Args {
     /// Months ahead for the future value.
     #[arg(long, default_value_t = 12, value_name = "MONTHS")]
     horizon: u32,
+
+    /// Purchase models to fit and compare, comma-separated (default: all four). Gamma-Gamma
+    /// for the spend and the type projection are always used.
+    #[arg(long, value_enum, value_delimiter = ',', num_args = 1.., value_name = "MODEL,...")]
+    models: Vec<ModelArg>,
 
     /// Annual discount rate of the future value, as a fraction (0.10 = 10 % a year).
     #[arg(long, default_value_t = 0.10, value_name = "RATE")]
@@ -190,6 +224,19 @@ pub fn run(args: Args) -> Result<()> {
             TimeUnit::Day => ModelClock::Day,
             TimeUnit::Week => ModelClock::Week,
             TimeUnit::Month => ModelClock::Month,
+        },
+        models: if args.models.is_empty() {
+            kundenwert_analysis::future::Source::MODELS.to_vec()
+        } else {
+            // In the canonical order, each once.
+            kundenwert_analysis::future::Source::MODELS
+                .into_iter()
+                .filter(|s| {
+                    args.models
+                        .iter()
+                        .any(|m| kundenwert_analysis::future::Source::from(*m) == *s)
+                })
+                .collect()
         },
         ..FutureConfig::default()
     };
@@ -466,6 +513,8 @@ fn whale_json(w: &WhaleCurve) -> Value {
 }
 
 /// The JSON object of product.md §5.
+// Each argument is one independent part of the document.
+#[allow(clippy::too_many_arguments)]
 pub fn to_json<'a>(
     series: &'a ValueSeries,
     types: &'a [Classification],

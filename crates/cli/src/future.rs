@@ -58,8 +58,14 @@ fn candidate_json(c: &Candidate, unit: TimeUnit, lang: Lang) -> Value {
 pub fn models_json(f: &Forecast, lang: Lang) -> Value {
     let unit = f.config.time_unit;
     let mut m = Map::new();
-    for c in &f.candidates {
-        m.insert(c.source.id().to_string(), candidate_json(c, unit, lang));
+    // Every model has its key; one left out with `--models` is null.
+    for source in Source::MODELS {
+        let value = f
+            .candidates
+            .iter()
+            .find(|c| c.source == source)
+            .map_or(Value::Null, |c| candidate_json(c, unit, lang));
+        m.insert(source.id().to_string(), value);
     }
     m.insert(
         "gamma_gamma".into(),

@@ -182,26 +182,27 @@ pub const MIN_REPEAT_BUYERS: usize = 10;
 fn fit_candidates(inputs: &[ModelInput], config: &FutureConfig) -> Vec<Candidate> {
     let repeat = inputs.iter().filter(|m| m.x >= 1.0).count();
     if repeat < MIN_REPEAT_BUYERS {
-        return [
-            Source::BgNbd,
-            Source::MbgNbd,
-            Source::ParetoNbd,
-            Source::BgCnbdK,
-        ]
-        .into_iter()
-        .map(|source| Candidate {
-            source,
-            fit: Err(FitError::TooFewCustomers {
-                found: repeat,
-                needed: MIN_REPEAT_BUYERS,
-            }),
-            bic: None,
-            seconds: 0.0,
-        })
-        .collect();
+        return config
+            .models
+            .iter()
+            .map(|&source| Candidate {
+                source,
+                fit: Err(FitError::TooFewCustomers {
+                    found: repeat,
+                    needed: MIN_REPEAT_BUYERS,
+                }),
+                bic: None,
+                seconds: 0.0,
+            })
+            .collect();
     }
     let summaries = kundenwert_clv::compress(inputs.iter().map(|m| (m.x, m.t_x, m.t)));
-    let cnbd: Vec<bg_cnbd::CnbdSummary> = inputs.iter().map(ModelFit::cnbd_summary).collect();
+    // Only BG/CNBD-k needs the per-customer summaries with inter-purchase times.
+    let cnbd: Vec<bg_cnbd::CnbdSummary> = if config.models.contains(&Source::BgCnbdK) {
+        inputs.iter().map(ModelFit::cnbd_summary).collect()
+    } else {
+        Vec::new()
+    };
     let opts = &config.fit;
     let timed = |f: &dyn Fn() -> Result<ModelFit, FitError>| {
         let start = std::time::Instant::now();
@@ -210,26 +211,27 @@ fn fit_candidates(inputs: &[ModelInput], config: &FutureConfig) -> Vec<Candidate
     };
     let fits: Vec<(Source, TimedFit)> = std::thread::scope(|s| {
         let summaries = &summaries;
-        let handles = vec![
-            (
-                Source::BgNbd,
-                s.spawn(move || timed(&|| bg_nbd::fit(summaries, opts).map(ModelFit::BgNbd))),
-            ),
-            (
-                Source::MbgNbd,
-                s.spawn(move || timed(&|| mbg_nbd::fit(summaries, opts).map(ModelFit::MbgNbd))),
-            ),
-            (
-                Source::ParetoNbd,
-                s.spawn(move || {
-                    timed(&|| fit_pareto_nbd(summaries, opts).map(ModelFit::ParetoNbd))
-                }),
-            ),
-            (
-                Source::BgCnbdK,
-                s.spawn(|| timed(&|| bg_cnbd::fit(&cnbd, None, opts).map(ModelFit::BgCnbd))),
-            ),
-        ];
+        let cnbd = &cnbd;
+        let timed = &timed;
+        let handles: Vec<_> = config
+            .models
+            .iter()
+            .map(|&source| {
+                let h = s.spawn(move || match source {
+                    Source::BgNbd => timed(&|| bg_nbd::fit(summaries, opts).map(ModelFit::BgNbd)),
+                    Source::MbgNbd => {
+                        timed(&|| mbg_nbd::fit(summaries, opts).map(ModelFit::MbgNbd))
+                    }
+                    Source::ParetoNbd => {
+                        timed(&|| fit_pareto_nbd(summaries, opts).map(ModelFit::ParetoNbd))
+                    }
+                    Source::BgCnbdK => timed(&|| fit_bg_cnbd(cnbd, opts).map(ModelFit::BgCnbd)),
+                    // Not a purchase model; never in `models`.
+                    Source::TypeProjection => (Err(FitError::NoData), 0.0),
+                });
+                (source, h)
+            })
+            .collect();
         handles
             .into_iter()
             .map(|(src, h)| {
@@ -276,15 +278,7 @@ fn fit_pareto_nbd(
     if summaries.len() <= PARETO_SAMPLE {
         return pareto_nbd::fit(summaries, opts);
     }
-    let mut rng = crate::demo::Rng(0x5EED_CAFE);
-    // Reservoir sampling: every history has the same chance, independent of its order.
-    let mut sample: Vec<Summary> = summaries[..PARETO_SAMPLE].to_vec();
-    for (i, s) in summaries.iter().enumerate().skip(PARETO_SAMPLE) {
-        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
-        if j < PARETO_SAMPLE {
-            sample[j] = *s;
-        }
-    }
+    let sample = reservoir_sample(summaries, PARETO_SAMPLE);
     let mut fit = pareto_nbd::fit(&sample, opts)?;
     let refine = kundenwert_clv::FitOptions {
         max_iter: PARETO_REFINE_ITERATIONS,
@@ -306,6 +300,42 @@ fn fit_pareto_nbd(
     // Standard errors of the sample fit overstate the full data's uncertainty; they are kept
     // as a conservative figure.
     Ok(fit)
+}
+
+/// A deterministic random sample of `n` items (reservoir sampling: every item has the same
+/// chance, independent of its position). `items` must hold more than `n`.
+fn reservoir_sample<T: Copy>(items: &[T], n: usize) -> Vec<T> {
+    let mut rng = crate::demo::Rng(0x5EED_CAFE);
+    let mut sample: Vec<T> = items[..n].to_vec();
+    for (i, s) in items.iter().enumerate().skip(n) {
+        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+        if j < n {
+            sample[j] = *s;
+        }
+    }
+    sample
+}
+
+/// Customers above which BG/CNBD-k's regularity k is chosen on a sample.
+pub const CNBD_K_SAMPLE: usize = 20_000;
+
+/// BG/CNBD-k with k chosen on a sample when there are many customers.
+///
+/// Its histories carry the log inter-purchase times and cannot be compressed, and choosing k
+/// means one fit per k (k = 1, 2, ... until the likelihood stops improving): on 600 k
+/// customers that was minutes. k is a single integer shape parameter that 20,000 customers
+/// identify as well as all of them do; the other parameters are then fitted on every
+/// customer with that k.
+fn fit_bg_cnbd(
+    data: &[bg_cnbd::CnbdSummary],
+    opts: &kundenwert_clv::FitOptions,
+) -> Result<bg_cnbd::BgCnbdFit, FitError> {
+    if data.len() <= CNBD_K_SAMPLE {
+        return bg_cnbd::fit(data, None, opts);
+    }
+    let sample = reservoir_sample(data, CNBD_K_SAMPLE);
+    let k = bg_cnbd::fit(&sample, None, opts)?.params.k;
+    bg_cnbd::fit(data, Some(k), opts)
 }
 
 /// Runs `f` over `items` on all cores, keeping the order.

@@ -36,6 +36,9 @@ pub struct FutureConfig {
     pub time_unit: TimeUnit,
     /// Optimiser settings.
     pub fit: FitOptions,
+    /// Purchase models to fit (default all of [`Source::MODELS`]); the others are left out
+    /// of the comparison. The projection is always a candidate.
+    pub models: Vec<Source>,
 }
 
 impl Default for FutureConfig {
@@ -45,6 +48,7 @@ impl Default for FutureConfig {
             discount_rate: 0.10,
             time_unit: TimeUnit::Week,
             fit: FitOptions::default(),
+            models: Source::MODELS.to_vec(),
         }
     }
 }
@@ -65,6 +69,14 @@ pub enum Source {
 }
 
 impl Source {
+    /// The purchase models (every source but the projection), in the order they are listed.
+    pub const MODELS: [Source; 4] = [
+        Source::BgNbd,
+        Source::MbgNbd,
+        Source::ParetoNbd,
+        Source::BgCnbdK,
+    ];
+
     /// Identifier in JSON (`bg_nbd`, `mbg_nbd`, `pareto_nbd`, `bg_cnbd_k`, `type_projection`).
     pub fn id(self) -> &'static str {
         match self {

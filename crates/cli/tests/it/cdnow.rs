@@ -149,3 +149,53 @@ fn cdnow_sample_reproduces_the_papers_through_analyze() {
         assert!(c["future_value_source"].is_string());
     }
 }
+
+/// `--models` fits only the named purchase models: the others are null in the JSON, and the
+/// choice is made among those fitted (with a holdout after 1997-09-30: by its error).
+#[test]
+fn models_option_fits_only_the_named_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixtures().join("cdnow/CDNOW_sample.txt");
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            path.to_str().unwrap(),
+            "--json",
+            "--column",
+            "revenue=dollar_value",
+            "--column",
+            "quantity=number_of_cds",
+            "--as-of",
+            "1997-09-30",
+            "--models",
+            "mbg_nbd,bg_nbd",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let value: Value = serde_json::from_str(&out.stdout).unwrap();
+    let m = &value["models"];
+    assert!(close(&m["bg_nbd"]["r"], 0.243), "{}", m["bg_nbd"]);
+    assert!(m["mbg_nbd"]["r"].is_number(), "{}", m["mbg_nbd"]);
+    assert!(m["pareto_nbd"].is_null());
+    assert!(m["bg_cnbd_k"].is_null());
+    assert!(m["gamma_gamma"]["p"].is_number());
+    let chosen = m["chosen"].as_str().unwrap();
+    assert!(["bg_nbd", "mbg_nbd"].contains(&chosen), "{chosen}");
+    let predicted = m["holdout"]["predicted_repeat_transactions"]
+        .as_object()
+        .unwrap();
+    assert_eq!(predicted.len(), 2, "{predicted:?}");
+
+    let bad = run(
+        dir.path(),
+        &[
+            "analyze",
+            path.to_str().unwrap(),
+            "--models",
+            "bg_nbd,lifetimes",
+        ],
+    );
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("possible values"), "{}", bad.stderr);
+}
