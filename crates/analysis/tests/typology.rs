@@ -6,8 +6,17 @@ use std::path::PathBuf;
 
 use kundenwert_analysis::typology::{
     classify, classify_features_with, classify_with, portfolio_reference, CustomerType, Features,
-    Status, TypologyConfig,
+    Status, TypologyConfig, TypologyModel, RULE_TREE,
 };
+
+/// The tuned rules of the previous step: the default thresholds with the rules instead of the
+/// tree.
+fn tuned_rules() -> TypologyConfig {
+    TypologyConfig {
+        model: TypologyModel::Rules,
+        ..TypologyConfig::default()
+    }
+}
 
 /// Accuracy and macro-F1 that the specification reports for its rules on heldout/
 /// (`shared/design/typology-spec.md`, `shared/data/typology/README.md`).
@@ -95,36 +104,49 @@ struct Scores {
     macro_f1: f64,
     recall: Vec<(CustomerType, f64)>,
     status_accuracy: f64,
-    /// Per confidence bin (upper bounds of [`CONFIDENCE_BINS`]): customers and correct ones.
-    calibration: Vec<(usize, usize)>,
+    /// Per confidence bin (upper bounds of [`CONFIDENCE_BINS`]): customers, correct ones and
+    /// the sum of their confidences.
+    calibration: Vec<(usize, usize, f64)>,
 }
 
-/// Upper bounds of the confidence bins of the calibration table: 0–0.4, 0.4–0.6, 0.6–0.8,
-/// 0.8–1.0 (a bin holds its upper bound; the last one includes 1).
-const CONFIDENCE_BINS: [f64; 4] = [0.4, 0.6, 0.8, 1.0];
+/// Upper bounds of the confidence bins of the reliability table: 0–0.5, 0.5–0.6, ..., 0.9–1.0
+/// (a bin holds its upper bound; the last one includes 1).
+const CONFIDENCE_BINS: [f64; 6] = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
+
+/// Expected calibration error over [`CONFIDENCE_BINS`]: the customer-weighted mean of
+/// |share correct − mean confidence| per bin.
+fn ece(s: &Scores) -> f64 {
+    let total: usize = s.calibration.iter().map(|b| b.0).sum();
+    s.calibration
+        .iter()
+        .filter(|b| b.0 > 0)
+        .map(|(_, hits, conf)| (*hits as f64 - conf).abs() / total as f64)
+        .sum()
+}
 
 fn recall_of(s: &Scores, t: CustomerType) -> f64 {
     s.recall.iter().find(|(u, _)| *u == t).unwrap().1
 }
 
-/// Prints the calibration table: per confidence bin, how many customers and which share of
-/// them got the right type.
+/// Prints the reliability table: per confidence bin, how many customers, their mean
+/// confidence and which share of them got the right type; then the ECE.
 fn print_calibration(panel: &str, s: &Scores) {
-    eprintln!("{panel}: confidence calibration");
-    eprintln!("{:>10} {:>6} {:>9}", "bin", "count", "correct");
+    eprintln!("{panel}: reliability of the confidence");
+    eprintln!(
+        "{:>10} {:>6} {:>9} {:>9}",
+        "bin", "count", "mean conf", "correct"
+    );
     let mut lower = 0.0;
-    for (upper, (n, hits)) in CONFIDENCE_BINS.iter().zip(&s.calibration) {
-        let share = if *n > 0 {
-            *hits as f64 / *n as f64
-        } else {
-            f64::NAN
-        };
+    for (upper, (n, hits, conf)) in CONFIDENCE_BINS.iter().zip(&s.calibration) {
+        let share = *hits as f64 / *n as f64;
+        let mean = conf / *n as f64;
         eprintln!(
-            "{:>10} {n:>6} {share:>9.3}",
+            "{:>10} {n:>6} {mean:>9.3} {share:>9.3}",
             format!("{lower:.1}-{upper:.1}")
         );
         lower = *upper;
     }
+    eprintln!("{panel}: ECE {:.4}", ece(s));
 }
 
 /// Classifies a whole panel with the spec's thresholds (ref computed over the panel) and
@@ -146,8 +168,8 @@ fn evaluate_with(panel: &str, config: &TypologyConfig) -> Scores {
     let index = |name: &str| types.iter().position(|t| t.spec_name() == name).unwrap();
     let mut confusion = [[0usize; 7]; 7];
     let mut status_hits = 0;
-    let mut rules = [0usize; 8];
-    let mut calibration = vec![(0usize, 0usize); CONFIDENCE_BINS.len()];
+    let mut rules = [0usize; 9];
+    let mut calibration = vec![(0usize, 0usize, 0.0); CONFIDENCE_BINS.len()];
     for (c, f) in customers.iter().zip(&features) {
         let out = classify_features_with(f.as_ref(), reference, config);
         assert!(out.confidence.is_finite(), "customer {}: {out:?}", c.id);
@@ -158,6 +180,7 @@ fn evaluate_with(panel: &str, config: &TypologyConfig) -> Scores {
             .unwrap_or(CONFIDENCE_BINS.len() - 1);
         calibration[bin].0 += 1;
         calibration[bin].1 += usize::from(out.customer_type.spec_name() == c.true_type);
+        calibration[bin].2 += out.confidence;
         rules[out.rule as usize] += 1;
         // Labels know ACTIVE, LOST and NEW only.
         let status = match out.status {
@@ -216,7 +239,7 @@ fn evaluate_with(panel: &str, config: &TypologyConfig) -> Scores {
         calibration,
     };
     eprintln!(
-        "accuracy {:.4}, macro-F1 {:.4}, status accuracy {:.4}; rules fired (0..=7): {rules:?}",
+        "accuracy {:.4}, macro-F1 {:.4}, status accuracy {:.4}; rules fired (0..=7, 8 = tree): {rules:?}",
         scores.accuracy, scores.macro_f1, scores.status_accuracy
     );
     scores
@@ -268,15 +291,15 @@ fn dev_panel_scores() {
     );
 }
 
-/// The tuned thresholds ([`TypologyConfig::default`]) on the panels they were tuned on,
+/// The tuned rule thresholds ([`tuned_rules`]) on the panels they were tuned on,
 /// dev/ and train/ (measured, pinned with [`REPRODUCTION_TOLERANCE`]). The spec's rules
 /// reach 0.7117 on dev/ and 0.6978 on train/.
 const TUNED_DEV_ACCURACY: f64 = 0.7413;
 const TUNED_TRAIN_ACCURACY: f64 = 0.7583;
 
 #[test]
-fn tuned_config_on_dev_and_train() {
-    let config = TypologyConfig::default();
+fn tuned_rules_on_dev_and_train() {
+    let config = tuned_rules();
     assert_ne!(config, TypologyConfig::spec());
     for (panel, pinned) in [("dev", TUNED_DEV_ACCURACY), ("train", TUNED_TRAIN_ACCURACY)] {
         let s = evaluate_with(panel, &config);
@@ -302,9 +325,9 @@ const HELDOUT_ACCURACY_TOLERANCE: f64 = 0.01;
 const HELDOUT_RECALL_TOLERANCE: f64 = 0.02;
 
 #[test]
-fn tuned_config_on_heldout() {
-    let s = evaluate_with("heldout", &TypologyConfig::default());
-    print_calibration("heldout (tuned)", &s);
+fn tuned_rules_on_heldout() {
+    let s = evaluate_with("heldout", &tuned_rules());
+    print_calibration("heldout (tuned rules)", &s);
     assert!(
         s.accuracy >= TUNED_HELDOUT_ACCURACY - HELDOUT_ACCURACY_TOLERANCE,
         "accuracy {:.4}, measured {TUNED_HELDOUT_ACCURACY}",
@@ -331,7 +354,7 @@ fn spec_config_is_the_spec() {
     assert_eq!((k.cyclical_cv2, k.early_cyclical_cv2), (0.0, None));
     // Both rule sets agree on a clear trend.
     let y: Vec<f64> = (1..=24).map(|m| 100.0 + 20.0 * m as f64).collect();
-    for config in [TypologyConfig::spec(), TypologyConfig::default()] {
+    for config in [TypologyConfig::spec(), tuned_rules()] {
         let c = classify_with(&y, false, Some(300.0), &config);
         assert_eq!((c.customer_type, c.rule), (CustomerType::Growth, 2));
     }
@@ -349,7 +372,7 @@ fn cyclical_reason_names_its_numbers() {
             _ => 0.0,
         })
         .collect();
-    let c = classify(&y, true, Some(300.0));
+    let c = classify_with(&y, true, Some(300.0), &tuned_rules());
     let f = c.features.as_ref().unwrap();
     assert_eq!(
         (c.customer_type, c.rule),
@@ -383,7 +406,7 @@ fn degenerate_series_do_not_panic() {
 #[test]
 fn clear_growth() {
     let y: Vec<f64> = (1..=24).map(|m| 100.0 + 20.0 * m as f64).collect();
-    let c = classify(&y, false, Some(300.0));
+    let c = classify_with(&y, false, Some(300.0), &tuned_rules());
     let f = c.features.as_ref().unwrap();
     assert_eq!(
         (c.customer_type, c.rule),
@@ -401,7 +424,7 @@ fn clear_bell() {
     let y: Vec<f64> = (0..25)
         .map(|m| 1000.0 - 80.0 * (m as f64 - 12.0).abs() + 10.0)
         .collect();
-    let c = classify(&y, false, Some(300.0));
+    let c = classify_with(&y, false, Some(300.0), &tuned_rules());
     let f = c.features.as_ref().unwrap();
     assert_eq!((c.customer_type, c.rule), (CustomerType::Bell, 3), "{f:?}");
     assert!(f.tau_pre > 0.9 && f.tau_post < -0.9 && (f.peak_pos - 0.5).abs() < 1e-9);
@@ -412,7 +435,7 @@ fn barnacle_with_negative_level() {
     let y: Vec<f64> = (0..24)
         .map(|m| if m % 2 == 0 { -40.0 } else { 15.0 })
         .collect();
-    let c = classify(&y, true, Some(300.0));
+    let c = classify_with(&y, true, Some(300.0), &tuned_rules());
     assert_eq!((c.customer_type, c.rule), (CustomerType::Barnacle, 1));
     assert_eq!(c.confidence, 0.9);
 }
@@ -422,10 +445,13 @@ fn small_positive_level_is_a_relative_barnacle() {
     let y: Vec<f64> = (0..24)
         .map(|m| if m % 2 == 0 { 20.0 } else { 25.0 })
         .collect();
-    let c = classify(&y, true, Some(1000.0));
+    let c = classify_with(&y, true, Some(1000.0), &tuned_rules());
     assert_eq!((c.customer_type, c.rule), (CustomerType::Barnacle, 5));
     // Without a portfolio reference the same customer is just steady.
-    assert_eq!(classify(&y, true, None).customer_type, CustomerType::Stable);
+    assert_eq!(
+        classify_with(&y, true, None, &tuned_rules()).customer_type,
+        CustomerType::Stable
+    );
 }
 
 #[test]
@@ -434,7 +460,7 @@ fn reasons_name_the_numbers_in_both_languages() {
     // Trim 3 ramp-up months, b = 1: B = 180..=580; thirds of 7 blocks average 240 and 520,
     // d = 0.1 * 380, so ratio_31 = 558 / 278 = 2.007.
     let y: Vec<f64> = (1..=24).map(|m| 100.0 + 20.0 * m as f64).collect();
-    let c = classify(&y, false, Some(300.0));
+    let c = classify_with(&y, false, Some(300.0), &tuned_rules());
     assert_eq!(
         c.reason(Lang::En),
         "Growing: Mann-Kendall tau 1.00 (p = 0.00), last third 2.01 times the first, peak at 100 % of the span."
@@ -478,4 +504,142 @@ proptest::proptest! {
             proptest::prop_assert_eq!(c.status, Status::NoData);
         }
     }
+}
+
+/// The default decision tree (grown on train/, size chosen and confidences calibrated on dev/,
+/// `examples/typology_fit.rs`) on those panels; measured and pinned with
+/// [`REPRODUCTION_TOLERANCE`].
+const TREE_DEV_ACCURACY: f64 = 0.8120;
+const TREE_TRAIN_ACCURACY: f64 = 0.8373;
+
+#[test]
+fn tree_on_dev_and_train() {
+    let config = TypologyConfig::default();
+    assert_eq!(config.model, TypologyModel::Tree);
+    for (panel, pinned) in [("dev", TREE_DEV_ACCURACY), ("train", TREE_TRAIN_ACCURACY)] {
+        let s = evaluate_with(panel, &config);
+        print_calibration(panel, &s);
+        assert!(
+            (s.accuracy - pinned).abs() <= REPRODUCTION_TOLERANCE,
+            "{panel}: accuracy {:.4}, pinned {pinned}",
+            s.accuracy
+        );
+        assert!(s.status_accuracy >= MIN_STATUS_ACCURACY);
+    }
+}
+
+/// The default tree on heldout/, measured once after the tree, its size and its confidences
+/// had been fixed on train/ and dev/ (heldout/ was not used to choose anything): accuracy
+/// 0.7995, macro-F1 0.8079 (tuned rules 0.7333 / 0.7481, spec 0.700 / 0.718). Just under the
+/// issue's 0.80.
+const TREE_HELDOUT_ACCURACY: f64 = 0.7995;
+/// Per-class recall on heldout/ with the tree, in the order of [`CustomerType::ALL`]: every
+/// one above the floor of 0.65.
+const TREE_HELDOUT_RECALL: [f64; 7] = [0.698, 0.739, 0.700, 0.730, 0.839, 0.975, 1.0];
+/// Expected calibration error of the tree's confidence on heldout/ over [`CONFIDENCE_BINS`]:
+/// measured 0.0254; the test allows up to this.
+const MAX_HELDOUT_ECE: f64 = 0.04;
+/// Bins with fewer customers than this are too noisy to demand a monotone share correct.
+const MIN_BIN_COUNT: usize = 100;
+
+#[test]
+fn tree_on_heldout() {
+    let s = evaluate_with("heldout", &TypologyConfig::default());
+    print_calibration("heldout (tree)", &s);
+    assert!(
+        s.accuracy >= TREE_HELDOUT_ACCURACY - HELDOUT_ACCURACY_TOLERANCE,
+        "accuracy {:.4}, measured {TREE_HELDOUT_ACCURACY}",
+        s.accuracy
+    );
+    for (t, measured) in CustomerType::ALL.iter().zip(TREE_HELDOUT_RECALL) {
+        let r = recall_of(&s, *t);
+        assert!(
+            r >= measured - HELDOUT_RECALL_TOLERANCE,
+            "{} recall {r:.4}, measured {measured}",
+            t.spec_name()
+        );
+    }
+    assert!(s.status_accuracy >= MIN_STATUS_ACCURACY);
+    // Calibration: a higher confidence bin is right more often, and the confidence says how
+    // often.
+    let e = ece(&s);
+    assert!(e <= MAX_HELDOUT_ECE, "ECE {e:.4}");
+    let shares: Vec<f64> = s
+        .calibration
+        .iter()
+        .filter(|b| b.0 >= MIN_BIN_COUNT)
+        .map(|(n, hits, _)| *hits as f64 / *n as f64)
+        .collect();
+    assert!(shares.len() >= 5, "{shares:?}");
+    assert!(shares.windows(2).all(|w| w[0] < w[1]), "{shares:?}");
+}
+
+/// The tree types the hand-made shapes like the rules do, and its reason names the deciding
+/// conditions with their values in both languages.
+#[test]
+fn tree_on_clear_shapes_and_its_reason() {
+    use kundenwert_core::Lang;
+    let growth: Vec<f64> = (1..=24).map(|m| 100.0 + 20.0 * m as f64).collect();
+    let bell: Vec<f64> = (0..25)
+        .map(|m| 1000.0 - 80.0 * (m as f64 - 12.0).abs() + 10.0)
+        .collect();
+    let barnacle: Vec<f64> = (0..24)
+        .map(|m| if m % 2 == 0 { -40.0 } else { 15.0 })
+        .collect();
+    for (y, censored, want) in [
+        (&growth, false, CustomerType::Growth),
+        (&bell, false, CustomerType::Bell),
+        (&barnacle, true, CustomerType::Barnacle),
+    ] {
+        let c = classify(y, censored, Some(300.0));
+        assert_eq!((c.customer_type, c.rule), (want, RULE_TREE), "{c:?}");
+        assert!(c.leaf.is_some() && !c.conditions.is_empty());
+        let en = c.reason(Lang::En);
+        let de = c.reason(Lang::De);
+        assert!(
+            en.ends_with(&format!("→ {}.", want.label(Lang::En))),
+            "{en}"
+        );
+        assert!(
+            de.ends_with(&format!("→ {}.", want.label(Lang::De))),
+            "{de}"
+        );
+        eprintln!("{en}\n{de}");
+        // Every condition appears with its label (the first one capitalised).
+        for cond in &c.conditions {
+            for (text, lang) in [(&en, Lang::En), (&de, Lang::De)] {
+                let label = cond.feature.label(lang).to_lowercase();
+                assert!(text.to_lowercase().contains(&label), "{text}");
+            }
+        }
+        assert!(en.starts_with(char::is_uppercase), "{en}");
+    }
+}
+
+/// A tree that loops or points outside itself is not followed: the rules decide instead.
+#[test]
+fn malformed_tree_falls_back_to_the_rules() {
+    use kundenwert_analysis::typology::tree::{TreeFeature, TreeNode};
+    let y: Vec<f64> = (1..=24).map(|m| 100.0 + 20.0 * m as f64).collect();
+    let config = TypologyConfig {
+        tree: vec![TreeNode::Split {
+            feature: TreeFeature::Tau,
+            le: 0.5,
+            yes: 7,
+            no: 0,
+        }],
+        ..TypologyConfig::default()
+    };
+    let c = classify_with(&y, false, Some(300.0), &config);
+    assert_eq!((c.customer_type, c.rule), (CustomerType::Growth, 2));
+}
+
+/// `config/kundenwert.toml` documents the defaults: its `[typology]` table, tree included, is
+/// exactly [`TypologyConfig::default`] (the CLI checks the whole file the same way).
+#[test]
+fn shipped_config_holds_the_default_tree() {
+    let text = include_str!("../../../config/kundenwert.toml");
+    let table: toml::Table = toml::from_str(text).unwrap();
+    let typology: TypologyConfig = table["typology"].clone().try_into().unwrap();
+    assert_eq!(typology, TypologyConfig::default());
 }

@@ -5,11 +5,37 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::tree::TreeNode;
+
+/// What decides the type once a customer has enough history (rule 0 always comes first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypologyModel {
+    /// The decision tree in [`TypologyConfig::tree`], learned from labelled panels.
+    Tree,
+    /// The rules 1–7 of the specification with the thresholds of this configuration.
+    Rules,
+}
+
 /// Thresholds of the type rules. Missing fields in a TOML/JSON file take the value of
 /// [`TypologyConfig::default`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TypologyConfig {
+    /// What decides the type: `"tree"` (the learned decision tree below, the default) or
+    /// `"rules"` (the specification's rules 1–7 with the thresholds below).
+    pub model: TypologyModel,
+    /// The decision tree (model `"tree"`), in pre-order: node 0 is the root; a split
+    /// `{ feature, le, yes, no }` goes to node `yes` when the feature is at most `le`, else to
+    /// `no` (children come after their parent); a leaf `{ leaf, confidence }` gives the type and
+    /// the share of customers it typed correctly on data it was not grown on. Features:
+    /// `left_censored` (0/1), `tenure`, `span`, `n_active`, `gap_end`, `adi`, `density`
+    /// (n_active / span), `cv2`, `level_rel` (level12 / portfolio reference), `recent`
+    /// (level12 / level_life), `n_blocks`, `tau`, `p`, `ratio_31`, `peak_pos`, `rise`, `fall`,
+    /// `tau_pre`, `tau_post`, `cv_block`, `cv_month`, `acf_season` (-2 when the span fits no
+    /// seasonal lag), `runs_z`, `highs`, `troughs`, `acf1`, `season_power`, `slope_rel`,
+    /// `curvature`. A malformed tree falls back to the rules.
+    pub tree: Vec<TreeNode>,
     /// Rule 0: fewest active months for a type (spec 4).
     pub min_active: usize,
     /// Rule 0: shortest active span in months for a type (spec 6).
@@ -102,6 +128,8 @@ impl TypologyConfig {
     /// 0.700, macro-F1 0.718).
     pub fn spec() -> Self {
         Self {
+            model: TypologyModel::Rules,
+            tree: Vec::new(),
             min_active: 4,
             min_span: 6,
             sig_p: 0.10,
@@ -151,6 +179,8 @@ impl Default for TypologyConfig {
     /// `tests/fixtures/typology/`); each change against [`TypologyConfig::spec`] is noted.
     fn default() -> Self {
         Self {
+            model: TypologyModel::Tree,
+            tree: super::default_tree::default_tree(),
             // Trends: a weaker significance suffices (p < 0.15) and a falling tau from -0.05
             // on, since ratio_31 <= 0.5 (rule 4) still demands a halved level.
             sig_p: 0.15,

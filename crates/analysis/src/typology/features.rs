@@ -69,6 +69,19 @@ pub struct Features {
     /// Number of low phases (3-month mean <= a fifth of the 90th percentile) of at least two
     /// months with a high phase before and after.
     pub troughs: usize,
+    /// Lag-1 autocorrelation of the detrended months: how much a month resembles the one
+    /// before (long high and low phases near 1, independent months near 0). Not in the spec.
+    pub acf1: f64,
+    /// Largest share of the detrended months' variance that one sine wave of period 3, 4, 6
+    /// or 12 months explains (0 if no period fits twice into the span). Not in the spec.
+    pub season_power: f64,
+    /// Change along the least-squares line over the active span relative to the mean level
+    /// (end minus start of the line / mean; 0 if the mean is <= 0). Not in the spec.
+    pub slope_rel: f64,
+    /// Quadratic term of a least-squares parabola over the active span (time scaled to
+    /// -1..1) relative to the mean level: negative for a hump (bell), positive for a bowl or
+    /// an accelerating curve (0 if the mean is <= 0). Not in the spec.
+    pub curvature: f64,
 }
 
 impl Features {
@@ -84,6 +97,7 @@ impl Features {
         let shape = shape(act, counts.adi, block, left_censored);
         let variation = variation(act, &trend.blocks);
         let (highs, troughs) = phases(act);
+        let curve = curve(act);
         Some(Features {
             left_censored,
             tenure: counts.tenure,
@@ -111,6 +125,10 @@ impl Features {
             runs_z: variation.runs_z,
             highs,
             troughs,
+            acf1: variation.acf1,
+            season_power: variation.season_power,
+            slope_rel: curve.slope_rel,
+            curvature: curve.curvature,
         })
     }
 }
@@ -280,6 +298,8 @@ struct Variation {
     cv_month: f64,
     acf_season: Option<f64>,
     runs_z: f64,
+    acf1: f64,
+    season_power: f64,
 }
 
 /// Variation around the trend and signs of a season: detrended first so that a growing or
@@ -305,6 +325,70 @@ fn variation(act: &[f64], blocks: &[f64]) -> Variation {
         cv_month: cv(act),
         acf_season,
         runs_z: runs_z(&da),
+        acf1: acf(&da, 1),
+        season_power: season_power(&da),
+    }
+}
+
+/// The largest share of the variance of `x` (mean about 0, e.g. detrended) that a sine wave of
+/// period 3, 4, 6 or 12 explains, over the periods that fit at least twice: 2 (C² + S²) /
+/// (n Σx²) with C, S the cosine and sine sums (the periodogram at that frequency).
+fn season_power(x: &[f64]) -> f64 {
+    let n = x.len();
+    let total: f64 = x.iter().map(|v| v * v).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let mut best = 0.0f64;
+    for p in [3usize, 4, 6, 12] {
+        if n < 2 * p {
+            continue;
+        }
+        let w = std::f64::consts::TAU / p as f64;
+        let (mut c, mut s) = (0.0, 0.0);
+        for (t, v) in x.iter().enumerate() {
+            // The phase repeats every p months; t % p keeps the angle small and exact.
+            let a = w * (t % p) as f64;
+            c += v * a.cos();
+            s += v * a.sin();
+        }
+        best = best.max(2.0 * (c * c + s * s) / (n as f64 * total));
+    }
+    best.min(1.0)
+}
+
+struct Curve {
+    slope_rel: f64,
+    curvature: f64,
+}
+
+/// Line and parabola through the active span with time scaled to u in -1..1: the linear and
+/// the centred quadratic term are orthogonal on a symmetric grid, so each coefficient is one
+/// projection. Both relative to the mean level.
+fn curve(act: &[f64]) -> Curve {
+    let n = act.len();
+    let m = mean(act);
+    if n < 3 || m <= 0.0 {
+        return Curve {
+            slope_rel: 0.0,
+            curvature: 0.0,
+        };
+    }
+    let u = |t: usize| 2.0 * t as f64 / (n - 1) as f64 - 1.0;
+    let u2_mean = (0..n).map(|t| u(t) * u(t)).sum::<f64>() / n as f64;
+    let (mut s1, mut q1, mut s2, mut q2) = (0.0, 0.0, 0.0, 0.0);
+    for (t, y) in act.iter().enumerate() {
+        let p1 = u(t);
+        let p2 = p1 * p1 - u2_mean;
+        s1 += y * p1;
+        q1 += p1 * p1;
+        s2 += y * p2;
+        q2 += p2 * p2;
+    }
+    Curve {
+        // The line runs from -b1 to +b1 over the span.
+        slope_rel: 2.0 * s1 / q1 / m,
+        curvature: s2 / q2 / m,
     }
 }
 

@@ -15,12 +15,14 @@
 //! ```
 
 mod config;
+mod default_tree;
 mod features;
 mod reasons;
 mod rules;
 pub(crate) mod stats;
+pub mod tree;
 
-pub use config::TypologyConfig;
+pub use config::{TypologyConfig, TypologyModel};
 pub use features::Features;
 pub use rules::{
     classify_features, classify_features_with, portfolio_reference, qualifies_for_reference, status,
@@ -45,23 +47,33 @@ pub enum Status {
     NoData,
 }
 
-/// The shape of a customer's margin over its life (spec §3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The shape of a customer's margin over its life (spec §3). Serialized as the product's
+/// identifier ([`CustomerType::id`]).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum CustomerType {
     /// Steady: no clear trend, peak or cycle (the default, "unauffällig").
+    #[serde(rename = "steady")]
     Stable,
     /// Recurring high phases with real pauses in between (seasonal or project business).
+    #[serde(rename = "cyclical")]
     Cyclical,
     /// Rose to a peak and fell again.
+    #[serde(rename = "bell")]
     Bell,
     /// Rising significantly, peak near the as-of month.
+    #[serde(rename = "growth")]
     Growth,
     /// Falling significantly from an early peak.
+    #[serde(rename = "shrinking")]
     Shrink,
     /// Loyal but brings (almost) nothing: margin at or below zero, or at most a tenth of the
     /// portfolio's typical level.
+    #[serde(rename = "barnacle")]
     Barnacle,
     /// Too little history for a shape (fewer than 4 active months or a span under 6 months).
+    #[serde(rename = "new")]
     Insufficient,
 }
 
@@ -107,6 +119,21 @@ impl CustomerType {
     }
 }
 
+impl CustomerType {
+    /// The type's name for readers (as in `analyze`'s summary): `Wachstum` / `growth`.
+    pub fn label(self, lang: kundenwert_core::Lang) -> &'static str {
+        match self {
+            CustomerType::Stable => lang.pick("unauffällig", "steady"),
+            CustomerType::Cyclical => lang.pick("zyklisch", "cyclical"),
+            CustomerType::Bell => lang.pick("Glocke", "bell"),
+            CustomerType::Growth => lang.pick("Wachstum", "growth"),
+            CustomerType::Shrink => lang.pick("Schrumpfung", "shrinking"),
+            CustomerType::Barnacle => lang.pick("Klette", "barnacle"),
+            CustomerType::Insufficient => lang.pick("neu", "new"),
+        }
+    }
+}
+
 impl Status {
     /// The product's identifier: `active`, `dormant`, `lost`, `one_time`; a customer whose
     /// first order is recent is `active` (its type says `new`); `None` without any business.
@@ -133,6 +160,10 @@ impl Status {
     }
 }
 
+/// [`Classification::rule`] of a type chosen by the decision tree
+/// ([`TypologyModel::Tree`]).
+pub const RULE_TREE: u8 = 8;
+
 /// The outcome for one customer: status, type, the rule that decided it and how sure it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Classification {
@@ -142,8 +173,14 @@ pub struct Classification {
     pub customer_type: CustomerType,
     /// Number of the rule in §3 that fired: 0 = INSUFFICIENT (also for no data), 1 and 5 =
     /// BARNACLE (absolute / relative), 2 = GROWTH, 3 = BELL, 4 = SHRINK, 6 = CYCLICAL,
-    /// 7 = STABLE (default).
+    /// 7 = STABLE (default); [`RULE_TREE`] = the decision tree of the configuration.
     pub rule: u8,
+    /// The tree's leaf that decided (index into [`TypologyConfig::tree`]); `None` when a rule
+    /// decided.
+    pub leaf: Option<usize>,
+    /// The tree's conditions on the way to the leaf, one per feature, root first (named in the
+    /// reason); empty when a rule decided.
+    pub conditions: Vec<tree::Condition>,
     /// Confidence in 0.05..=1 (§3); INSUFFICIENT is a count, not an estimate, and gets 1.
     pub confidence: f64,
     /// STABLE only: the default was taken despite strong block variation or a significant

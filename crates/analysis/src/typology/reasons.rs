@@ -3,7 +3,8 @@
 
 use kundenwert_core::Lang;
 
-use super::{Classification, Status};
+use super::tree::conditions_text;
+use super::{Classification, Status, RULE_TREE};
 
 /// A number for a sentence: two decimals, decimal comma in German.
 fn num(v: f64, lang: Lang) -> String {
@@ -32,6 +33,13 @@ impl Classification {
         };
         let n = |v| num(v, lang);
         let mut text = match (self.rule, lang) {
+            // The tree: the conditions on the way to the leaf, then the type.
+            (RULE_TREE, _) => {
+                let conditions = conditions_text(&self.conditions, lang);
+                let mut chars = conditions.chars();
+                let first: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+                format!("{first}{} → {}.", chars.as_str(), self.customer_type.label(lang))
+            }
             (0, Lang::De) => format!(
                 "Nur {} aktive Monate in {} Monaten: zu wenig Verlauf für einen Typ (nötig sind 4 aktive Monate in mindestens 6).",
                 f.n_active, f.span

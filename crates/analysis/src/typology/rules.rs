@@ -1,8 +1,9 @@
 //! §2 (status) and §3 (type rules and confidence) of the typology specification.
 
-use super::config::TypologyConfig;
+use super::config::{TypologyConfig, TypologyModel};
 use super::features::Features;
-use super::{Classification, CustomerType, Status};
+use super::tree::{decide, feature_vector};
+use super::{Classification, CustomerType, Status, RULE_TREE};
 use crate::typology::stats::median;
 
 /// Status from the gap after the last order, measured in the customer's own rhythm (ADI): a
@@ -76,6 +77,8 @@ pub fn classify_features_with(
         weak_evidence: false,
         level_rel: None,
         cyclical_votes: None,
+        leaf: None,
+        conditions: Vec::new(),
         features: f.cloned(),
     };
     let Some(f) = f else {
@@ -84,6 +87,24 @@ pub fn classify_features_with(
     // Rule 0: too little history for any shape.
     if f.n_active < k.min_active || f.span < k.min_span {
         return insufficient(Some(f));
+    }
+    let level_rel = reference.map(|r| f.level12 / r);
+    if k.model == TypologyModel::Tree {
+        // A malformed hand-edited tree falls through to the rules rather than failing.
+        if let Some(d) = decide(&k.tree, &feature_vector(f, level_rel)) {
+            return Classification {
+                status,
+                customer_type: d.customer_type,
+                rule: RULE_TREE,
+                confidence: d.confidence.clamp(0.05, 1.0),
+                weak_evidence: false,
+                level_rel,
+                cyclical_votes: cyclical_votes(f, k),
+                leaf: Some(d.leaf),
+                conditions: d.conditions,
+                features: Some(f.clone()),
+            };
+        }
     }
     let sig = f.p < k.sig_p;
     let rich = f.n_active >= k.rich_active;
@@ -97,7 +118,6 @@ pub fn classify_features_with(
     let loyal = f.tenure >= k.loyal_tenure
         && f.n_active as f64 / f.span as f64 >= k.loyal_density
         && matches!(status, Status::Active | Status::Dormant);
-    let level_rel = reference.map(|r| f.level12 / r);
     let votes = cyclical_votes(f, k);
     let cyclical = votes.filter(|v| f.n_active >= k.cyclical_active && *v >= k.cyclical_votes);
     let cyclical_confidence = |votes: u32| (0.4 + 0.15 * votes as f64).min(1.0);
@@ -160,6 +180,8 @@ pub fn classify_features_with(
         weak_evidence,
         level_rel,
         cyclical_votes: votes,
+        leaf: None,
+        conditions: Vec::new(),
         features: Some(f.clone()),
     }
 }
