@@ -98,6 +98,29 @@ impl Indexed {
     }
 }
 
+impl Indexed {
+    /// The distinct `(x, t)` index pairs that occur as `(x, t_x)` or `(x, T)`, and per row the
+    /// indices of its two pairs: quantities of `(x, t)` (Pareto/NBD's hypergeometric endpoint
+    /// terms) are then computed once per pair, far fewer than two per row on real data.
+    pub fn pairs(&self) -> (Vec<(u32, u32)>, Vec<[u32; 2]>) {
+        let mut index: std::collections::HashMap<(u32, u32), u32> =
+            std::collections::HashMap::new();
+        let mut pairs = Vec::new();
+        let mut id = |k: (u32, u32)| {
+            *index.entry(k).or_insert_with(|| {
+                pairs.push(k);
+                (pairs.len() - 1) as u32
+            })
+        };
+        let per_row = self
+            .rows
+            .iter()
+            .map(|r| [id((r.x, r.t_x)), id((r.x, r.t))])
+            .collect();
+        (pairs, per_row)
+    }
+}
+
 fn threads() -> usize {
     static N: OnceLock<usize> = OnceLock::new();
     *N.get_or_init(|| {
@@ -110,8 +133,19 @@ fn threads() -> usize {
 /// `f` applied to `items` in fixed chunks of [`CHUNK`], on several threads when there are many
 /// items; results in chunk order whatever the thread count.
 pub(crate) fn map_chunks<T: Sync, A: Send>(items: &[T], f: impl Fn(&[T]) -> A + Sync) -> Vec<A> {
-    let chunks: Vec<&[T]> = items.chunks(CHUNK).collect();
-    let n = if items.len() >= PARALLEL_MIN_ROWS {
+    map_chunks_sized(items, CHUNK, PARALLEL_MIN_ROWS, f)
+}
+
+/// [`map_chunks`] with chunks of `chunk` items, run on several threads from `parallel_min`
+/// items on: for items that are expensive one by one (hypergeometric functions).
+pub(crate) fn map_chunks_sized<T: Sync, A: Send>(
+    items: &[T],
+    chunk: usize,
+    parallel_min: usize,
+    f: impl Fn(&[T]) -> A + Sync,
+) -> Vec<A> {
+    let chunks: Vec<&[T]> = items.chunks(chunk.max(1)).collect();
+    let n = if items.len() >= parallel_min {
         threads().min(chunks.len())
     } else {
         1
