@@ -16,7 +16,8 @@
 //!   off towards infinity).
 //!
 //! Prints one JSON line per step: the fit of `k` on a 20 000-customer sample (`fit(.., None, ..)`,
-//! as the caller does), then the fit of all customers with that `k`; wall seconds, optimiser
+//! as the caller does), the fit of all customers with that `k` (`fit(.., Some(k), ..)`) and the
+//! same from the sample's estimates (`fit_from`); wall seconds, optimiser
 //! iterations, likelihood passes (`evaluations`, standard errors included), `pass_seconds` =
 //! seconds / passes (setup included, so an upper bound of one pass), the seconds of one pass of the public
 //! per-customer `log_likelihood_with_gradient` over all customers (best of 3, outside any fit
@@ -142,10 +143,11 @@ fn main() {
     };
     let t0 = Instant::now();
     let data = simulate(n, 3, 2.0, 2.5, a, b, 42);
+    let sim_s = t0.elapsed().as_secs_f64();
     let repeaters = data.iter().filter(|c| c.x > 0.0).count();
+    let histories = kundenwert_clv::compress(data.iter().map(|c| (c.x, c.t_x, c.t))).len();
     println!(
-        "{{\"step\":\"simulate\",\"scenario\":\"{scenario}\",\"seconds\":{:.3},\"customers\":{n},\"repeaters\":{repeaters}}}",
-        t0.elapsed().as_secs_f64()
+        "{{\"step\":\"simulate\",\"scenario\":\"{scenario}\",\"seconds\":{sim_s:.3},\"customers\":{n},\"repeaters\":{repeaters},\"distinct_histories\":{histories}}}"
     );
     let opts = FitOptions::default();
     // The caller's sample: every (n / 20 000)-th customer (the simulation is in random order).
@@ -159,4 +161,8 @@ fn main() {
     let f = bg_cnbd::fit(&data, Some(fk.params.k), &opts).expect("full fit");
     let s = t0.elapsed().as_secs_f64();
     print("all_fixed_k", s, &f, row_pass(&data, &f), data.len());
+    let t0 = Instant::now();
+    let f = bg_cnbd::fit_from(&data, &fk.params, &opts).expect("warm fit");
+    let s = t0.elapsed().as_secs_f64();
+    print("all_from_sample", s, &f, row_pass(&data, &f), data.len());
 }
