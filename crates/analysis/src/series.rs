@@ -11,49 +11,170 @@ use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 use serde::Serialize;
 
+/// Many small growing lists (the months of each customer, the documents of each month) in a
+/// few large segments instead of one heap allocation each.
+///
+/// Growing a `Vec` per customer frees the old buffer on every doubling; the allocator hands such
+/// pages back to the system and the next customers fault in fresh, zeroed ones — on this kind
+/// of VM that cost more than the hash probes. Here a list that grows moves to a block of twice
+/// the size and leaves its old block on a free list of its size, for the next list that grows
+/// into it; segments are only ever added. Lists are addressed by [`BlockRef`]s, so everything
+/// stays safe indexing.
+#[derive(Debug, Clone)]
+struct Blocks<T> {
+    segments: Vec<Vec<T>>,
+    /// Free blocks per size class (capacity `1 << class`), as `(segment, offset)`.
+    free: Vec<Vec<(u16, u32)>>,
+}
+
+impl<T> Default for Blocks<T> {
+    fn default() -> Self {
+        Blocks {
+            segments: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+/// Elements per segment: large enough that few segments exist, small enough that a shard's
+/// last, partly used segment wastes little.
+const SEGMENT: usize = 1 << 15;
+
+/// One list in [`Blocks`]; `class == NO_BLOCK` while it is empty and has no block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct BlockRef {
+    off: u32,
+    len: u32,
+    seg: u16,
+    class: u8,
+}
+
+const NO_BLOCK: u8 = u8::MAX;
+
+impl BlockRef {
+    const EMPTY: BlockRef = BlockRef {
+        off: 0,
+        len: 0,
+        seg: 0,
+        class: NO_BLOCK,
+    };
+
+    fn len(self) -> usize {
+        self.len as usize
+    }
+}
+
+impl<T: Copy + Default> Blocks<T> {
+    fn slice(&self, r: BlockRef) -> &[T] {
+        if r.class == NO_BLOCK {
+            return &[];
+        }
+        let start = r.off as usize;
+        &self.segments[usize::from(r.seg)][start..start + r.len()]
+    }
+
+    fn slice_mut(&mut self, r: BlockRef) -> &mut [T] {
+        if r.class == NO_BLOCK {
+            return &mut [];
+        }
+        let start = r.off as usize;
+        &mut self.segments[usize::from(r.seg)][start..start + r.len()]
+    }
+
+    /// A block of `1 << class` elements: a freed one of that size, or new space.
+    fn alloc(&mut self, class: u8) -> (u16, u32) {
+        if let Some(block) = self
+            .free
+            .get_mut(usize::from(class))
+            .and_then(|list| list.pop())
+        {
+            return block;
+        }
+        let size = 1usize << class;
+        let fits = self
+            .segments
+            .last()
+            .is_some_and(|s| s.capacity() - s.len() >= size);
+        if !fits {
+            // A list longer than a segment gets a segment of its own size.
+            self.segments.push(Vec::with_capacity(SEGMENT.max(size)));
+        }
+        let seg = self.segments.len() - 1;
+        let segment = &mut self.segments[seg];
+        let off = segment.len();
+        segment.resize(off + size, T::default());
+        (seg as u16, off as u32)
+    }
+
+    /// Appends `value` to the list `r`, moving it to a larger block when its block is full.
+    fn push(&mut self, r: &mut BlockRef, value: T) {
+        if r.class == NO_BLOCK {
+            let (seg, off) = self.alloc(0);
+            *r = BlockRef {
+                off,
+                len: 0,
+                seg,
+                class: 0,
+            };
+        } else if r.len() == 1 << r.class {
+            let (seg, off) = self.alloc(r.class + 1);
+            let (old_seg, old_off) = (usize::from(r.seg), r.off as usize);
+            for i in 0..r.len() {
+                let v = self.segments[old_seg][old_off + i];
+                self.segments[usize::from(seg)][off as usize + i] = v;
+            }
+            let class = usize::from(r.class);
+            if self.free.len() <= class {
+                self.free.resize_with(class + 1, Vec::new);
+            }
+            self.free[class].push((r.seg, r.off));
+            r.seg = seg;
+            r.off = off;
+            r.class += 1;
+        }
+        let at = r.off as usize + r.len();
+        self.segments[usize::from(r.seg)][at] = value;
+        r.len += 1;
+    }
+}
+
 /// Distinct orders of one customer in one month, as 64-bit keys: a hash of the document number,
-/// or, for rows without one, the day (so orders are distinct days then).
-#[derive(Debug, Clone, Default)]
+/// or, for rows without one, the day (so orders are distinct days then). More than one key live
+/// in the shard's key blocks.
+#[derive(Debug, Clone, Copy, Default)]
 enum OrderKeys {
     #[default]
     None,
     One(u64),
-    // Boxed to keep the common case (one order a month) small: 16 bytes instead of 32.
-    #[expect(
-        clippy::box_collection,
-        reason = "a thin pointer keeps every month accumulator small"
-    )]
-    Many(Box<Vec<u64>>),
+    Many(BlockRef),
 }
 
 impl OrderKeys {
-    fn insert(&mut self, key: u64) {
+    fn insert(&mut self, key: u64, blocks: &mut Blocks<u64>) {
         match self {
             OrderKeys::None => *self = OrderKeys::One(key),
             OrderKeys::One(k) if *k == key => {}
-            OrderKeys::One(k) => *self = OrderKeys::Many(Box::new(vec![*k, key])),
-            OrderKeys::Many(v) => {
+            OrderKeys::One(k) => {
+                let mut r = BlockRef::EMPTY;
+                blocks.push(&mut r, *k);
+                blocks.push(&mut r, key);
+                *self = OrderKeys::Many(r);
+            }
+            OrderKeys::Many(r) => {
                 // Lines of one document usually follow each other: check the newest first.
+                let v = blocks.slice(*r);
                 if v.last() != Some(&key) && !v.contains(&key) {
-                    v.push(key);
+                    blocks.push(r, key);
                 }
             }
         }
     }
 
-    fn extend_into(&self, out: &mut Vec<u64>) {
+    fn extend_into(&self, blocks: &Blocks<u64>, out: &mut Vec<u64>) {
         match self {
             OrderKeys::None => {}
             OrderKeys::One(k) => out.push(*k),
-            OrderKeys::Many(v) => out.extend_from_slice(v),
-        }
-    }
-
-    fn merge(&mut self, other: OrderKeys) {
-        match other {
-            OrderKeys::None => {}
-            OrderKeys::One(k) => self.insert(k),
-            OrderKeys::Many(v) => v.into_iter().for_each(|k| self.insert(k)),
+            OrderKeys::Many(r) => out.extend_from_slice(blocks.slice(*r)),
         }
     }
 
@@ -61,12 +182,12 @@ impl OrderKeys {
         match self {
             OrderKeys::None => 0,
             OrderKeys::One(_) => 1,
-            OrderKeys::Many(v) => v.len(),
+            OrderKeys::Many(r) => r.len(),
         }
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy, Default)]
 struct MonthAcc {
     month: i32,
     lines: u32,
@@ -78,16 +199,6 @@ struct MonthAcc {
     revenue: f64,
     cost: f64,
     orders: OrderKeys,
-}
-
-impl MonthAcc {
-    fn merge(&mut self, other: MonthAcc) {
-        self.lines += other.lines;
-        self.days |= other.days;
-        self.revenue += other.revenue;
-        self.cost += other.cost;
-        self.orders.merge(other.orders);
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -103,38 +214,29 @@ struct CustomerAcc {
     first_day: (f64, f64),
     /// Last row after as-of (`NaiveDate::MIN` if none): where the holdout ends.
     holdout_last: NaiveDate,
-    /// History and holdout months, unordered.
-    months: Vec<MonthAcc>,
+    /// History and holdout months, unordered, in the shard's cell blocks.
+    months: BlockRef,
 }
 
 impl CustomerAcc {
-    fn month_slot(&mut self, month: i32, holdout: bool) -> &mut MonthAcc {
-        // Exports are mostly sorted by date: the month is usually the newest one.
-        let idx = match self
-            .months
-            .iter()
-            .rposition(|m| m.month == month && m.holdout == holdout)
-        {
-            Some(i) => i,
-            None => {
-                self.months.push(MonthAcc {
-                    month,
-                    lines: 0,
-                    holdout,
-                    days: 0,
-                    revenue: 0.0,
-                    cost: 0.0,
-                    orders: OrderKeys::None,
-                });
-                self.months.len() - 1
-            }
-        };
-        &mut self.months[idx]
+    fn new(hash: u64, id: &str) -> Self {
+        CustomerAcc {
+            hash,
+            id: CompactString::new(id),
+            name: None,
+            first: NaiveDate::MAX,
+            last: NaiveDate::MIN,
+            first_day: (0.0, 0.0),
+            holdout_last: NaiveDate::MIN,
+            months: BlockRef::EMPTY,
+        }
     }
 
-    fn merge(&mut self, other: CustomerAcc) {
+    /// Takes over the dates, first day and name of the same customer seen elsewhere (months
+    /// apart).
+    fn merge_dates(&mut self, other: &CustomerAcc) {
         if self.name.is_none() {
-            self.name = other.name;
+            self.name.clone_from(&other.name);
         }
         match other.first.cmp(&self.first) {
             Ordering::Less => self.first_day = other.first_day,
@@ -147,17 +249,36 @@ impl CustomerAcc {
         self.first = self.first.min(other.first);
         self.holdout_last = self.holdout_last.max(other.holdout_last);
         self.last = self.last.max(other.last);
-        for m in other.months {
-            match self
-                .months
-                .iter_mut()
-                .find(|x| x.month == m.month && x.holdout == m.holdout)
-            {
-                Some(x) => x.merge(m),
-                None => self.months.push(m),
-            }
-        }
     }
+}
+
+/// The accumulator of `month` in `months`, added when missing.
+fn month_slot<'a>(
+    cells: &'a mut Blocks<MonthAcc>,
+    months: &mut BlockRef,
+    month: i32,
+    holdout: bool,
+) -> &'a mut MonthAcc {
+    // Exports are mostly sorted by date: the month is usually the newest one.
+    let found = cells
+        .slice(*months)
+        .iter()
+        .rposition(|m| m.month == month && m.holdout == holdout);
+    let idx = match found {
+        Some(i) => i,
+        None => {
+            cells.push(
+                months,
+                MonthAcc {
+                    month,
+                    holdout,
+                    ..MonthAcc::default()
+                },
+            );
+            months.len() - 1
+        }
+    };
+    &mut cells.slice_mut(*months)[idx]
 }
 
 /// Customers are spread over shards by hash so that merging the threads' builders and
@@ -182,38 +303,43 @@ struct Shard {
     /// touched, and rehashing never reads the records.
     table: HashTable<(u64, u32)>,
     customers: Vec<CustomerAcc>,
+    /// The customers' month accumulators.
+    cells: Blocks<MonthAcc>,
+    /// The months' order keys, where a month has more than one.
+    keys: Blocks<u64>,
 }
 
 impl Shard {
-    fn slot(&mut self, hash: u64, id: &str) -> (&mut CustomerAcc, bool) {
-        let Shard { table, customers } = self;
+    /// Index of the customer's accumulator, and whether it is new.
+    fn slot(&mut self, hash: u64, id: &str) -> (usize, bool) {
+        let Shard {
+            table, customers, ..
+        } = self;
         let found = table
             .find(hash, |&(h, i)| {
                 h == hash && &*customers[i as usize].id == id
             })
             .map(|&(_, i)| i);
         match found {
-            Some(i) => (&mut customers[i as usize], false),
+            Some(i) => (i as usize, false),
             None => {
                 let i = customers.len();
-                customers.push(CustomerAcc {
-                    hash,
-                    id: CompactString::new(id),
-                    name: None,
-                    first: NaiveDate::MAX,
-                    last: NaiveDate::MIN,
-                    first_day: (0.0, 0.0),
-                    holdout_last: NaiveDate::MIN,
-                    months: Vec::new(),
-                });
+                customers.push(CustomerAcc::new(hash, id));
                 table.insert_unique(hash, (hash, i as u32), |&(h, _)| h);
-                (&mut customers[i], true)
+                (i, true)
             }
         }
     }
 
     fn apply(&mut self, line: &Line<'_>) {
-        let (acc, _) = self.slot(line.hash, line.id);
+        let (i, _) = self.slot(line.hash, line.id);
+        let Shard {
+            customers,
+            cells,
+            keys,
+            ..
+        } = self;
+        let acc = &mut customers[i];
         if acc.name.is_none() {
             acc.name = line.name.map(Into::into);
         }
@@ -233,21 +359,47 @@ impl Shard {
         } else {
             acc.holdout_last = acc.holdout_last.max(line.date);
         }
-        let slot = acc.month_slot(Period::month_index_of(line.date), line.holdout);
+        let slot = month_slot(
+            cells,
+            &mut acc.months,
+            Period::month_index_of(line.date),
+            line.holdout,
+        );
         slot.lines += line.lines;
         slot.days |= 1 << (line.date.day0() & 31);
         slot.revenue += line.revenue;
         slot.cost += line.cost;
-        slot.orders.insert(line.order_key);
+        slot.orders.insert(line.order_key, keys);
     }
 
     fn merge(&mut self, other: Shard) {
-        for acc in other.customers {
-            let (mine, new) = self.slot(acc.hash, &acc.id);
-            if new {
-                *mine = acc;
-            } else {
-                mine.merge(acc);
+        if self.customers.is_empty() {
+            // The usual case: one file's pass absorbed into the empty total.
+            *self = other;
+            return;
+        }
+        let mut scratch = Vec::new();
+        for acc in &other.customers {
+            let (i, _) = self.slot(acc.hash, &acc.id);
+            let Shard {
+                customers,
+                cells,
+                keys,
+                ..
+            } = self;
+            let mine = &mut customers[i];
+            mine.merge_dates(acc);
+            for m in other.cells.slice(acc.months) {
+                let slot = month_slot(cells, &mut mine.months, m.month, m.holdout);
+                slot.lines += m.lines;
+                slot.days |= m.days;
+                slot.revenue += m.revenue;
+                slot.cost += m.cost;
+                scratch.clear();
+                m.orders.extend_into(&other.keys, &mut scratch);
+                for &k in &scratch {
+                    slot.orders.insert(k, keys);
+                }
             }
         }
     }
@@ -675,26 +827,27 @@ impl SeriesBuilder {
         let as_of = self.as_of.unwrap_or_else(|| {
             self.shards
                 .iter()
-                .flat_map(|s| &s.customers)
-                .filter(|c| c.months.iter().any(|m| !m.holdout))
+                .flat_map(|s| s.customers.iter().map(move |c| (s, c)))
+                .filter(|(s, c)| s.cells.slice(c.months).iter().any(|m| !m.holdout))
+                .map(|(_, c)| c)
                 .map(|c| c.last)
                 .max()
                 .unwrap_or(NaiveDate::MIN)
         });
         let as_of_month = Period::month_index_of(as_of);
         // Each shard's customers sorted by number, their months by time.
-        let mut shards: Vec<Vec<CustomerAcc>> =
-            self.shards.into_iter().map(|s| s.customers).collect();
-        for_each_shard(
-            shards.iter_mut().collect(),
-            heavy,
-            |accs: &mut Vec<CustomerAcc>| {
-                accs.sort_unstable_by(|a, b| natural_cmp(&a.id, &b.id));
-                for acc in accs.iter_mut() {
-                    acc.months.sort_unstable_by_key(|m| (m.holdout, m.month));
-                }
-            },
-        );
+        let mut shards = self.shards;
+        for_each_shard(shards.iter_mut().collect(), heavy, |shard: &mut Shard| {
+            shard
+                .customers
+                .sort_unstable_by(|a, b| natural_cmp(&a.id, &b.id));
+            for acc in &shard.customers {
+                shard
+                    .cells
+                    .slice_mut(acc.months)
+                    .sort_unstable_by_key(|m| (m.holdout, m.month));
+            }
+        });
         let sequence = merge_order(&shards);
         let threads = if heavy {
             std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -713,10 +866,12 @@ impl SeriesBuilder {
             let mut part_holdout = HoldoutSummary::default();
             let mut scratch = Vec::new();
             for &k in run {
-                let acc = &shards[k as usize][cursors[k as usize]];
+                let shard = &shards[k as usize];
+                let acc = &shard.customers[cursors[k as usize]];
                 cursors[k as usize] += 1;
                 if let Some(series) = finish_customer(
                     acc,
+                    shard,
                     kind,
                     has_cost,
                     as_of_month,
@@ -786,7 +941,7 @@ pub struct SeriesSummary {
 
 /// The order of all customers by [`natural_cmp`], as the shard each next one comes from; the
 /// shards are sorted already, so a heap merge over borrowed numbers decides it.
-fn merge_order(shards: &[Vec<CustomerAcc>]) -> Vec<u8> {
+fn merge_order(shards: &[Shard]) -> Vec<u8> {
     #[derive(PartialEq, Eq)]
     struct Head<'a> {
         id: &'a str,
@@ -804,13 +959,13 @@ fn merge_order(shards: &[Vec<CustomerAcc>]) -> Vec<u8> {
             Some(self.cmp(other))
         }
     }
-    let total = shards.iter().map(Vec::len).sum();
+    let total = shards.iter().map(|s| s.customers.len()).sum();
     let mut sequence = Vec::with_capacity(total);
     let mut heap: std::collections::BinaryHeap<Head<'_>> = shards
         .iter()
         .enumerate()
-        .filter_map(|(k, accs)| {
-            accs.first().map(|c| Head {
+        .filter_map(|(k, shard)| {
+            shard.customers.first().map(|c| Head {
                 id: &c.id,
                 shard: k as u8,
                 pos: 0,
@@ -820,7 +975,7 @@ fn merge_order(shards: &[Vec<CustomerAcc>]) -> Vec<u8> {
     while let Some(head) = heap.pop() {
         sequence.push(head.shard);
         let pos = head.pos + 1;
-        if let Some(next) = shards[head.shard as usize].get(pos) {
+        if let Some(next) = shards[head.shard as usize].customers.get(pos) {
             heap.push(Head {
                 id: &next.id,
                 shard: head.shard,
@@ -834,15 +989,18 @@ fn merge_order(shards: &[Vec<CustomerAcc>]) -> Vec<u8> {
 /// The series of one customer (months sorted), or `None` when all its rows lie after as-of.
 fn finish_customer(
     acc: &CustomerAcc,
+    shard: &Shard,
     kind: PeriodKind,
     has_cost: bool,
     as_of_month: i32,
     holdout: &mut HoldoutSummary,
     scratch: &mut Vec<u64>,
 ) -> Option<CustomerSeries> {
-    let split = acc.months.partition_point(|m| !m.holdout);
-    let (history, later) = acc.months.split_at(split);
-    let holdout_periods = rollup(later, kind, has_cost, scratch);
+    let all = shard.cells.slice(acc.months);
+    let keys = &shard.keys;
+    let split = all.partition_point(|m| !m.holdout);
+    let (history, later) = all.split_at(split);
+    let holdout_periods = rollup(later, keys, kind, has_cost, scratch);
     if !holdout_periods.is_empty() {
         holdout.customers += 1;
         if history.is_empty() {
@@ -866,15 +1024,18 @@ fn finish_customer(
         .map(value)
         .sum();
     scratch.clear();
-    history.iter().for_each(|m| m.orders.extend_into(scratch));
+    history
+        .iter()
+        .for_each(|m| m.orders.extend_into(keys, scratch));
     scratch.sort_unstable();
     scratch.dedup();
     let orders = scratch.len() as u64;
     let revenue: f64 = history.iter().map(|m| m.revenue).sum();
     let cost: f64 = history.iter().map(|m| m.cost).sum();
     let lines = history.iter().map(|m| u64::from(m.lines)).sum();
-    let months = rollup(history, PeriodKind::Month, has_cost, scratch);
-    let periods = (kind != PeriodKind::Month).then(|| rollup(history, kind, has_cost, scratch));
+    let months = rollup(history, keys, PeriodKind::Month, has_cost, scratch);
+    let periods =
+        (kind != PeriodKind::Month).then(|| rollup(history, keys, kind, has_cost, scratch));
     Some(CustomerSeries {
         id: acc.id.clone(),
         name: acc.name.as_deref().map(Into::into),
@@ -898,6 +1059,7 @@ fn finish_customer(
 /// Sums months into periods of `kind`; orders are distinct across the months of a period.
 fn rollup(
     months: &[MonthAcc],
+    keys: &Blocks<u64>,
     kind: PeriodKind,
     has_cost: bool,
     scratch: &mut Vec<u64>,
@@ -915,7 +1077,7 @@ fn rollup(
             cost += months[j].cost;
             lines += u64::from(months[j].lines);
             days += months[j].days.count_ones();
-            months[j].orders.extend_into(scratch);
+            months[j].orders.extend_into(keys, scratch);
             j += 1;
         }
         let orders = if j == i + 1 {
@@ -1291,6 +1453,47 @@ mod tests {
         assert_eq!(c7.months[0].lines, 4);
         assert_eq!(c7.months[0].orders, 2);
         assert_eq!(c7.holdout[0].lines, 2);
+    }
+
+    /// Interleaved growing lists keep their contents when they move to larger blocks, and
+    /// freed blocks are handed to the next list that needs one.
+    #[test]
+    fn blocks_hold_interleaved_lists() {
+        let mut blocks = Blocks::<u64>::default();
+        let mut refs = vec![BlockRef::EMPTY; 300];
+        let mut model = vec![Vec::new(); 300];
+        let mut x = 12345u64;
+        for step in 0..100_000u64 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            // Skewed: a few lists grow long, most stay short.
+            let i = ((x >> 33) % 300) as usize % (1 + (x >> 60) as usize * 20);
+            blocks.push(&mut refs[i], step);
+            model[i].push(step);
+        }
+        for (r, m) in refs.iter().zip(&model) {
+            assert_eq!(blocks.slice(*r), &m[..]);
+        }
+        let used: usize = model.iter().map(|m| m.len().next_power_of_two()).sum();
+        let held: usize = blocks.segments.iter().map(Vec::len).sum();
+        // Without reuse every doubling would leave its old block behind (about twice `used`).
+        let free: usize = blocks
+            .free
+            .iter()
+            .enumerate()
+            .map(|(class, list)| list.len() << class)
+            .sum();
+        assert_eq!(held, used + free);
+        // A block left behind by growing is the next new list's block.
+        let mut small = Blocks::<u64>::default();
+        let (mut a, mut b) = (BlockRef::EMPTY, BlockRef::EMPTY);
+        small.push(&mut a, 1);
+        small.push(&mut a, 2);
+        small.push(&mut b, 3);
+        assert_eq!((b.seg, b.off), (0, 0));
+        assert_eq!(small.slice(a), &[1, 2]);
+        assert_eq!(small.segments[0].len(), 3);
     }
 
     #[test]
