@@ -235,6 +235,70 @@ pub fn shape(raw: &str) -> NumberShape {
     }
 }
 
+/// [`shape`] and [`parse`] of one value together, in one scan for the plain values that make
+/// up nearly every export (`1234.56`, `-12,5`, `250`: digits, at most one separator, no
+/// currency or grouping); everything else goes through both.
+pub fn shape_and_parse(raw: &str, style: DecimalStyle) -> (NumberShape, Option<f64>) {
+    plain(raw.as_bytes(), style).unwrap_or_else(|| (shape(raw), parse(raw, style)))
+}
+
+/// The fast path of [`shape_and_parse`]; `None` when the value is not plain. Mirrors the rules
+/// of [`shape`] and [`parse`] for these values exactly (the tests compare them).
+fn plain(raw: &[u8], style: DecimalStyle) -> Option<(NumberShape, Option<f64>)> {
+    let (negative, body) = match raw.first()? {
+        b'-' => (true, &raw[1..]),
+        _ => (false, raw),
+    };
+    // Both ends digits, as `core`'s own fast path requires.
+    if !body.first()?.is_ascii_digit() || !body.last()?.is_ascii_digit() {
+        return None;
+    }
+    let mut mantissa = 0u64;
+    let mut digits = 0usize;
+    let mut sep: Option<(usize, u8)> = None;
+    for (i, &b) in body.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                digits += 1;
+            }
+            b'.' | b',' if sep.is_none() => sep = Some((i, b)),
+            _ => return None,
+        }
+    }
+    // Longer values take `parse`'s correctly rounded slow path.
+    if digits > 15 {
+        return None;
+    }
+    let sign = |v: f64| if negative { -v } else { v };
+    let Some((pos, sep)) = sep else {
+        return Some((NumberShape::Plain, Some(sign(mantissa as f64))));
+    };
+    let before = pos;
+    let after = body.len() - pos - 1;
+    let comma = sep == b',';
+    let grouped = after == 3 && (1..=3).contains(&before);
+    let shape = match (grouped && &body[..pos] != b"0", comma) {
+        (true, true) => NumberShape::AmbiguousComma,
+        (true, false) => NumberShape::AmbiguousPoint,
+        (false, true) => NumberShape::Comma,
+        (false, false) => NumberShape::Point,
+    };
+    let decimal = match style {
+        DecimalStyle::Comma => comma,
+        DecimalStyle::Point => !comma,
+    };
+    let value = if decimal {
+        Some(sign(mantissa as f64 / POW10[after]))
+    } else if grouped {
+        // A thousands separator followed by one group: an integer.
+        Some(sign(mantissa as f64))
+    } else {
+        None
+    };
+    Some((shape, value))
+}
+
 /// Parses a value in the given style; `None` when it is not a number in that style.
 ///
 /// Thousands separators must group digits by three; a value like `12,5` in
@@ -365,6 +429,41 @@ mod tests {
     }
 
     #[test]
+    fn shape_and_parse_on_edges() {
+        use DecimalStyle::*;
+        for raw in [
+            "0,123",
+            "0.123",
+            "1,234",
+            "1.234",
+            "1234,567",
+            "12,34",
+            "-1.234",
+            "-0",
+            "007",
+            "1.",
+            ".5",
+            "1,2,3",
+            "1234567890123456",
+            "123456789012345",
+            "-",
+            "",
+            "1.234,5",
+            "9,999",
+        ] {
+            for style in [Comma, Point] {
+                let (s, v) = shape_and_parse(raw, style);
+                assert_eq!(s, shape(raw), "{raw:?}");
+                assert_eq!(
+                    v.map(f64::to_bits),
+                    parse(raw, style).map(f64::to_bits),
+                    "{raw:?} as {style:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn shapes() {
         assert_eq!(shape("1.234,56"), NumberShape::Comma);
         assert_eq!(shape("12,5"), NumberShape::Comma);
@@ -419,6 +518,16 @@ mod tests {
             let s = shape(&text);
             let wrong = if comma { NumberShape::Point } else { NumberShape::Comma };
             prop_assert_ne!(s, wrong);
+        }
+
+        /// The one-scan path gives what the two separate scans give.
+        #[test]
+        fn shape_and_parse_agree(raw in "-?[0-9]{0,9}([.,][0-9]{0,5})?|[-0-9., ]{0,12}|\\PC{0,12}",
+                                 comma in any::<bool>()) {
+            let style = if comma { DecimalStyle::Comma } else { DecimalStyle::Point };
+            let (s, v) = shape_and_parse(&raw, style);
+            prop_assert_eq!(s, shape(&raw));
+            prop_assert_eq!(v.map(f64::to_bits), parse(&raw, style).map(f64::to_bits));
         }
 
         #[test]

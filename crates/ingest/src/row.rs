@@ -170,6 +170,10 @@ pub struct RowCache {
     date_shape: Option<DateShape>,
     /// The parsed date of `date_raw`, once parsed.
     date: Option<Option<NaiveDate>>,
+    /// Per numeric role, the value `observe` parsed along with the shape, with the address and
+    /// length of the text it came from: `process` of the same row takes it instead of
+    /// scanning the text again.
+    numbers: [Option<(usize, usize, Option<f64>)>; 5],
 }
 
 impl RowCache {
@@ -233,7 +237,10 @@ impl RowPlan {
                 continue;
             };
             if role.is_numeric() {
-                ev.numbers[numeric_slot(role)].add(numbers::shape(raw));
+                let slot = numeric_slot(role);
+                let (shape, value) = numbers::shape_and_parse(raw, self.decisions.decimal[slot]);
+                ev.numbers[slot].add(shape);
+                cache.numbers[slot] = Some((raw.as_ptr() as usize, raw.len(), value));
             } else if role == Role::Date && !raw.trim().is_empty() {
                 ev.dates.add(raw, cache.date_shape(raw));
             }
@@ -262,7 +269,12 @@ impl RowPlan {
         })
     }
 
-    fn number(&self, cells: &[Cell<'_>], role: Role) -> Option<Result<f64, Reason>> {
+    fn number(
+        &self,
+        cells: &[Cell<'_>],
+        cache: &mut RowCache,
+        role: Role,
+    ) -> Option<Result<f64, Reason>> {
         let cell = *cells.get(self.map.get(role)?)?;
         if cell.is_empty() {
             return None;
@@ -270,8 +282,17 @@ impl RowPlan {
         Some(match cell {
             Cell::Number(v) => Ok(v),
             Cell::Text(raw) => {
-                let style = self.decisions.decimal[numeric_slot(role)];
-                numbers::parse(raw, style).ok_or_else(|| Reason::InvalidNumber {
+                let slot = numeric_slot(role);
+                let style = self.decisions.decimal[slot];
+                let parsed = match cache.numbers[slot].take() {
+                    // The same text `observe` just read (spreadsheets observe every row first,
+                    // so only the address tells).
+                    Some((at, len, value)) if at == raw.as_ptr() as usize && len == raw.len() => {
+                        value
+                    }
+                    _ => numbers::parse(raw, style),
+                };
+                parsed.ok_or_else(|| Reason::InvalidNumber {
                     value: raw.trim().to_string(),
                     example: style.example().to_string(),
                 })
@@ -367,7 +388,7 @@ impl RowPlan {
                 raw,
             );
         };
-        let quantity = match self.number(cells, Role::Quantity) {
+        let quantity = match self.number(cells, cache, Role::Quantity) {
             Some(Ok(q)) => Some(q),
             Some(Err(reason)) if self.map.get(Role::Revenue).is_none() => {
                 return self.reject(line, Some(Role::Quantity), reason, raw)
@@ -375,13 +396,13 @@ impl RowPlan {
             _ => None,
         };
         let revenue = if self.map.get(Role::Revenue).is_some() {
-            match self.number(cells, Role::Revenue) {
+            match self.number(cells, cache, Role::Revenue) {
                 Some(Ok(v)) => v,
                 Some(Err(reason)) => return self.reject(line, Some(Role::Revenue), reason, raw),
                 None => return self.reject(line, Some(Role::Revenue), Reason::AmountMissing, raw),
             }
         } else {
-            let price = match self.number(cells, Role::UnitPrice) {
+            let price = match self.number(cells, cache, Role::UnitPrice) {
                 Some(Ok(p)) => p,
                 Some(Err(reason)) => return self.reject(line, Some(Role::UnitPrice), reason, raw),
                 None => {
@@ -395,13 +416,13 @@ impl RowPlan {
         };
         // An empty cost or margin cell counts as zero (service lines often carry none).
         let cost = if self.map.get(Role::Cost).is_some() {
-            match self.number(cells, Role::Cost) {
+            match self.number(cells, cache, Role::Cost) {
                 Some(Ok(c)) => Some(c),
                 Some(Err(reason)) => return self.reject(line, Some(Role::Cost), reason, raw),
                 None => Some(0.0),
             }
         } else if self.map.get(Role::Margin).is_some() {
-            match self.number(cells, Role::Margin) {
+            match self.number(cells, cache, Role::Margin) {
                 Some(Ok(m)) => Some(revenue - m),
                 Some(Err(reason)) => return self.reject(line, Some(Role::Margin), reason, raw),
                 None => Some(revenue),
