@@ -4,10 +4,28 @@
 //! with business), so that months before acquisition and after the last order do not dilute
 //! the shape; the gap after the last order is kept separately in `gap_end` for the status.
 
+use std::cell::RefCell;
+
 use super::stats::{
-    acf, block_means, detrend, mann_kendall, mean, moving_mean, percentile, runs_z, std_pop,
-    var_pop,
+    acf, block_means_into, detrend_into, mann_kendall, mean, moving_mean_into, percentile_with,
+    runs_z_with, std_pop,
 };
+
+/// Buffers reused from customer to customer on one thread: classifying a million customers
+/// otherwise spends a good part of its time allocating and freeing a dozen small vectors each.
+#[derive(Default)]
+struct Scratch {
+    blocks: Vec<f64>,
+    side: Vec<f64>,
+    smooth: Vec<f64>,
+    detrended: Vec<f64>,
+    detrended_blocks: Vec<f64>,
+    select: Vec<f64>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
 
 /// The features of one customer's margin series (typology spec §1).
 ///
@@ -88,15 +106,23 @@ impl Features {
     /// Computes the features of `y` (index `len - 1` = as-of month, 0 = no business).
     /// `None` if no month has business (status NO_DATA). Values must be finite.
     pub fn compute(y: &[f64], left_censored: bool) -> Option<Self> {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => Self::compute_with(y, left_censored, &mut scratch),
+            // Only reachable if compute were re-entered on this thread; stay correct anyway.
+            Err(_) => Self::compute_with(y, left_censored, &mut Scratch::default()),
+        })
+    }
+
+    fn compute_with(y: &[f64], left_censored: bool, scratch: &mut Scratch) -> Option<Self> {
         let first = y.iter().position(|v| *v != 0.0)?;
         let last = y.iter().rposition(|v| *v != 0.0)?;
         let act = &y[first..=last];
         let (counts, level) = counts_and_level(y, first, last);
         let block = block_size(counts.adi, counts.span);
-        let trend = trend(act, block, left_censored);
-        let shape = shape(act, counts.adi, block, left_censored);
-        let variation = variation(act, &trend.blocks);
-        let (highs, troughs) = phases(act);
+        let trend = trend(act, block, left_censored, &mut scratch.blocks);
+        let shape = shape(act, counts.adi, block, left_censored, scratch);
+        let variation = variation(act, scratch);
+        let (highs, troughs) = phases(act, scratch);
         let curve = curve(act);
         Some(Features {
             left_censored,
@@ -109,7 +135,7 @@ impl Features {
             level12: level.level12,
             level_life: level.level_life,
             block,
-            n_blocks: trend.blocks.len(),
+            n_blocks: trend.n_blocks,
             mk_s: trend.s,
             tau: trend.tau,
             p: trend.p,
@@ -150,14 +176,20 @@ struct Level {
 /// Tenure, span, activity and levels.
 fn counts_and_level(y: &[f64], first: usize, last: usize) -> (Counts, Level) {
     let act = &y[first..=last];
-    let sizes: Vec<f64> = act.iter().copied().filter(|v| *v != 0.0).collect();
     let span = act.len();
-    let n_active = sizes.len();
-    let size_mean = mean(&sizes);
+    // The non-zero months in two passes (mean, then squared deviations), in the same order
+    // and arithmetic as the population variance of a collected vector.
+    let sizes = || act.iter().copied().filter(|v| *v != 0.0);
+    let n_active = sizes().count();
+    let size_mean = sizes().sum::<f64>() / n_active as f64;
     let cv2 = if size_mean == 0.0 {
         0.0
     } else {
-        var_pop(&sizes) / (size_mean * size_mean)
+        let var = sizes()
+            .map(|v| (v - size_mean) * (v - size_mean))
+            .sum::<f64>()
+            / n_active as f64;
+        var / (size_mean * size_mean)
     };
     // level12 counts the months after the last order as zeros: a customer who stopped is
     // worth less now than its lifetime mean says.
@@ -194,7 +226,7 @@ fn block_size(adi: f64, span: usize) -> usize {
 }
 
 struct Trend {
-    blocks: Vec<f64>,
+    n_blocks: usize,
     s: i64,
     tau: f64,
     p: f64,
@@ -204,16 +236,17 @@ struct Trend {
 /// Mann-Kendall and the last-third / first-third ratio on the blocks B. Unless the start is
 /// censored, up to three ramp-up months are dropped first: every new customer "grows" in its
 /// first months, which is not the trend we mean.
-fn trend(act: &[f64], b: usize, left_censored: bool) -> Trend {
+fn trend(act: &[f64], b: usize, left_censored: bool, blocks: &mut Vec<f64>) -> Trend {
     let span = act.len();
     let trim = if left_censored { 0 } else { (span / 5).min(3) };
-    let blocks = block_means(&act[trim..], b);
-    let mk = mann_kendall(&blocks);
+    block_means_into(&act[trim..], b, blocks);
+    let blocks = &blocks[..];
+    let mk = mann_kendall(blocks);
     let k = (blocks.len() / 3).max(1);
     let m1 = mean(&blocks[..k.min(blocks.len())]);
     let m3 = mean(&blocks[blocks.len().saturating_sub(k)..]);
     // The damping d keeps the ratio finite and modest when the first third is near zero.
-    let d = 0.1 * mean(&blocks).abs();
+    let d = 0.1 * mean(blocks).abs();
     let num = m3.max(0.0) + d;
     let den = m1.max(0.0) + d;
     let ratio_31 = if den > 0.0 {
@@ -224,11 +257,11 @@ fn trend(act: &[f64], b: usize, left_censored: bool) -> Trend {
         1.0
     };
     Trend {
+        n_blocks: blocks.len(),
         s: mk.s,
         tau: mk.tau,
         p: mk.p,
         ratio_31,
-        blocks,
     }
 }
 
@@ -242,14 +275,15 @@ struct Shape {
 
 /// Where the smoothed peak lies and how far the start and the end lie below it: the bell
 /// (rise and fall), growth (peak at the end) and shrinking (peak at the start) shapes.
-fn shape(act: &[f64], adi: f64, b: usize, left_censored: bool) -> Shape {
+fn shape(act: &[f64], adi: f64, b: usize, left_censored: bool, scratch: &mut Scratch) -> Shape {
     let span = act.len();
     // The window grows with the span (one month per year either side) and with sparseness
     // (so that a window usually holds an order).
     let w = (2 * (span / 12) + 1)
         .max(2 * adi.ceil() as usize + 1)
         .max(3);
-    let sm = moving_mean(act, w);
+    moving_mean_into(act, w, &mut scratch.smooth);
+    let sm = &scratch.smooth;
     // First maximum, as numpy's argmax.
     let mut pk = 0;
     for (i, v) in sm.iter().enumerate() {
@@ -276,20 +310,23 @@ fn shape(act: &[f64], adi: f64, b: usize, left_censored: bool) -> Shape {
             (1.0 - mean(tail) / peak).clamp(-1.0, 2.0),
         )
     };
-    let side_tau = |part: &[f64]| {
-        let blocks = block_means(part, b);
-        if blocks.len() >= 3 {
-            mann_kendall(&blocks).tau
+    let side = &mut scratch.side;
+    let mut side_tau = |part: &[f64]| {
+        block_means_into(part, b, side);
+        if side.len() >= 3 {
+            mann_kendall(side).tau
         } else {
             0.0
         }
     };
+    let tau_pre = side_tau(&act[..=pk]);
+    let tau_post = side_tau(&act[pk..]);
     Shape {
         peak_pos,
         rise,
         fall,
-        tau_pre: side_tau(&act[..=pk]),
-        tau_post: side_tau(&act[pk..]),
+        tau_pre,
+        tau_post,
     }
 }
 
@@ -304,31 +341,65 @@ struct Variation {
 
 /// Variation around the trend and signs of a season: detrended first so that a growing or
 /// shrinking customer does not look volatile or periodic.
-fn variation(act: &[f64], blocks: &[f64]) -> Variation {
-    let cv = |x: &[f64]| {
+fn variation(act: &[f64], scratch: &mut Scratch) -> Variation {
+    // Detrended once and used for every measure below.
+    let cv = |x: &[f64], detrended: &[f64]| {
         let m = mean(x);
         if m <= 0.0 {
             0.0
         } else {
-            std_pop(&detrend(x)) / m
+            std_pop(detrended) / m
         }
     };
-    let da = detrend(act);
+    detrend_into(&scratch.blocks, &mut scratch.detrended_blocks);
+    detrend_into(act, &mut scratch.detrended);
+    let da = &scratch.detrended;
     let span = act.len();
     let acf_season = [3, 4, 6, 12]
         .into_iter()
         .filter(|p| span >= 2 * p + 2)
-        .map(|p| acf(&da, p))
+        .map(|p| acf(da, p))
         .reduce(f64::max);
     Variation {
-        cv_block: cv(blocks),
-        cv_month: cv(act),
+        cv_block: cv(&scratch.blocks, &scratch.detrended_blocks),
+        cv_month: cv(act, da),
         acf_season,
-        runs_z: runs_z(&da),
-        acf1: acf(&da, 1),
-        season_power: season_power(&da),
+        runs_z: runs_z_with(da, &mut scratch.select),
+        acf1: acf(da, 1),
+        season_power: season_power(da),
     }
 }
+
+/// cos and sin of k · 30° for k = 0..12: every angle of a period of 3, 4, 6 or 12 months
+/// falls on one of them (written out: computing them per customer was a quarter of the time).
+const COS_30: [f64; 12] = [
+    1.0,
+    0.866_025_403_784_438_6,
+    0.5,
+    0.0,
+    -0.5,
+    -0.866_025_403_784_438_6,
+    -1.0,
+    -0.866_025_403_784_438_6,
+    -0.5,
+    0.0,
+    0.5,
+    0.866_025_403_784_438_6,
+];
+const SIN_30: [f64; 12] = [
+    0.0,
+    0.5,
+    0.866_025_403_784_438_6,
+    1.0,
+    0.866_025_403_784_438_6,
+    0.5,
+    0.0,
+    -0.5,
+    -0.866_025_403_784_438_6,
+    -1.0,
+    -0.866_025_403_784_438_6,
+    -0.5,
+];
 
 /// The largest share of the variance of `x` (mean about 0, e.g. detrended) that a sine wave of
 /// period 3, 4, 6 or 12 explains, over the periods that fit at least twice: 2 (C² + S²) /
@@ -344,13 +415,13 @@ fn season_power(x: &[f64]) -> f64 {
         if n < 2 * p {
             continue;
         }
-        let w = std::f64::consts::TAU / p as f64;
+        // Angle 360° · t / p = 30° · (t mod p) · 12 / p.
+        let step = 12 / p;
         let (mut c, mut s) = (0.0, 0.0);
         for (t, v) in x.iter().enumerate() {
-            // The phase repeats every p months; t % p keeps the angle small and exact.
-            let a = w * (t % p) as f64;
-            c += v * a.cos();
-            s += v * a.sin();
+            let k = (t % p) * step;
+            c += v * COS_30[k];
+            s += v * SIN_30[k];
         }
         best = best.max(2.0 * (c * c + s * s) / (n as f64 * total));
     }
@@ -402,9 +473,10 @@ enum Phase {
 /// between are ignored, so a high phase with one middling month stays one phase. A trough is a
 /// low run of at least two months between two high runs: a real pause, not a late start or an
 /// end.
-fn phases(act: &[f64]) -> (usize, usize) {
-    let r3 = moving_mean(act, 3);
-    let reference = percentile(&r3, 90.0);
+fn phases(act: &[f64], scratch: &mut Scratch) -> (usize, usize) {
+    moving_mean_into(act, 3, &mut scratch.smooth);
+    let r3 = &scratch.smooth;
+    let reference = percentile_with(r3, 90.0, &mut scratch.select);
     let labels = r3.iter().filter_map(|v| {
         if *v >= 0.5 * reference {
             Some(Phase::High)
@@ -414,24 +486,30 @@ fn phases(act: &[f64]) -> (usize, usize) {
             None
         }
     });
-    let mut runs: Vec<(Phase, usize)> = Vec::new();
+    // One pass over the runs: a long enough low run after a high one is a pending trough,
+    // counted once another high run follows.
+    let (mut highs, mut troughs, mut pending) = (0, 0, 0);
+    let mut run: Option<(Phase, usize)> = None;
+    let mut seen_high = false;
     for label in labels {
-        match runs.last_mut() {
+        match &mut run {
             Some((phase, len)) if *phase == label => *len += 1,
-            _ => runs.push((label, 1)),
+            _ => {
+                if let Some((Phase::Low, len)) = run {
+                    if len >= 2 && seen_high {
+                        pending += 1;
+                    }
+                }
+                if label == Phase::High {
+                    highs += 1;
+                    seen_high = true;
+                    troughs += pending;
+                    pending = 0;
+                }
+                run = Some((label, 1));
+            }
         }
     }
-    let highs = runs.iter().filter(|(p, _)| *p == Phase::High).count();
-    let troughs = runs
-        .iter()
-        .enumerate()
-        .filter(|(i, (p, len))| {
-            *p == Phase::Low
-                && *len >= 2
-                && runs[..*i].iter().any(|(q, _)| *q == Phase::High)
-                && runs[i + 1..].iter().any(|(q, _)| *q == Phase::High)
-        })
-        .count();
     (highs, troughs)
 }
 
@@ -446,10 +524,10 @@ mod tests {
         let on = [10.0; 3];
         let off = [0.0; 4];
         let act: Vec<f64> = [&on[..], &off, &on, &off, &on].concat();
-        assert_eq!(phases(&act), (3, 2));
+        assert_eq!(phases(&act, &mut Scratch::default()), (3, 2));
         // A 3-month pause leaves only one low month: two high runs, but no trough.
         let short: Vec<f64> = [&on[..], &off[..3], &on].concat();
-        assert_eq!(phases(&short), (2, 0));
+        assert_eq!(phases(&short, &mut Scratch::default()), (2, 0));
     }
 
     #[test]

@@ -51,13 +51,22 @@ pub fn var_pop(x: &[f64]) -> f64 {
     x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / x.len() as f64
 }
 
+#[cfg(test)] // the classifier uses the `_with` / `_into` forms with its buffers
 /// Percentile with linear interpolation between the closest ranks (numpy's default method).
 /// `q` in 0..=100; 0 for an empty slice.
 pub fn percentile(x: &[f64], q: f64) -> f64 {
+    percentile_with(x, q, &mut Vec::new())
+}
+
+/// [`percentile`] using `buf` for the copy it selects in (no allocation once `buf` is large
+/// enough).
+pub fn percentile_with(x: &[f64], q: f64, buf: &mut Vec<f64>) -> f64 {
     if x.is_empty() {
         return 0.0;
     }
-    let mut v = x.to_vec();
+    buf.clear();
+    buf.extend_from_slice(x);
+    let v = buf;
     let pos = q / 100.0 * (v.len() - 1) as f64;
     let lo = pos.floor() as usize;
     let frac = pos - lo as f64;
@@ -73,10 +82,17 @@ pub fn percentile(x: &[f64], q: f64) -> f64 {
 
 /// Median (numpy: mean of the two middle values for an even count); `None` when empty.
 pub fn median(x: &[f64]) -> Option<f64> {
+    median_with(x, &mut Vec::new())
+}
+
+/// [`median`] using `buf` for the copy it selects in.
+pub fn median_with(x: &[f64], buf: &mut Vec<f64>) -> Option<f64> {
     if x.is_empty() {
         return None;
     }
-    let mut v = x.to_vec();
+    buf.clear();
+    buf.extend_from_slice(x);
+    let v = buf;
     let n = v.len();
     // Selection instead of sorting: the same order statistics in linear time.
     let (_, &mut lower, above) = v.select_nth_unstable_by((n - 1) / 2, f64::total_cmp);
@@ -96,31 +112,56 @@ pub fn median(x: &[f64]) -> Option<f64> {
 /// month, so the most recent months are always compared in whole blocks; a leftover at the
 /// start forms a partial first block with its own mean.
 pub fn block_means(x: &[f64], b: usize) -> Vec<f64> {
+    let mut out = Vec::with_capacity(x.len() / b.max(1) + 1);
+    block_means_into(x, b, &mut out);
+    out
+}
+
+/// [`block_means`] into `out` (cleared first).
+pub fn block_means_into(x: &[f64], b: usize, out: &mut Vec<f64>) {
     let b = b.max(1);
     let r = x.len() % b;
-    let mut out = Vec::with_capacity(x.len() / b + 1);
+    out.clear();
     if r > 0 {
         out.push(mean(&x[..r]));
     }
     out.extend(x[r..].chunks(b).map(mean));
-    out
 }
 
+#[cfg(test)] // the classifier uses the `_with` / `_into` forms with its buffers
 /// Centred moving mean with odd window `w`; the window shrinks at the edges (each point is the
 /// mean of the values that exist within `w / 2` on either side) so no zeros are invented.
 pub fn moving_mean(x: &[f64], w: usize) -> Vec<f64> {
-    let h = w / 2;
-    (0..x.len())
-        .map(|i| mean(&x[i.saturating_sub(h)..(i + h + 1).min(x.len())]))
-        .collect()
+    let mut out = Vec::with_capacity(x.len());
+    moving_mean_into(x, w, &mut out);
+    out
 }
 
+/// [`moving_mean`] into `out` (cleared first). Each window is summed afresh rather than by a
+/// running sum, so the values are bit-identical to the reference (a running sum's rounding
+/// could break ties in the peak search differently).
+pub fn moving_mean_into(x: &[f64], w: usize, out: &mut Vec<f64>) {
+    let h = w / 2;
+    out.clear();
+    out.extend((0..x.len()).map(|i| mean(&x[i.saturating_sub(h)..(i + h + 1).min(x.len())])));
+}
+
+#[cfg(test)] // the classifier uses the `_with` / `_into` forms with its buffers
 /// `x` minus its OLS line on t = 0..len-1, so that a trend does not count as variation or
 /// seasonality.
 pub fn detrend(x: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(x.len());
+    detrend_into(x, &mut out);
+    out
+}
+
+/// [`detrend`] into `out` (cleared first).
+pub fn detrend_into(x: &[f64], out: &mut Vec<f64>) {
     let n = x.len();
+    out.clear();
     if n < 2 {
-        return vec![0.0; n];
+        out.resize(n, 0.0);
+        return;
     }
     let tm = (n - 1) as f64 / 2.0;
     let xm = mean(x);
@@ -132,10 +173,11 @@ pub fn detrend(x: &[f64]) -> Vec<f64> {
     }
     let slope = sxy / sxx;
     let intercept = xm - slope * tm;
-    x.iter()
-        .enumerate()
-        .map(|(t, v)| v - (intercept + slope * t as f64))
-        .collect()
+    out.extend(
+        x.iter()
+            .enumerate()
+            .map(|(t, v)| v - (intercept + slope * t as f64)),
+    );
 }
 
 /// Autocorrelation at lag `lag`: sum (x_t - m)(x_{t+L} - m) / sum (x_t - m)^2. 0 when the lag
@@ -157,18 +199,28 @@ pub fn acf(x: &[f64], lag: usize) -> f64 {
     num / den
 }
 
+#[cfg(test)] // the classifier uses the `_with` / `_into` forms with its buffers
 /// Wald-Wolfowitz runs test of `x > median(x)`: (runs - mu) / sigma. Strongly negative means
 /// long stretches above and below the middle (phases), not noise. 0 if one side is empty or
 /// the variance is zero.
 pub fn runs_z(x: &[f64]) -> f64 {
-    let Some(med) = median(x) else { return 0.0 };
-    let above: Vec<bool> = x.iter().map(|v| *v > med).collect();
-    let n1 = above.iter().filter(|a| **a).count() as f64;
-    let n2 = above.len() as f64 - n1;
+    runs_z_with(x, &mut Vec::new())
+}
+
+/// [`runs_z`] using `buf` for the median's selection.
+pub fn runs_z_with(x: &[f64], buf: &mut Vec<f64>) -> f64 {
+    let Some(med) = median_with(x, buf) else {
+        return 0.0;
+    };
+    let n1 = x.iter().filter(|v| **v > med).count() as f64;
+    let n2 = x.len() as f64 - n1;
     if n1 == 0.0 || n2 == 0.0 {
         return 0.0;
     }
-    let runs = 1 + above.windows(2).filter(|w| w[0] != w[1]).count();
+    let runs = 1 + x
+        .windows(2)
+        .filter(|w| (w[0] > med) != (w[1] > med))
+        .count();
     let n = n1 + n2;
     let mu = 2.0 * n1 * n2 / n + 1.0;
     let var = 2.0 * n1 * n2 * (2.0 * n1 * n2 - n) / (n * n * (n - 1.0));
