@@ -98,7 +98,32 @@ impl Indexed {
     }
 }
 
+/// Rows above which a fit first runs on a sample (see [`Indexed::sample`]).
+pub(crate) const SAMPLE_FROM_ROWS: usize = 60_000;
+
 impl Indexed {
+    /// Every `every`-th row (rows are sorted by `(x, t_x, T)`, so this is a systematic sample
+    /// stratified by frequency and recency; each customer is in it with the same chance 1/every),
+    /// with the same tables. `None` unless there are at least [`SAMPLE_FROM_ROWS`] rows.
+    pub fn sample(&self, rows: usize) -> Option<Indexed> {
+        if self.rows.len() < SAMPLE_FROM_ROWS || rows == 0 {
+            return None;
+        }
+        let every = self.rows.len().div_ceil(rows).max(2);
+        let sample: Vec<Row> = self.rows.iter().copied().step_by(every).collect();
+        let mut x_weight = vec![0.0; self.xs.len()];
+        for r in &sample {
+            x_weight[r.x as usize] += r.w;
+        }
+        Some(Indexed {
+            xs: self.xs.clone(),
+            times: self.times.clone(),
+            rows: sample,
+            total: x_weight.iter().sum(),
+            x_weight,
+        })
+    }
+
     /// The distinct `(x, t)` index pairs that occur as `(x, t_x)` or `(x, T)`, and per row the
     /// indices of its two pairs: quantities of `(x, t)` (Pareto/NBD's hypergeometric endpoint
     /// terms) are then computed once per pair, far fewer than two per row on real data.
