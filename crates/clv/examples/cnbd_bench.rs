@@ -1,11 +1,11 @@
 //! Benchmark of the BG/CNBD-k fit on simulated customers.
 //!
 //! ```sh
-//! cargo run --release -p kundenwert-clv --example cnbd_bench -- [CUSTOMERS] [SCENARIO]
+//! cargo run --release -p kundenwert-clv --example cnbd_bench -- [CUSTOMERS] [SCENARIO] [K]
 //! ```
 //!
-//! Simulates `CUSTOMERS` (default 500 000) customers of a BG/CNBD-k world: Erlang-3 gaps
-//! between purchases with a gamma-distributed phase rate, dropout after each repeat purchase
+//! Simulates `CUSTOMERS` (default 500 000) customers of a BG/CNBD-k world: Erlang-`K` gaps
+//! (default 3) between purchases with a gamma-distributed phase rate, dropout after each repeat purchase
 //! with a beta-distributed probability, first purchases spread over two years before a
 //! calibration end three years in. Purchase times are cut to whole days (same-day purchases
 //! merged) and measured in weeks, as `kundenwert analyze` builds its model inputs, so customers
@@ -13,7 +13,9 @@
 //!
 //! * `churn` (default): `p ~ Beta(0.8, 6)`, a retail-like population;
 //! * `b2b`: `p ~ Beta(1, 400)`, almost nobody drops out (the case where the dropout shapes run
-//!   off towards infinity).
+//!   off towards infinity);
+//! * `nochurn`: `p ~ Beta(1, 1e12)`, nobody drops out (the maximum likelihood is at the edge,
+//!   `b` infinite).
 //!
 //! Prints one JSON line per step: the fit of `k` on a 20 000-customer sample (`fit(.., None, ..)`,
 //! as the caller does), the fit of all customers with that `k` (`fit(.., Some(k), ..)`) and the
@@ -137,12 +139,16 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(500_000);
     let scenario = args.next().unwrap_or_else(|| "churn".into());
+    let k: u32 = args.next().and_then(|s| s.parse().ok()).unwrap_or(3);
     let (a, b) = match scenario.as_str() {
         "b2b" => (1.0, 400.0),
+        "nochurn" => (1.0, 1e12),
         _ => (0.8, 6.0),
     };
     let t0 = Instant::now();
-    let data = simulate(n, 3, 2.0, 2.5, a, b, 42);
+    // Phase rate lambda ~ Gamma(2, 7.5 / k): the same mean purchase rate lambda / k (0.27 a
+    // week) whatever k.
+    let data = simulate(n, k, 2.0, 7.5 / f64::from(k), a, b, 42);
     let sim_s = t0.elapsed().as_secs_f64();
     let repeaters = data.iter().filter(|c| c.x > 0.0).count();
     let histories = kundenwert_clv::compress(data.iter().map(|c| (c.x, c.t_x, c.t))).len();
