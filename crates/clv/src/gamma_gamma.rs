@@ -6,7 +6,7 @@
 //! at least one repeat transaction and their mean repeat-transaction value.
 
 use crate::indexed::map_chunks;
-use crate::optim::{fit_objective, FitOptions};
+use crate::optim::{fit_objective_sampled, FitOptions};
 use crate::special::{digamma, ln_gamma};
 use crate::FitError;
 use serde::Serialize;
@@ -206,6 +206,11 @@ impl SpendIndex {
     }
 }
 
+/// Customers from which the fit starts from a fit on a sample.
+const SAMPLE_FROM: usize = 60_000;
+/// Customers in that sample.
+const SAMPLE_ROWS: usize = 16_384;
+
 /// Maximum likelihood fit; customers with `x = 0` or `m <= 0` are skipped and counted.
 pub fn fit(data: &[SpendSummary], opts: &FitOptions) -> Result<GammaGammaFit, FitError> {
     if data
@@ -233,7 +238,21 @@ pub fn fit(data: &[SpendSummary], opts: &FitOptions) -> Result<GammaGammaFit, Fi
     let mean_m = used.iter().map(|s| s.m).sum::<f64>() / used.len() as f64;
     let x0 = [0.0, 2f64.ln(), mean_m.clamp(1e-12, 1e12).ln()];
     let ix = SpendIndex::new(&used);
-    let res = fit_objective(|v, g| ix.objective(v, g), ix.total, &x0, opts)?;
+    // Warm start from a systematic sample on large data (see `fit_objective_sampled`).
+    let sample = (used.len() >= SAMPLE_FROM).then(|| {
+        let every = used.len().div_ceil(SAMPLE_ROWS);
+        let rows: Vec<SpendSummary> = used.iter().copied().step_by(every).collect();
+        SpendIndex::new(&rows)
+    });
+    let res = fit_objective_sampled(
+        |v, g| ix.objective(v, g),
+        sample
+            .as_ref()
+            .map(|s| |v: &[f64], g: &mut [f64]| s.objective(v, g)),
+        ix.total,
+        &x0,
+        opts,
+    )?;
     Ok(GammaGammaFit {
         params: GammaGammaParams::from_log(&res.x),
         log_likelihood: res.log_likelihood,

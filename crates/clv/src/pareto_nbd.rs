@@ -20,7 +20,7 @@
 
 use crate::hyp2f1::{ln_hyp2f1_pnbd, LnHyp};
 use crate::indexed::{map_chunks, map_chunks_sized, Indexed};
-use crate::optim::{fit_objective, FitOptions};
+use crate::optim::{fit_objective_sampled, FitOptions};
 use crate::special::{digamma, ln_gamma};
 use crate::{FitError, Summary};
 use serde::Serialize;
@@ -357,8 +357,12 @@ struct ParetoIndex {
 const PAIR_CHUNK: usize = 64;
 
 impl ParetoIndex {
+    #[cfg(test)]
     fn new(data: &[Summary]) -> Self {
-        let ix = Indexed::new(data);
+        Self::from_indexed(Indexed::new(data))
+    }
+
+    fn from_indexed(ix: Indexed) -> Self {
         let (pairs, per_row) = ix.pairs();
         let rows = ix
             .rows
@@ -439,6 +443,10 @@ impl ParetoIndex {
     }
 }
 
+/// Rows of the warm-start sample on large data. Smaller than the BG/NBD models' sample: a pass
+/// costs mostly its distinct `(x, t)` endpoint pairs, which a sample thins out less than rows.
+const SAMPLE_ROWS: usize = 8_192;
+
 /// Maximum likelihood fit on (compressed) summaries.
 pub fn fit(data: &[Summary], opts: &FitOptions) -> Result<ParetoNbdFit, FitError> {
     let (mean_x, mean_t) = crate::summary::weighted_means(data);
@@ -472,8 +480,18 @@ pub fn fit_from(
         start.beta.ln(),
     ];
     crate::summary::validate(data)?;
-    let ix = ParetoIndex::new(data);
-    let res = fit_objective(|x, g| ix.objective(x, g), ix.total, &x0, opts)?;
+    let indexed = Indexed::new(data);
+    let sample = indexed.sample(SAMPLE_ROWS).map(ParetoIndex::from_indexed);
+    let ix = ParetoIndex::from_indexed(indexed);
+    let res = fit_objective_sampled(
+        |x, g| ix.objective(x, g),
+        sample
+            .as_ref()
+            .map(|s| |x: &[f64], g: &mut [f64]| s.objective(x, g)),
+        ix.total,
+        &x0,
+        opts,
+    )?;
     Ok(ParetoNbdFit {
         params: ParetoNbdParams::from_log(&res.x),
         log_likelihood: res.log_likelihood,

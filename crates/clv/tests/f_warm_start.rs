@@ -5,6 +5,7 @@
 mod b_support;
 
 use b_support::Rng;
+use kundenwert_clv::gamma_gamma::{self, GammaGammaParams, SpendSummary};
 use kundenwert_clv::{bg_nbd, compress, mbg_nbd, minimize, pareto_nbd, FitOptions, Summary};
 
 /// BG/NBD customers (FHL 2005's CDNOW estimates), ages and purchase times on a daily grid in
@@ -135,4 +136,56 @@ fn fast_fits_match_plain_minimisation() {
     .unwrap();
     let p = fit.params;
     assert_same([p.r, p.alpha, p.s, p.beta], &plain.x, "Pareto/NBD");
+}
+
+#[test]
+fn fast_gamma_gamma_fit_matches_plain_minimisation() {
+    // FHL's CDNOW spend estimates; nu ~ Gamma(q, gamma), each transaction ~ Gamma(p, nu).
+    let (p, q, gamma) = (6.25, 3.74, 15.44);
+    let mut rng = Rng::new(7);
+    let data: Vec<SpendSummary> = (0..100_000)
+        .map(|i| {
+            let x = 1.0 + (i % 12) as f64;
+            let nu = rng.gamma(q, gamma);
+            let m = (0..x as usize).map(|_| rng.gamma(p, nu)).sum::<f64>() / x;
+            SpendSummary { x, m }
+        })
+        .collect();
+    let opts = FitOptions::default();
+    let fit = gamma_gamma::fit(&data, &opts).unwrap();
+    let n = data.len() as f64;
+    let plain = minimize(
+        |v: &[f64], g: &mut [f64]| {
+            let par = GammaGammaParams {
+                p: v[0].exp(),
+                q: v[1].exp(),
+                gamma: v[2].exp(),
+            };
+            g.iter_mut().for_each(|x| *x = 0.0);
+            let mut total = 0.0;
+            for s in &data {
+                let (l, gi) = gamma_gamma::log_likelihood_with_gradient(&par, s);
+                total -= l / n;
+                for (a, b) in g.iter_mut().zip(gi) {
+                    *a -= b / n;
+                }
+            }
+            total
+        },
+        &[
+            0.0,
+            2f64.ln(),
+            (data.iter().map(|s| s.m).sum::<f64>() / n).ln(),
+        ],
+        &opts,
+    )
+    .unwrap();
+    let got = [fit.params.p, fit.params.q, fit.params.gamma];
+    for (g, w) in got.iter().zip(&plain.x) {
+        assert!(
+            (g / w.exp() - 1.0).abs() < PARAM_TOL,
+            "Gamma-Gamma: {got:?} vs plain {:?}",
+            plain.x.iter().map(|v| v.exp()).collect::<Vec<_>>()
+        );
+    }
 }
