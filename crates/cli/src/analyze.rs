@@ -291,7 +291,7 @@ pub fn run(args: Args) -> Result<()> {
             lang,
         )?;
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        serde_json::to_writer_pretty(&mut out, &document)?;
+        document.write_pretty(&mut out)?;
         writeln!(out)?;
         out.flush()?;
         timer.lap("json");
@@ -441,8 +441,15 @@ struct InputJson<'a> {
 
 /// The JSON document of `analyze --json` (product.md §5): small parts as values, the
 /// per-customer and per-row arrays streamed.
-#[derive(Serialize)]
 pub struct AnalyzeJson<'a> {
+    head: HeadJson<'a>,
+    customers: CustomersJson<'a>,
+    models: Value,
+}
+
+/// Everything before `customers`, in the order of product.md §5.
+#[derive(Serialize)]
+struct HeadJson<'a> {
     as_of: chrono::NaiveDate,
     period: &'static str,
     time_unit: &'static str,
@@ -451,8 +458,103 @@ pub struct AnalyzeJson<'a> {
     input: InputJson<'a>,
     summary: Value,
     portfolio: Value,
-    customers: CustomersJson<'a>,
-    models: Value,
+}
+
+/// Customers per block formatted on one thread: large enough that threads rarely wait, small
+/// enough that the blocks waiting to be written stay a few MB.
+const JSON_BLOCK: usize = 2_048;
+
+impl AnalyzeJson<'_> {
+    /// Writes the document as `serde_json::to_writer_pretty` would (two-space indent), with
+    /// the customers — nearly all of the bytes on large files — formatted on every core in
+    /// blocks and written in order.
+    pub fn write_pretty(&self, out: &mut impl Write) -> Result<()> {
+        let head = serde_json::to_vec_pretty(&self.head)?;
+        // `head` ends with "\n}"; the document continues inside that object.
+        let open = head.len().saturating_sub(2);
+        out.write_all(&head[..open])?;
+        out.write_all(b",\n  \"customers\": ")?;
+        let c = &self.customers;
+        let n = c.series.customers.len();
+        if n == 0 {
+            out.write_all(b"[]")?;
+        } else {
+            out.write_all(b"[\n")?;
+            let blocks: Vec<std::ops::Range<usize>> = (0..n)
+                .step_by(JSON_BLOCK)
+                .map(|start| start..(start + JSON_BLOCK).min(n))
+                .collect();
+            let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+            // Rounds of `threads` blocks: each thread formats one, then they are written in
+            // order, so memory stays bounded by a round.
+            for round in blocks.chunks(threads) {
+                let formatted: Vec<Result<Vec<u8>>> = std::thread::scope(|s| {
+                    let handles: Vec<_> = round
+                        .iter()
+                        .map(|range| s.spawn(move || c.format_block(range.clone())))
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| {
+                            h.join()
+                                .unwrap_or_else(|_| Err(anyhow::anyhow!("JSON formatting failed")))
+                        })
+                        .collect()
+                });
+                for block in formatted {
+                    out.write_all(&block?)?;
+                }
+            }
+            out.write_all(b"\n  ]")?;
+        }
+        out.write_all(b",\n  \"models\": ")?;
+        write_pretty_at(out, &self.models, 1)?;
+        out.write_all(b"\n}")?;
+        Ok(())
+    }
+}
+
+impl CustomersJson<'_> {
+    /// The customers of `range`, each pretty-printed at the depth of the `customers` array
+    /// (four spaces), separated by commas; a leading comma unless the block is the first.
+    fn format_block(&self, range: std::ops::Range<usize>) -> Result<Vec<u8>> {
+        let mut buf = Vec::with_capacity(range.len() * 2_048);
+        for i in range {
+            if i > 0 {
+                buf.extend_from_slice(b",\n");
+            }
+            let customer = customer_json(
+                &self.series.customers[i],
+                &self.types[i],
+                self.abc[i],
+                self.forecast.customers.get(i),
+                self.lang,
+            );
+            buf.extend_from_slice(b"    ");
+            // Two levels deep: in the document and its `customers` array.
+            write_pretty_at(&mut buf, &customer, 2)?;
+        }
+        Ok(buf)
+    }
+}
+
+/// serde_json's pretty printer as it stands `depth` levels deep in a document, so a part
+/// formatted on its own fits where it is written (its closing bracket, too).
+fn pretty_at_depth(depth: usize) -> serde_json::ser::PrettyFormatter<'static> {
+    use serde_json::ser::Formatter as _;
+    let mut f = serde_json::ser::PrettyFormatter::new();
+    for _ in 0..depth {
+        // Opening a level only counts the indent; nothing reaches the sink.
+        let _ = f.begin_object(&mut std::io::sink());
+    }
+    f
+}
+
+/// `value` pretty-printed `depth` levels deep (see [`pretty_at_depth`]).
+fn write_pretty_at(out: &mut impl Write, value: &impl Serialize, depth: usize) -> Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, pretty_at_depth(depth));
+    value.serialize(&mut ser)?;
+    Ok(())
 }
 
 /// Sums of many lines carry float noise; amounts in JSON are rounded to cents.
@@ -551,40 +653,42 @@ pub fn to_json<'a>(
     let cost: Option<f64> = (series.basis == ValueBasis::Margin)
         .then(|| series.customers.iter().filter_map(|c| c.cost).sum());
     Ok(AnalyzeJson {
-        as_of: series.as_of,
-        period: series.period.as_str(),
-        time_unit: time_unit_name(args.time_unit),
-        value_basis: series.basis,
-        cost_to_serve: json!(serve.map(|c| json!({
-            "per_order": c.per_order,
-            "per_line": c.per_line,
-            "assumed_margin_rate": c.margin_rate,
-            "fixed_costs_customers": c.fixed_per_year.len(),
-            "fixed_costs_per_year": round2(c.fixed_per_year.values().sum()),
-        }))),
-        input: InputJson {
-            rows_read: report.rows_read,
-            rows_accepted: report.rows_accepted,
-            rows_rejected: report.rows_rejected,
-            blank_lines: report.blank_lines,
-            rejected: RejectedJson { report, lang },
-            files: &report.files,
-            holdout: &series.holdout,
+        head: HeadJson {
+            as_of: series.as_of,
+            period: series.period.as_str(),
+            time_unit: time_unit_name(args.time_unit),
+            value_basis: series.basis,
+            cost_to_serve: json!(serve.map(|c| json!({
+                "per_order": c.per_order,
+                "per_line": c.per_line,
+                "assumed_margin_rate": c.margin_rate,
+                "fixed_costs_customers": c.fixed_per_year.len(),
+                "fixed_costs_per_year": round2(c.fixed_per_year.values().sum()),
+            }))),
+            input: InputJson {
+                rows_read: report.rows_read,
+                rows_accepted: report.rows_accepted,
+                rows_rejected: report.rows_rejected,
+                blank_lines: report.blank_lines,
+                rejected: RejectedJson { report, lang },
+                files: &report.files,
+                holdout: &series.holdout,
+            },
+            summary: json!({
+                "customers": series.customers.len(),
+                "revenue": round2(revenue),
+                "cost": cost.map(round2),
+                "margin": cost.map(|c| round2(revenue - c)),
+                "current_value": round2(series.customers.iter().map(|c| c.current_value).sum()),
+                "by_type": by_type,
+            }),
+            portfolio: json!({
+                "abc": abc_json(&portfolio.abc),
+                "whale_curve": whale_json(&portfolio.whale_curve),
+                "quadrants": portfolio.quadrants,
+                "migration": serde_json::to_value(migration)?,
+            }),
         },
-        summary: json!({
-            "customers": series.customers.len(),
-            "revenue": round2(revenue),
-            "cost": cost.map(round2),
-            "margin": cost.map(|c| round2(revenue - c)),
-            "current_value": round2(series.customers.iter().map(|c| c.current_value).sum()),
-            "by_type": by_type,
-        }),
-        portfolio: json!({
-            "abc": abc_json(&portfolio.abc),
-            "whale_curve": whale_json(&portfolio.whale_curve),
-            "quadrants": portfolio.quadrants,
-            "migration": serde_json::to_value(migration)?,
-        }),
         customers: CustomersJson {
             series,
             types,

@@ -325,7 +325,7 @@ pub const CNBD_K_SAMPLE: usize = 20_000;
 /// means one fit per k (k = 1, 2, ... until the likelihood stops improving): on 600 k
 /// customers that was minutes. k is a single integer shape parameter that 20,000 customers
 /// identify as well as all of them do; the other parameters are then fitted on every
-/// customer with that k.
+/// customer with that k, starting from the sample's estimates.
 fn fit_bg_cnbd(
     data: &[bg_cnbd::CnbdSummary],
     opts: &kundenwert_clv::FitOptions,
@@ -334,8 +334,9 @@ fn fit_bg_cnbd(
         return bg_cnbd::fit(data, None, opts);
     }
     let sample = reservoir_sample(data, CNBD_K_SAMPLE);
-    let k = bg_cnbd::fit(&sample, None, opts)?.params.k;
-    bg_cnbd::fit(data, Some(k), opts)
+    let start = bg_cnbd::fit(&sample, None, opts)?.params;
+    // The sample's estimates for that k are a warm start on everyone.
+    bg_cnbd::fit_from(data, &start, opts)
 }
 
 /// Runs `f` over `items` on all cores, keeping the order.

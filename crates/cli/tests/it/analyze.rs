@@ -53,6 +53,11 @@ fn json() {
     );
     assert_eq!(out.code, 0);
     let value: Value = serde_json::from_str(&out.stdout).expect("stdout is one JSON object");
+    // Written in parts (the customers in blocks), formatted as serde_json's pretty printer does.
+    assert_eq!(
+        out.stdout,
+        serde_json::to_string_pretty(&value).unwrap() + "\n"
+    );
     // Human-readable text goes to stderr in JSON mode.
     settings(dir.path()).bind(|| {
         insta::assert_json_snapshot!("analyze_json_en", value);

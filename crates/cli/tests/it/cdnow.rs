@@ -174,6 +174,12 @@ fn models_option_fits_only_the_named_models() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let value: Value = serde_json::from_str(&out.stdout).unwrap();
+    // The customers are formatted in blocks on several threads (2,357 customers: more than
+    // one block); the document must be byte for byte what serde_json's pretty printer writes.
+    assert_eq!(
+        out.stdout,
+        serde_json::to_string_pretty(&value).unwrap() + "\n"
+    );
     let m = &value["models"];
     assert!(close(&m["bg_nbd"]["r"], 0.243), "{}", m["bg_nbd"]);
     assert!(m["mbg_nbd"]["r"].is_number(), "{}", m["mbg_nbd"]);
