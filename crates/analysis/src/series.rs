@@ -138,6 +138,62 @@ impl<T: Copy + Default> Blocks<T> {
     }
 }
 
+/// A growing list in fixed-size segments: unlike a `Vec` it never moves its elements to a
+/// fresh allocation twice the size (each such move faults in new pages and frees the old).
+#[derive(Debug, Clone)]
+struct Segmented<T> {
+    segments: Vec<Vec<T>>,
+    len: usize,
+}
+
+/// Elements per segment of [`Segmented`] (a power of two: index → segment is a shift).
+const SEGMENTED_BITS: u32 = 12;
+
+impl<T> Default for Segmented<T> {
+    fn default() -> Self {
+        Segmented {
+            segments: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Segmented<T> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn push(&mut self, value: T) {
+        if self.len >> SEGMENTED_BITS == self.segments.len() {
+            self.segments.push(Vec::with_capacity(1 << SEGMENTED_BITS));
+        }
+        self.segments[self.len >> SEGMENTED_BITS].push(value);
+        self.len += 1;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.segments.iter().flatten()
+    }
+}
+
+impl<T> std::ops::Index<usize> for Segmented<T> {
+    type Output = T;
+
+    fn index(&self, i: usize) -> &T {
+        &self.segments[i >> SEGMENTED_BITS][i & ((1 << SEGMENTED_BITS) - 1)]
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Segmented<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut self.segments[i >> SEGMENTED_BITS][i & ((1 << SEGMENTED_BITS) - 1)]
+    }
+}
+
 /// Distinct orders of one customer in one month, as 64-bit keys: a hash of the document number,
 /// or, for rows without one, the day (so orders are distinct days then). More than one key live
 /// in the shard's key blocks.
@@ -302,7 +358,7 @@ struct Shard {
     /// `(hash, index into customers)`: the full hash is compared before the customer record is
     /// touched, and rehashing never reads the records.
     table: HashTable<(u64, u32)>,
-    customers: Vec<CustomerAcc>,
+    customers: Segmented<CustomerAcc>,
     /// The customers' month accumulators.
     cells: Blocks<MonthAcc>,
     /// The months' order keys, where a month has more than one.
@@ -407,7 +463,7 @@ impl Shard {
             return;
         }
         let mut scratch = Vec::new();
-        for acc in &other.customers {
+        for acc in other.customers.iter() {
             let (i, _) = self.slot(acc.hash, &acc.id);
             let Shard {
                 customers,
@@ -881,19 +937,27 @@ impl SeriesBuilder {
                 .unwrap_or(NaiveDate::MIN)
         });
         let as_of_month = Period::month_index_of(as_of);
-        // Each shard's customers sorted by number, their months by time.
-        let mut shards = self.shards;
-        for_each_shard(shards.iter_mut().collect(), heavy, |shard: &mut Shard| {
-            shard
-                .customers
-                .sort_unstable_by(|a, b| natural_cmp(&a.id, &b.id));
-            for acc in &shard.customers {
-                shard
-                    .cells
-                    .slice_mut(acc.months)
-                    .sort_unstable_by_key(|m| (m.holdout, m.month));
-            }
-        });
+        // Each shard's customers in order of their numbers (as indexes: the records stay
+        // where they are), their months by time.
+        let mut shards: Vec<(Shard, Vec<u32>)> =
+            self.shards.into_iter().map(|s| (s, Vec::new())).collect();
+        for_each_shard(
+            shards.iter_mut().collect(),
+            heavy,
+            |(shard, order): &mut (Shard, Vec<u32>)| {
+                let customers = &shard.customers;
+                order.extend(0..customers.len() as u32);
+                order.sort_unstable_by(|&a, &b| {
+                    natural_cmp(&customers[a as usize].id, &customers[b as usize].id)
+                });
+                for acc in customers.iter() {
+                    shard
+                        .cells
+                        .slice_mut(acc.months)
+                        .sort_unstable_by_key(|m| (m.holdout, m.month));
+                }
+            },
+        );
         let sequence = merge_order(&shards);
         let threads = if heavy {
             std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -912,8 +976,8 @@ impl SeriesBuilder {
             let mut part_holdout = HoldoutSummary::default();
             let mut scratch = Vec::new();
             for &k in run {
-                let shard = &shards[k as usize];
-                let acc = &shard.customers[cursors[k as usize]];
+                let (shard, order) = &shards[k as usize];
+                let acc = &shard.customers[order[cursors[k as usize]] as usize];
                 cursors[k as usize] += 1;
                 if let Some(series) = finish_customer(
                     acc,
@@ -987,7 +1051,7 @@ pub struct SeriesSummary {
 
 /// The order of all customers by [`natural_cmp`], as the shard each next one comes from; the
 /// shards are sorted already, so a heap merge over borrowed numbers decides it.
-fn merge_order(shards: &[Shard]) -> Vec<u8> {
+fn merge_order(shards: &[(Shard, Vec<u32>)]) -> Vec<u8> {
     #[derive(PartialEq, Eq)]
     struct Head<'a> {
         id: &'a str,
@@ -1005,14 +1069,14 @@ fn merge_order(shards: &[Shard]) -> Vec<u8> {
             Some(self.cmp(other))
         }
     }
-    let total = shards.iter().map(|s| s.customers.len()).sum();
+    let total = shards.iter().map(|(_, order)| order.len()).sum();
     let mut sequence = Vec::with_capacity(total);
     let mut heap: std::collections::BinaryHeap<Head<'_>> = shards
         .iter()
         .enumerate()
-        .filter_map(|(k, shard)| {
-            shard.customers.first().map(|c| Head {
-                id: &c.id,
+        .filter_map(|(k, (shard, order))| {
+            order.first().map(|&i| Head {
+                id: &shard.customers[i as usize].id,
                 shard: k as u8,
                 pos: 0,
             })
@@ -1021,9 +1085,10 @@ fn merge_order(shards: &[Shard]) -> Vec<u8> {
     while let Some(head) = heap.pop() {
         sequence.push(head.shard);
         let pos = head.pos + 1;
-        if let Some(next) = shards[head.shard as usize].customers.get(pos) {
+        let (shard, order) = &shards[head.shard as usize];
+        if let Some(&next) = order.get(pos) {
             heap.push(Head {
-                id: &next.id,
+                id: &shard.customers[next as usize].id,
                 shard: head.shard,
                 pos,
             });
