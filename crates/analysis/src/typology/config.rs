@@ -123,6 +123,14 @@ pub struct TypologyConfig {
     pub cyclical_cv_vote: f64,
 }
 
+/// [`TypologyConfig::default`] built once: `classify` runs per customer and would otherwise
+/// rebuild the default tree every time.
+pub(crate) fn default_config() -> &'static TypologyConfig {
+    static DEFAULT: std::sync::LazyLock<TypologyConfig> =
+        std::sync::LazyLock::new(TypologyConfig::default);
+    &DEFAULT
+}
+
 impl TypologyConfig {
     /// The rules exactly as `shared/design/typology-spec.md` §3 writes them (heldout accuracy
     /// 0.700, macro-F1 0.718).

@@ -202,7 +202,7 @@ pub struct Classification {
 /// buying in the first month of the data is taken as left-censored: the export cuts off the
 /// start of the relationship.
 pub fn classify_series(series: &crate::ValueSeries) -> Vec<Classification> {
-    classify_series_with(series, &TypologyConfig::default())
+    classify_series_with(series, config::default_config())
 }
 
 /// [`classify_series`] with the rule thresholds of `config`.
@@ -261,7 +261,7 @@ pub fn monthly_values(c: &crate::CustomerSeries, as_of: chrono::NaiveDate) -> Ve
 /// is NO_DATA / INSUFFICIENT.
 /// Uses [`TypologyConfig::default`]; see [`classify_with`] for other thresholds.
 pub fn classify(y: &[f64], left_censored: bool, reference: Option<f64>) -> Classification {
-    classify_with(y, left_censored, reference, &TypologyConfig::default())
+    classify_with(y, left_censored, reference, config::default_config())
 }
 
 /// [`classify`] with the rule thresholds of `config` (e.g. [`TypologyConfig::spec`]).

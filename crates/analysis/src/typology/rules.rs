@@ -57,7 +57,7 @@ const WEAK_EVIDENCE_CONFIDENCE: f64 = 0.35;
 /// Applies the type rules in order (the first that fires wins) with the default thresholds
 /// ([`TypologyConfig::default`]) and computes the confidence.
 pub fn classify_features(f: Option<&Features>, reference: Option<f64>) -> Classification {
-    classify_features_with(f, reference, &TypologyConfig::default())
+    classify_features_with(f, reference, super::config::default_config())
 }
 
 /// Applies the type rules in order (the first that fires wins) with the thresholds of

@@ -58,18 +58,44 @@ pub fn percentile(x: &[f64], q: f64) -> f64 {
     percentile_with(x, q, &mut Vec::new())
 }
 
+/// Largest number of top values [`percentile_with`] keeps in a small array instead of
+/// selecting in a copy.
+const TOP_K: usize = 8;
+
 /// [`percentile`] using `buf` for the copy it selects in (no allocation once `buf` is large
 /// enough).
 pub fn percentile_with(x: &[f64], q: f64, buf: &mut Vec<f64>) -> f64 {
     if x.is_empty() {
         return 0.0;
     }
+    let pos = q / 100.0 * (x.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let frac = pos - lo as f64;
+    // A high percentile needs only the few largest values: keep them in a small sorted array
+    // in one pass instead of copying and selecting (the same order statistics).
+    let k = x.len() - lo;
+    if k <= TOP_K {
+        let mut top = [0.0f64; TOP_K];
+        let mut len = 0;
+        for &v in x {
+            if len == k && v.total_cmp(&top[k - 1]).is_le() {
+                continue;
+            }
+            let mut i = len.min(k - 1);
+            while i > 0 && v.total_cmp(&top[i - 1]).is_gt() {
+                top[i] = top[i - 1];
+                i -= 1;
+            }
+            top[i] = v;
+            len = (len + 1).min(k);
+        }
+        let at_lo = top[k - 1];
+        let at_hi = if k >= 2 { top[k - 2] } else { at_lo };
+        return at_lo + frac * (at_hi - at_lo);
+    }
     buf.clear();
     buf.extend_from_slice(x);
     let v = buf;
-    let pos = q / 100.0 * (v.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let frac = pos - lo as f64;
     // Selecting the two order statistics gives the same values as sorting, in linear time.
     let (_, &mut at_lo, above) = v.select_nth_unstable_by(lo, f64::total_cmp);
     let at_hi = above
@@ -180,14 +206,21 @@ pub fn detrend_into(x: &[f64], out: &mut Vec<f64>) {
     );
 }
 
+#[cfg(test)] // the classifier uses `acf_with` with the mean and variance computed once
 /// Autocorrelation at lag `lag`: sum (x_t - m)(x_{t+L} - m) / sum (x_t - m)^2. 0 when the lag
 /// leaves fewer than three pairs (`lag >= len - 2`) or the series is constant.
 pub fn acf(x: &[f64], lag: usize) -> f64 {
+    let m = mean(x);
+    let den: f64 = x.iter().map(|v| (v - m) * (v - m)).sum();
+    acf_with(x, lag, m, den)
+}
+
+/// [`acf`] with the mean `m` of `x` and the sum of squared deviations `den` computed once for
+/// several lags (the same arithmetic, so the same values).
+pub fn acf_with(x: &[f64], lag: usize, m: f64, den: f64) -> f64 {
     if lag + 2 >= x.len() {
         return 0.0;
     }
-    let m = mean(x);
-    let den: f64 = x.iter().map(|v| (v - m) * (v - m)).sum();
     if den == 0.0 {
         return 0.0;
     }
@@ -351,6 +384,33 @@ mod tests {
         assert_eq!(block_means(&x[..6], 3), vec![2.0, 5.0]);
         assert_eq!(block_means(&x, 1), x.to_vec());
         assert!(block_means(&[], 3).is_empty());
+    }
+
+    /// The top-k path and the selection path give the order statistics of a full sort, ties
+    /// and signed zeros included.
+    #[test]
+    fn percentile_matches_sorting() {
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            // Few distinct values, so that ties are common.
+            ((state >> 33) % 23) as f64 - 11.0
+        };
+        let mut buf = Vec::new();
+        for n in 1..70 {
+            let x: Vec<f64> = (0..n).map(|_| next()).collect();
+            let mut sorted = x.clone();
+            sorted.sort_by(f64::total_cmp);
+            for q in [0.0, 50.0, 90.0, 97.5, 100.0] {
+                let pos = q / 100.0 * (n - 1) as f64;
+                let lo = pos.floor() as usize;
+                let hi = (lo + 1).min(n - 1);
+                let want = sorted[lo] + (pos - lo as f64) * (sorted[hi] - sorted[lo]);
+                assert_eq!(percentile_with(&x, q, &mut buf), want, "n {n} q {q}");
+            }
+        }
     }
 
     #[test]
