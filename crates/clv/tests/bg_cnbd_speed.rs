@@ -5,19 +5,24 @@ mod b_support;
 
 use b_support::Rng;
 use kundenwert_clv::bg_cnbd::{self, BgCnbdParams, CnbdSummary};
-use kundenwert_clv::FitOptions;
+use kundenwert_clv::{compress, minimize, FitOptions};
 
 /// A cohort of the BG/CNBD-k (Erlang-k gaps with phase rate `lambda ~ Gamma(r, alpha)`, dropout
 /// `p ~ Beta(a, b)` after each repeat purchase), ages uniform on [20, 60] time units; purchase
 /// times rounded up to a grid of 1/7 (days in weeks), so customers share histories as on real
 /// data.
 fn simulate(p: &BgCnbdParams, n: usize, seed: u64) -> Vec<CnbdSummary> {
+    simulate_ages(p, n, 40.0, seed)
+}
+
+/// [`simulate`] with ages uniform on [20, 20 + `spread`].
+fn simulate_ages(p: &BgCnbdParams, n: usize, spread: f64, seed: u64) -> Vec<CnbdSummary> {
     let mut rng = Rng::new(seed);
     (0..n)
         .map(|_| {
             let lambda = rng.gamma(p.r, p.alpha);
             let drop = rng.beta(p.a, p.b);
-            let t_cal = (20.0 + 40.0 * rng.uniform()) * 7.0;
+            let t_cal = (20.0 + spread * rng.uniform()) * 7.0;
             let mut days = vec![0.0f64];
             let mut now = 0.0;
             loop {
@@ -132,4 +137,78 @@ fn warm_start_reaches_the_cold_optimum() {
         &opts
     )
     .is_err());
+}
+
+/// On data large enough that the fit first runs on a sample (more than 60 000 distinct
+/// histories), `fit` and `fit_from` reach the optimum of a plain minimisation of the sum of the
+/// public per-customer log-likelihoods from the same start.
+#[test]
+fn sampled_fit_matches_plain_minimisation() {
+    let truth = BgCnbdParams {
+        k: 2,
+        r: 1.5,
+        alpha: 2.0,
+        a: 0.8,
+        b: 4.0,
+    };
+    let data = simulate_ages(&truth, 75_000, 150.0, 3);
+    let distinct = compress(data.iter().map(|c| (c.x, c.t_x, c.t))).len();
+    assert!(
+        distinct > 60_000,
+        "{distinct} distinct histories: not sampled"
+    );
+    let opts = FitOptions::default();
+    let fast = bg_cnbd::fit(&data, Some(truth.k), &opts).expect("fit");
+    let total: f64 = data.iter().map(|c| c.weight).sum();
+    let plain = |x: &[f64], g: &mut [f64]| {
+        let p = BgCnbdParams {
+            k: truth.k,
+            r: x[0].exp(),
+            alpha: x[1].exp(),
+            a: x[2].exp(),
+            b: x[3].exp(),
+        };
+        g.iter_mut().for_each(|v| *v = 0.0);
+        let mut v = 0.0;
+        for c in &data {
+            let (l, gi) = bg_cnbd::log_likelihood_with_gradient(&p, c);
+            v -= c.weight * l / total;
+            for (acc, d) in g.iter_mut().zip(gi) {
+                *acc -= c.weight * d / total;
+            }
+        }
+        v
+    };
+    // The default start of `fit` (r = 1, a = b = 1, alpha from the purchase rate) is where the
+    // plain minimisation starts too; any start reaches the same optimum, so the start of the
+    // plain run only has to be reasonable.
+    let plain_opt = minimize(plain, &[0.0, 0.0, 0.0, 0.0], &opts).expect("plain minimisation");
+    let want = [
+        plain_opt.x[0].exp(),
+        plain_opt.x[1].exp(),
+        plain_opt.x[2].exp(),
+        plain_opt.x[3].exp(),
+    ];
+    let start = BgCnbdParams {
+        r: want[0] * 1.2,
+        alpha: want[1] * 0.8,
+        ..truth
+    };
+    let warm = bg_cnbd::fit_from(&data, &start, &opts).expect("fit_from");
+    for f in [&fast, &warm] {
+        let got = [f.params.r, f.params.alpha, f.params.a, f.params.b];
+        for (u, v) in got.iter().zip(&want) {
+            assert!((u - v).abs() <= PARAM_TOL * v, "{got:?} vs {want:?}");
+        }
+        let ll_plain = -plain_opt.value * total;
+        assert!(
+            (f.log_likelihood - ll_plain).abs() <= LL_TOL * ll_plain.abs(),
+            "{} vs {ll_plain}",
+            f.log_likelihood
+        );
+    }
+    eprintln!(
+        "sampled fit: {} passes, fit_from: {} passes, plain: {} iterations",
+        fast.evaluations, warm.evaluations, plain_opt.iterations
+    );
 }
