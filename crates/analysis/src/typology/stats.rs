@@ -78,11 +78,13 @@ pub fn percentile_with(x: &[f64], q: f64, buf: &mut Vec<f64>) -> f64 {
         let mut top = [0.0f64; TOP_K];
         let mut len = 0;
         for &v in x {
-            if len == k && v.total_cmp(&top[k - 1]).is_le() {
+            // Plain comparisons: the callers' values are finite, and -0 against 0 cannot change
+            // the interpolated value.
+            if len == k && v <= top[k - 1] {
                 continue;
             }
             let mut i = len.min(k - 1);
-            while i > 0 && v.total_cmp(&top[i - 1]).is_gt() {
+            while i > 0 && v > top[i - 1] {
                 top[i] = top[i - 1];
                 i -= 1;
             }
