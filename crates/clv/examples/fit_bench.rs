@@ -21,7 +21,8 @@
 //!   `row_pass_seconds` = one pass of the public per-customer `log_likelihood_with_gradient` over
 //!   the fitted rows (best of 3, after the fit, not in any time): what a pass costs without the
 //!   fits' table-driven, multi-threaded pass. `approx_passes` repeats `passes` for
-//!   `bench/clv_vs_lifetimes.py`, which reads that name.
+//!   `bench/clv_vs_lifetimes.py`, which reads that name. `at_boundary`: the fit stopped on a flat
+//!   ridge towards a degenerate limit (e.g. nobody leaves).
 //!
 //! `MODELS` is a comma-separated subset of `bg_nbd,pareto_nbd,mbg_nbd,gamma_gamma` (default all).
 //! Gamma-Gamma gets one `SpendSummary` per customer with `x > 0` and a given `m`.
@@ -82,12 +83,13 @@ fn print_fit(
     ll: f64,
     iterations: u64,
     passes: u64,
+    at_boundary: bool,
     method: &str,
     customers: f64,
     rows: usize,
 ) {
     println!(
-        "{{\"model\":\"{model}\",\"seconds\":{},\"fit_seconds\":{},\"passes\":{passes},\"approx_passes\":{passes},\"pass_seconds\":{},\"row_pass_seconds\":{},\"params\":{},\"log_likelihood\":{},\"iterations\":{iterations},\"method\":\"{method}\",\"customers\":{},\"rows\":{rows}}}",
+        "{{\"model\":\"{model}\",\"seconds\":{},\"fit_seconds\":{},\"passes\":{passes},\"approx_passes\":{passes},\"pass_seconds\":{},\"row_pass_seconds\":{},\"params\":{},\"log_likelihood\":{},\"iterations\":{iterations},\"at_boundary\":{at_boundary},\"method\":\"{method}\",\"customers\":{},\"rows\":{rows}}}",
         num(fit_seconds + extra_seconds),
         num(fit_seconds),
         num(fit_seconds / passes.max(1) as f64),
@@ -198,6 +200,7 @@ fn run() -> Result<(), String> {
                     f.log_likelihood,
                     f.iterations,
                     f.evaluations,
+                    f.at_boundary,
                     f.method,
                     f.customers,
                     data.len(),
@@ -219,6 +222,7 @@ fn run() -> Result<(), String> {
                     f.log_likelihood,
                     f.iterations,
                     f.evaluations,
+                    f.at_boundary,
                     f.method,
                     f.customers,
                     data.len(),
@@ -240,6 +244,7 @@ fn run() -> Result<(), String> {
                     f.log_likelihood,
                     f.iterations,
                     f.evaluations,
+                    f.at_boundary,
                     f.method,
                     f.customers,
                     data.len(),
@@ -262,6 +267,7 @@ fn run() -> Result<(), String> {
                     f.log_likelihood,
                     f.iterations,
                     f.evaluations,
+                    f.at_boundary,
                     f.method,
                     f.customers,
                     spend.len(),

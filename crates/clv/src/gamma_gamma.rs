@@ -47,6 +47,13 @@ pub struct GammaGammaFit {
     /// Likelihood passes over all customers (value and gradient) the fit made, standard
     /// errors included: with the pass time, what the fit cost.
     pub evaluations: u64,
+    /// True when the optimiser (on all customers, or in the warm-start fit on a sample of
+    /// them) stopped on a flat ridge towards the edge of the parameter space (see
+    /// [`crate::Optimum::at_boundary`]): typically "nobody leaves", where the dropout
+    /// distribution degenerates and the fit is the no-dropout limit up to a negligible part of
+    /// the log-likelihood. The estimates along the ridge (the dropout parameters) are then not
+    /// identified, and `std_errors` is `None`.
+    pub at_boundary: bool,
     /// Customers used in the fit.
     pub customers: f64,
     /// Customers left out because `x = 0` or `m <= 0` (their spend carries no information for
@@ -260,6 +267,7 @@ pub fn fit(data: &[SpendSummary], opts: &FitOptions) -> Result<GammaGammaFit, Fi
         iterations: res.iterations,
         method: res.method,
         evaluations: res.evaluations,
+        at_boundary: res.at_boundary,
         customers: res.customers,
         skipped_nonpositive: skipped,
     })

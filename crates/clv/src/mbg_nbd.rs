@@ -38,6 +38,13 @@ pub struct MbgNbdFit {
     /// Likelihood passes over all customers (value and gradient) the fit made, standard
     /// errors included: with the pass time, what the fit cost.
     pub evaluations: u64,
+    /// True when the optimiser (on all customers, or in the warm-start fit on a sample of
+    /// them) stopped on a flat ridge towards the edge of the parameter space (see
+    /// [`crate::Optimum::at_boundary`]): typically "nobody leaves", where the dropout
+    /// distribution degenerates and the fit is the no-dropout limit up to a negligible part of
+    /// the log-likelihood. The estimates along the ridge (the dropout parameters) are then not
+    /// identified, and `std_errors` is `None`.
+    pub at_boundary: bool,
     /// Number of customers (total weight).
     pub customers: f64,
 }
@@ -183,6 +190,7 @@ pub fn fit(data: &[Summary], opts: &FitOptions) -> Result<MbgNbdFit, FitError> {
         iterations: res.iterations,
         method: res.method,
         evaluations: res.evaluations,
+        at_boundary: res.at_boundary,
         customers: res.customers,
     })
 }

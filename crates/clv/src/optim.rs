@@ -41,6 +41,11 @@ pub struct Optimum {
     pub iterations: u64,
     /// `"L-BFGS"`, `"Nelder-Mead+L-BFGS"` or `"Nelder-Mead"`.
     pub method: &'static str,
+    /// True when L-BFGS stopped on a flat ridge towards the edge of the parameter space: the
+    /// value changed by less than 1e-9 (relative) over 5 iterations while a log-parameter moved
+    /// by more than 1. The model is then at (a point indistinguishable from) a degenerate limit,
+    /// and parameters along the ridge are not identified.
+    pub at_boundary: bool,
 }
 
 /// History length of L-BFGS.
@@ -59,6 +64,22 @@ const WOLFE_DELTA: f64 = 0.1;
 /// Largest change of any log-parameter in one step: exp(5) ~ 150-fold, so a bad first step
 /// cannot jump into overflow territory.
 const MAX_STEP: f64 = 5.0;
+
+/// Iterations over which [`lbfgs`] looks for a crawl towards the edge of the parameter space.
+///
+/// Why: where a model degenerates (BG/NBD's dropout probability -> 0, or its beta distribution to
+/// a point mass; Pareto/NBD's dropout rate -> 0: "nobody leaves" on B2B invoice data) the
+/// likelihood approaches its supremum only as some log-parameters go to +-infinity. L-BFGS then
+/// crawls along that flat ridge for dozens of iterations (hundreds of passes where Pareto/NBD's
+/// hypergeometric functions sit next to z = 1) for gains far below anything a model choice can
+/// see. When over this many iterations the mean NLL fell by less than [`FLAT_VALUE`] (relative)
+/// while some log-parameter moved by at least [`FLAT_MOVE`], the fit stops and says so.
+const FLAT_SPAN: usize = 5;
+/// Relative decrease of the mean NLL below which the last [`FLAT_SPAN`] iterations count as flat:
+/// on a million customers with a mean NLL of ~4 that is ~0.004 log-likelihood units in total.
+const FLAT_VALUE: f64 = 1e-9;
+/// Move of a log-parameter (a factor e) that, with a flat value, marks a crawl to the edge.
+const FLAT_MOVE: f64 = 1.0;
 
 /// Relative step of the forward differences in [`standard_errors`].
 const FD_STEP: f64 = 1e-6;
@@ -86,6 +107,8 @@ struct LbfgsOutcome {
     value: f64,
     iterations: u64,
     converged: bool,
+    /// Stopped because the value went flat while a parameter kept moving (see [`FLAT_SPAN`]).
+    at_boundary: bool,
 }
 
 /// L-BFGS with backtracking Armijo line search. Requires a finite start value.
@@ -105,12 +128,15 @@ fn lbfgs<F: Fn(&[f64], &mut [f64]) -> f64>(
     let mut s_hist: Vec<Vec<f64>> = Vec::new();
     let mut y_hist: Vec<Vec<f64>> = Vec::new();
     let mut iter = 0;
+    // Accepted iterates (x, value) of the last FLAT_SPAN iterations, for the boundary test.
+    let mut recent: std::collections::VecDeque<(Vec<f64>, f64)> = std::collections::VecDeque::new();
     if !fx.is_finite() {
         return LbfgsOutcome {
             x,
             value: fx,
             iterations: 0,
             converged: false,
+            at_boundary: false,
         };
     }
     let mut x_new = vec![0.0; n];
@@ -122,6 +148,7 @@ fn lbfgs<F: Fn(&[f64], &mut [f64]) -> f64>(
                 value: fx,
                 iterations: iter,
                 converged: true,
+                at_boundary: false,
             };
         }
         iter += 1;
@@ -205,6 +232,24 @@ fn lbfgs<F: Fn(&[f64], &mut [f64]) -> f64>(
                 std::mem::swap(&mut g, &mut g_new);
                 fx = f_new;
                 accepted = true;
+                recent.push_back((x.clone(), fx));
+                if recent.len() > FLAT_SPAN {
+                    if let Some((x_old, f_old_span)) = recent.pop_front() {
+                        let moved = x
+                            .iter()
+                            .zip(&x_old)
+                            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+                        if f_old_span - fx <= FLAT_VALUE * (1.0 + fx.abs()) && moved >= FLAT_MOVE {
+                            return LbfgsOutcome {
+                                x,
+                                value: fx,
+                                iterations: iter,
+                                converged: true,
+                                at_boundary: true,
+                            };
+                        }
+                    }
+                }
                 // Converged in value: no relative progress left at double precision.
                 if (f_old - fx).abs() <= 1e-15 * (1.0 + fx.abs())
                     && inf_norm(&g) <= opts.grad_tol.sqrt()
@@ -214,6 +259,7 @@ fn lbfgs<F: Fn(&[f64], &mut [f64]) -> f64>(
                         value: fx,
                         iterations: iter,
                         converged: true,
+                        at_boundary: false,
                     };
                 }
                 break;
@@ -235,6 +281,7 @@ fn lbfgs<F: Fn(&[f64], &mut [f64]) -> f64>(
         value: fx,
         iterations: iter,
         converged,
+        at_boundary: false,
     }
 }
 
@@ -321,6 +368,7 @@ fn minimize_from<F: Fn(&[f64], &mut [f64]) -> f64>(
             value: first.value,
             iterations: first.iterations,
             method: "L-BFGS",
+            at_boundary: first.at_boundary,
         });
     }
     let start = if first.value.is_finite() {
@@ -343,6 +391,7 @@ fn minimize_from<F: Fn(&[f64], &mut [f64]) -> f64>(
                 value: polish.value,
                 iterations,
                 method: "Nelder-Mead+L-BFGS",
+                at_boundary: polish.at_boundary,
             });
         }
         if nm_conv {
@@ -351,6 +400,7 @@ fn minimize_from<F: Fn(&[f64], &mut [f64]) -> f64>(
                 value: nm_v,
                 iterations,
                 method: "Nelder-Mead",
+                at_boundary: false,
             });
         }
     }
@@ -494,6 +544,8 @@ pub(crate) struct SummaryFit {
     pub customers: f64,
     /// Objective evaluations (passes over the data), standard errors included.
     pub evaluations: u64,
+    /// See [`Optimum::at_boundary`].
+    pub at_boundary: bool,
 }
 
 /// A point, the objective's value there and its gradient.
@@ -586,11 +638,16 @@ where
     }
     let mut start = x0.to_vec();
     let mut h0 = None;
+    let mut sample_at_boundary = false;
     if let Some(sample) = sample {
         let cached = Cached::new(sample);
         let f = |x: &[f64], g: &mut [f64]| cached.eval(x, g);
         if let Ok(o) = minimize(f, x0, opts) {
-            h0 = hessian(&f, &o.x, 1.0)
+            sample_at_boundary = o.at_boundary;
+            // On a flat ridge the sample's curvature says nothing about the full data's.
+            h0 = (!o.at_boundary)
+                .then(|| hessian(&f, &o.x, 1.0))
+                .flatten()
                 .and_then(|h| cholesky(&h))
                 .map(|l| inverse_from_cholesky(&l));
             start = o.x;
@@ -599,7 +656,16 @@ where
     let cached = Cached::new(objective);
     let f = |x: &[f64], g: &mut [f64]| cached.eval(x, g);
     let opt = minimize_from(f, &start, opts, h0.as_deref())?;
-    let std_errors = standard_errors(f, &opt.x, total);
+    // A sample that ran onto the ridge leaves the full fit on it too, where the gradient test
+    // may pass before the crawl test has five iterations to look at: flag both. Standard errors
+    // along a flat ridge are not defined (the Hessian is singular up to rounding), and at a
+    // quadrature-priced pass not worth n passes either.
+    let at_boundary = opt.at_boundary || sample_at_boundary;
+    let std_errors = if at_boundary {
+        None
+    } else {
+        standard_errors(f, &opt.x, total)
+    };
     Ok(SummaryFit {
         log_likelihood: -opt.value * total,
         x: opt.x,
@@ -608,6 +674,7 @@ where
         method: opt.method,
         customers: total,
         evaluations: cached.count.get(),
+        at_boundary,
     })
 }
 
@@ -713,6 +780,30 @@ mod tests {
             "{o:?}"
         );
         assert_eq!(o.method, "L-BFGS");
+    }
+
+    /// A ridge falling ever more gently towards y -> -inf (like a dropout rate heading to 0):
+    /// the fit stops on it with the flag instead of crawling, with x at its optimum.
+    #[test]
+    fn flat_ridge_stops_with_the_flag() {
+        let f = |v: &[f64], g: &mut [f64]| {
+            let (x, y) = (v[0], v[1]);
+            // 1e-6 * ln(1 + e^y): decreasing to 0 as y -> -inf with a gradient of 1e-6 e^y.
+            let soft = y.exp().ln_1p();
+            g[0] = 2.0 * (x - 1.0);
+            g[1] = 1e-6 / (1.0 + (-y).exp());
+            (x - 1.0).powi(2) + 1e-6 * soft + 3.0
+        };
+        let opts = FitOptions {
+            grad_tol: 1e-14,
+            ..FitOptions::default()
+        };
+        let o = minimize(f, &[0.0, 0.0], &opts).unwrap();
+        assert!(o.at_boundary, "{o:?}");
+        assert!((o.x[0] - 1.0).abs() < 1e-6 && o.x[1] < -5.0, "{o:?}");
+        // An interior optimum is not flagged.
+        let o = minimize(rosen, &[-1.2, 1.0], &FitOptions::default()).unwrap();
+        assert!(!o.at_boundary, "{o:?}");
     }
 
     #[test]

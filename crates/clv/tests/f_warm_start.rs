@@ -99,6 +99,9 @@ fn fast_fits_match_plain_minimisation() {
     .unwrap();
     let p = fit.params;
     assert_same([p.r, p.alpha, p.a, p.b], &plain.x, "BG/NBD");
+    // Simulated with dropout: an interior optimum, never flagged as the no-dropout edge.
+    assert!(!fit.at_boundary && !plain.at_boundary);
+    assert!(fit.std_errors.is_some());
 
     let fit = mbg_nbd::fit(&data, &opts).unwrap();
     let plain = minimize(
