@@ -4,7 +4,8 @@ use std::hash::{Hash, Hasher};
 use chrono::{Datelike, NaiveDate};
 use kundenwert_core::{Period, PeriodKind, Transaction, ValueBasis};
 use kundenwert_ingest::{Pass, RowSink};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::{mpsc, Arc, Mutex};
 
 use compact_str::CompactString;
 use hashbrown::HashTable;
@@ -926,38 +927,40 @@ impl SeriesBuilder {
         let basis = self.counts.basis();
         let has_cost = basis == ValueBasis::Margin;
         let heavy = self.customer_count() > 20_000;
+        // Each shard's customers in order of their numbers (as indexes: the records stay
+        // where they are), their months by time, and the last day with history.
+        let mut shards: Vec<Sorted> = self
+            .shards
+            .into_iter()
+            .map(|shard| Sorted {
+                shard,
+                order: Vec::new(),
+                last: NaiveDate::MIN,
+            })
+            .collect();
+        for_each_shard(shards.iter_mut().collect(), heavy, |sorted: &mut Sorted| {
+            let Sorted { shard, order, last } = sorted;
+            let customers = &shard.customers;
+            order.extend(0..customers.len() as u32);
+            order.sort_unstable_by(|&a, &b| {
+                natural_cmp(&customers[a as usize].id, &customers[b as usize].id)
+            });
+            for acc in customers.iter() {
+                let months = shard.cells.slice_mut(acc.months);
+                months.sort_unstable_by_key(|m| (m.holdout, m.month));
+                if months.first().is_some_and(|m| !m.holdout) {
+                    *last = (*last).max(acc.last);
+                }
+            }
+        });
         let as_of = self.as_of.unwrap_or_else(|| {
-            self.shards
+            shards
                 .iter()
-                .flat_map(|s| s.customers.iter().map(move |c| (s, c)))
-                .filter(|(s, c)| s.cells.slice(c.months).iter().any(|m| !m.holdout))
-                .map(|(_, c)| c)
-                .map(|c| c.last)
+                .map(|s| s.last)
                 .max()
                 .unwrap_or(NaiveDate::MIN)
         });
         let as_of_month = Period::month_index_of(as_of);
-        // Each shard's customers in order of their numbers (as indexes: the records stay
-        // where they are), their months by time.
-        let mut shards: Vec<(Shard, Vec<u32>)> =
-            self.shards.into_iter().map(|s| (s, Vec::new())).collect();
-        for_each_shard(
-            shards.iter_mut().collect(),
-            heavy,
-            |(shard, order): &mut (Shard, Vec<u32>)| {
-                let customers = &shard.customers;
-                order.extend(0..customers.len() as u32);
-                order.sort_unstable_by(|&a, &b| {
-                    natural_cmp(&customers[a as usize].id, &customers[b as usize].id)
-                });
-                for acc in customers.iter() {
-                    shard
-                        .cells
-                        .slice_mut(acc.months)
-                        .sort_unstable_by_key(|m| (m.holdout, m.month));
-                }
-            },
-        );
         let sequence = merge_order(&shards);
         let threads = if heavy {
             std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -965,18 +968,27 @@ impl SeriesBuilder {
             1
         };
         const RUN: usize = 8192;
-        let mut cursors = vec![0usize; shards.len()];
-        let mut holdout = HoldoutSummary {
-            rows: self.counts.holdout,
-            ..Default::default()
+        // Where each run starts in every shard's order.
+        let runs: Vec<(&[u8], Vec<usize>)> = {
+            let mut cursors = vec![0usize; shards.len()];
+            sequence
+                .chunks(RUN)
+                .map(|run| {
+                    let start = cursors.clone();
+                    for &k in run {
+                        cursors[k as usize] += 1;
+                    }
+                    (run, start)
+                })
+                .collect()
         };
-        let finish_run = |run: &[u8], start: &[usize]| {
-            let mut cursors = start.to_vec();
+        let finish_run = |(run, start): &(&[u8], Vec<usize>)| {
+            let mut cursors = start.clone();
             let mut out = Vec::with_capacity(run.len());
             let mut part_holdout = HoldoutSummary::default();
             let mut scratch = Vec::new();
-            for &k in run {
-                let (shard, order) = &shards[k as usize];
+            for &k in *run {
+                let Sorted { shard, order, .. } = &shards[k as usize];
                 let acc = &shard.customers[order[cursors[k as usize]] as usize];
                 cursors[k as usize] += 1;
                 if let Some(series) = finish_customer(
@@ -993,39 +1005,58 @@ impl SeriesBuilder {
             }
             (map(out), part_holdout)
         };
-        for round in sequence.chunks(RUN * threads) {
-            let runs: Vec<(&[u8], Vec<usize>)> = round
-                .chunks(RUN)
-                .map(|run| {
-                    let start = cursors.clone();
-                    for &k in run {
-                        cursors[k as usize] += 1;
-                    }
-                    (run, start)
-                })
-                .collect();
-            let results: Vec<(T, HoldoutSummary)> = if runs.len() == 1 {
-                runs.iter()
-                    .map(|(run, start)| finish_run(run, start))
-                    .collect()
-            } else {
-                std::thread::scope(|scope| {
-                    let handles: Vec<_> = runs
-                        .iter()
-                        .map(|(run, start)| scope.spawn(|| finish_run(run, start)))
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| h.join().expect("finishing thread panicked"))
-                        .collect()
-                })
-            };
-            for (mapped, h) in results {
-                holdout.customers += h.customers;
-                holdout.new_customers += h.new_customers;
-                holdout.revenue += h.revenue;
-                sink(mapped)?;
+        let mut holdout = HoldoutSummary {
+            rows: self.counts.holdout,
+            ..Default::default()
+        };
+        let mut take = |(mapped, h): (T, HoldoutSummary)| {
+            holdout.customers += h.customers;
+            holdout.new_customers += h.new_customers;
+            holdout.revenue += h.revenue;
+            sink(mapped)
+        };
+        if threads < 2 || runs.len() < 2 {
+            for run in &runs {
+                take(finish_run(run))?;
             }
+        } else {
+            // Workers finish runs in order of their start and the caller's thread hands them
+            // to `sink` in order as they arrive, so writing overlaps finishing. A run that
+            // arrives early waits in `pending`; at most the whole output could wait there,
+            // when one worker stalls, and in practice it holds a run or two.
+            let next = AtomicUsize::new(0);
+            let stop = AtomicBool::new(false);
+            std::thread::scope(|scope| {
+                let (tx, rx) = mpsc::sync_channel(threads);
+                for _ in 0..threads {
+                    let tx = tx.clone();
+                    let (next, stop, runs, finish_run) = (&next, &stop, &runs, &finish_run);
+                    scope.spawn(move || {
+                        while !stop.load(AtomicOrdering::Relaxed) {
+                            let i = next.fetch_add(1, AtomicOrdering::Relaxed);
+                            let Some(run) = runs.get(i) else { break };
+                            if tx.send((i, finish_run(run))).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                }
+                drop(tx);
+                let mut pending = std::collections::BTreeMap::new();
+                let mut want = 0;
+                for (i, result) in rx.iter() {
+                    pending.insert(i, result);
+                    while let Some(result) = pending.remove(&want) {
+                        want += 1;
+                        if let Err(e) = take(result) {
+                            // Dropping the receiver on return stops the workers.
+                            stop.store(true, AtomicOrdering::Relaxed);
+                            return Err(e);
+                        }
+                    }
+                }
+                Ok(())
+            })?;
         }
         Ok(SeriesSummary {
             as_of,
@@ -1034,6 +1065,13 @@ impl SeriesBuilder {
             holdout,
         })
     }
+}
+
+/// One shard being finished: its customers' order by number and its last day with history.
+struct Sorted {
+    shard: Shard,
+    order: Vec<u32>,
+    last: NaiveDate,
 }
 
 /// What a finished set of series is about, besides the customers.
@@ -1051,7 +1089,7 @@ pub struct SeriesSummary {
 
 /// The order of all customers by [`natural_cmp`], as the shard each next one comes from; the
 /// shards are sorted already, so a heap merge over borrowed numbers decides it.
-fn merge_order(shards: &[(Shard, Vec<u32>)]) -> Vec<u8> {
+fn merge_order(shards: &[Sorted]) -> Vec<u8> {
     #[derive(PartialEq, Eq)]
     struct Head<'a> {
         id: &'a str,
@@ -1069,14 +1107,14 @@ fn merge_order(shards: &[(Shard, Vec<u32>)]) -> Vec<u8> {
             Some(self.cmp(other))
         }
     }
-    let total = shards.iter().map(|(_, order)| order.len()).sum();
+    let total = shards.iter().map(|s| s.order.len()).sum();
     let mut sequence = Vec::with_capacity(total);
     let mut heap: std::collections::BinaryHeap<Head<'_>> = shards
         .iter()
         .enumerate()
-        .filter_map(|(k, (shard, order))| {
-            order.first().map(|&i| Head {
-                id: &shard.customers[i as usize].id,
+        .filter_map(|(k, s)| {
+            s.order.first().map(|&i| Head {
+                id: &s.shard.customers[i as usize].id,
                 shard: k as u8,
                 pos: 0,
             })
@@ -1085,7 +1123,7 @@ fn merge_order(shards: &[(Shard, Vec<u32>)]) -> Vec<u8> {
     while let Some(head) = heap.pop() {
         sequence.push(head.shard);
         let pos = head.pos + 1;
-        let (shard, order) = &shards[head.shard as usize];
+        let Sorted { shard, order, .. } = &shards[head.shard as usize];
         if let Some(&next) = order.get(pos) {
             heap.push(Head {
                 id: &shard.customers[next as usize].id,
@@ -1634,6 +1672,48 @@ mod tests {
         };
         assert_eq!(shard.customers.len(), 2);
         assert_eq!((revenue("a"), revenue("b")), (5.0, 10.0));
+    }
+
+    /// Runs reach the sink in order from the parallel workers, and a failing sink stops the
+    /// finishing with its error.
+    #[test]
+    fn runs_arrive_in_order_and_a_sink_error_stops() {
+        let build = || {
+            let mut b = SeriesBuilder::new(None);
+            for i in 0..50_000u32 {
+                let id = format!("K{:06}", (i * 7919) % 40_000);
+                b.add(&tx(&id, "2024-01-15", 1.0, None, None));
+            }
+            b
+        };
+        let mut seen = Vec::new();
+        build()
+            .finish_in_order(
+                PeriodKind::Month,
+                |part| part.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+                |ids| {
+                    seen.extend(ids);
+                    Ok::<(), ()>(())
+                },
+            )
+            .unwrap();
+        assert_eq!(seen.len(), 40_000);
+        assert!(seen.windows(2).all(|w| w[0] < w[1]));
+        let mut calls = 0;
+        let result = build().finish_in_order(
+            PeriodKind::Month,
+            |part| part.len(),
+            |_| {
+                calls += 1;
+                if calls == 2 {
+                    Err("disk full")
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert_eq!(result.unwrap_err(), "disk full");
+        assert_eq!(calls, 2);
     }
 
     #[test]
