@@ -192,3 +192,41 @@ fn fast_gamma_gamma_fit_matches_plain_minimisation() {
         );
     }
 }
+
+/// B2B "nobody leaves": purchases from a gamma-Poisson mixture without any dropout. BG/NBD's
+/// likelihood then rises towards the no-dropout limit only as the mean dropout probability
+/// a/(a+b) -> 0; the fit must stop there with the flag (and no standard errors) instead of
+/// crawling, with the purchase-rate parameters still at the truth (r = 0.5, alpha = 10; with
+/// 200k customers their sampling error is ~1 %, so 5 % flags a wrong fit).
+#[test]
+fn no_dropout_data_stop_at_the_flagged_boundary() {
+    let (r, alpha) = (0.5, 10.0);
+    let mut rng = Rng::new(99);
+    let day = |t: f64| (t * 7.0).floor() / 7.0;
+    let rows: Vec<(f64, f64, f64)> = (0..200_000)
+        .map(|_| {
+            let lambda = rng.gamma(r, alpha);
+            let t = day(20.0 + 100.0 * rng.uniform());
+            let (mut now, mut x, mut t_x) = (0.0, 0.0, 0.0);
+            loop {
+                now += rng.exponential(lambda);
+                if now > t {
+                    break;
+                }
+                x += 1.0;
+                t_x = day(now);
+            }
+            (x, t_x, t)
+        })
+        .collect();
+    let data = compress(rows);
+    let fit = bg_nbd::fit(&data, &FitOptions::default()).unwrap();
+    let p = fit.params;
+    assert!(fit.at_boundary, "{fit:?}");
+    assert!(fit.std_errors.is_none());
+    assert!(p.a / (p.a + p.b) < 1e-3, "{p:?}");
+    assert!(
+        (p.r / r - 1.0).abs() < 0.05 && (p.alpha / alpha - 1.0).abs() < 0.05,
+        "{p:?}"
+    );
+}
