@@ -3,9 +3,13 @@
 //!
 //! A pure function of one series: [`Features::compute`] measures level, trend, peak shape,
 //! variation and phases on the active span; [`status`] says whether the customer is still
-//! buying; [`classify`] applies the type rules in order and attaches a confidence. The only
-//! portfolio input is the reference level `ref` ([`portfolio_reference`]), the median lifetime
-//! level of the customers with enough history, against which rule 5 measures barnacles.
+//! buying; [`classify`] types it — rule 0 (too little history) first, then by default the
+//! decision tree of [`TypologyConfig::tree`] ([`tree`]: learned from labelled panels, stored as
+//! data, its leaf confidences calibrated), or the specification's rules 1–7 with
+//! [`TypologyModel::Rules`] — and attaches a confidence and the conditions that decided. The
+//! only portfolio input is the reference level `ref` ([`portfolio_reference`]), the median
+//! lifetime level of the customers with enough history, against which rule 5 and the tree's
+//! `level_rel` measure barnacles.
 //!
 //! ```
 //! use kundenwert_analysis::typology::{classify, CustomerType};

@@ -282,7 +282,7 @@ pub fn feature_vector(f: &Features, level_rel: Option<f64>) -> [f64; N_TREE_FEAT
     ]
 }
 
-/// One node of a [`DecisionTree`]: a split or a leaf. Children always have a larger index than
+/// One node of a decision tree ([`TypologyConfig::tree`](super::TypologyConfig::tree)): a split or a leaf. Children always have a larger index than
 /// their parent (the tree is stored in pre-order), which is what keeps a hand-edited tree from
 /// looping: a walk that would go back is refused.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
