@@ -49,6 +49,7 @@ fn candidate_json(c: &Candidate, unit: TimeUnit, lang: Lang) -> Value {
         "std_errors".into(),
         fit.std_errors().map_or(Value::Null, |e| named(&names, e)),
     );
+    obj.insert("at_boundary".into(), json!(fit.at_boundary()));
     obj.insert("iterations".into(), json!(fit.iterations()));
     obj.insert("optimizer".into(), json!(fit.method()));
     Value::Object(obj)
@@ -77,6 +78,7 @@ pub fn models_json(f: &Forecast, lang: Lang) -> Value {
                 "log_likelihood": r3(g.log_likelihood),
                 "customers": g.customers,
                 "skipped_nonpositive": g.skipped_nonpositive,
+                "at_boundary": g.at_boundary,
                 "std_errors": g.std_errors.as_ref().map(|e| named(&["p", "q", "gamma"], e)),
             }),
             Err(e) => json!({"error": e.message(lang)}),
@@ -159,6 +161,22 @@ fn unit_name(unit: TimeUnit, n: f64, lang: Lang) -> &'static str {
 
 /// Why the model was chosen, in one or two sentences with the numbers.
 pub fn choice_reason(f: &Forecast, lang: Lang) -> String {
+    let mut text = basis_reason(f, lang);
+    let chosen_fit = f
+        .candidates
+        .iter()
+        .find(|c| Some(c.source) == f.chosen)
+        .and_then(|c| c.fit.as_ref().ok());
+    if chosen_fit.is_some_and(ModelFit::at_boundary) {
+        text += lang.pick(
+            " Seine Abwanderungsparameter liegen am Rand des Parameterraums: In diesen Daten scheint kaum ein Kunde abzuwandern, die Aktivwahrscheinlichkeit liegt dann für fast alle nahe 1, und die Abwanderung selbst ist nicht schätzbar (keine Standardfehler).",
+            " Its dropout parameters lie at the edge of the parameter space: in this data hardly any customer seems to leave, so P(alive) is close to 1 for nearly everyone and the dropout itself cannot be estimated (no standard errors).",
+        );
+    }
+    text
+}
+
+fn basis_reason(f: &Forecast, lang: Lang) -> String {
     let label = |s: Source| s.label_for(lang);
     match (f.basis, f.chosen) {
         (ChoiceBasis::NoModel, _) | (_, None) => {

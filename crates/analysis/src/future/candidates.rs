@@ -67,6 +67,17 @@ impl ModelFit {
         }
     }
 
+    /// Whether the fit stopped on a flat ridge at the edge of the parameter space (typically
+    /// "nobody leaves": the dropout parameters are then not identified).
+    pub fn at_boundary(&self) -> bool {
+        match self {
+            ModelFit::BgNbd(f) => f.at_boundary,
+            ModelFit::MbgNbd(f) => f.at_boundary,
+            ModelFit::ParetoNbd(f) => f.at_boundary,
+            ModelFit::BgCnbd(_) => false,
+        }
+    }
+
     /// Optimiser iterations.
     pub fn iterations(&self) -> u64 {
         match self {
@@ -223,7 +234,7 @@ fn fit_candidates(inputs: &[ModelInput], config: &FutureConfig) -> Vec<Candidate
                         timed(&|| mbg_nbd::fit(summaries, opts).map(ModelFit::MbgNbd))
                     }
                     Source::ParetoNbd => {
-                        timed(&|| fit_pareto_nbd(summaries, opts).map(ModelFit::ParetoNbd))
+                        timed(&|| pareto_nbd::fit(summaries, opts).map(ModelFit::ParetoNbd))
                     }
                     Source::BgCnbdK => timed(&|| fit_bg_cnbd(cnbd, opts).map(ModelFit::BgCnbd)),
                     // Not a purchase model; never in `models`.
@@ -255,51 +266,6 @@ fn fit_candidates(inputs: &[ModelInput], config: &FutureConfig) -> Vec<Candidate
             }
         })
         .collect()
-}
-
-/// Distinct customer histories above which Pareto/NBD is first fitted on a sample.
-pub const PARETO_SAMPLE: usize = 1_000;
-
-/// Iterations of the refinement on all customers after the sample fit.
-const PARETO_REFINE_ITERATIONS: u64 = 15;
-
-/// Pareto/NBD, fitted on a sample first when there are many distinct histories.
-///
-/// Its likelihood needs the Gauss hypergeometric function, which near z = 1 (frequent buyers,
-/// and fits heading to "nobody ever leaves") costs a quadrature per customer and evaluation:
-/// on 5,000 B2B customers a cold fit took minutes. A fit on a deterministic random sample of
-/// histories lands near the optimum; a warm-started fit on all customers then needs only a few
-/// full passes. If that refinement does not converge, the sample's estimates are kept and their
-/// log-likelihood is computed on every customer, so the BIC compares like with like.
-fn fit_pareto_nbd(
-    summaries: &[Summary],
-    opts: &kundenwert_clv::FitOptions,
-) -> Result<pareto_nbd::ParetoNbdFit, FitError> {
-    if summaries.len() <= PARETO_SAMPLE {
-        return pareto_nbd::fit(summaries, opts);
-    }
-    let sample = reservoir_sample(summaries, PARETO_SAMPLE);
-    let mut fit = pareto_nbd::fit(&sample, opts)?;
-    let refine = kundenwert_clv::FitOptions {
-        max_iter: PARETO_REFINE_ITERATIONS,
-        ..opts.clone()
-    };
-    // A sample fit at the edge of the parameter space (s → 0: nobody ever leaves) would make
-    // the refinement crawl along that edge at the quadrature's price; keep it as it is.
-    let at_edge = fit.params.s < 1e-3 || fit.params.beta > 1e6;
-    if !at_edge {
-        if let Ok(full) = pareto_nbd::fit_from(summaries, &fit.params, &refine) {
-            return Ok(full);
-        }
-    }
-    let lls = par_map(summaries, |_, s| {
-        s.weight * pareto_nbd::log_likelihood(&fit.params, s)
-    });
-    fit.log_likelihood = lls.iter().sum();
-    fit.customers = summaries.iter().map(|s| s.weight).sum();
-    // Standard errors of the sample fit overstate the full data's uncertainty; they are kept
-    // as a conservative figure.
-    Ok(fit)
 }
 
 /// A deterministic random sample of `n` items (reservoir sampling: every item has the same
