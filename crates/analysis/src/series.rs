@@ -941,10 +941,15 @@ impl SeriesBuilder {
         for_each_shard(shards.iter_mut().collect(), heavy, |sorted: &mut Sorted| {
             let Sorted { shard, order, last } = sorted;
             let customers = &shard.customers;
-            order.extend(0..customers.len() as u32);
-            order.sort_unstable_by(|&a, &b| {
-                natural_cmp(&customers[a as usize].id, &customers[b as usize].id)
-            });
+            // The numbers are copied next to the indexes (inline up to 24 bytes), so sorting
+            // and merging read them in sequence rather than from scattered records.
+            order.extend(
+                customers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.id.clone(), i as u32)),
+            );
+            order.sort_unstable_by(|a, b| natural_cmp(&a.0, &b.0));
             for acc in customers.iter() {
                 let months = shard.cells.slice_mut(acc.months);
                 months.sort_unstable_by_key(|m| (m.holdout, m.month));
@@ -989,7 +994,7 @@ impl SeriesBuilder {
             let mut scratch = Vec::new();
             for &k in *run {
                 let Sorted { shard, order, .. } = &shards[k as usize];
-                let acc = &shard.customers[order[cursors[k as usize]] as usize];
+                let acc = &shard.customers[order[cursors[k as usize]].1 as usize];
                 cursors[k as usize] += 1;
                 if let Some(series) = finish_customer(
                     acc,
@@ -1070,7 +1075,7 @@ impl SeriesBuilder {
 /// One shard being finished: its customers' order by number and its last day with history.
 struct Sorted {
     shard: Shard,
-    order: Vec<u32>,
+    order: Vec<(CompactString, u32)>,
     last: NaiveDate,
 }
 
@@ -1113,8 +1118,8 @@ fn merge_order(shards: &[Sorted]) -> Vec<u8> {
         .iter()
         .enumerate()
         .filter_map(|(k, s)| {
-            s.order.first().map(|&i| Head {
-                id: &s.shard.customers[i as usize].id,
+            s.order.first().map(|(id, _)| Head {
+                id,
                 shard: k as u8,
                 pos: 0,
             })
@@ -1123,10 +1128,9 @@ fn merge_order(shards: &[Sorted]) -> Vec<u8> {
     while let Some(head) = heap.pop() {
         sequence.push(head.shard);
         let pos = head.pos + 1;
-        let Sorted { shard, order, .. } = &shards[head.shard as usize];
-        if let Some(&next) = order.get(pos) {
+        if let Some((id, _)) = shards[head.shard as usize].order.get(pos) {
             heap.push(Head {
-                id: &shard.customers[next as usize].id,
+                id,
                 shard: head.shard,
                 pos,
             });

@@ -543,6 +543,8 @@ struct WorkerResult<S> {
 /// Reusable per-thread state of the record loop.
 struct Scratch {
     fields: Fields,
+    /// Whether the current chunk has no `"` at all, so records need no quote handling.
+    unquoted: bool,
     cells: Vec<Cell<'static>>,
     cache: RowCache,
     used: Vec<bool>,
@@ -564,6 +566,7 @@ fn work_chunk<S: RowSink>(
     let text: &str = &chunk_text;
     let data = text.as_bytes();
     let quoted = matches!(dialect, Dialect::Delimited(_)) && memchr::memchr(b'"', data).is_some();
+    scratch.unquoted = !quoted;
     let mut pos = 0;
     let mut line = chunk.first_line;
     while pos < data.len() {
@@ -679,11 +682,16 @@ fn read_record<S: RowSink>(
 ) {
     let Scratch {
         fields,
+        unquoted,
         cells,
         cache,
         used,
     } = scratch;
-    split::split(record, dialect, fields);
+    if *unquoted {
+        split::split_unquoted(record, dialect, fields);
+    } else {
+        split::split(record, dialect, fields);
+    }
     if fields.is_blank(record) {
         out.blank += lines_in_record;
         return;
@@ -772,6 +780,7 @@ fn csv_pass<P: Pass>(
                         };
                         let mut scratch = Scratch {
                             fields: Fields::default(),
+                            unquoted: false,
                             cells: Vec::new(),
                             cache: RowCache::default(),
                             used: plan.used_columns(),
