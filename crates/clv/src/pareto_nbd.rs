@@ -101,7 +101,17 @@ impl ParetoNbdParams {
         if horizon <= 0.0 || !horizon.is_finite() {
             return 0.0;
         }
-        let pa = self.p_alive(s);
+        self.expected_transactions_with(s, horizon, self.p_alive(s))
+    }
+
+    /// [`ParetoNbdParams::expected_transactions`] with the customer's `p_alive` already known:
+    /// the probability needs two Gauss hypergeometric functions, the rest is closed form, so a
+    /// forecast over many horizons computes it once.
+    pub fn expected_transactions_with(&self, s: &Summary, horizon: f64, p_alive: f64) -> f64 {
+        if horizon <= 0.0 || !horizon.is_finite() {
+            return 0.0;
+        }
+        let pa = p_alive;
         let ParetoNbdParams {
             r,
             alpha,
