@@ -145,12 +145,14 @@ impl ModelFit {
     /// Expected purchases in `(T, T + h]` for each `h` of `horizons` (what
     /// [`ModelFit::expected`] gives for each), sharing the work the horizons have in common:
     /// Pareto/NBD's P(alive), two hypergeometric functions per customer, is computed once.
-    pub fn expected_at(&self, m: &ModelInput, horizons: &[f64]) -> Vec<f64> {
+    ///
+    /// `p_alive`, when given, is this customer's P(alive) from [`ModelFit::p_alive_all`].
+    pub fn expected_at(&self, m: &ModelInput, horizons: &[f64], p_alive: Option<f64>) -> Vec<f64> {
         let clean = |e: f64| if e.is_finite() { e.max(0.0) } else { 0.0 };
         match self {
             ModelFit::ParetoNbd(f) => {
                 let s = Self::summary(m);
-                let p = f.params.p_alive(&s);
+                let p = p_alive.unwrap_or_else(|| f.params.p_alive(&s));
                 horizons
                     .iter()
                     .map(|&h| clean(f.params.expected_transactions_with(&s, h, p)))
@@ -158,6 +160,39 @@ impl ModelFit {
             }
             _ => horizons.iter().map(|&h| self.expected(m, h)).collect(),
         }
+    }
+
+    /// P(alive) of every customer where computing it for all at once saves work: Pareto/NBD's
+    /// needs two hypergeometric functions per customer, shared by customers with the same
+    /// `(x, t)` pairs. `None` for the other models (theirs is cheap).
+    pub fn p_alive_all(&self, inputs: &[ModelInput]) -> Option<Vec<f64>> {
+        match self {
+            ModelFit::ParetoNbd(f) => {
+                let summaries: Vec<Summary> = inputs.iter().map(Self::summary).collect();
+                let clean = |p: f64| {
+                    if p.is_finite() {
+                        p.clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    }
+                };
+                Some(
+                    pareto_nbd::p_alive_all(&f.params, &summaries)
+                        .into_iter()
+                        .map(clean)
+                        .collect(),
+                )
+            }
+            _ => None,
+        }
+    }
+
+    /// Expected purchases in `(T, T + horizon]` of every customer (see [`ModelFit::expected`]).
+    pub fn expected_all(&self, inputs: &[ModelInput], horizon: f64) -> Vec<f64> {
+        let alive = self.p_alive_all(inputs);
+        par_map(inputs, |i, m| {
+            self.expected_at(m, &[horizon], alive.as_ref().map(|a| a[i]))[0]
+        })
     }
 
     /// Probability that the customer is still active at as-of.
@@ -487,6 +522,7 @@ pub(super) fn run(
     }
 
     let horizon = unit.per_months(f64::from(config.horizon_months));
+    let alive_all = model.and_then(|fit| fit.p_alive_all(&inputs));
     let customers = par_map(&inputs, |i, m| {
         let ctype = types.get(i).map(|c| c.customer_type);
         let src = ctype
@@ -494,7 +530,14 @@ pub(super) fn run(
             .map_or(chosen.unwrap_or(Source::TypeProjection), |(_, s)| *s);
         match (src, model) {
             (Source::TypeProjection, _) | (_, None) => projection_forecast(projections[i].as_ref()),
-            (_, Some(fit)) => model_forecast(fit, m, spends[i], horizon, config),
+            (_, Some(fit)) => model_forecast(
+                fit,
+                m,
+                spends[i],
+                horizon,
+                alive_all.as_ref().map(|a| a[i]),
+                config,
+            ),
         }
     });
 
@@ -540,6 +583,7 @@ fn model_forecast(
     m: &ModelInput,
     spend: f64,
     horizon: f64,
+    p_alive: Option<f64>,
     config: &FutureConfig,
 ) -> CustomerForecast {
     let unit = config.time_unit;
@@ -550,14 +594,14 @@ fn model_forecast(
         .map(|h| unit.per_months(f64::from(h)))
         .collect();
     untils.push(horizon);
-    let path = fit.expected_at(m, &untils);
+    let path = fit.expected_at(m, &untils, p_alive);
     for (h, &e) in (1..=months).zip(&path) {
         let step = (e - previous).max(0.0);
         previous = previous.max(e);
         discounted += step * (1.0 + config.discount_rate).powf(-f64::from(h) / 12.0);
     }
     let expected = path.last().copied().unwrap_or(0.0);
-    let p_alive = fit.p_alive(m);
+    let p_alive = p_alive.unwrap_or_else(|| fit.p_alive(m));
     let future_value = discounted * spend;
     // The average discount of the expected purchases turns a count into a value.
     let per_purchase = if expected > 0.0 {
@@ -609,7 +653,7 @@ fn check_holdout(
     let mut per_model_predictions: BTreeMap<Source, Vec<f64>> = BTreeMap::new();
     for c in candidates {
         let Ok(fit) = &c.fit else { continue };
-        let p: Vec<f64> = par_map(inputs, |_, m| fit.expected(m, length));
+        let p: Vec<f64> = fit.expected_all(inputs, length);
         predicted.push((c.source, p.iter().sum()));
         let err: f64 = p
             .iter()
