@@ -50,7 +50,7 @@ impl Config {
                 None,
             )
         })?;
-        Config::parse(&text).map_err(|e| {
+        let config = Config::parse(&text).map_err(|e| {
             UserError::usage(
                 format!("`{}`: {}", path.display(), e.trim_end()),
                 Some(
@@ -61,7 +61,24 @@ impl Config {
                     .to_string(),
                 ),
             )
-        })
+        })?;
+        if config.typology.model == kundenwert_analysis::typology::TypologyModel::Tree {
+            let problems = kundenwert_analysis::typology::tree::check(&config.typology.tree);
+            if !problems.is_empty() {
+                let list: Vec<String> = problems.iter().map(|p| p.message(lang)).collect();
+                return Err(UserError::usage(
+                    format!("`{}`: {}", path.display(), list.join("; ")),
+                    Some(
+                        lang.pick(
+                            "den Baum aus `config/kundenwert.toml` übernehmen oder `model = \"rules\"` setzen",
+                            "copy the tree from `config/kundenwert.toml` or set `model = \"rules\"`",
+                        )
+                        .to_string(),
+                    ),
+                ));
+            }
+        }
+        Ok(config)
     }
 
     /// Parses TOML text.
@@ -75,6 +92,31 @@ mod tests {
     use super::*;
 
     /// The shipped, documented file must state exactly the defaults, and parse.
+    #[test]
+    fn broken_tree_is_refused_with_its_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.toml");
+        std::fs::write(
+            &path,
+            "[typology]\nmodel = \"tree\"\ntree = [\n  { feature = \"tau\", le = 0.3, yes = 1, no = 7 },\n  { leaf = \"new\", confidence = 1.5 },\n]\n",
+        )
+        .unwrap();
+        let err = Config::load(Some(&path), Lang::En).unwrap_err().to_string();
+        assert!(
+            err.contains("node 0: child 7 is not a later node (the tree has 2)"),
+            "{err}"
+        );
+        assert!(err.contains("node 1: a leaf cannot be `new`"), "{err}");
+        assert!(
+            err.contains("node 1: `confidence` is not between 0 and 1"),
+            "{err}"
+        );
+        // The shipped tree passes.
+        assert!(
+            kundenwert_analysis::typology::tree::check(&TypologyConfig::default().tree).is_empty()
+        );
+    }
+
     #[test]
     fn shipped_config_states_the_defaults() {
         let text = include_str!("../../../config/kundenwert.toml");

@@ -390,6 +390,104 @@ pub fn decide(tree: &[TreeNode], x: &[f64; N_TREE_FEATURES]) -> Option<TreeDecis
     }
 }
 
+/// What is wrong with a configured tree (see [`check`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TreeProblem {
+    /// The tree has no nodes.
+    Empty,
+    /// A split's child is not a later node of the tree.
+    BadChild {
+        /// The split.
+        node: usize,
+        /// The child index it names.
+        child: usize,
+        /// Nodes in the tree.
+        len: usize,
+    },
+    /// A split's threshold is not a finite number.
+    BadThreshold {
+        /// The split.
+        node: usize,
+    },
+    /// A leaf gives the type `new`, which only the history-length rule may give.
+    NewLeaf {
+        /// The leaf.
+        node: usize,
+    },
+    /// A leaf's confidence is outside 0..=1.
+    BadConfidence {
+        /// The leaf.
+        node: usize,
+    },
+}
+
+impl TreeProblem {
+    /// The problem in the user's language (the path is `[typology] tree`).
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (TreeProblem::Empty, Lang::De) => "`[typology] tree` ist leer".into(),
+            (TreeProblem::Empty, Lang::En) => "`[typology] tree` is empty".into(),
+            (TreeProblem::BadChild { node, child, len }, Lang::De) => format!(
+                "`[typology] tree`, Knoten {node}: Kind {child} ist kein späterer Knoten (der Baum hat {len})"
+            ),
+            (TreeProblem::BadChild { node, child, len }, Lang::En) => format!(
+                "`[typology] tree`, node {node}: child {child} is not a later node (the tree has {len})"
+            ),
+            (TreeProblem::BadThreshold { node }, Lang::De) => {
+                format!("`[typology] tree`, Knoten {node}: Schwelle `le` ist keine endliche Zahl")
+            }
+            (TreeProblem::BadThreshold { node }, Lang::En) => {
+                format!("`[typology] tree`, node {node}: threshold `le` is not a finite number")
+            }
+            (TreeProblem::NewLeaf { node }, Lang::De) => format!(
+                "`[typology] tree`, Knoten {node}: ein Blatt kann nicht `new` sein (das entscheidet die Regel zur Historienlänge)"
+            ),
+            (TreeProblem::NewLeaf { node }, Lang::En) => format!(
+                "`[typology] tree`, node {node}: a leaf cannot be `new` (the history-length rule decides that)"
+            ),
+            (TreeProblem::BadConfidence { node }, Lang::De) => {
+                format!("`[typology] tree`, Knoten {node}: `confidence` liegt nicht zwischen 0 und 1")
+            }
+            (TreeProblem::BadConfidence { node }, Lang::En) => {
+                format!("`[typology] tree`, node {node}: `confidence` is not between 0 and 1")
+            }
+        }
+    }
+}
+
+/// Every problem of a configured tree, so a broken configuration is refused with its reasons
+/// instead of [`decide`] quietly falling back to the rules for every customer.
+pub fn check(tree: &[TreeNode]) -> Vec<TreeProblem> {
+    if tree.is_empty() {
+        return vec![TreeProblem::Empty];
+    }
+    let len = tree.len();
+    let mut problems = Vec::new();
+    for (node, n) in tree.iter().enumerate() {
+        match n {
+            TreeNode::Split { le, yes, no, .. } => {
+                if !le.is_finite() {
+                    problems.push(TreeProblem::BadThreshold { node });
+                }
+                for &child in [yes, no] {
+                    if child <= node || child >= len {
+                        problems.push(TreeProblem::BadChild { node, child, len });
+                    }
+                }
+            }
+            TreeNode::Leaf { leaf, confidence } => {
+                if *leaf == CustomerType::Insufficient {
+                    problems.push(TreeProblem::NewLeaf { node });
+                }
+                if !(0.0..=1.0).contains(confidence) {
+                    problems.push(TreeProblem::BadConfidence { node });
+                }
+            }
+        }
+    }
+    problems
+}
+
 /// A threshold as written in the configuration: shortest form, decimal comma in German.
 fn threshold_text(v: f64, lang: Lang) -> String {
     let s = format!("{v}");
