@@ -167,13 +167,64 @@ pub fn choice_reason(f: &Forecast, lang: Lang) -> String {
         .iter()
         .find(|c| Some(c.source) == f.chosen)
         .and_then(|c| c.fit.as_ref().ok());
-    if chosen_fit.is_some_and(ModelFit::at_boundary) {
-        text += lang.pick(
-            " Seine Abwanderungsparameter liegen am Rand des Parameterraums: In diesen Daten scheint kaum ein Kunde abzuwandern, die Aktivwahrscheinlichkeit liegt dann für fast alle nahe 1, und die Abwanderung selbst ist nicht schätzbar (keine Standardfehler).",
-            " Its dropout parameters lie at the edge of the parameter space: in this data hardly any customer seems to leave, so P(alive) is close to 1 for nearly everyone and the dropout itself cannot be estimated (no standard errors).",
-        );
+    if let Some(fit) = chosen_fit.filter(|f| f.at_boundary()) {
+        text += &boundary_note(fit, f.config.time_unit, lang);
     }
     text
+}
+
+/// What it means that the chosen model's fit ran to the edge of its parameter space: either
+/// nobody seems to leave, or every customer leaves at the same rate (the spread of the
+/// dropout between customers vanishes); in both cases some parameters are not identified.
+fn boundary_note(fit: &ModelFit, unit: TimeUnit, lang: Lang) -> String {
+    let p: std::collections::HashMap<&str, f64> = fit.named_parameters().into_iter().collect();
+    let get = |k: &str| p.get(k).copied().unwrap_or(f64::NAN);
+    // Pareto/NBD: dropout rate ~ Gamma(s, beta); BG/NBD family: dropout probability ~ Beta(a, b).
+    let (nobody, same, rate) = match fit {
+        ModelFit::ParetoNbd(_) => {
+            let (s, beta) = (get("s"), get("beta"));
+            (s < 1e-3, s > 1e3, s / beta)
+        }
+        _ => {
+            let (a, b) = (get("a"), get("b"));
+            (a < 1e-3, a + b > 1e4, a / (a + b))
+        }
+    };
+    let per = match fit {
+        ModelFit::ParetoNbd(_) => match (unit, lang) {
+            (TimeUnit::Day, Lang::De) => "je Tag",
+            (TimeUnit::Week, Lang::De) => "je Woche",
+            (TimeUnit::Month, Lang::De) => "je Monat",
+            (TimeUnit::Day, Lang::En) => "a day",
+            (TimeUnit::Week, Lang::En) => "a week",
+            (TimeUnit::Month, Lang::En) => "a month",
+        },
+        _ => lang.pick("je Kauf", "per purchase"),
+    };
+    if nobody {
+        lang.pick(
+            " Die Schätzung lief an den Rand des Parameterraums: In diesen Daten scheint kaum ein Kunde abzuwandern, die Aktivwahrscheinlichkeit liegt für fast alle nahe 1, und die Abwanderung ist nicht schätzbar (keine Standardfehler).",
+            " The fit ran to the edge of the parameter space: in this data hardly any customer seems to leave, P(alive) is close to 1 for nearly everyone, and the dropout cannot be estimated (no standard errors).",
+        )
+        .to_string()
+    } else if same {
+        match lang {
+            Lang::De => format!(
+                " Die Schätzung lief an den Rand des Parameterraums: Alle Kunden scheinen mit derselben Rate abzuwandern ({} {per}); wie stark sie sich darin unterscheiden, ist nicht schätzbar (keine Standardfehler).",
+                amount(rate, 4, lang)
+            ),
+            Lang::En => format!(
+                " The fit ran to the edge of the parameter space: all customers seem to leave at the same rate ({} {per}); how much they differ in it cannot be estimated (no standard errors).",
+                amount(rate, 4, lang)
+            ),
+        }
+    } else {
+        lang.pick(
+            " Die Schätzung lief entlang eines flachen Kamms an den Rand des Parameterraums: Einige Parameter sind nicht schätzbar (keine Standardfehler).",
+            " The fit ran along a flat ridge to the edge of the parameter space: some parameters cannot be estimated (no standard errors).",
+        )
+        .to_string()
+    }
 }
 
 fn basis_reason(f: &Forecast, lang: Lang) -> String {

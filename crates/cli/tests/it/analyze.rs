@@ -461,3 +461,46 @@ fn fixed_costs_per_customer_from_a_file() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("bad.csv:2:"), "{}", bad.stderr);
 }
+
+/// A fit that ran to the edge of its parameter space says so: `at_boundary` in the JSON, no
+/// standard errors, and the model choice explains what the edge means. On the bundled demo
+/// export Pareto/NBD ends where every customer leaves at the same rate.
+#[test]
+fn fits_at_the_parameter_edge_are_flagged_and_explained() {
+    let dir = workdir();
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/demo/rechnungen_2023_2024.csv");
+    let out = run(
+        dir.path(),
+        &["analyze", demo.to_str().unwrap(), "--json", "--lang", "en"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let value: Value = serde_json::from_str(&out.stdout).unwrap();
+    let models = &value["models"];
+    let mut flagged = 0;
+    for m in ["bg_nbd", "mbg_nbd", "pareto_nbd", "bg_cnbd_k"] {
+        if models[m]["at_boundary"] == true {
+            flagged += 1;
+            assert!(models[m]["std_errors"].is_null(), "{m}: {}", models[m]);
+        } else {
+            assert!(models[m]["std_errors"].is_object(), "{m}: {}", models[m]);
+        }
+    }
+    assert!(flagged >= 1, "{models}");
+    let pareto = &models["pareto_nbd"];
+    assert_eq!(pareto["at_boundary"], true, "{pareto}");
+    let chosen = models["chosen"].as_str().unwrap();
+    let reason = models["choice"]["reason"].as_str().unwrap();
+    if models[chosen]["at_boundary"] == true {
+        assert!(reason.contains("edge of the parameter space"), "{reason}");
+    } else {
+        assert!(!reason.contains("edge of the parameter space"), "{reason}");
+    }
+    if chosen == "pareto_nbd" {
+        let rate = pareto["s"].as_f64().unwrap() / pareto["beta"].as_f64().unwrap();
+        assert!(
+            reason.contains(&format!("same rate ({rate:.4} a week)")),
+            "{reason}"
+        );
+    }
+}
