@@ -22,7 +22,7 @@
 
 use crate::indexed::{map_chunks, Indexed};
 use crate::optim::{fit_objective_sampled, FitOptions};
-use crate::special::{digamma, ln_beta, ln_gamma};
+use crate::special::{digamma, digamma_shift, ln_beta, ln_beta_shift, ln_gamma};
 use crate::{FitError, Summary};
 use serde::Serialize;
 
@@ -594,19 +594,19 @@ fn objective(prep: &Prepared, k: u32, xl: &[f64], grad: &mut [f64]) -> f64 {
     }
     // Terms that depend on x only, weighted by the customers with that x.
     let ln_alpha = alpha.ln();
-    let (lg_r, lb_ab) = (ln_gamma(r), ln_beta(a, b));
-    let (psi_r, psi_b, psi_ab) = (digamma(r), digamma(b), digamma(a + b));
+    let lg_r = ln_gamma(r);
+    let psi_r = digamma(r);
     let mut ll = rs.ll + (kf - 1.0) * prep.litt - ln_gamma(kf) * prep.wx;
     let mut d_r = rs.d_r;
     let d_alpha = rs.d_alpha + ix.total * r / alpha;
     let mut d_a = rs.w1 / a;
     let mut d_b = -rs.w1_b;
     for ((&x, &w), &rk) in ix.xs.iter().zip(&ix.x_weight).zip(&rkx) {
-        ll += w * (ln_beta(a, b + x) - lb_ab + ln_gamma(rk) - lg_r + r * ln_alpha);
+        ll += w * (ln_beta_shift(a, b, x) + ln_gamma(rk) - lg_r + r * ln_alpha);
         d_r += w * (digamma(rk) - psi_r + ln_alpha);
-        let dab = psi_ab - digamma(a + b + x);
+        let dab = -digamma_shift(a + b, x);
         d_a += w * dab;
-        d_b += w * (dab + digamma(b + x) - psi_b);
+        d_b += w * (dab + digamma_shift(b, x));
     }
     let n = ix.total;
     grad.copy_from_slice(&[

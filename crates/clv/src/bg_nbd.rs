@@ -5,7 +5,9 @@
 
 use crate::indexed::{bg_family_pass, Indexed};
 use crate::optim::{fit_objective_sampled, FitOptions};
-use crate::special::{bg_expectation, digamma, inv_one_plus_exp, ln_gamma, lse2_weights};
+use crate::special::{
+    bg_expectation, digamma, digamma_shift, inv_one_plus_exp, ln_beta_shift, ln_gamma, lse2_weights,
+};
 use crate::{FitError, Summary};
 use serde::Serialize;
 
@@ -108,7 +110,7 @@ fn ll_grad(p: &BgNbdParams, s: &Summary, grad: Option<&mut [f64; 4]>) -> f64 {
     let (x, t_x, t) = (s.x, s.t_x, s.t);
     let rx = r + x;
     let a1 = ln_gamma(rx) - ln_gamma(r) + r * alpha.ln();
-    let a2 = ln_gamma(a + b) + ln_gamma(b + x) - ln_gamma(b) - ln_gamma(a + b + x);
+    let a2 = ln_beta_shift(a, b, x);
     let a3 = -rx * (alpha + t).ln();
     let a4 = if x > 0.0 {
         a.ln() - (b + x - 1.0).ln() - rx * (alpha + t_x).ln()
@@ -122,10 +124,9 @@ fn ll_grad(p: &BgNbdParams, s: &Summary, grad: Option<&mut [f64; 4]>) -> f64 {
         let d_r =
             digamma(rx) - digamma(r) + alpha.ln() - w3 * (alpha + t).ln() - w4 * (alpha + t_x).ln();
         let d_alpha = r / alpha - w3 * rx / (alpha + t) - w4 * rx / (alpha + t_x);
-        let dab = digamma(a + b) - digamma(a + b + x);
+        let dab = -digamma_shift(a + b, x);
         let d_a = dab + w4 / a;
-        let d_b =
-            dab + digamma(b + x) - digamma(b) - if x > 0.0 { w4 / (b + x - 1.0) } else { 0.0 };
+        let d_b = dab + digamma_shift(b, x) - if x > 0.0 { w4 / (b + x - 1.0) } else { 0.0 };
         // Chain rule to log-parameters: d/d ln(theta) = theta * d/d theta.
         *g = [d_r * r, d_alpha * alpha, d_a * a, d_b * b];
     }
@@ -151,8 +152,8 @@ fn objective(ix: &Indexed, xl: &[f64], grad: &mut [f64]) -> f64 {
         .collect();
     let sums = bg_family_pass(ix, r, alpha, &c4);
     let ln_alpha = alpha.ln();
-    let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
-    let (psi_r, psi_b, psi_ab) = (digamma(r), digamma(b), digamma(a + b));
+    let lg_r = ln_gamma(r);
+    let psi_r = digamma(r);
     let mut ll = sums.lse;
     let mut d_r = -sums.d_r;
     let d_alpha = r / alpha * ix.total - sums.d_alpha;
@@ -160,12 +161,12 @@ fn objective(ix: &Indexed, xl: &[f64], grad: &mut [f64]) -> f64 {
     for ((&x, &w), &w4) in ix.xs.iter().zip(&ix.x_weight).zip(&sums.w4) {
         let rx = r + x;
         let a1 = ln_gamma(rx) - lg_r + r * ln_alpha;
-        let a2 = lg_ab + ln_gamma(b + x) - lg_b - ln_gamma(a + b + x);
+        let a2 = ln_beta_shift(a, b, x);
         ll += w * (a1 + a2);
         d_r += w * (digamma(rx) - psi_r + ln_alpha);
-        let dab = psi_ab - digamma(a + b + x);
+        let dab = -digamma_shift(a + b, x);
         d_a += w * dab + w4 / a;
-        d_b += w * (dab + digamma(b + x) - psi_b);
+        d_b += w * (dab + digamma_shift(b, x));
         if x > 0.0 {
             d_b -= w4 / (b + x - 1.0);
         }
