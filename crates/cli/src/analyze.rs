@@ -388,30 +388,15 @@ fn customer_json<'a>(
     }
 }
 
-/// The `customers` array, turned into JSON one customer at a time while it is written: as one
-/// `serde_json::Value` tree, 600 k customers with their features held several GB.
+/// The `customers` array, turned into JSON block by block while it is written
+/// ([`AnalyzeJson::write_pretty`]): as one `serde_json::Value` tree, 600 k customers with their
+/// features held several GB.
 struct CustomersJson<'a> {
     series: &'a ValueSeries,
     types: &'a [Classification],
     abc: &'a [AbcClass],
     forecast: &'a Forecast,
     lang: Lang,
-}
-
-impl Serialize for CustomersJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.series
-                .customers
-                .iter()
-                .zip(self.types)
-                .zip(self.abc)
-                .enumerate()
-                .map(|(i, ((c, k), abc))| {
-                    customer_json(c, k, *abc, self.forecast.customers.get(i), self.lang)
-                }),
-        )
-    }
 }
 
 /// The rejected rows, written one at a time (a broken export can have millions).

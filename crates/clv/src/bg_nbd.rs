@@ -250,7 +250,7 @@ mod tests {
     /// matches finite differences of itself.
     #[test]
     fn indexed_pass_equals_per_row_sum() {
-        use crate::indexed::tests_support::{assert_close, random_summaries};
+        use crate::indexed::tests_support::{assert_pass_equals_rows, random_summaries};
         // 60k rows: above the threshold where the pass runs on several threads.
         for (n, seed) in [(500, 3), (60_000, 11)] {
             let data = random_summaries(n, seed);
@@ -267,19 +267,11 @@ mod tests {
                 let xl = [p.r.ln(), p.alpha.ln(), p.a.ln(), p.b.ln()];
                 let mut g = [0.0; 4];
                 let v = objective(&ix, &xl, &mut g);
-                let (mut want, mut want_g, mut abs_g) = (0.0, [0.0; 4], [0.0; 4]);
-                for s in &data {
+                let rows = data.iter().map(|s| {
                     let (l, gi) = log_likelihood_with_gradient(&p, s);
-                    want -= s.weight * l / ix.total;
-                    for k in 0..4 {
-                        want_g[k] -= s.weight * gi[k] / ix.total;
-                        abs_g[k] += (s.weight * gi[k] / ix.total).abs();
-                    }
-                }
-                assert_close(v, want, want, 1e-12, "value");
-                for k in 0..4 {
-                    assert_close(g[k], want_g[k], abs_g[k], 1e-12, "gradient");
-                }
+                    (s.weight, l, gi)
+                });
+                assert_pass_equals_rows(v, &g, rows, ix.total);
             }
             check_gradient(
                 |x: &[f64]| {

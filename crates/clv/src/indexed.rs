@@ -318,6 +318,30 @@ pub(crate) mod tests_support {
             "{what}: {a} vs {b} (scale {scale})"
         );
     }
+
+    /// Asserts that a pass's mean NLL `value` and gradient `grad` equal the weighted sum of the
+    /// per-row `(weight, log-likelihood, gradient)` over `total` weight, to 1e-12 relative (the
+    /// value relative to itself, each gradient component relative to the sum of its absolute
+    /// terms): only the order of the additions may differ.
+    pub fn assert_pass_equals_rows<const N: usize>(
+        value: f64,
+        grad: &[f64; N],
+        rows: impl IntoIterator<Item = (f64, f64, [f64; N])>,
+        total: f64,
+    ) {
+        let (mut want, mut want_g, mut abs_g) = (0.0, [0.0; N], [0.0; N]);
+        for (w, l, gi) in rows {
+            want -= w * l / total;
+            for k in 0..N {
+                want_g[k] -= w * gi[k] / total;
+                abs_g[k] += (w * gi[k] / total).abs();
+            }
+        }
+        assert_close(value, want, want, 1e-12, "value");
+        for k in 0..N {
+            assert_close(grad[k], want_g[k], abs_g[k], 1e-12, "gradient");
+        }
+    }
 }
 
 #[cfg(test)]

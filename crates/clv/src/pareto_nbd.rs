@@ -692,7 +692,7 @@ mod tests {
     /// matches finite differences of itself.
     #[test]
     fn indexed_pass_equals_per_row_sum() {
-        use crate::indexed::tests_support::{assert_close, random_summaries};
+        use crate::indexed::tests_support::{assert_pass_equals_rows, random_summaries};
         for (n, seed) in [(400, 5), (60_000, 19)] {
             let data = random_summaries(n, seed);
             let ix = ParetoIndex::new(&data);
@@ -708,19 +708,11 @@ mod tests {
             for p in params {
                 let mut g = [0.0; 4];
                 let v = ix.objective(&ln_p(&p), &mut g);
-                let (mut want, mut want_g, mut abs_g) = (0.0, [0.0; 4], [0.0; 4]);
-                for s in &data {
+                let rows = data.iter().map(|s| {
                     let (l, gi) = log_likelihood_with_gradient(&p, s);
-                    want -= s.weight * l / ix.total;
-                    for k in 0..4 {
-                        want_g[k] -= s.weight * gi[k] / ix.total;
-                        abs_g[k] += (s.weight * gi[k] / ix.total).abs();
-                    }
-                }
-                assert_close(v, want, want, 1e-12, "value");
-                for k in 0..4 {
-                    assert_close(g[k], want_g[k], abs_g[k], 1e-12, "gradient");
-                }
+                    (s.weight, l, gi)
+                });
+                assert_pass_equals_rows(v, &g, rows, ix.total);
             }
             check_gradient(
                 |x: &[f64]| {
