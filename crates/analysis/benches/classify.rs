@@ -10,11 +10,13 @@
 //! taskset -c 0 cargo bench -p kundenwert-analysis --bench classify
 //! ```
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
 use kundenwert_analysis::typology::{classify, Classification, CustomerType};
+use kundenwert_core::Lang;
 
 /// Months per series.
 const MONTHS: usize = 36;
@@ -82,13 +84,32 @@ fn generate(rng: &mut Rng, count: usize) -> (Vec<f64>, Vec<bool>) {
     (flat, censored)
 }
 
-fn classify_all(flat: &[f64], censored: &[bool]) -> usize {
-    let mut growth = 0;
+/// Classifies every series of `flat` and counts the types (in [`CustomerType::ALL`] order):
+/// the counts keep the work observable and show that a faster classifier decides the same.
+fn classify_all(flat: &[f64], censored: &[bool]) -> [usize; 7] {
+    let mut counts = [0; 7];
     for (y, c) in flat.chunks_exact(MONTHS).zip(censored) {
         let k: Classification = classify(black_box(y), *c, Some(REFERENCE));
-        growth += usize::from(k.customer_type == CustomerType::Growth);
+        counts[type_index(k.customer_type)] += 1;
     }
-    growth
+    counts
+}
+
+fn type_index(t: CustomerType) -> usize {
+    CustomerType::ALL.iter().position(|u| *u == t).unwrap_or(0)
+}
+
+/// Folds every classification of `flat` (type, rule, leaf, confidence, conditions, all
+/// features, each float in full precision via `Debug`) into `hasher`. Untimed: comparing the
+/// digest of two builds shows that an optimisation changed no bit of the output.
+fn digest_all(flat: &[f64], censored: &[bool], hasher: &mut impl Hasher) {
+    for (y, c) in flat.chunks_exact(MONTHS).zip(censored) {
+        let k = classify(y, *c, Some(REFERENCE));
+        format!("{k:?}").hash(hasher);
+        // The reason sentences are part of the output too.
+        k.reason(Lang::De).hash(hasher);
+        k.reason(Lang::En).hash(hasher);
+    }
 }
 
 fn bench_classify(c: &mut Criterion) {
@@ -116,32 +137,52 @@ fn thread_cpu_ns() -> Option<u64> {
         .ok()
 }
 
-/// 1,000,000 distinct series in chunks of 10,000; generation is not timed.
+/// 1,000,000 distinct series in chunks of 10,000; generation is not timed. With
+/// `KW_CLASSIFY_DIGEST=1` in the environment a digest of every classification and reason is
+/// printed as well (computed in a second, untimed pass).
 fn one_million() {
+    let mut digest = std::env::var_os("KW_CLASSIFY_DIGEST").map(|_| DefaultHasher::new());
     const TOTAL: usize = 1_000_000;
     const CHUNK: usize = 10_000;
     let mut rng = Rng(7);
     let mut spent = Duration::ZERO;
     let mut cpu_ns: Option<u64> = Some(0);
-    let mut growth = 0;
+    let mut counts = [0; 7];
     for _ in 0..TOTAL / CHUNK {
         let (flat, censored) = generate(&mut rng, CHUNK);
         let cpu = thread_cpu_ns();
         let t = Instant::now();
-        growth += classify_all(&flat, &censored);
+        let chunk_counts = classify_all(&flat, &censored);
         spent += t.elapsed();
         cpu_ns = match (cpu_ns, cpu, thread_cpu_ns()) {
             (Some(sum), Some(a), Some(b)) => Some(sum + (b - a)),
             _ => None,
         };
+        for (total, c) in counts.iter_mut().zip(chunk_counts) {
+            *total += c;
+        }
+        if let Some(h) = digest.as_mut() {
+            digest_all(&flat, &censored, h);
+        }
     }
     let cpu = cpu_ns.map_or("n/a".to_string(), |ns| format!("{:.3} s", ns as f64 * 1e-9));
+    let types: Vec<String> = CustomerType::ALL
+        .iter()
+        .zip(counts)
+        .map(|(t, c)| format!("{} {c}", t.id()))
+        .collect();
     println!(
-        "classify/1m_customers_x_36_months: {:.3} s wall, {cpu} CPU on one thread ({:.0} ns wall per customer; {} growth)",
+        "classify/1m_customers_x_36_months: {:.3} s wall, {cpu} CPU on one thread ({:.0} ns wall per customer; {})",
         spent.as_secs_f64(),
         spent.as_secs_f64() * 1e9 / TOTAL as f64,
-        growth
+        types.join(", ")
     );
+    if let Some(h) = digest {
+        println!(
+            "classify/1m_customers_x_36_months digest: {:016x}",
+            h.finish()
+        );
+    }
 }
 
 fn main() {
