@@ -28,13 +28,14 @@ pub struct TypologyConfig {
     /// The decision tree (model `"tree"`), in pre-order: node 0 is the root; a split
     /// `{ feature, le, yes, no }` goes to node `yes` when the feature is at most `le`, else to
     /// `no` (children come after their parent); a leaf `{ leaf, confidence }` gives the type and
-    /// the share of customers it typed correctly on data it was not grown on. Features:
+    /// the share of customers such a leaf types correctly on data it was not grown on. Features:
     /// `left_censored` (0/1), `tenure`, `span`, `n_active`, `gap_end`, `adi`, `density`
     /// (n_active / span), `cv2`, `level_rel` (level12 / portfolio reference), `recent`
     /// (level12 / level_life), `n_blocks`, `tau`, `p`, `ratio_31`, `peak_pos`, `rise`, `fall`,
     /// `tau_pre`, `tau_post`, `cv_block`, `cv_month`, `acf_season` (-2 when the span fits no
     /// seasonal lag), `runs_z`, `highs`, `troughs`, `acf1`, `season_power`, `slope_rel`,
-    /// `curvature`. A malformed tree falls back to the rules.
+    /// `curvature`, `season_evidence`, `low_share`, `longest_pause`. A malformed tree in a
+    /// configuration file is refused with every problem named.
     pub tree: Vec<TreeNode>,
     /// Rule 0: fewest active months for a type (spec 4).
     pub min_active: usize,

@@ -100,6 +100,17 @@ pub struct Features {
     /// -1..1) relative to the mean level: negative for a hump (bell), positive for a bowl or
     /// an accelerating curve (0 if the mean is <= 0). Not in the spec.
     pub curvature: f64,
+    /// The seasonal wave's evidence: span · season_power / 2, the periodogram ordinate in units
+    /// of the variance. For months that are only noise it is about exponentially distributed
+    /// with mean 1 whatever the span, so one bound means the same for a short and a long
+    /// history (season_power alone is large by chance on short spans). Not in the spec.
+    pub season_evidence: f64,
+    /// Share of the active months whose centred 3-month mean is at most a fifth of its 90th
+    /// percentile (the low phases of [`Features::troughs`]; 0 if that percentile is <= 0):
+    /// project business that switches on and off spends long stretches there. Not in the spec.
+    pub low_share: f64,
+    /// Longest run of months without business inside the active span. Not in the spec.
+    pub longest_pause: usize,
 }
 
 impl Features {
@@ -122,7 +133,7 @@ impl Features {
         let trend = trend(act, block, left_censored, &mut scratch.blocks);
         let shape = shape(act, counts.adi, block, left_censored, scratch);
         let variation = variation(act, scratch);
-        let (highs, troughs) = phases(act, scratch);
+        let (highs, troughs, low_months) = phases(act, scratch);
         let curve = curve(act);
         Some(Features {
             left_censored,
@@ -155,6 +166,9 @@ impl Features {
             season_power: variation.season_power,
             slope_rel: curve.slope_rel,
             curvature: curve.curvature,
+            season_evidence: act.len() as f64 * variation.season_power / 2.0,
+            low_share: low_months as f64 / act.len() as f64,
+            longest_pause: counts.longest_pause,
         })
     }
 }
@@ -165,6 +179,7 @@ struct Counts {
     n_active: usize,
     gap_end: usize,
     adi: f64,
+    longest_pause: usize,
 }
 
 struct Level {
@@ -181,6 +196,11 @@ fn counts_and_level(y: &[f64], first: usize, last: usize) -> (Counts, Level) {
     // and arithmetic as the population variance of a collected vector.
     let sizes = || act.iter().copied().filter(|v| *v != 0.0);
     let n_active = sizes().count();
+    let (mut longest_pause, mut pause) = (0, 0);
+    for v in act {
+        pause = if *v == 0.0 { pause + 1 } else { 0 };
+        longest_pause = longest_pause.max(pause);
+    }
     let size_mean = sizes().sum::<f64>() / n_active as f64;
     let cv2 = if size_mean == 0.0 {
         0.0
@@ -201,6 +221,7 @@ fn counts_and_level(y: &[f64], first: usize, last: usize) -> (Counts, Level) {
         n_active,
         gap_end: y.len() - 1 - last,
         adi: span as f64 / n_active as f64,
+        longest_pause,
     };
     let level = Level {
         cv2,
@@ -482,11 +503,17 @@ enum Phase {
 /// High and low phases of the centred 3-month mean against its 90th percentile. Months in
 /// between are ignored, so a high phase with one middling month stays one phase. A trough is a
 /// low run of at least two months between two high runs: a real pause, not a late start or an
-/// end.
-fn phases(act: &[f64], scratch: &mut Scratch) -> (usize, usize) {
+/// end. Returns the high phases, the troughs and the number of low months.
+fn phases(act: &[f64], scratch: &mut Scratch) -> (usize, usize, usize) {
     moving_mean_into(act, 3, &mut scratch.smooth);
     let r3 = &scratch.smooth;
     let reference = percentile_with(r3, 90.0, &mut scratch.select);
+    // A reference <= 0 (a loss-making customer) has no meaningful low phase.
+    let low_months = if reference > 0.0 {
+        r3.iter().filter(|v| **v <= 0.2 * reference).count()
+    } else {
+        0
+    };
     let labels = r3.iter().filter_map(|v| {
         if *v >= 0.5 * reference {
             Some(Phase::High)
@@ -520,7 +547,7 @@ fn phases(act: &[f64], scratch: &mut Scratch) -> (usize, usize) {
             }
         }
     }
-    (highs, troughs)
+    (highs, troughs, low_months)
 }
 
 #[cfg(test)]
@@ -534,10 +561,11 @@ mod tests {
         let on = [10.0; 3];
         let off = [0.0; 4];
         let act: Vec<f64> = [&on[..], &off, &on, &off, &on].concat();
-        assert_eq!(phases(&act, &mut Scratch::default()), (3, 2));
+        // Four low months: the two zeros of each pause.
+        assert_eq!(phases(&act, &mut Scratch::default()), (3, 2, 4));
         // A 3-month pause leaves only one low month: two high runs, but no trough.
         let short: Vec<f64> = [&on[..], &off[..3], &on].concat();
-        assert_eq!(phases(&short, &mut Scratch::default()), (2, 0));
+        assert_eq!(phases(&short, &mut Scratch::default()), (2, 0, 1));
     }
 
     #[test]
@@ -550,5 +578,7 @@ mod tests {
         assert!((f.level12 - 2.5).abs() < 1e-12);
         assert!((f.level_life - 3.75).abs() < 1e-12);
         assert_eq!(f.cv2, 0.0);
+        // The two quiet months at the end are after the active span, not a pause in it.
+        assert_eq!(f.longest_pause, 1);
     }
 }

@@ -78,6 +78,12 @@ pub enum TreeFeature {
     SlopeRel,
     /// [`Features::curvature`].
     Curvature,
+    /// [`Features::season_evidence`].
+    SeasonEvidence,
+    /// [`Features::low_share`].
+    LowShare,
+    /// [`Features::longest_pause`].
+    LongestPause,
 }
 
 /// The value of [`TreeFeature::AcfSeason`] when the span is too short for every seasonal lag:
@@ -89,7 +95,7 @@ pub const N_TREE_FEATURES: usize = TreeFeature::ALL.len();
 
 impl TreeFeature {
     /// Every feature, in the order of [`feature_vector`].
-    pub const ALL: [TreeFeature; 29] = [
+    pub const ALL: [TreeFeature; 32] = [
         TreeFeature::LeftCensored,
         TreeFeature::Tenure,
         TreeFeature::Span,
@@ -119,6 +125,9 @@ impl TreeFeature {
         TreeFeature::SeasonPower,
         TreeFeature::SlopeRel,
         TreeFeature::Curvature,
+        TreeFeature::SeasonEvidence,
+        TreeFeature::LowShare,
+        TreeFeature::LongestPause,
     ];
 
     /// The identifier used in the configuration file (`tau`, `ratio_31`, ...).
@@ -153,6 +162,9 @@ impl TreeFeature {
             TreeFeature::SeasonPower => "season_power",
             TreeFeature::SlopeRel => "slope_rel",
             TreeFeature::Curvature => "curvature",
+            TreeFeature::SeasonEvidence => "season_evidence",
+            TreeFeature::LowShare => "low_share",
+            TreeFeature::LongestPause => "longest_pause",
         }
     }
 
@@ -221,6 +233,18 @@ impl TreeFeature {
                 "Krümmung relativ zum Mittel (negativ = Buckel)",
                 "curvature relative to the mean (negative = hump)",
             ),
+            TreeFeature::SeasonEvidence => (
+                "Gewicht der Saisonwelle (Rauschen um 1)",
+                "weight of the seasonal wave (noise about 1)",
+            ),
+            TreeFeature::LowShare => (
+                "Anteil der Monate in Tiefphasen",
+                "share of months in low phases",
+            ),
+            TreeFeature::LongestPause => (
+                "längste Pause ohne Umsatz in Monaten",
+                "longest pause without business in months",
+            ),
         };
         lang.pick(de, en)
     }
@@ -237,6 +261,7 @@ impl TreeFeature {
                 | TreeFeature::NBlocks
                 | TreeFeature::Highs
                 | TreeFeature::Troughs
+                | TreeFeature::LongestPause
         )
     }
 }
@@ -279,6 +304,9 @@ pub fn feature_vector(f: &Features, level_rel: Option<f64>) -> [f64; N_TREE_FEAT
         f.season_power,
         f.slope_rel,
         f.curvature,
+        f.season_evidence,
+        f.low_share,
+        f.longest_pause as f64,
     ]
 }
 
@@ -786,11 +814,82 @@ pub fn calibrate(
     overall
 }
 
+/// Logistic (Platt) calibration: the `(a, b)` maximising the likelihood of
+/// P(correct) = 1 / (1 + exp(-(a + b z))) over `points` of (z, correct). Used with z = the logit
+/// of a leaf's training purity, fitted on out-of-fold decisions, so that a tree grown on all the
+/// labelled data still gets confidences measured on customers it was not grown on. Newton's
+/// method on the two parameters; `(0, 1)` (the identity on the logit) when the points cannot
+/// decide (empty, or all of one outcome).
+pub fn platt_scale(points: &[(f64, bool)]) -> (f64, f64) {
+    let (mut a, mut b) = (0.0f64, 1.0f64);
+    let hits = points.iter().filter(|p| p.1).count();
+    if hits == 0 || hits == points.len() {
+        return (a, b);
+    }
+    for _ in 0..100 {
+        // Gradient and Hessian of the negative log-likelihood.
+        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for &(z, correct) in points {
+            let q = 1.0 / (1.0 + (-(a + b * z)).exp());
+            let r = q - f64::from(u8::from(correct));
+            let w = q * (1.0 - q);
+            ga += r;
+            gb += r * z;
+            haa += w;
+            hab += w * z;
+            hbb += w * z * z;
+        }
+        let det = haa * hbb - hab * hab;
+        if det <= 0.0 || !det.is_finite() {
+            break;
+        }
+        let da = (hbb * ga - hab * gb) / det;
+        let db = (haa * gb - hab * ga) / det;
+        a -= da;
+        b -= db;
+        if da.abs() < 1e-12 && db.abs() < 1e-12 {
+            break;
+        }
+    }
+    (a, b)
+}
+
+/// The logit of a share, clamped away from 0 and 1 (a pure leaf would otherwise be infinitely
+/// sure).
+pub fn logit(share: f64) -> f64 {
+    let s = share.clamp(1e-3, 1.0 - 1e-3);
+    (s / (1.0 - s)).ln()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// The configuration file names features by [`TreeFeature::id`].
+    /// Tolerance of the recovered Platt parameters: the outcomes below hold the known
+    /// probabilities exactly up to rounding to whole points (1 in 1000), which moves the
+    /// optimum by far less than this.
+    const PLATT_TOLERANCE: f64 = 0.01;
+
+    #[test]
+    fn platt_scale_recovers_known_parameters() {
+        // Deterministic outcomes with exactly the known probabilities: for each z, a share
+        // q(z) of 1000 points is correct.
+        let (a, b) = (-0.4, 0.7);
+        let mut points = Vec::new();
+        for k in 0..40 {
+            let z = -3.0 + 0.15 * f64::from(k);
+            let q = 1.0 / (1.0 + (-(a + b * z)).exp());
+            let hits = (q * 1000.0).round() as usize;
+            points.extend((0..1000).map(|i| (z, i < hits)));
+        }
+        let (fa, fb) = platt_scale(&points);
+        assert!((fa - a).abs() < PLATT_TOLERANCE, "a = {fa}");
+        assert!((fb - b).abs() < PLATT_TOLERANCE, "b = {fb}");
+        // Nothing to learn from one outcome only: the identity.
+        assert_eq!(platt_scale(&[(0.3, true), (1.0, true)]), (0.0, 1.0));
+    }
+
     #[test]
     fn ids_are_the_serde_names() {
         for f in TreeFeature::ALL {
