@@ -62,6 +62,29 @@ pub fn percentile(x: &[f64], q: f64) -> f64 {
 /// selecting in a copy.
 const TOP_K: usize = 8;
 
+/// The `K` largest values of `x`, largest first (-∞ where `x` has fewer), in one pass
+/// without branches on the data: each value goes through a fixed insertion network,
+/// `top[i] = max(min(top[i - 1], v), top[i])`. Comparing with `<` / `>` only, as a sort
+/// would: the order statistics are the same values (a -0.0 may stand for a 0.0, which no
+/// comparison or interpolation of the callers can tell apart). The branching insertion it
+/// replaces mispredicted on most values of a noisy series.
+fn top_k<const K: usize>(x: &[f64]) -> [f64; K] {
+    let mut top = [f64::NEG_INFINITY; K];
+    for &v in x {
+        for i in (1..K).rev() {
+            let shifted = if top[i - 1] < v { top[i - 1] } else { v };
+            top[i] = if shifted > top[i] { shifted } else { top[i] };
+        }
+        top[0] = if v > top[0] { v } else { top[0] };
+    }
+    top
+}
+
+/// The k-th and the (k-1)-th largest of the `K = k` largest (the k-th twice for k = 1).
+fn top_two<const K: usize>(top: [f64; K]) -> (f64, f64) {
+    (top[K - 1], top[K.saturating_sub(2)])
+}
+
 /// [`percentile`] using `buf` for the copy it selects in (no allocation once `buf` is large
 /// enough).
 pub fn percentile_with(x: &[f64], q: f64, buf: &mut Vec<f64>) -> f64 {
@@ -75,24 +98,17 @@ pub fn percentile_with(x: &[f64], q: f64, buf: &mut Vec<f64>) -> f64 {
     // in one pass instead of copying and selecting (the same order statistics).
     let k = x.len() - lo;
     if k <= TOP_K {
-        let mut top = [0.0f64; TOP_K];
-        let mut len = 0;
-        for &v in x {
-            // Plain comparisons: the callers' values are finite, and -0 against 0 cannot change
-            // the interpolated value.
-            if len == k && v <= top[k - 1] {
-                continue;
-            }
-            let mut i = len.min(k - 1);
-            while i > 0 && v > top[i - 1] {
-                top[i] = top[i - 1];
-                i -= 1;
-            }
-            top[i] = v;
-            len = (len + 1).min(k);
-        }
-        let at_lo = top[k - 1];
-        let at_hi = if k >= 2 { top[k - 2] } else { at_lo };
+        // A network as wide as needed: each value passes k - 1 compare-and-shift steps.
+        let (at_lo, at_hi) = match k {
+            1 => top_two(top_k::<1>(x)),
+            2 => top_two(top_k::<2>(x)),
+            3 => top_two(top_k::<3>(x)),
+            4 => top_two(top_k::<4>(x)),
+            5 => top_two(top_k::<5>(x)),
+            6 => top_two(top_k::<6>(x)),
+            7 => top_two(top_k::<7>(x)),
+            _ => top_two(top_k::<TOP_K>(x)),
+        };
         return at_lo + frac * (at_hi - at_lo);
     }
     buf.clear();
@@ -148,8 +164,13 @@ pub fn block_means(x: &[f64], b: usize) -> Vec<f64> {
 /// [`block_means`] into `out` (cleared first).
 pub fn block_means_into(x: &[f64], b: usize, out: &mut Vec<f64>) {
     let b = b.max(1);
-    let r = x.len() % b;
     out.clear();
+    if b == 1 {
+        // The mean of one value is that value, bit for bit (-0.0 + v = v, v / 1 = v).
+        out.extend_from_slice(x);
+        return;
+    }
+    let r = x.len() % b;
     if r > 0 {
         out.push(mean(&x[..r]));
     }
@@ -168,10 +189,96 @@ pub fn moving_mean(x: &[f64], w: usize) -> Vec<f64> {
 /// [`moving_mean`] into `out` (cleared first). Each window is summed afresh rather than by a
 /// running sum, so the values are bit-identical to the reference (a running sum's rounding
 /// could break ties in the peak search differently).
+#[cfg(test)] // the classifier uses `moving_mean_argmax` and `moving_mean3_into`
 pub fn moving_mean_into(x: &[f64], w: usize, out: &mut Vec<f64>) {
     let h = w / 2;
     out.clear();
-    out.extend((0..x.len()).map(|i| mean(&x[i.saturating_sub(h)..(i + h + 1).min(x.len())])));
+    out.extend((0..x.len()).map(|i| moving_mean_at(x, h, i)));
+}
+
+/// The value of [`moving_mean`] at `i` (half window `h`), summed afresh.
+fn moving_mean_at(x: &[f64], h: usize, i: usize) -> f64 {
+    mean(&x[i.saturating_sub(h)..(i + h + 1).min(x.len())])
+}
+
+/// The first index of the largest value of [`moving_mean`]`(x, w)` (numpy's argmax) and that
+/// value, both exactly as from the fresh sums of [`moving_mean`], without summing every window
+/// afresh: a running sum finds the candidates, and only those within its rounding error of the
+/// largest are summed afresh (usually one). The fresh sums cost `len · w` additions, the
+/// running sum `2 len`; summing every window afresh was an eighth of classifying.
+///
+/// `abs_sum` is Σ|x| (or any larger number). Why no candidate is missed: each running mean
+/// `a_i` lies within `(2 len + w) · u · Σ|x|` of the exact mean (u = ε / 2: at most
+/// `len + w/2` roundings of partial sums no larger than Σ|x|, the differences' roundings
+/// adding at most `2 u Σ|x|` together, and two for the division), and
+/// each fresh mean `m_i` within `(w + 1) · u · Σ|x|`; so `|a_i - m_i| <= δ` for the `δ` below
+/// (four times that bound, against the rounding of the bound itself). The first maximum of
+/// `m` has `a >= max a - 2δ`; an index with `a < max a - 2δ` has a smaller `m` than the
+/// running maximum's index, so it can be neither the maximum nor tie with it.
+/// `buf` holds the running means. `(0, 0.0)` for an empty `x`.
+pub fn moving_mean_argmax(x: &[f64], w: usize, abs_sum: f64, buf: &mut Vec<f64>) -> (usize, f64) {
+    let n = x.len();
+    if n == 0 {
+        return (0, 0.0);
+    }
+    let h = w / 2;
+    let full = 2 * h + 1;
+    let inv_full = 1.0 / full as f64;
+    buf.clear();
+    // The window of i is x[i - h ..= i + h] within x: each step adds x[i + h] and drops
+    // x[i - h - 1]; a full window is scaled by one reciprocal, a cut one at the edges divided.
+    let mut sum = 0.0;
+    for v in &x[..h.min(n)] {
+        sum += v;
+    }
+    let mut best = f64::NEG_INFINITY;
+    for i in 0..n {
+        // The value entering minus the one leaving, so that the running sum's dependency
+        // chain is one addition a month.
+        let enter = if i + h < n { x[i + h] } else { 0.0 };
+        let leave = if i > h { x[i - h - 1] } else { 0.0 };
+        sum += enter - leave;
+        let count = (i + h + 1).min(n) - i.saturating_sub(h);
+        let a = if count == full {
+            sum * inv_full
+        } else {
+            sum / count as f64
+        };
+        buf.push(a);
+        if a > best {
+            best = a;
+        }
+    }
+    let delta = 4.0 * (2 * n + w + 2) as f64 * f64::EPSILON * abs_sum;
+    let floor = best - 2.0 * delta;
+    let mut peak: Option<(usize, f64)> = None;
+    for (i, a) in buf.iter().enumerate() {
+        if *a >= floor {
+            let m = moving_mean_at(x, h, i);
+            if peak.is_none_or(|(_, p)| m > p) {
+                peak = Some((i, m));
+            }
+        }
+    }
+    // The running maximum itself is a candidate, so `peak` is set; the fallback only keeps
+    // this total.
+    peak.unwrap_or_else(|| (0, moving_mean_at(x, h, 0)))
+}
+
+/// [`moving_mean`] with window 3 into `out` (cleared first): the same additions in the same
+/// order as [`mean`] of each window (a sum starts at -0.0, and -0.0 + a = a), written out.
+pub fn moving_mean3_into(x: &[f64], out: &mut Vec<f64>) {
+    let n = x.len();
+    out.clear();
+    match n {
+        0 => {}
+        1 => out.push(-0.0 + x[0]),
+        _ => {
+            out.push((x[0] + x[1]) / 2.0);
+            out.extend(x.windows(3).map(|w| (w[0] + w[1] + w[2]) / 3.0));
+            out.push((x[n - 2] + x[n - 1]) / 2.0);
+        }
+    }
 }
 
 #[cfg(test)] // the classifier uses the `_with` / `_into` forms with its buffers
@@ -184,6 +291,7 @@ pub fn detrend(x: &[f64]) -> Vec<f64> {
 }
 
 /// [`detrend`] into `out` (cleared first).
+#[cfg(test)] // the classifier fuses these sums with others (`features::variation`)
 pub fn detrend_into(x: &[f64], out: &mut Vec<f64>) {
     let n = x.len();
     out.clear();
@@ -219,6 +327,7 @@ pub fn acf(x: &[f64], lag: usize) -> f64 {
 
 /// [`acf`] with the mean `m` of `x` and the sum of squared deviations `den` computed once for
 /// several lags (the same arithmetic, so the same values).
+#[cfg(test)] // the classifier fuses these sums with others (`features::variation`)
 pub fn acf_with(x: &[f64], lag: usize, m: f64, den: f64) -> f64 {
     if lag + 2 >= x.len() {
         return 0.0;
@@ -282,7 +391,6 @@ pub struct MannKendall {
 
 /// Mann-Kendall trend test on `x`.
 pub fn mann_kendall(x: &[f64]) -> MannKendall {
-    let n = x.len();
     // One branch-free pass over the pairs gives S and the ties: the signs of the pairs are
     // random for a noisy series, and mispredicted branches plus a sort for the ties made this
     // the hot spot of classifying (docs/benchmarks.md).
@@ -293,14 +401,27 @@ pub fn mann_kendall(x: &[f64]) -> MannKendall {
     let mut s: i64 = 0;
     let mut ties: i64 = 0;
     for (i, xi) in x.iter().enumerate() {
-        let (mut row, mut equal) = (0i64, 0i64);
-        for xj in &x[i + 1..] {
-            row += i64::from(xj > xi) - i64::from(xj < xi);
-            equal += i64::from(xj == xi);
-        }
+        let (row, equal) = pair_row(*xi, &x[i + 1..]);
         s += row;
         ties += 6 * equal * (equal + 2);
     }
+    mann_kendall_from(s, ties, x.len())
+}
+
+/// Sum of sign(x_j - xi) over `later` and how many of them equal `xi` (values are not NaN,
+/// so the equal ones are those neither above nor below: two comparisons a pair, not three).
+#[inline]
+fn pair_row(xi: f64, later: &[f64]) -> (i64, i64) {
+    let (mut above, mut below) = (0i64, 0i64);
+    for xj in later {
+        above += i64::from(*xj > xi);
+        below += i64::from(*xj < xi);
+    }
+    (above - below, later.len() as i64 - above - below)
+}
+
+/// The test's statistics from S, the summed tie terms and the count.
+fn mann_kendall_from(s: i64, ties: i64, n: usize) -> MannKendall {
     let ties = ties as f64;
     let nf = n as f64;
     let var_s = (nf * (nf - 1.0) * (2.0 * nf + 5.0) - ties) / 18.0;
@@ -313,18 +434,63 @@ pub fn mann_kendall(x: &[f64]) -> MannKendall {
     };
     // erfc(0) is 1 + 3e-8 in the approximation; a p-value above 1 would only confuse.
     let p = erfc(z.abs() / std::f64::consts::SQRT_2).min(1.0);
-    let tau = if n < 2 {
-        0.0
-    } else {
-        s as f64 / (nf * (nf - 1.0) / 2.0)
-    };
     MannKendall {
         s,
         var_s,
         z,
         p,
-        tau,
+        tau: kendall_tau(s, n),
     }
+}
+
+/// Kendall's tau = S / (n (n - 1) / 2); 0 for fewer than two values.
+fn kendall_tau(s: i64, n: usize) -> f64 {
+    let nf = n as f64;
+    if n < 2 {
+        0.0
+    } else {
+        s as f64 / (nf * (nf - 1.0) / 2.0)
+    }
+}
+
+/// [`mann_kendall`] of `x[from..]` together with Kendall's tau of `x[..=split]` and of
+/// `x[split..]` (0 for fewer than three values, as the side taus of the peak shape), from one
+/// pass over the pairs of `x` instead of three: a pair's sign counts towards every range that
+/// holds both of its members. Each S is the same integer as from its own pass, so the results
+/// are identical to three calls of [`mann_kendall`].
+pub fn mann_kendall_with_sides(x: &[f64], from: usize, split: usize) -> (MannKendall, f64, f64) {
+    let n = x.len();
+    let (mut s, mut ties, mut s_pre, mut s_post) = (0i64, 0i64, 0i64, 0i64);
+    for (i, xi) in x.iter().enumerate() {
+        // The pairs (i, j) with j <= split belong to the range before the split; the rest only
+        // to the suffixes.
+        let cut = (split + 1).clamp(i + 1, n);
+        let (lo, lo_equal) = if i < split {
+            pair_row(*xi, &x[i + 1..cut])
+        } else {
+            (0, 0)
+        };
+        s_pre += lo;
+        if i >= from || i >= split {
+            let (hi, hi_equal) = pair_row(*xi, &x[cut..]);
+            let row = lo + hi;
+            if i >= from {
+                s += row;
+                let equal = lo_equal + hi_equal;
+                ties += 6 * equal * (equal + 2);
+            }
+            if i >= split {
+                s_post += row;
+            }
+        }
+    }
+    let side = |s: i64, len: usize| if len >= 3 { kendall_tau(s, len) } else { 0.0 };
+    let pre_len = (split + 1).min(n);
+    (
+        mann_kendall_from(s, ties, n.saturating_sub(from)),
+        side(s_pre, pre_len),
+        side(s_post, n.saturating_sub(split)),
+    )
 }
 
 #[cfg(test)]
