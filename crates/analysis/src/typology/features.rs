@@ -9,7 +9,7 @@ use std::hint::select_unpredictable;
 
 use super::stats::{
     block_means_into, mann_kendall, mann_kendall_with_sides, mean, moving_mean3_into,
-    moving_mean_argmax, percentile_with, runs_z_with,
+    moving_mean_argmax, percentile_with, runs_z_near,
 };
 
 /// Buffers reused from customer to customer on one thread: classifying a million customers
@@ -505,7 +505,7 @@ fn variation(
         cv_block: cv(blocks_mean, db_den, nb),
         cv_month: cv(xm, den, n),
         acf_season,
-        runs_z: runs_z_with(da, &mut scratch.select),
+        runs_z: runs_z_near(da, da_mean, &mut scratch.select),
         acf1: acf(0),
         season_power,
     }
