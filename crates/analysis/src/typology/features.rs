@@ -418,19 +418,18 @@ fn variation(
     let db = &scratch.detrended_blocks;
 
     // Pass 2: sums of the detrended values, their squares and the season's projections
-    // (cos and sin sums per period at the angle of t mod 12, see `SEASON_COS`).
+    // (cos and sin sums per period at the angle of t mod 12, see `SEASON`).
     let mut da_sum = -0.0;
     let mut total = -0.0;
-    let mut cos = [0.0f64; 4];
-    let mut sin = [0.0f64; 4];
+    // Four cosine sums, then four sine sums (see `SEASON`).
+    let mut cos_sin = [0.0f64; 8];
     let mut db_sum = -0.0;
     let mut t12 = 0;
     for (t, v) in da.iter().enumerate() {
         da_sum += v;
         total += v * v;
-        for j in 0..4 {
-            cos[j] += v * SEASON_COS[j][t12];
-            sin[j] += v * SEASON_SIN[j][t12];
+        for (sum, coefficient) in cos_sin.iter_mut().zip(&SEASON[t12]) {
+            *sum += v * coefficient;
         }
         t12 = if t12 == 11 { 0 } else { t12 + 1 };
         if t < nb {
@@ -486,7 +485,7 @@ fn variation(
         let mut best = 0.0f64;
         for (j, p) in PERIODS.into_iter().enumerate() {
             if n >= 2 * p {
-                let (c, s) = (cos[j], sin[j]);
+                let (c, s) = (cos_sin[j], cos_sin[4 + j]);
                 best = best.max(2.0 * (c * c + s * s) / (n as f64 * total));
             }
         }
@@ -561,23 +560,26 @@ const SIN_30: [f64; 12] = [
     -0.5,
 ];
 
-/// [`COS_30`] and [`SIN_30`] at the angle of month t of a period p = [`PERIODS`]`[j]`, indexed by
-/// t mod 12: 360° · t / p = 30° · ((t mod 12) · 12 / p mod 12), as 12 is a multiple of every
-/// period. The same constants, looked up instead of stepped per period.
-const SEASON_COS: [[f64; 12]; 4] = season_table(&COS_30);
-const SEASON_SIN: [[f64; 12]; 4] = season_table(&SIN_30);
+/// [`COS_30`] and [`SIN_30`] at the angle of month t of each period p = [`PERIODS`]`[j]`,
+/// indexed by t mod 12: 360° · t / p = 30° · ((t mod 12) · 12 / p mod 12), as 12 is a
+/// multiple of every period. Row t mod 12 holds the four cosines, then the four sines, so
+/// that the eight sums of a month are one loop over a row (two at a time in SIMD lanes; each
+/// sum still adds its own terms in month order). The same constants, looked up instead of
+/// stepped per period.
+const SEASON: [[f64; 8]; 12] = season_table();
 
-const fn season_table(values: &[f64; 12]) -> [[f64; 12]; 4] {
-    let mut out = [[0.0; 12]; 4];
-    let mut j = 0;
-    while j < 4 {
-        let step = 12 / PERIODS[j];
-        let mut t = 0;
-        while t < 12 {
-            out[j][t] = values[(t * step) % 12];
-            t += 1;
+const fn season_table() -> [[f64; 8]; 12] {
+    let mut out = [[0.0; 8]; 12];
+    let mut t = 0;
+    while t < 12 {
+        let mut j = 0;
+        while j < 4 {
+            let k = (t * (12 / PERIODS[j])) % 12;
+            out[t][j] = COS_30[k];
+            out[t][4 + j] = SIN_30[k];
+            j += 1;
         }
-        j += 1;
+        t += 1;
     }
     out
 }
