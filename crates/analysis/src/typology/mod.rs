@@ -275,9 +275,5 @@ pub fn classify_with(
     reference: Option<f64>,
     config: &TypologyConfig,
 ) -> Classification {
-    classify_features_with(
-        Features::compute(y, left_censored).as_ref(),
-        reference,
-        config,
-    )
+    rules::classify_owned_features(Features::compute(y, left_censored), reference, config)
 }

@@ -67,9 +67,19 @@ pub fn classify_features_with(
     reference: Option<f64>,
     config: &TypologyConfig,
 ) -> Classification {
+    classify_owned_features(f.cloned(), reference, config)
+}
+
+/// [`classify_features_with`] taking the features by value, so that [`classify`](super::classify)
+/// moves them into the result instead of copying them.
+pub(crate) fn classify_owned_features(
+    features: Option<Features>,
+    reference: Option<f64>,
+    config: &TypologyConfig,
+) -> Classification {
     let k = config;
-    let status = status(f);
-    let insufficient = |f: Option<&Features>| Classification {
+    let status = status(features.as_ref());
+    let insufficient = |f: Option<Features>| Classification {
         status,
         customer_type: CustomerType::Insufficient,
         rule: 0,
@@ -79,14 +89,15 @@ pub fn classify_features_with(
         cyclical_votes: None,
         leaf: None,
         conditions: Vec::new(),
-        features: f.cloned(),
+        features: f,
     };
-    let Some(f) = f else {
+    let Some(owned) = features else {
         return insufficient(None);
     };
+    let f = &owned;
     // Rule 0: too little history for any shape.
     if f.n_active < k.min_active || f.span < k.min_span {
-        return insufficient(Some(f));
+        return insufficient(Some(owned));
     }
     let level_rel = reference.map(|r| f.level12 / r);
     if k.model == TypologyModel::Tree {
@@ -102,7 +113,7 @@ pub fn classify_features_with(
                 cyclical_votes: cyclical_votes(f, k),
                 leaf: Some(d.leaf),
                 conditions: d.conditions,
-                features: Some(f.clone()),
+                features: Some(owned),
             };
         }
     }
@@ -182,7 +193,7 @@ pub fn classify_features_with(
         cyclical_votes: votes,
         leaf: None,
         conditions: Vec::new(),
-        features: Some(f.clone()),
+        features: Some(owned),
     }
 }
 

@@ -1,6 +1,8 @@
 //! Small numerical helpers for the typology features, each matching the numpy / pymannkendall
 //! behaviour the reference (`typology.py`) relies on.
 
+use std::hint::select_unpredictable;
+
 /// Relative accuracy of [`erfc`] (Numerical Recipes `erfcc`, a Chebyshev fit): better than
 /// 1.2e-7 everywhere. The p-value is only compared with 0.10 and fed into a confidence, and
 /// Mann-Kendall's S is discrete, so this is far below anything that could change a decision.
@@ -62,6 +64,29 @@ pub fn percentile(x: &[f64], q: f64) -> f64 {
 /// selecting in a copy.
 const TOP_K: usize = 8;
 
+/// The `K` largest values of `x`, largest first (-∞ where `x` has fewer), in one pass
+/// without branches on the data: each value goes through a fixed insertion network,
+/// `top[i] = max(min(top[i - 1], v), top[i])`. Comparing with `<` / `>` only, as a sort
+/// would: the order statistics are the same values (a -0.0 may stand for a 0.0, which no
+/// comparison or interpolation of the callers can tell apart). The branching insertion it
+/// replaces mispredicted on most values of a noisy series.
+fn top_k<const K: usize>(x: &[f64]) -> [f64; K] {
+    let mut top = [f64::NEG_INFINITY; K];
+    for &v in x {
+        for i in (1..K).rev() {
+            let shifted = if top[i - 1] < v { top[i - 1] } else { v };
+            top[i] = if shifted > top[i] { shifted } else { top[i] };
+        }
+        top[0] = if v > top[0] { v } else { top[0] };
+    }
+    top
+}
+
+/// The k-th and the (k-1)-th largest of the `K = k` largest (the k-th twice for k = 1).
+fn top_two<const K: usize>(top: [f64; K]) -> (f64, f64) {
+    (top[K - 1], top[K.saturating_sub(2)])
+}
+
 /// [`percentile`] using `buf` for the copy it selects in (no allocation once `buf` is large
 /// enough).
 pub fn percentile_with(x: &[f64], q: f64, buf: &mut Vec<f64>) -> f64 {
@@ -75,24 +100,17 @@ pub fn percentile_with(x: &[f64], q: f64, buf: &mut Vec<f64>) -> f64 {
     // in one pass instead of copying and selecting (the same order statistics).
     let k = x.len() - lo;
     if k <= TOP_K {
-        let mut top = [0.0f64; TOP_K];
-        let mut len = 0;
-        for &v in x {
-            // Plain comparisons: the callers' values are finite, and -0 against 0 cannot change
-            // the interpolated value.
-            if len == k && v <= top[k - 1] {
-                continue;
-            }
-            let mut i = len.min(k - 1);
-            while i > 0 && v > top[i - 1] {
-                top[i] = top[i - 1];
-                i -= 1;
-            }
-            top[i] = v;
-            len = (len + 1).min(k);
-        }
-        let at_lo = top[k - 1];
-        let at_hi = if k >= 2 { top[k - 2] } else { at_lo };
+        // A network as wide as needed: each value passes k - 1 compare-and-shift steps.
+        let (at_lo, at_hi) = match k {
+            1 => top_two(top_k::<1>(x)),
+            2 => top_two(top_k::<2>(x)),
+            3 => top_two(top_k::<3>(x)),
+            4 => top_two(top_k::<4>(x)),
+            5 => top_two(top_k::<5>(x)),
+            6 => top_two(top_k::<6>(x)),
+            7 => top_two(top_k::<7>(x)),
+            _ => top_two(top_k::<TOP_K>(x)),
+        };
         return at_lo + frac * (at_hi - at_lo);
     }
     buf.clear();
@@ -136,6 +154,91 @@ pub fn median_with(x: &[f64], buf: &mut Vec<f64>) -> Option<f64> {
     })
 }
 
+/// [`median`] of `x` (not empty) when the median lies within a few ranks of `pivot` (any
+/// number; a value near the median, such as the mean of a detrended series, is fastest), else
+/// [`median_with`]. The same value as [`median`] up to the sign of a zero result.
+///
+/// With c values at most `pivot`, the middle order statistics lie among those c (counted from
+/// the top) or among the others (counted from the bottom), usually within a few ranks of the
+/// split: a branch-free top-k pass over the values of that side finds them. Selecting in a
+/// copy mispredicts its way through a noisy series and was the costliest step of the runs
+/// test.
+pub fn median_near(x: &[f64], pivot: f64, buf: &mut Vec<f64>) -> f64 {
+    if !pivot.is_finite() {
+        return fallback_median(x, buf);
+    }
+    let n = x.len();
+    let m = (n - 1) / 2;
+    let even = n.is_multiple_of(2);
+    let c = x.iter().filter(|v| **v <= pivot).count();
+    // Ranks m and, for an even count, m + 1 (from 0, ascending) are wanted.
+    let last = if even { m + 1 } else { m };
+    let (lower, upper) = if last < c {
+        // Both among the c values <= pivot: rank r is the (c - 1 - r)-th largest there.
+        let depth = c - m;
+        buf.clear();
+        buf.extend(
+            x.iter()
+                .map(|v| select_unpredictable(*v <= pivot, *v, f64::NEG_INFINITY)),
+        );
+        match largest(buf, depth) {
+            Some(top) => (top[c - 1 - m], top[(c - 1).saturating_sub(last)]),
+            None => return fallback_median(x, buf),
+        }
+    } else if m >= c {
+        // Both among the values > pivot: rank r is the (r - c)-th smallest there, found as
+        // the largest of their negations (negating is exact).
+        let depth = last - c + 1;
+        buf.clear();
+        buf.extend(
+            x.iter()
+                .map(|v| select_unpredictable(*v > pivot, -*v, f64::NEG_INFINITY)),
+        );
+        match largest(buf, depth) {
+            Some(top) => (-top[m - c], -top[last - c]),
+            None => return fallback_median(x, buf),
+        }
+    } else {
+        // Even count, split at the pivot: the largest value <= pivot and the smallest above.
+        let (mut below, mut above) = (f64::NEG_INFINITY, f64::INFINITY);
+        for v in x {
+            below = below.max(select_unpredictable(*v <= pivot, *v, f64::NEG_INFINITY));
+            above = above.min(select_unpredictable(*v > pivot, *v, f64::INFINITY));
+        }
+        (below, above)
+    };
+    if even {
+        (lower + upper) / 2.0
+    } else {
+        lower
+    }
+}
+
+fn fallback_median(x: &[f64], buf: &mut Vec<f64>) -> f64 {
+    median_with(x, buf).unwrap_or(0.0)
+}
+
+/// The `depth` largest of `x`, largest first, padded to [`TOP_K`]; `None` if `depth` is
+/// larger.
+fn largest(x: &[f64], depth: usize) -> Option<[f64; TOP_K]> {
+    fn pad<const K: usize>(top: [f64; K]) -> [f64; TOP_K] {
+        let mut out = [f64::NEG_INFINITY; TOP_K];
+        out[..K].copy_from_slice(&top);
+        out
+    }
+    Some(match depth {
+        1 => pad(top_k::<1>(x)),
+        2 => pad(top_k::<2>(x)),
+        3 => pad(top_k::<3>(x)),
+        4 => pad(top_k::<4>(x)),
+        5 => pad(top_k::<5>(x)),
+        6 => pad(top_k::<6>(x)),
+        7 => pad(top_k::<7>(x)),
+        8 => top_k::<TOP_K>(x),
+        _ => return None,
+    })
+}
+
 /// Means of blocks of `b` values aligned to the END of `x`: the last block ends at the as-of
 /// month, so the most recent months are always compared in whole blocks; a leftover at the
 /// start forms a partial first block with its own mean.
@@ -148,8 +251,13 @@ pub fn block_means(x: &[f64], b: usize) -> Vec<f64> {
 /// [`block_means`] into `out` (cleared first).
 pub fn block_means_into(x: &[f64], b: usize, out: &mut Vec<f64>) {
     let b = b.max(1);
-    let r = x.len() % b;
     out.clear();
+    if b == 1 {
+        // The mean of one value is that value, bit for bit (-0.0 + v = v, v / 1 = v).
+        out.extend_from_slice(x);
+        return;
+    }
+    let r = x.len() % b;
     if r > 0 {
         out.push(mean(&x[..r]));
     }
@@ -168,10 +276,104 @@ pub fn moving_mean(x: &[f64], w: usize) -> Vec<f64> {
 /// [`moving_mean`] into `out` (cleared first). Each window is summed afresh rather than by a
 /// running sum, so the values are bit-identical to the reference (a running sum's rounding
 /// could break ties in the peak search differently).
+#[cfg(test)] // the classifier uses `moving_mean_argmax` and `moving_mean3_into`
 pub fn moving_mean_into(x: &[f64], w: usize, out: &mut Vec<f64>) {
     let h = w / 2;
     out.clear();
-    out.extend((0..x.len()).map(|i| mean(&x[i.saturating_sub(h)..(i + h + 1).min(x.len())])));
+    out.extend((0..x.len()).map(|i| moving_mean_at(x, h, i)));
+}
+
+/// The value of [`moving_mean`] at `i` (half window `h`), summed afresh.
+fn moving_mean_at(x: &[f64], h: usize, i: usize) -> f64 {
+    mean(&x[i.saturating_sub(h)..(i + h + 1).min(x.len())])
+}
+
+/// The first index of the largest value of [`moving_mean`]`(x, w)` (numpy's argmax) and that
+/// value, both exactly as from the fresh sums of [`moving_mean`], without summing every window
+/// afresh: a running sum finds the candidates, and only those within its rounding error of the
+/// largest are summed afresh (usually one). The fresh sums cost `len · w` additions, the
+/// running sum `2 len`; summing every window afresh was an eighth of classifying.
+///
+/// `abs_sum` is Σ|x| (or any larger number). Why no candidate is missed: each running mean
+/// `a_i` lies within `(2 len + w) · u · Σ|x|` of the exact mean (u = ε / 2: at most
+/// `len + w/2` roundings of partial sums no larger than Σ|x|, the differences' roundings
+/// adding at most `2 u Σ|x|` together, and two for the division), and
+/// each fresh mean `m_i` within `(w + 1) · u · Σ|x|`; so `|a_i - m_i| <= δ` for the `δ` below
+/// (four times that bound, against the rounding of the bound itself). The first maximum of
+/// `m` has `a >= max a - 2δ`; an index with `a < max a - 2δ` has a smaller `m` than the
+/// running maximum's index, so it can be neither the maximum nor tie with it.
+/// `buf` holds the running means. `(0, 0.0)` for an empty `x`.
+pub fn moving_mean_argmax(x: &[f64], w: usize, abs_sum: f64, buf: &mut Vec<f64>) -> (usize, f64) {
+    let n = x.len();
+    if n == 0 {
+        return (0, 0.0);
+    }
+    let h = w / 2;
+    let full = 2 * h + 1;
+    let inv_full = 1.0 / full as f64;
+    buf.clear();
+    buf.resize(n, 0.0);
+    // The window of i is x[i - h ..= i + h] within x; its count is cut at the edges.
+    let count = |i: usize| ((i + h + 1).min(n) - i.saturating_sub(h)) as f64;
+    let mut sum = 0.0;
+    for v in &x[..h.min(n)] {
+        sum += v;
+    }
+    // Three stretches, so that the middle one (full windows) runs without conditions: up to
+    // i = h nothing leaves the window; from n - h on nothing enters.
+    let edge = (h + 1).min(n);
+    let end = n.saturating_sub(h).max(edge);
+    for i in 0..edge {
+        if i + h < n {
+            sum += x[i + h];
+        }
+        buf[i] = sum / count(i);
+    }
+    for i in edge..end {
+        // The value entering minus the one leaving, so that the running sum's dependency
+        // chain is one addition a month; a full window is scaled by one reciprocal.
+        sum += x[i + h] - x[i - h - 1];
+        buf[i] = sum * inv_full;
+    }
+    for i in end..n {
+        let enter = if i + h < n { x[i + h] } else { 0.0 };
+        sum += enter - x[i - h - 1];
+        buf[i] = sum / count(i);
+    }
+    let mut best = f64::NEG_INFINITY;
+    for a in buf.iter() {
+        best = best.max(*a);
+    }
+    let delta = 4.0 * (2 * n + w + 2) as f64 * f64::EPSILON * abs_sum;
+    let floor = best - 2.0 * delta;
+    let mut peak: Option<(usize, f64)> = None;
+    for (i, a) in buf.iter().enumerate() {
+        if *a >= floor {
+            let m = moving_mean_at(x, h, i);
+            if peak.is_none_or(|(_, p)| m > p) {
+                peak = Some((i, m));
+            }
+        }
+    }
+    // The running maximum itself is a candidate, so `peak` is set; the fallback only keeps
+    // this total.
+    peak.unwrap_or_else(|| (0, moving_mean_at(x, h, 0)))
+}
+
+/// [`moving_mean`] with window 3 into `out` (cleared first): the same additions in the same
+/// order as [`mean`] of each window (a sum starts at -0.0, and -0.0 + a = a), written out.
+pub fn moving_mean3_into(x: &[f64], out: &mut Vec<f64>) {
+    let n = x.len();
+    out.clear();
+    match n {
+        0 => {}
+        1 => out.push(-0.0 + x[0]),
+        _ => {
+            out.push((x[0] + x[1]) / 2.0);
+            out.extend(x.windows(3).map(|w| (w[0] + w[1] + w[2]) / 3.0));
+            out.push((x[n - 2] + x[n - 1]) / 2.0);
+        }
+    }
 }
 
 #[cfg(test)] // the classifier uses the `_with` / `_into` forms with its buffers
@@ -184,6 +386,7 @@ pub fn detrend(x: &[f64]) -> Vec<f64> {
 }
 
 /// [`detrend`] into `out` (cleared first).
+#[cfg(test)] // the classifier fuses these sums with others (`features::variation`)
 pub fn detrend_into(x: &[f64], out: &mut Vec<f64>) {
     let n = x.len();
     out.clear();
@@ -219,6 +422,7 @@ pub fn acf(x: &[f64], lag: usize) -> f64 {
 
 /// [`acf`] with the mean `m` of `x` and the sum of squared deviations `den` computed once for
 /// several lags (the same arithmetic, so the same values).
+#[cfg(test)] // the classifier fuses these sums with others (`features::variation`)
 pub fn acf_with(x: &[f64], lag: usize, m: f64, den: f64) -> f64 {
     if lag + 2 >= x.len() {
         return 0.0;
@@ -243,10 +447,25 @@ pub fn runs_z(x: &[f64]) -> f64 {
 }
 
 /// [`runs_z`] using `buf` for the median's selection.
+#[cfg(test)] // the classifier uses `runs_z_near`
 pub fn runs_z_with(x: &[f64], buf: &mut Vec<f64>) -> f64 {
     let Some(med) = median_with(x, buf) else {
         return 0.0;
     };
+    runs_z_around(x, med)
+}
+
+/// [`runs_z`] with the median found by [`median_near`] from `pivot` (e.g. the mean of `x`):
+/// the same value, as only comparisons with the median enter.
+pub fn runs_z_near(x: &[f64], pivot: f64, buf: &mut Vec<f64>) -> f64 {
+    if x.is_empty() {
+        return 0.0;
+    }
+    runs_z_around(x, median_near(x, pivot, buf))
+}
+
+/// The runs test of `x > med`.
+fn runs_z_around(x: &[f64], med: f64) -> f64 {
     let n1 = x.iter().filter(|v| **v > med).count() as f64;
     let n2 = x.len() as f64 - n1;
     if n1 == 0.0 || n2 == 0.0 {
@@ -282,7 +501,6 @@ pub struct MannKendall {
 
 /// Mann-Kendall trend test on `x`.
 pub fn mann_kendall(x: &[f64]) -> MannKendall {
-    let n = x.len();
     // One branch-free pass over the pairs gives S and the ties: the signs of the pairs are
     // random for a noisy series, and mispredicted branches plus a sort for the ties made this
     // the hot spot of classifying (docs/benchmarks.md).
@@ -290,17 +508,76 @@ pub fn mann_kendall(x: &[f64]) -> MannKendall {
     // Tie correction: every group of t equal values removes t (t-1) (2t+5) from the variance.
     // Summed over the group's members, with e = how many later members equal one, that is
     // the sum of 6 e (e + 2) for e = 0 .. t-1 (f(e+1) - f(e) for f(t) = t (t-1) (2t+5)).
-    let mut s: i64 = 0;
-    let mut ties: i64 = 0;
-    for (i, xi) in x.iter().enumerate() {
-        let (mut row, mut equal) = (0i64, 0i64);
-        for xj in &x[i + 1..] {
-            row += i64::from(xj > xi) - i64::from(xj < xi);
-            equal += i64::from(xj == xi);
-        }
-        s += row;
-        ties += 6 * equal * (equal + 2);
+    let n = x.len();
+    let (mut s, mut ties) = (0i64, 0i64);
+    let mut add = |row: Row| {
+        s += row.sign;
+        ties += 6 * row.equal * (row.equal + 2);
+    };
+    // Two rows at a time share the loads of their common later values.
+    let mut i = 0;
+    while i + 1 < n {
+        let [a, b] = pair_rows2(x[i], x[i + 1], &x[i + 2..]);
+        add(a + Row::of(x[i], x[i + 1]));
+        add(b);
+        i += 2;
     }
+    mann_kendall_from(s, ties, n)
+}
+
+/// The pairs of one value with later ones: the sum of their signs and how many are equal.
+#[derive(Clone, Copy, Default)]
+struct Row {
+    sign: i64,
+    equal: i64,
+}
+
+impl Row {
+    /// The pair (xi, xj).
+    fn of(xi: f64, xj: f64) -> Row {
+        Row {
+            sign: i64::from(xj > xi) - i64::from(xj < xi),
+            equal: i64::from(xj == xi),
+        }
+    }
+}
+
+impl std::ops::Add for Row {
+    type Output = Row;
+    fn add(self, other: Row) -> Row {
+        Row {
+            sign: self.sign + other.sign,
+            equal: self.equal + other.equal,
+        }
+    }
+}
+
+/// The [`Row`]s of `xa` and of `xb` over `later`, in one pass. Values are not NaN, so the
+/// equal ones are those neither above nor below: two comparisons a pair, not three.
+#[inline]
+fn pair_rows2(xa: f64, xb: f64, later: &[f64]) -> [Row; 2] {
+    let (mut above_a, mut below_a, mut above_b, mut below_b) = (0i64, 0i64, 0i64, 0i64);
+    for xj in later {
+        above_a += i64::from(*xj > xa);
+        below_a += i64::from(*xj < xa);
+        above_b += i64::from(*xj > xb);
+        below_b += i64::from(*xj < xb);
+    }
+    let len = later.len() as i64;
+    [
+        Row {
+            sign: above_a - below_a,
+            equal: len - above_a - below_a,
+        },
+        Row {
+            sign: above_b - below_b,
+            equal: len - above_b - below_b,
+        },
+    ]
+}
+
+/// The test's statistics from S, the summed tie terms and the count.
+fn mann_kendall_from(s: i64, ties: i64, n: usize) -> MannKendall {
     let ties = ties as f64;
     let nf = n as f64;
     let var_s = (nf * (nf - 1.0) * (2.0 * nf + 5.0) - ties) / 18.0;
@@ -313,18 +590,74 @@ pub fn mann_kendall(x: &[f64]) -> MannKendall {
     };
     // erfc(0) is 1 + 3e-8 in the approximation; a p-value above 1 would only confuse.
     let p = erfc(z.abs() / std::f64::consts::SQRT_2).min(1.0);
-    let tau = if n < 2 {
-        0.0
-    } else {
-        s as f64 / (nf * (nf - 1.0) / 2.0)
-    };
     MannKendall {
         s,
         var_s,
         z,
         p,
-        tau,
+        tau: kendall_tau(s, n),
     }
+}
+
+/// Kendall's tau = S / (n (n - 1) / 2); 0 for fewer than two values.
+fn kendall_tau(s: i64, n: usize) -> f64 {
+    let nf = n as f64;
+    if n < 2 {
+        0.0
+    } else {
+        s as f64 / (nf * (nf - 1.0) / 2.0)
+    }
+}
+
+/// [`mann_kendall`] of `x[from..]` together with Kendall's tau of `x[..=split]` and of
+/// `x[split..]` (0 for fewer than three values, as the side taus of the peak shape), from one
+/// pass over the pairs of `x` instead of three: a pair's sign counts towards every range that
+/// holds both of its members. Each S is the same integer as from its own pass, so the results
+/// are identical to three calls of [`mann_kendall`].
+pub fn mann_kendall_with_sides(x: &[f64], from: usize, split: usize) -> (MannKendall, f64, f64) {
+    let n = x.len();
+    let (mut s, mut ties, mut s_pre, mut s_post) = (0i64, 0i64, 0i64, 0i64);
+    // Row i's pairs (i, j) with j <= split (`lo`) belong to the range before the split when
+    // i < split; all its pairs (`lo` + `hi`) to the suffixes from `from` and from `split`
+    // when i lies in them.
+    let mut add = |i: usize, lo: Row, hi: Row| {
+        s_pre += lo.sign;
+        let row = lo + hi;
+        if i >= from {
+            s += row.sign;
+            ties += 6 * row.equal * (row.equal + 2);
+        }
+        if i >= split {
+            s_post += row.sign;
+        }
+    };
+    // Two rows at a time share the loads of their common later values.
+    let mut i = 0;
+    while i + 1 < n {
+        let (xa, xb) = (x[i], x[i + 1]);
+        let first = Row::of(xa, xb);
+        if i < split {
+            // Both rows end their `lo` part at the split (row i + 1 may be the split
+            // itself, then its `lo` part is empty).
+            let cut = (split + 1).min(n);
+            let [lo_a, lo_b] = pair_rows2(xa, xb, &x[i + 2..cut]);
+            let [hi_a, hi_b] = pair_rows2(xa, xb, &x[cut..]);
+            add(i, lo_a + first, hi_a);
+            add(i + 1, lo_b, hi_b);
+        } else {
+            let [hi_a, hi_b] = pair_rows2(xa, xb, &x[i + 2..]);
+            add(i, Row::default(), hi_a + first);
+            add(i + 1, Row::default(), hi_b);
+        }
+        i += 2;
+    }
+    let side = |s: i64, len: usize| if len >= 3 { kendall_tau(s, len) } else { 0.0 };
+    let pre_len = (split + 1).min(n);
+    (
+        mann_kendall_from(s, ties, n.saturating_sub(from)),
+        side(s_pre, pre_len),
+        side(s_post, n.saturating_sub(split)),
+    )
 }
 
 #[cfg(test)]
@@ -376,6 +709,162 @@ mod tests {
         assert!((down.z - (-2.0 / (66.0f64 / 18.0).sqrt())).abs() < 1e-12);
         assert_eq!(mann_kendall(&[]).tau, 0.0);
         assert_eq!(mann_kendall(&[1.0]).p, 1.0);
+    }
+
+    /// S and the tie-corrected variance straight from the definition: every pair's sign, and
+    /// every group of t equal values removing t (t-1) (2t+5).
+    fn naive_mann_kendall(x: &[f64]) -> (i64, f64) {
+        let n = x.len();
+        let mut s = 0;
+        for i in 0..n {
+            for j in i + 1..n {
+                s += (x[j] - x[i]).signum() as i64 * i64::from(x[j] != x[i]);
+            }
+        }
+        let mut seen: Vec<f64> = Vec::new();
+        let mut ties = 0.0;
+        for v in x {
+            if !seen.contains(v) {
+                seen.push(*v);
+                let t = x.iter().filter(|u| *u == v).count() as f64;
+                ties += t * (t - 1.0) * (2.0 * t + 5.0);
+            }
+        }
+        let nf = n as f64;
+        (s, (nf * (nf - 1.0) * (2.0 * nf + 5.0) - ties) / 18.0)
+    }
+
+    /// Few distinct values, so that ties are common.
+    fn tied_series(state: &mut u64, n: usize) -> Vec<f64> {
+        (0..n)
+            .map(|_| {
+                *state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((*state >> 33) % 7) as f64 - 3.0
+            })
+            .collect()
+    }
+
+    #[test]
+    fn mann_kendall_matches_the_definition() {
+        let mut state = 3u64;
+        for n in 0..40 {
+            for _ in 0..5 {
+                let x = tied_series(&mut state, n);
+                let (s, var_s) = naive_mann_kendall(&x);
+                let mk = mann_kendall(&x);
+                assert_eq!(mk.s, s, "{x:?}");
+                assert!(
+                    (mk.var_s - var_s).abs() <= 1e-9 * var_s.abs().max(1.0),
+                    "{x:?}"
+                );
+            }
+        }
+    }
+
+    /// The shared pass gives exactly what three separate tests give.
+    #[test]
+    fn mann_kendall_with_sides_matches_separate_tests() {
+        let mut state = 5u64;
+        for n in 1..30 {
+            let x = tied_series(&mut state, n);
+            for from in 0..=3.min(n - 1) {
+                for split in 0..n {
+                    let (mk, pre, post) = mann_kendall_with_sides(&x, from, split);
+                    assert_eq!(mk, mann_kendall(&x[from..]), "{x:?} {from} {split}");
+                    let side = |part: &[f64]| {
+                        if part.len() >= 3 {
+                            mann_kendall(part).tau
+                        } else {
+                            0.0
+                        }
+                    };
+                    assert_eq!(pre, side(&x[..=split]), "{x:?} {from} {split}");
+                    assert_eq!(post, side(&x[split..]), "{x:?} {from} {split}");
+                }
+            }
+        }
+    }
+
+    /// The peak of the running-sum moving mean is the fresh sums' first maximum, with its
+    /// fresh value, also where windows tie (flat stretches) or nearly tie (large and small
+    /// values mixed, where a running sum's rounding shows).
+    #[test]
+    fn moving_mean_argmax_matches_fresh_sums() {
+        let mut state = 9u64;
+        let mut buf = Vec::new();
+        for case in 0..3000 {
+            let n = 1 + case % 50;
+            let mut x = tied_series(&mut state, n);
+            if case % 3 == 1 {
+                // Values of very different size: 1e15, 0.1, -1e15 ... cancel in the running sum.
+                for (i, v) in x.iter_mut().enumerate() {
+                    *v = match i % 4 {
+                        0 => *v * 1e15,
+                        1 => *v * 0.1 + 0.3,
+                        _ => *v * 1e-3,
+                    };
+                }
+            }
+            for w in [3, 5, 7, 9, 13] {
+                let fresh = moving_mean(&x, w);
+                let mut want = 0;
+                for (i, v) in fresh.iter().enumerate() {
+                    if *v > fresh[want] {
+                        want = i;
+                    }
+                }
+                let abs_sum: f64 = x.iter().map(|v| v.abs()).sum();
+                let (pk, peak) = moving_mean_argmax(&x, w, abs_sum, &mut buf);
+                assert_eq!(
+                    (pk, peak.to_bits()),
+                    (want, fresh[want].to_bits()),
+                    "{x:?} {w}"
+                );
+            }
+        }
+    }
+
+    /// Any pivot gives the median (near ones by the top-k pass, far ones by the fallback).
+    #[test]
+    fn median_near_matches_median() {
+        let mut state = 17u64;
+        let mut buf = Vec::new();
+        for n in 1..45 {
+            for round in 0..20 {
+                let mut x = tied_series(&mut state, n);
+                if round % 2 == 1 {
+                    // Distinct values too.
+                    x.iter_mut()
+                        .enumerate()
+                        .for_each(|(i, v)| *v += 0.001 * i as f64);
+                }
+                let want = median(&x).unwrap();
+                let mean = mean(&x);
+                for pivot in [mean, want, -3.5, -1.0, 0.0, 0.5, 2.0, 9.0, f64::NAN] {
+                    assert_eq!(median_near(&x, pivot, &mut buf), want, "{x:?} {pivot}");
+                }
+                assert_eq!(
+                    runs_z_near(&x, mean, &mut buf).to_bits(),
+                    runs_z(&x).to_bits(),
+                    "{x:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn moving_mean3_matches_fresh_sums() {
+        let mut state = 13u64;
+        let mut out = Vec::new();
+        for n in 0..20 {
+            let mut x = tied_series(&mut state, n);
+            x.iter_mut().for_each(|v| *v *= 0.1);
+            moving_mean3_into(&x, &mut out);
+            let want = moving_mean(&x, 3);
+            assert_eq!(format!("{out:?}"), format!("{want:?}"));
+        }
     }
 
     #[test]
