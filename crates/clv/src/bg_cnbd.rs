@@ -146,6 +146,10 @@ pub struct BgCnbdFit {
     pub customers: f64,
     /// Total log-likelihood of every `k` tried, in order.
     pub log_likelihood_by_k: Vec<(u32, f64)>,
+    /// The optimiser stopped on a flat ridge towards the edge of the parameter space (see
+    /// [`crate::Optimum::at_boundary`]): typically "nobody leaves" (b / (a + b) → 1), where the
+    /// dropout parameters are not identified and `std_errors` is `None`.
+    pub at_boundary: bool,
 }
 
 /// The terms of the bracket of the likelihood, in logs: `s1` (dropped out after the last
@@ -628,6 +632,7 @@ struct KFit {
     method: &'static str,
     std_errors: Option<Vec<f64>>,
     evaluations: u64,
+    at_boundary: bool,
 }
 
 /// Start of the optimiser for `k`, in log space: r = 1 with the observed purchase rate
@@ -672,6 +677,7 @@ fn fit_k(prep: &Prepared, k: u32, x0: &[f64], opts: &FitOptions) -> Result<KFit,
         method: res.method,
         std_errors: res.std_errors,
         evaluations: res.evaluations,
+        at_boundary: res.at_boundary,
     })
 }
 
@@ -720,6 +726,7 @@ pub fn fit(data: &[CnbdSummary], k: Option<u32>, opts: &FitOptions) -> Result<Bg
         evaluations,
         customers: total,
         log_likelihood_by_k: by_k,
+        at_boundary: kfit.at_boundary,
     })
 }
 
@@ -751,6 +758,7 @@ pub fn fit_from(
         evaluations: kfit.evaluations,
         customers: total,
         log_likelihood_by_k: vec![(start.k, kfit.ll)],
+        at_boundary: kfit.at_boundary,
     })
 }
 

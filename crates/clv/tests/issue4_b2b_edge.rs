@@ -64,6 +64,8 @@ fn bg_family_fits_converge_at_the_same_rate_edge() {
         .map(|s| bg_cnbd::CnbdSummary::new(s.x, s.t_x, s.t, 0.0))
         .collect();
     let c = bg_cnbd::fit(&cnbd, Some(1), &opts).unwrap();
+    // BG/CNBD-1 is BG/NBD: it reaches the same edge and says so.
+    assert!(c.at_boundary, "{c:?}");
     assert!(
         (c.log_likelihood - bg.log_likelihood).abs() < 0.1,
         "{} vs {}",

@@ -74,7 +74,7 @@ impl ModelFit {
             ModelFit::BgNbd(f) => f.at_boundary,
             ModelFit::MbgNbd(f) => f.at_boundary,
             ModelFit::ParetoNbd(f) => f.at_boundary,
-            ModelFit::BgCnbd(_) => false,
+            ModelFit::BgCnbd(f) => f.at_boundary,
         }
     }
 
