@@ -136,7 +136,11 @@ impl Features {
         let last = y.iter().rposition(|v| *v != 0.0)?;
         let act = &y[first..=last];
         let span = act.len();
-        let sums = ActSums::of(act);
+        // Unless the start is censored, up to three ramp-up months are dropped from the trend
+        // blocks: every new customer "grows" in its first months, which is not the trend we
+        // mean.
+        let trim = if left_censored { 0 } else { (span / 5).min(3) };
+        let sums = ActSums::of(act, trim);
         let n_active = sums.n_active;
         // mean(act): the same additions in the same order.
         let level_life = sums.sum / span as f64;
@@ -150,12 +154,14 @@ impl Features {
         let since_first = &y[first..];
         let level12 = mean(&since_first[since_first.len().saturating_sub(12)..]);
         let block = block_size(adi, span);
-        // Unless the start is censored, up to three ramp-up months are dropped from the trend
-        // blocks: every new customer "grows" in its first months, which is not the trend we
-        // mean.
-        let trim = if left_censored { 0 } else { (span / 5).min(3) };
         block_means_into(&act[trim..], block, &mut scratch.blocks);
-        let blocks_mean = mean(&scratch.blocks);
+        let blocks_mean = if block == 1 {
+            // The blocks are the months from `trim` on, whose sum the first pass has: the same
+            // additions as mean(blocks), available without waiting for another chain.
+            sums.trimmed_sum / scratch.blocks.len() as f64
+        } else {
+            mean(&scratch.blocks)
+        };
         let peak = peak(act, adi, left_censored, sums.abs_sum, &mut scratch.smooth);
         let (mk, tau_pre, tau_post) = if block == 1 {
             // The blocks are the months themselves (a mean of one value is that value), so
@@ -225,6 +231,8 @@ impl Features {
 struct ActSums {
     n: usize,
     sum: f64,
+    /// The sum of the months from `trim` on.
+    trimmed_sum: f64,
     /// Σ|y|, the scale of the moving means' rounding errors.
     abs_sum: f64,
     n_active: usize,
@@ -237,7 +245,7 @@ struct ActSums {
 }
 
 impl ActSums {
-    fn of(act: &[f64]) -> Self {
+    fn of(act: &[f64], trim: usize) -> Self {
         let n = act.len();
         // The curve's grid u_t = a t - 1 in -1..1 and the mean of u² over it,
         // (n + 1) / (3 (n - 1)); meaningless below three months, where `curve` ignores them.
@@ -245,12 +253,16 @@ impl ActSums {
         let u2_mean = (n + 1) as f64 / (3.0 * (n.max(2) - 1) as f64);
         // Starting values as the reference's: `Sum` starts at -0.0, the curve's sums at 0.0.
         let mut sum = -0.0;
+        let mut trimmed_sum = -0.0;
         let mut abs_sum = 0.0;
         let mut n_active = 0;
         let (mut pause, mut longest_pause) = (0usize, 0usize);
         let (mut s1, mut q1, mut s2, mut q2) = (0.0, 0.0, 0.0, 0.0);
         for (t, y) in act.iter().enumerate() {
             sum += y;
+            if t >= trim {
+                trimmed_sum += y;
+            }
             abs_sum += y.abs();
             n_active += usize::from(*y != 0.0);
             // Multiplied rather than branched on: a sparse buyer's zero months are
@@ -267,6 +279,7 @@ impl ActSums {
         ActSums {
             n,
             sum,
+            trimmed_sum,
             abs_sum,
             n_active,
             longest_pause,
@@ -472,10 +485,14 @@ fn variation(
     let mut den = -0.0;
     let mut db_den = -0.0;
     let full = n.saturating_sub(12);
-    for t in 0..full {
-        den += c[t] * c[t];
-        for (s, lag) in num.iter_mut().zip(LAGS) {
-            *s += c[t] * c[t + lag];
+    // The lagged values as slices of exactly `full` values, so that the loop needs no bounds
+    // checks.
+    // (Empty below 13 months, where `full` is 0.)
+    let lagged = LAGS.map(|lag| &c[lag.min(n)..(lag + full).min(n)]);
+    for (t, ct) in c[..full].iter().enumerate() {
+        den += ct * ct;
+        for (s, later) in num.iter_mut().zip(&lagged) {
+            *s += ct * later[t];
         }
     }
     for t in full..n {

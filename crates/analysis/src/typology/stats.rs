@@ -641,7 +641,12 @@ pub fn mann_kendall_with_sides(x: &[f64], from: usize, split: usize) -> (MannKen
             // itself, then its `lo` part is empty).
             let cut = (split + 1).min(n);
             let [lo_a, lo_b] = pair_rows2(xa, xb, &x[i + 2..cut]);
-            let [hi_a, hi_b] = pair_rows2(xa, xb, &x[cut..]);
+            // Rows before `from` and before the split need only their `lo` part.
+            let [hi_a, hi_b] = if i + 1 < from && i + 1 < split {
+                [Row::default(); 2]
+            } else {
+                pair_rows2(xa, xb, &x[cut..])
+            };
             add(i, lo_a + first, hi_a);
             add(i + 1, lo_b, hi_b);
         } else {
