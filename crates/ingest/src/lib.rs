@@ -595,8 +595,18 @@ fn work_text<S: RowSink>(
 ) -> u64 {
     let data = text.as_bytes();
     scratch.unquoted = !quoted;
-    let mut pos = 0;
     let mut line = first_line;
+    if let (false, Dialect::Delimited(delim)) = (quoted, dialect) {
+        if let Some(mut records) = split::UnquotedRecords::new(data, delim) {
+            // One scan finds every record and its fields; each record is one line.
+            while let Some((a, b)) = records.next_record(&mut scratch.fields) {
+                read_split(plan, &data[a..b], &text[a..b], line, 1, out, scratch);
+                line += 1;
+            }
+            return line - first_line;
+        }
+    }
+    let mut pos = 0;
     while pos < data.len() {
         let (end, open) = if quoted {
             record_end(&data[pos..], dialect)
@@ -709,18 +719,39 @@ fn read_record<S: RowSink>(
     out: &mut WorkerResult<S>,
     scratch: &mut Scratch,
 ) {
+    if scratch.unquoted {
+        split::split_unquoted(record, dialect, &mut scratch.fields);
+    } else {
+        split::split(record, dialect, &mut scratch.fields);
+    }
+    read_split(
+        plan,
+        record,
+        record_text,
+        line,
+        lines_in_record,
+        out,
+        scratch,
+    );
+}
+
+/// [`read_record`] once the record is split into `scratch.fields`.
+fn read_split<S: RowSink>(
+    plan: &RowPlan,
+    record: &[u8],
+    record_text: &str,
+    line: u64,
+    lines_in_record: u64,
+    out: &mut WorkerResult<S>,
+    scratch: &mut Scratch,
+) {
     let Scratch {
         fields,
-        unquoted,
         cells,
         cache,
         used,
+        ..
     } = scratch;
-    if *unquoted {
-        split::split_unquoted(record, dialect, fields);
-    } else {
-        split::split(record, dialect, fields);
-    }
     if fields.is_blank(record) {
         out.blank += lines_in_record;
         return;
