@@ -983,9 +983,9 @@ impl SeriesBuilder {
 
     /// Finishes the customers in natural order of their numbers without keeping them all:
     /// consecutive runs of customers are finished and passed through `map` on all cores, and
-    /// `sink` receives the mapped runs one after another, in order. `kundenwert series` formats
-    /// CSV in `map` and writes in `sink`, so the series of a million customers never sit in
-    /// memory at once.
+    /// `sink` receives the mapped runs one after another, in order: formatting in `map` and
+    /// writing in `sink`, the series of a million customers never sit in memory at once
+    /// (`kundenwert series` does this with the lighter [`SeriesBuilder::periods_in_order`]).
     ///
     /// # Errors
     /// The first error `sink` returns; nothing after it is finished.
