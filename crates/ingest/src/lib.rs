@@ -1375,7 +1375,7 @@ mod tests {
 
     /// A quote-free file of several direct-reading ranges, with rejected rows and blank lines
     /// planted across range boundaries; returns the text and the planted rejections' lines.
-    fn ranged_file(rows: u64) -> (Vec<u8>, Vec<u64>) {
+    fn ranged_file(rows: u64, ends_on_boundary: &mut usize) -> (Vec<u8>, Vec<u64>) {
         let mut text = b"doc,customer,date,revenue\n".to_vec();
         let data_start = text.len() as u64;
         let mut line = 2;
@@ -1384,13 +1384,15 @@ mod tests {
             let offset = text.len() as u64 - data_start;
             let to_boundary = RANGE - offset % RANGE;
             if to_boundary < 40 && i % 3 == 0 {
-                // A row that runs over the boundary, or (padded) ends right at it.
-                let pad = if i % 2 == 0 {
-                    "x".repeat(to_boundary.saturating_sub(17) as usize)
-                } else {
-                    String::new()
-                };
-                text.extend_from_slice(format!("B{i},,2023-01-01,1{pad}\n").as_bytes());
+                // A row that runs over the boundary, or (padded) ends right at it, so that the
+                // next range starts exactly with a record.
+                let mut row = format!("B{i},,2023-01-01,1");
+                if i % 2 == 0 && row.len() < to_boundary as usize {
+                    row.push_str(&"x".repeat(to_boundary as usize - row.len() - 1));
+                    *ends_on_boundary += 1;
+                }
+                row.push('\n');
+                text.extend_from_slice(row.as_bytes());
                 bad.push(line);
                 line += 1;
                 continue;
@@ -1439,8 +1441,10 @@ mod tests {
     fn direct_ranges_read_like_the_decoding_reader() {
         let dir = std::env::temp_dir().join(format!("kw-direct-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let (plain, planted) = ranged_file(150_000);
+        let mut exact = 0;
+        let (plain, planted) = ranged_file(150_000, &mut exact);
         assert!(plain.len() as u64 > 5 * RANGE);
+        assert!(exact > 0, "no row ends on a range boundary");
         let mut quoted = plain.clone();
         let mut latin = plain.clone();
         let late = plain.len() - 1000;
@@ -1498,7 +1502,7 @@ mod tests {
     fn direct_reading_is_taken_only_for_plain_text() {
         let dir = std::env::temp_dir().join(format!("kw-direct-take-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let (plain, _) = ranged_file(20_000);
+        let (plain, _) = ranged_file(20_000, &mut 0);
         let mut bom = b"\xef\xbb\xbf".to_vec();
         bom.extend_from_slice(&plain);
         let latin_header = [b"Stra\xdfe,".as_slice(), &plain].concat();
