@@ -1439,8 +1439,8 @@ mod tests {
     /// late range (a quote, a Windows-1252 byte).
     #[test]
     fn direct_ranges_read_like_the_decoding_reader() {
-        let dir = std::env::temp_dir().join(format!("kw-direct-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let mut exact = 0;
         let (plain, planted) = ranged_file(150_000, &mut exact);
         assert!(plain.len() as u64 > 5 * RANGE);
@@ -1493,15 +1493,14 @@ mod tests {
         }
         let (_, plain_report) = read(&dir.join("plain.csv"), None);
         assert!(plain_report.rows_rejected > 10);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// Direct reading is used for a plain file, and declines one whose text before the data
     /// needs decoding (byte-order mark, Windows-1252 header).
     #[test]
     fn direct_reading_is_taken_only_for_plain_text() {
-        let dir = std::env::temp_dir().join(format!("kw-direct-take-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let (plain, _) = ranged_file(20_000, &mut 0);
         let mut bom = b"\xef\xbb\xbf".to_vec();
         bom.extend_from_slice(&plain);
@@ -1534,6 +1533,5 @@ mod tests {
             let direct = csv_pass_direct(&path, &plan, &prelude, &options, &pass, &|_| {}).unwrap();
             assert_eq!(direct.is_some(), taken, "{name}");
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
