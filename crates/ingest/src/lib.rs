@@ -18,7 +18,9 @@ pub mod split;
 mod xlsx;
 
 use std::fs::File;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::{mpsc, Mutex};
 
 use kundenwert_core::{Lang, Role, Transaction};
@@ -563,12 +565,48 @@ fn work_chunk<S: RowSink>(
         Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(&chunk.data),
     };
-    let text: &str = &chunk_text;
+    let quoted = has_quotes(chunk_text.as_bytes(), dialect);
+    work_text(
+        plan,
+        &chunk_text,
+        quoted,
+        chunk.first_line,
+        dialect,
+        out,
+        scratch,
+    );
+}
+
+/// Whether `data` needs quote handling: a delimited file's `"` opens quoted fields.
+fn has_quotes(data: &[u8], dialect: Dialect) -> bool {
+    matches!(dialect, Dialect::Delimited(_)) && memchr::memchr(b'"', data).is_some()
+}
+
+/// Reads the records of `text`, which ends at a record boundary; the first starts on physical
+/// line `first_line`. Returns the physical lines read.
+fn work_text<S: RowSink>(
+    plan: &RowPlan,
+    text: &str,
+    quoted: bool,
+    first_line: u64,
+    dialect: Dialect,
+    out: &mut WorkerResult<S>,
+    scratch: &mut Scratch,
+) -> u64 {
     let data = text.as_bytes();
-    let quoted = matches!(dialect, Dialect::Delimited(_)) && memchr::memchr(b'"', data).is_some();
     scratch.unquoted = !quoted;
+    let mut line = first_line;
+    if let (false, Dialect::Delimited(delim)) = (quoted, dialect) {
+        if let Some(mut records) = split::UnquotedRecords::new(data, delim) {
+            // One scan finds every record and its fields; each record is one line.
+            while let Some((a, b)) = records.next_record(&mut scratch.fields) {
+                read_split(plan, &data[a..b], &text[a..b], line, 1, out, scratch);
+                line += 1;
+            }
+            return line - first_line;
+        }
+    }
     let mut pos = 0;
-    let mut line = chunk.first_line;
     while pos < data.len() {
         let (end, open) = if quoted {
             record_end(&data[pos..], dialect)
@@ -649,6 +687,7 @@ fn work_chunk<S: RowSink>(
         line += lines_in_record;
         pos = rec_end + 1;
     }
+    line - first_line
 }
 
 /// Whether a record that spans lines does so because a stray quote swallowed whole rows: a
@@ -680,18 +719,39 @@ fn read_record<S: RowSink>(
     out: &mut WorkerResult<S>,
     scratch: &mut Scratch,
 ) {
+    if scratch.unquoted {
+        split::split_unquoted(record, dialect, &mut scratch.fields);
+    } else {
+        split::split(record, dialect, &mut scratch.fields);
+    }
+    read_split(
+        plan,
+        record,
+        record_text,
+        line,
+        lines_in_record,
+        out,
+        scratch,
+    );
+}
+
+/// [`read_record`] once the record is split into `scratch.fields`.
+fn read_split<S: RowSink>(
+    plan: &RowPlan,
+    record: &[u8],
+    record_text: &str,
+    line: u64,
+    lines_in_record: u64,
+    out: &mut WorkerResult<S>,
+    scratch: &mut Scratch,
+) {
     let Scratch {
         fields,
-        unquoted,
         cells,
         cache,
         used,
+        ..
     } = scratch;
-    if *unquoted {
-        split::split_unquoted(record, dialect, fields);
-    } else {
-        split::split(record, dialect, fields);
-    }
     if fields.is_blank(record) {
         out.blank += lines_in_record;
         return;
@@ -808,6 +868,16 @@ fn csv_pass<P: Pass>(
             read_result?;
             Ok(results)
         })?;
+    let (result, sinks) = combine(results);
+    Ok(PassResult {
+        result,
+        sinks,
+        encoding: reader.encoding(),
+    })
+}
+
+/// Adds up the threads' results; rejections by line.
+fn combine<S>(results: Vec<WorkerResult<S>>) -> (WorkerResult<()>, Vec<S>) {
     let mut total = WorkerResult {
         sink: (),
         evidence: Evidence::default(),
@@ -826,11 +896,229 @@ fn csv_pass<P: Pass>(
         total.rejected.extend(r.rejected);
     }
     total.rejected.sort_by_key(|r| r.line);
-    Ok(PassResult {
-        result: total,
+    (total, sinks)
+}
+
+/// Bytes of the file one reading thread takes at a time in [`csv_pass_direct`]: small enough
+/// that the text just read is still in the core's cache when it is split and parsed.
+const RANGE: u64 = 1 << 19;
+
+/// One range a thread of [`csv_pass_direct`] read: its index, its physical lines, and its
+/// rejections in the thread's list (their line numbers counted from the range's start).
+struct RangeDone {
+    index: usize,
+    lines: u64,
+    rejected: std::ops::Range<usize>,
+}
+
+/// Reads a file whose bytes are its text — UTF-8 without byte-order mark, no quote in a
+/// delimited file — with threads that each read their own ranges of it: no reader thread, no
+/// copy of every block into a chunk, no pass that counts lines ahead of the workers. A range's
+/// first record starts after the first line break at or after its start; the record that
+/// runs over its end is read to its line break. Line numbers of rejections are fixed up once
+/// every range's line count is known.
+///
+/// Returns `None` when the file turns out to need the decoding reader of [`csv_pass`]: bytes
+/// that are not UTF-8 (or a byte-order mark) need decoding, and a quote can hide a line break
+/// inside a field, where a range cannot see it. The caller then drops this pass's rows and
+/// reads the file again that way.
+fn csv_pass_direct<P: Pass>(
+    path: &Path,
+    plan: &RowPlan,
+    prelude: &Prelude,
+    options: &ImportOptions,
+    pass: &P,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Option<PassResult<P::Sink>>, ImportError> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let shown = &plan.file;
+    let dialect = prelude.dialect;
+    let mut file = File::open(path).map_err(io_error(shown))?;
+    let len = file.metadata().map_err(io_error(shown))?.len();
+    // The prelude's offsets are in the decoded text: file offsets only when the text before
+    // the data is the file's bytes, i.e. UTF-8 without a byte-order mark.
+    let start = prelude.data_start as u64;
+    if len < start {
+        return Ok(None);
+    }
+    let mut head = Vec::new();
+    (&mut file)
+        .take(start)
+        .read_to_end(&mut head)
+        .map_err(io_error(shown))?;
+    if head.len() as u64 != start
+        || encoding_rs::Encoding::for_bom(&head).is_some()
+        || std::str::from_utf8(&head).is_err()
+    {
+        return Ok(None);
+    }
+    progress(start);
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        options.threads
+    };
+    let ranges = (len - start).div_ceil(RANGE) as usize;
+    let next = AtomicUsize::new(0);
+    // Set when the file needs the decoding reader, or a read failed: the others stop.
+    let stop = AtomicBool::new(false);
+    let needs_decoding = AtomicBool::new(false);
+    let worker = || -> std::io::Result<(WorkerResult<P::Sink>, Vec<RangeDone>)> {
+        let mut out = WorkerResult {
+            sink: pass.sink(),
+            evidence: Evidence::default(),
+            rows: 0,
+            accepted: 0,
+            blank: 0,
+            rejected: Vec::new(),
+        };
+        let mut scratch = Scratch {
+            fields: Fields::default(),
+            unquoted: true,
+            cells: Vec::new(),
+            cache: RowCache::default(),
+            used: plan.used_columns(),
+        };
+        let mut done = Vec::new();
+        let mut file = File::open(path)?;
+        let mut buf = Vec::new();
+        while !stop.load(Ordering::Relaxed) {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            if index >= ranges {
+                break;
+            }
+            let lo = start + index as u64 * RANGE;
+            let hi = (lo + RANGE).min(len);
+            let (a, b) = read_range(&mut file, lo, hi, start, &mut buf)?;
+            progress(hi - lo);
+            let text = match std::str::from_utf8(&buf[a..b]) {
+                Ok(text) if !has_quotes(text.as_bytes(), dialect) => text,
+                _ => {
+                    needs_decoding.store(true, Ordering::Relaxed);
+                    stop.store(true, Ordering::Relaxed);
+                    break;
+                }
+            };
+            let before = out.rejected.len();
+            let lines = work_text(plan, text, false, 0, dialect, &mut out, &mut scratch);
+            done.push(RangeDone {
+                index,
+                lines,
+                rejected: before..out.rejected.len(),
+            });
+        }
+        Ok((out, done))
+    };
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let result = worker();
+                    if result.is_err() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                    result
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("reader thread panicked"))
+            .collect()
+    });
+    let mut results = results
+        .into_iter()
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(io_error(shown))?;
+    if needs_decoding.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
+    // Every range was read: its first line is the data's first line plus the lines before it.
+    let mut first_line = vec![0u64; ranges];
+    for (_, done) in &results {
+        for d in done {
+            first_line[d.index] = d.lines;
+        }
+    }
+    let mut line = prelude.data_line;
+    for slot in &mut first_line {
+        let lines = *slot;
+        *slot = line;
+        line += lines;
+    }
+    for (out, done) in &mut results {
+        for d in done.iter() {
+            for r in &mut out.rejected[d.rejected.clone()] {
+                r.line += first_line[d.index];
+            }
+        }
+    }
+    let (result, sinks) = combine(results.into_iter().map(|(out, _)| out).collect());
+    Ok(Some(PassResult {
+        result,
         sinks,
-        encoding: reader.encoding(),
-    })
+        encoding: None,
+    }))
+}
+
+/// Reads the records that start in `lo..hi` of the file (the data starting at `start`) into
+/// `buf`; returns their span in `buf`. The byte before `lo` tells whether a record starts at
+/// `lo`; the last record is read past `hi` up to its line break. `buf` keeps its length
+/// between calls: it is read into as it stands rather than cleared and zeroed again.
+fn read_range(
+    file: &mut File,
+    lo: u64,
+    hi: u64,
+    start: u64,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<(usize, usize)> {
+    use std::io::{Seek, SeekFrom};
+    let from = if lo > start { lo - 1 } else { lo };
+    file.seek(SeekFrom::Start(from))?;
+    let want = (hi - from) as usize;
+    if buf.len() < want {
+        buf.resize(want, 0);
+    }
+    let mut filled = fill(file, &mut buf[..want])?;
+    let first = if lo == start {
+        0
+    } else {
+        memchr::memchr(b'\n', &buf[..filled]).map_or(filled, |p| p + 1)
+    };
+    if first >= filled {
+        // No record starts in the range: one longer than the range started before it.
+        return Ok((filled, filled));
+    }
+    // The record holding the range's last byte ends at the first line break from there on.
+    let mut search = filled - 1;
+    loop {
+        if let Some(p) = memchr::memchr(b'\n', &buf[search..filled]) {
+            return Ok((first, search + p + 1));
+        }
+        search = filled;
+        if buf.len() < filled + (64 << 10) {
+            buf.resize(filled + (64 << 10), 0);
+        }
+        let got = fill(file, &mut buf[filled..filled + (64 << 10)])?;
+        if got == 0 {
+            return Ok((first, filled));
+        }
+        filled += got;
+    }
+}
+
+/// Reads until `buf` is full or the file ends; returns the bytes read.
+fn fill(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 /// Reads the file and hands out chunks that end at record boundaries.
@@ -933,13 +1221,37 @@ fn import_csv<P: Pass>(
         decisions: provisional,
     };
     let mut reran = false;
+    // Progress shows the furthest any reading of this file got: a second reading (formats
+    // decided again, or the decoding reader after the direct one) adds nothing until it passes
+    // the first.
+    let shown_bytes = AtomicU64::new(0);
+    let read_bytes = AtomicU64::new(0);
+    let report = |n: u64| {
+        let now = read_bytes.fetch_add(n, AtomicOrdering::Relaxed) + n;
+        let before = shown_bytes.fetch_max(now, AtomicOrdering::Relaxed);
+        if now > before {
+            progress(now - before);
+        }
+    };
+    // Without `--encoding`, the file is first read directly; it falls back to the decoding
+    // reader once, for good, when it needs it.
+    let mut direct = forced.is_none();
     let (mut data_pass, pass) = loop {
-        let data_pass = new_pass();
-        let pass = csv_pass(path, &plan, &prelude, forced, options, &data_pass, &|n| {
-            if !reran {
-                progress(n)
+        let mut data_pass = new_pass();
+        read_bytes.store(0, AtomicOrdering::Relaxed);
+        let mut pass = None;
+        if direct {
+            pass = csv_pass_direct(path, &plan, &prelude, options, &data_pass, &report)?;
+            if pass.is_none() {
+                direct = false;
+                data_pass = new_pass();
+                read_bytes.store(0, AtomicOrdering::Relaxed);
             }
-        })?;
+        }
+        let pass = match pass {
+            Some(pass) => pass,
+            None => csv_pass(path, &plan, &prelude, forced, options, &data_pass, &report)?,
+        };
         let strict = decide(
             &pass.result.evidence,
             &prelude.map,
@@ -1024,5 +1336,202 @@ fn file_report(
         rows_rejected: rejected,
         blank_lines: blank,
         has_cost: map.get(Role::Cost).is_some() || map.get(Role::Margin).is_some(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    /// Every accepted row as (customer, date, revenue in cents).
+    #[derive(Debug, Default)]
+    struct Rows(Vec<(String, NaiveDate, i64)>);
+
+    impl RowSink for Rows {
+        fn push(&mut self, tx: &Transaction<'_>) {
+            let cents = (tx.revenue * 100.0).round() as i64;
+            self.0.push((tx.customer.to_string(), tx.date, cents));
+        }
+    }
+
+    impl Pass for Rows {
+        type Sink = Rows;
+
+        fn sink(&self) -> Rows {
+            Rows::default()
+        }
+
+        fn close(&mut self, sinks: Vec<Rows>) {
+            for s in sinks {
+                self.0.extend(s.0);
+            }
+        }
+
+        fn absorb(&mut self, other: Self) {
+            self.0.extend(other.0);
+        }
+    }
+
+    /// A quote-free file of several direct-reading ranges, with rejected rows and blank lines
+    /// planted across range boundaries; returns the text and the planted rejections' lines.
+    fn ranged_file(rows: u64, ends_on_boundary: &mut usize) -> (Vec<u8>, Vec<u64>) {
+        let mut text = b"doc,customer,date,revenue\n".to_vec();
+        let data_start = text.len() as u64;
+        let mut line = 2;
+        let mut bad = Vec::new();
+        for i in 0..rows {
+            let offset = text.len() as u64 - data_start;
+            let to_boundary = RANGE - offset % RANGE;
+            if to_boundary < 40 && i % 3 == 0 {
+                // A row that runs over the boundary, or (padded) ends right at it, so that the
+                // next range starts exactly with a record.
+                let mut row = format!("B{i},,2023-01-01,1");
+                if i % 2 == 0 && row.len() < to_boundary as usize {
+                    row.push_str(&"x".repeat(to_boundary as usize - row.len() - 1));
+                    *ends_on_boundary += 1;
+                }
+                row.push('\n');
+                text.extend_from_slice(row.as_bytes());
+                bad.push(line);
+                line += 1;
+                continue;
+            }
+            match i % 997 {
+                5 => {
+                    text.extend_from_slice(format!("B{i},C1,kein Datum,1.00\n").as_bytes());
+                    bad.push(line);
+                }
+                77 => text.extend_from_slice(b"\n"),
+                _ => {
+                    let customer = (i * 7919) % 5003;
+                    let day = 1 + i % 28;
+                    let cents = (i * 104_729) % 100_000;
+                    text.extend_from_slice(
+                        format!(
+                            "R{i},K{customer},2023-03-{day:02},{}.{:02}\n",
+                            cents / 100,
+                            cents % 100
+                        )
+                        .as_bytes(),
+                    );
+                }
+            }
+            line += 1;
+        }
+        (text, bad)
+    }
+
+    fn read(path: &Path, encoding: Option<&str>) -> (Rows, ImportReport) {
+        let options = ImportOptions {
+            encoding: encoding.map(Into::into),
+            threads: 3,
+            ..ImportOptions::default()
+        };
+        let (mut rows, report) =
+            import(&[path.to_path_buf()], &options, &Rows::default, &|_| {}).expect("readable");
+        rows.0.sort();
+        (rows, report)
+    }
+
+    /// The direct reading gives what the decoding reader gives: the same rows, counts and
+    /// rejected lines — also when the file only turns out to need the decoding reader in a
+    /// late range (a quote, a Windows-1252 byte).
+    #[test]
+    fn direct_ranges_read_like_the_decoding_reader() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let mut exact = 0;
+        let (plain, planted) = ranged_file(150_000, &mut exact);
+        assert!(plain.len() as u64 > 5 * RANGE);
+        assert!(exact > 0, "no row ends on a range boundary");
+        let mut quoted = plain.clone();
+        let mut latin = plain.clone();
+        let late = plain.len() - 1000;
+        let at = late + memchr::memchr(b'\n', &plain[late..]).unwrap() + 1;
+        quoted.splice(at..at, b"Q1,\"K1\",2023-03-01,1.00\n".iter().copied());
+        latin.splice(at..at, b"Q1,K\xe41,2023-03-01,1.00\n".iter().copied());
+        for (name, text) in [("plain", &plain), ("quoted", &quoted), ("latin", &latin)] {
+            let path = dir.join(format!("{name}.csv"));
+            std::fs::write(&path, text).unwrap();
+            let (direct_rows, direct) = read(&path, None);
+            let (decoded_rows, decoded) = read(&path, Some("windows-1252"));
+            if name != "latin" {
+                // Forced UTF-8 also goes through the decoding reader.
+                let (utf8_rows, utf8) = read(&path, Some("utf-8"));
+                assert_eq!(utf8_rows.0, direct_rows.0, "{name}");
+                assert_eq!(utf8.rows_read, direct.rows_read, "{name}");
+            } else {
+                assert_eq!(decoded_rows.0, direct_rows.0, "{name}");
+            }
+            let lines = |r: &ImportReport| -> Vec<(u64, String)> {
+                r.rejected
+                    .iter()
+                    .map(|x| (x.line, x.message(Lang::En)))
+                    .collect()
+            };
+            assert_eq!(lines(&direct), lines(&decoded), "{name}");
+            assert_eq!(
+                (direct.rows_read, direct.rows_accepted, direct.blank_lines),
+                (
+                    decoded.rows_read,
+                    decoded.rows_accepted,
+                    decoded.blank_lines
+                ),
+                "{name}"
+            );
+            if name == "plain" {
+                let got: Vec<u64> = direct.rejected.iter().map(|r| r.line).collect();
+                assert_eq!(got, planted);
+            }
+            let encoding = if name == "latin" {
+                "windows-1252"
+            } else {
+                "utf-8"
+            };
+            assert_eq!(direct.files[0].encoding, encoding, "{name}");
+        }
+        let (_, plain_report) = read(&dir.join("plain.csv"), None);
+        assert!(plain_report.rows_rejected > 10);
+    }
+
+    /// Direct reading is used for a plain file, and declines one whose text before the data
+    /// needs decoding (byte-order mark, Windows-1252 header).
+    #[test]
+    fn direct_reading_is_taken_only_for_plain_text() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let (plain, _) = ranged_file(20_000, &mut 0);
+        let mut bom = b"\xef\xbb\xbf".to_vec();
+        bom.extend_from_slice(&plain);
+        let latin_header = [b"Stra\xdfe,".as_slice(), &plain].concat();
+        for (name, text, taken) in [
+            ("plain", plain, true),
+            ("bom", bom, false),
+            ("latin", latin_header, false),
+        ] {
+            let path = dir.join(format!("{name}.csv"));
+            std::fs::write(&path, &text).unwrap();
+            let options = ImportOptions::default();
+            let prelude = prelude(&path, name, &options, None).unwrap();
+            let plan = RowPlan {
+                file: name.into(),
+                headers: prelude.headers.clone(),
+                map: prelude.map.clone(),
+                dialect: Some(prelude.dialect),
+                decisions: decide(
+                    &prelude.sample_evidence,
+                    &prelude.map,
+                    prelude.dialect,
+                    None,
+                    None,
+                    false,
+                )
+                .unwrap(),
+            };
+            let pass = Rows::default();
+            let direct = csv_pass_direct(&path, &plan, &prelude, &options, &pass, &|_| {}).unwrap();
+            assert_eq!(direct.is_some(), taken, "{name}");
+        }
     }
 }
