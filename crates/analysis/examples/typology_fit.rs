@@ -31,6 +31,11 @@ const MIN_LEAVES: [usize; 4] = [5, 10, 20, 40];
 /// it is preferred.
 const MIN_RECALL: f64 = 0.65;
 
+/// Position of `t` in [`CustomerType::ALL`] (the rows of the per-class counts).
+fn type_index(t: CustomerType) -> usize {
+    CustomerType::ALL.iter().position(|u| *u == t).unwrap()
+}
+
 fn read(panel: &str, file: &str) -> String {
     let path = format!(
         "{}/tests/fixtures/typology/{panel}/{file}",
@@ -114,7 +119,7 @@ fn score(p: &Panel, config: &TypologyConfig) -> (f64, [f64; 7]) {
     let mut totals = [0usize; 7];
     for (f, t) in p.features.iter().zip(&p.truth) {
         let c = classify_features_with(f.as_ref(), p.reference, config);
-        let i = CustomerType::ALL.iter().position(|u| u == t).unwrap();
+        let i = type_index(*t);
         totals[i] += 1;
         hits[i] += usize::from(c.customer_type == *t);
     }
@@ -192,7 +197,7 @@ fn rows(panels: &[&Panel], config: &TypologyConfig) -> Rows {
         r.x.extend(x);
         r.y.extend(y);
         for (f, t) in p.features.iter().zip(&p.truth) {
-            let i = CustomerType::ALL.iter().position(|u| u == t).unwrap();
+            let i = type_index(*t);
             r.totals[i] += 1;
             let decided_by_tree = f
                 .as_ref()
@@ -214,7 +219,7 @@ fn out_of_fold(r: &Rows, params: TreeParams) -> Vec<(CustomerType, f64)> {
     let fold: Vec<usize> =
         r.y.iter()
             .map(|t| {
-                let i = CustomerType::ALL.iter().position(|u| u == t).unwrap();
+                let i = type_index(*t);
                 seen[i] += 1;
                 seen[i] % FOLDS
             })
@@ -244,7 +249,7 @@ fn out_of_fold(r: &Rows, params: TreeParams) -> Vec<(CustomerType, f64)> {
 fn cv_score(r: &Rows, decided: &[(CustomerType, f64)]) -> (f64, [f64; 7]) {
     let mut hits = r.rule0_hits;
     for ((t, _), truth) in decided.iter().zip(&r.y) {
-        let i = CustomerType::ALL.iter().position(|u| u == truth).unwrap();
+        let i = type_index(*truth);
         hits[i] += usize::from(t == truth);
     }
     let mut recall = [0.0; 7];

@@ -4,7 +4,7 @@
 //! purchase the customer drops out with probability `p ~ Beta(a, b)`.
 
 use crate::indexed::{bg_family_pass, Indexed};
-use crate::optim::{fit_objective_sampled, FitOptions};
+use crate::optim::{fit_objective_sampled, FitOptions, SummaryFit};
 use crate::special::{
     bg_expectation, digamma, digamma_shift, inv_one_plus_exp, ln_beta_shift, ln_gamma, lse2_weights,
 };
@@ -187,22 +187,7 @@ const SAMPLE_ROWS: usize = 16_384;
 
 /// Maximum likelihood fit on (compressed) summaries.
 pub fn fit(data: &[Summary], opts: &FitOptions) -> Result<BgNbdFit, FitError> {
-    crate::summary::validate(data)?;
-    let (mean_x, mean_t) = crate::summary::weighted_means(data);
-    // Start at r = 1 with the observed purchase rate r / alpha, and a = b = 1 (uniform dropout).
-    let alpha0 = (mean_t.max(1e-6) / mean_x.max(1e-6)).clamp(1e-6, 1e6);
-    let x0 = [0.0, alpha0.ln(), 0.0, 0.0];
-    let ix = Indexed::new(data);
-    let sample = ix.sample(SAMPLE_ROWS);
-    let res = fit_objective_sampled(
-        |x, g| objective(&ix, x, g),
-        sample
-            .as_ref()
-            .map(|s| |x: &[f64], g: &mut [f64]| objective(s, x, g)),
-        ix.total,
-        &x0,
-        opts,
-    )?;
+    let res = fit_bg_family(data, opts, objective)?;
     Ok(BgNbdFit {
         params: BgNbdParams::from_log(&res.x),
         log_likelihood: res.log_likelihood,
@@ -213,6 +198,32 @@ pub fn fit(data: &[Summary], opts: &FitOptions) -> Result<BgNbdFit, FitError> {
         at_boundary: res.at_boundary,
         customers: res.customers,
     })
+}
+
+/// The fit of a BG-family model (BG/NBD, MBG/NBD: log r, log alpha, log a, log b) whose mean
+/// negative log-likelihood over the indexed histories is `objective`, warm-started from a
+/// sample on large data.
+pub(crate) fn fit_bg_family(
+    data: &[Summary],
+    opts: &FitOptions,
+    objective: fn(&Indexed, &[f64], &mut [f64]) -> f64,
+) -> Result<SummaryFit, FitError> {
+    crate::summary::validate(data)?;
+    let (mean_x, mean_t) = crate::summary::weighted_means(data);
+    // Start at r = 1 with the observed purchase rate r / alpha, and a = b = 1 (uniform dropout).
+    let alpha0 = (mean_t.max(1e-6) / mean_x.max(1e-6)).clamp(1e-6, 1e6);
+    let x0 = [0.0, alpha0.ln(), 0.0, 0.0];
+    let ix = Indexed::new(data);
+    let sample = ix.sample(SAMPLE_ROWS);
+    fit_objective_sampled(
+        |x, g| objective(&ix, x, g),
+        sample
+            .as_ref()
+            .map(|s| |x: &[f64], g: &mut [f64]| objective(s, x, g)),
+        ix.total,
+        &x0,
+        opts,
+    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! customers without repeat purchases are not automatically alive.
 
 use crate::indexed::{bg_family_pass, Indexed};
-use crate::optim::{fit_objective_sampled, FitOptions};
+use crate::optim::FitOptions;
 use crate::special::{
     bg_expectation, digamma, digamma_shift, inv_one_plus_exp, ln_beta_shift, ln_gamma, lse2_weights,
 };
@@ -163,28 +163,9 @@ fn objective(ix: &Indexed, xl: &[f64], grad: &mut [f64]) -> f64 {
     -ll / n
 }
 
-/// Rows of the warm-start sample on large data: its fit costs about a tenth of a full pass
-/// per iteration and lands close enough for a few Newton-like steps on all rows.
-const SAMPLE_ROWS: usize = 16_384;
-
-/// Maximum likelihood fit on (compressed) summaries.
+/// Maximum likelihood fit on (compressed) summaries (the BG family's start and warm start).
 pub fn fit(data: &[Summary], opts: &FitOptions) -> Result<MbgNbdFit, FitError> {
-    crate::summary::validate(data)?;
-    let (mean_x, mean_t) = crate::summary::weighted_means(data);
-    // Start at r = 1 with the observed purchase rate r / alpha, and a = b = 1 (uniform dropout).
-    let alpha0 = (mean_t.max(1e-6) / mean_x.max(1e-6)).clamp(1e-6, 1e6);
-    let x0 = [0.0, alpha0.ln(), 0.0, 0.0];
-    let ix = Indexed::new(data);
-    let sample = ix.sample(SAMPLE_ROWS);
-    let res = fit_objective_sampled(
-        |x, g| objective(&ix, x, g),
-        sample
-            .as_ref()
-            .map(|s| |x: &[f64], g: &mut [f64]| objective(s, x, g)),
-        ix.total,
-        &x0,
-        opts,
-    )?;
+    let res = crate::bg_nbd::fit_bg_family(data, opts, objective)?;
     Ok(MbgNbdFit {
         params: MbgNbdParams::from_log(&res.x),
         log_likelihood: res.log_likelihood,

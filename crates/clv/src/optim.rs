@@ -611,9 +611,6 @@ pub(crate) fn fit_objective<F>(
 where
     F: Fn(&[f64], &mut [f64]) -> f64,
 {
-    if total.is_nan() || total <= 0.0 {
-        return Err(FitError::NoData);
-    }
     fit_objective_sampled(objective, None::<F>, total, x0, opts)
 }
 

@@ -542,6 +542,20 @@ struct WorkerResult<S> {
     rejected: Vec<Rejection>,
 }
 
+impl<S> WorkerResult<S> {
+    /// Nothing seen yet, results going to `sink`.
+    fn new(sink: S) -> Self {
+        WorkerResult {
+            sink,
+            evidence: Evidence::default(),
+            rows: 0,
+            accepted: 0,
+            blank: 0,
+            rejected: Vec::new(),
+        }
+    }
+}
+
 /// Reusable per-thread state of the record loop.
 struct Scratch {
     fields: Fields,
@@ -550,6 +564,27 @@ struct Scratch {
     cells: Vec<Cell<'static>>,
     cache: RowCache,
     used: Vec<bool>,
+}
+
+impl Scratch {
+    fn new(plan: &RowPlan, unquoted: bool) -> Self {
+        Scratch {
+            fields: Fields::default(),
+            unquoted,
+            cells: Vec::new(),
+            cache: RowCache::default(),
+            used: plan.used_columns(),
+        }
+    }
+}
+
+/// Reading threads: `options.threads`, or one per core when that is 0.
+fn reading_threads(options: &ImportOptions) -> usize {
+    if options.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        options.threads
+    }
 }
 
 fn work_chunk<S: RowSink>(
@@ -813,11 +848,7 @@ fn csv_pass<P: Pass>(
 ) -> Result<PassResult<P::Sink>, ImportError> {
     let shown = &plan.file;
     let dialect = prelude.dialect;
-    let threads = if options.threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    } else {
-        options.threads
-    };
+    let threads = reading_threads(options);
     let file = File::open(path).map_err(io_error(shown))?;
     let mut reader = DecodingReader::new(file, forced);
     let (tx, rx) = mpsc::sync_channel::<Chunk>(threads * 2);
@@ -830,21 +861,8 @@ fn csv_pass<P: Pass>(
                     let rx = &rx;
                     let free_tx = free_tx.clone();
                     scope.spawn(move || {
-                        let mut out = WorkerResult {
-                            sink: pass.sink(),
-                            evidence: Evidence::default(),
-                            rows: 0,
-                            accepted: 0,
-                            blank: 0,
-                            rejected: Vec::new(),
-                        };
-                        let mut scratch = Scratch {
-                            fields: Fields::default(),
-                            unquoted: false,
-                            cells: Vec::new(),
-                            cache: RowCache::default(),
-                            used: plan.used_columns(),
-                        };
+                        let mut out = WorkerResult::new(pass.sink());
+                        let mut scratch = Scratch::new(plan, false);
                         loop {
                             let chunk = match rx.lock() {
                                 Ok(guard) => guard.recv(),
@@ -878,14 +896,7 @@ fn csv_pass<P: Pass>(
 
 /// Adds up the threads' results; rejections by line.
 fn combine<S>(results: Vec<WorkerResult<S>>) -> (WorkerResult<()>, Vec<S>) {
-    let mut total = WorkerResult {
-        sink: (),
-        evidence: Evidence::default(),
-        rows: 0,
-        accepted: 0,
-        blank: 0,
-        rejected: Vec::new(),
-    };
+    let mut total = WorkerResult::new(());
     let mut sinks = Vec::with_capacity(results.len());
     for r in results {
         sinks.push(r.sink);
@@ -953,32 +964,15 @@ fn csv_pass_direct<P: Pass>(
         return Ok(None);
     }
     progress(start);
-    let threads = if options.threads == 0 {
-        std::thread::available_parallelism().map_or(2, |n| n.get())
-    } else {
-        options.threads
-    };
+    let threads = reading_threads(options);
     let ranges = (len - start).div_ceil(RANGE) as usize;
     let next = AtomicUsize::new(0);
     // Set when the file needs the decoding reader, or a read failed: the others stop.
     let stop = AtomicBool::new(false);
     let needs_decoding = AtomicBool::new(false);
     let worker = || -> std::io::Result<(WorkerResult<P::Sink>, Vec<RangeDone>)> {
-        let mut out = WorkerResult {
-            sink: pass.sink(),
-            evidence: Evidence::default(),
-            rows: 0,
-            accepted: 0,
-            blank: 0,
-            rejected: Vec::new(),
-        };
-        let mut scratch = Scratch {
-            fields: Fields::default(),
-            unquoted: true,
-            cells: Vec::new(),
-            cache: RowCache::default(),
-            used: plan.used_columns(),
-        };
+        let mut out = WorkerResult::new(pass.sink());
+        let mut scratch = Scratch::new(plan, true);
         let mut done = Vec::new();
         let mut file = File::open(path)?;
         let mut buf = Vec::new();

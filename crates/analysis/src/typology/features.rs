@@ -8,8 +8,8 @@ use std::cell::RefCell;
 use std::hint::select_unpredictable;
 
 use super::stats::{
-    block_means_into, mann_kendall, mann_kendall_with_sides, mean, moving_mean3_into,
-    moving_mean_argmax, percentile_with, runs_z_near,
+    block_means_into, detrended_into, mann_kendall, mann_kendall_with_sides, mean,
+    moving_mean3_into, moving_mean_argmax, percentile_with, runs_z_near,
 };
 
 /// Buffers reused from customer to customer on one thread: classifying a million customers
@@ -549,25 +549,6 @@ fn variation(
     }
 }
 
-/// `x` minus its least-squares line on t = 0..len-1, from the mean `xm` of `x` and the
-/// line's sums `sxy` and `sxx` (as `stats::detrend_into` computes them).
-fn detrended_into(x: &[f64], xm: f64, sxy: f64, sxx: f64, out: &mut Vec<f64>) {
-    let n = x.len();
-    out.clear();
-    if n < 2 {
-        out.resize(n, 0.0);
-        return;
-    }
-    let tm = (n - 1) as f64 / 2.0;
-    let slope = sxy / sxx;
-    let intercept = xm - slope * tm;
-    out.extend(
-        x.iter()
-            .enumerate()
-            .map(|(t, v)| v - (intercept + slope * t as f64)),
-    );
-}
-
 /// cos and sin of k · 30° for k = 0..12: every angle of a period of 3, 4, 6 or 12 months
 /// falls on one of them (written out: computing them per customer was a quarter of the time).
 const COS_30: [f64; 12] = [
@@ -711,7 +692,8 @@ mod reference {
         acf_with, block_means_into, detrend_into, mann_kendall, mean, moving_mean_into,
         percentile_with, runs_z_with, std_pop,
     };
-    use super::{Features, Scratch, COS_30, SIN_30};
+    // The block size is a plain rule, not one of the fused sums: shared, not re-derived.
+    use super::{block_size, Features, Scratch, COS_30, SIN_30};
 
     #[derive(Clone, Copy, PartialEq)]
     enum Phase {
@@ -827,21 +809,6 @@ mod reference {
             level_life: mean(act),
         };
         (counts, level)
-    }
-
-    /// Block size: sparse buyers are compared in longer blocks so that a block rarely is empty by
-    /// chance; at most a fifth of the span so that at least about five blocks remain.
-    fn block_size(adi: f64, span: usize) -> usize {
-        let b = if adi <= 1.3 {
-            1
-        } else if adi <= 2.2 {
-            2
-        } else if adi <= 4.0 {
-            3
-        } else {
-            6
-        };
-        b.min(span / 5).max(1)
     }
 
     struct Trend {

@@ -388,13 +388,7 @@ pub fn detrend(x: &[f64]) -> Vec<f64> {
 /// [`detrend`] into `out` (cleared first).
 #[cfg(test)] // the classifier fuses these sums with others (`features::variation`)
 pub fn detrend_into(x: &[f64], out: &mut Vec<f64>) {
-    let n = x.len();
-    out.clear();
-    if n < 2 {
-        out.resize(n, 0.0);
-        return;
-    }
-    let tm = (n - 1) as f64 / 2.0;
+    let tm = x.len().saturating_sub(1) as f64 / 2.0;
     let xm = mean(x);
     let (mut sxy, mut sxx) = (0.0, 0.0);
     for (t, v) in x.iter().enumerate() {
@@ -402,6 +396,20 @@ pub fn detrend_into(x: &[f64], out: &mut Vec<f64>) {
         sxy += dt * (v - xm);
         sxx += dt * dt;
     }
+    detrended_into(x, xm, sxy, sxx, out);
+}
+
+/// `x` minus its least-squares line on t = 0..len-1, from the mean `xm` of `x` and the
+/// line's sums `sxy` = Σ (t - t̄)(x_t - xm) and `sxx` = Σ (t - t̄)² (zeros for fewer than two
+/// values). `out` is cleared first.
+pub fn detrended_into(x: &[f64], xm: f64, sxy: f64, sxx: f64, out: &mut Vec<f64>) {
+    let n = x.len();
+    out.clear();
+    if n < 2 {
+        out.resize(n, 0.0);
+        return;
+    }
+    let tm = (n - 1) as f64 / 2.0;
     let slope = sxy / sxx;
     let intercept = xm - slope * tm;
     out.extend(
