@@ -275,5 +275,5 @@ pub fn classify_with(
     reference: Option<f64>,
     config: &TypologyConfig,
 ) -> Classification {
-    rules::classify_owned_features(Features::compute(y, left_censored), reference, config)
+    features::classify_fastest(y, left_censored, reference, config)
 }

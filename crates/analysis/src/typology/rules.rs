@@ -8,6 +8,7 @@ use crate::typology::stats::median;
 
 /// Status from the gap after the last order, measured in the customer's own rhythm (ADI): a
 /// customer who orders every fourth month is not lost after six quiet months.
+#[inline(always)]
 pub fn status(f: Option<&Features>) -> Status {
     let Some(f) = f else { return Status::NoData };
     // One order gives no rhythm; assume a quarterly one.
@@ -46,6 +47,7 @@ pub fn portfolio_reference<'a>(features: impl IntoIterator<Item = &'a Features>)
 }
 
 /// m(v, thr, s) = clip((v - thr) / s, 0, 1): how far past a threshold, in units of `s`.
+#[inline(always)]
 fn margin(v: f64, threshold: f64, scale: f64) -> f64 {
     ((v - threshold) / scale).clamp(0.0, 1.0)
 }
@@ -72,6 +74,7 @@ pub fn classify_features_with(
 
 /// [`classify_features_with`] taking the features by value, so that [`classify`](super::classify)
 /// moves them into the result instead of copying them.
+#[inline(always)]
 pub(crate) fn classify_owned_features(
     features: Option<Features>,
     reference: Option<f64>,
@@ -200,6 +203,7 @@ pub(crate) fn classify_owned_features(
 /// Votes for CYCLICAL (rule 6), or `None` when its preconditions fail: the months must vary
 /// (cv_month >= `cyclical_cv`), so must the order sizes (cv2 >= `cyclical_cv2`), and there
 /// must be enough pauses between two high phases (`cyclical_troughs`; the spec asks for one).
+#[inline(always)]
 fn cyclical_votes(f: &Features, k: &TypologyConfig) -> Option<u32> {
     if f.cv_month < k.cyclical_cv || f.cv2 < k.cyclical_cv2 || f.troughs < k.cyclical_troughs {
         return None;

@@ -11,6 +11,7 @@ pub const ERFC_RELATIVE_ACCURACY: f64 = 1.2e-7;
 /// Complementary error function, Numerical Recipes (2nd ed., §6.2) `erfcc`: relative error
 /// below [`ERFC_RELATIVE_ACCURACY`] for every real `x`. Written out so that the crate needs no
 /// statistics dependency.
+#[inline(always)]
 pub fn erfc(x: f64) -> f64 {
     let z = x.abs();
     let t = 1.0 / (1.0 + 0.5 * z);
@@ -31,6 +32,7 @@ pub fn erfc(x: f64) -> f64 {
 }
 
 /// Arithmetic mean; 0 for an empty slice (callers guard the cases where that matters).
+#[inline(always)]
 pub fn mean(x: &[f64]) -> f64 {
     if x.is_empty() {
         0.0
@@ -70,6 +72,7 @@ const TOP_K: usize = 8;
 /// would: the order statistics are the same values (a -0.0 may stand for a 0.0, which no
 /// comparison or interpolation of the callers can tell apart). The branching insertion it
 /// replaces mispredicted on most values of a noisy series.
+#[inline(always)]
 fn top_k<const K: usize>(x: &[f64]) -> [f64; K] {
     let mut top = [f64::NEG_INFINITY; K];
     for &v in x {
@@ -83,12 +86,14 @@ fn top_k<const K: usize>(x: &[f64]) -> [f64; K] {
 }
 
 /// The k-th and the (k-1)-th largest of the `K = k` largest (the k-th twice for k = 1).
+#[inline(always)]
 fn top_two<const K: usize>(top: [f64; K]) -> (f64, f64) {
     (top[K - 1], top[K.saturating_sub(2)])
 }
 
 /// [`percentile`] using `buf` for the copy it selects in (no allocation once `buf` is large
 /// enough).
+#[inline(always)]
 pub fn percentile_with(x: &[f64], q: f64, buf: &mut Vec<f64>) -> f64 {
     if x.is_empty() {
         return 0.0;
@@ -163,6 +168,7 @@ pub fn median_with(x: &[f64], buf: &mut Vec<f64>) -> Option<f64> {
 /// split: a branch-free top-k pass over the values of that side finds them. Selecting in a
 /// copy mispredicts its way through a noisy series and was the costliest step of the runs
 /// test.
+#[inline(always)]
 pub fn median_near(x: &[f64], pivot: f64, buf: &mut Vec<f64>) -> f64 {
     if !pivot.is_finite() {
         return fallback_median(x, buf);
@@ -220,6 +226,7 @@ fn fallback_median(x: &[f64], buf: &mut Vec<f64>) -> f64 {
 
 /// The `depth` largest of `x`, largest first, padded to [`TOP_K`]; `None` if `depth` is
 /// larger.
+#[inline(always)]
 fn largest(x: &[f64], depth: usize) -> Option<[f64; TOP_K]> {
     fn pad<const K: usize>(top: [f64; K]) -> [f64; TOP_K] {
         let mut out = [f64::NEG_INFINITY; TOP_K];
@@ -249,6 +256,7 @@ pub fn block_means(x: &[f64], b: usize) -> Vec<f64> {
 }
 
 /// [`block_means`] into `out` (cleared first).
+#[inline(always)]
 pub fn block_means_into(x: &[f64], b: usize, out: &mut Vec<f64>) {
     let b = b.max(1);
     out.clear();
@@ -284,6 +292,7 @@ pub fn moving_mean_into(x: &[f64], w: usize, out: &mut Vec<f64>) {
 }
 
 /// The value of [`moving_mean`] at `i` (half window `h`), summed afresh.
+#[inline(always)]
 fn moving_mean_at(x: &[f64], h: usize, i: usize) -> f64 {
     mean(&x[i.saturating_sub(h)..(i + h + 1).min(x.len())])
 }
@@ -303,6 +312,7 @@ fn moving_mean_at(x: &[f64], h: usize, i: usize) -> f64 {
 /// `m` has `a >= max a - 2δ`; an index with `a < max a - 2δ` has a smaller `m` than the
 /// running maximum's index, so it can be neither the maximum nor tie with it.
 /// `buf` holds the running means. `(0, 0.0)` for an empty `x`.
+#[inline(always)]
 pub fn moving_mean_argmax(x: &[f64], w: usize, abs_sum: f64, buf: &mut Vec<f64>) -> (usize, f64) {
     let n = x.len();
     if n == 0 {
@@ -362,6 +372,7 @@ pub fn moving_mean_argmax(x: &[f64], w: usize, abs_sum: f64, buf: &mut Vec<f64>)
 
 /// [`moving_mean`] with window 3 into `out` (cleared first): the same additions in the same
 /// order as [`mean`] of each window (a sum starts at -0.0, and -0.0 + a = a), written out.
+#[inline(always)]
 pub fn moving_mean3_into(x: &[f64], out: &mut Vec<f64>) {
     let n = x.len();
     out.clear();
@@ -402,6 +413,7 @@ pub fn detrend_into(x: &[f64], out: &mut Vec<f64>) {
 /// `x` minus its least-squares line on t = 0..len-1, from the mean `xm` of `x` and the
 /// line's sums `sxy` = Σ (t - t̄)(x_t - xm) and `sxx` = Σ (t - t̄)² (zeros for fewer than two
 /// values). `out` is cleared first.
+#[inline(always)]
 pub fn detrended_into(x: &[f64], xm: f64, sxy: f64, sxx: f64, out: &mut Vec<f64>) {
     let n = x.len();
     out.clear();
@@ -465,6 +477,7 @@ pub fn runs_z_with(x: &[f64], buf: &mut Vec<f64>) -> f64 {
 
 /// [`runs_z`] with the median found by [`median_near`] from `pivot` (e.g. the mean of `x`):
 /// the same value, as only comparisons with the median enter.
+#[inline(always)]
 pub fn runs_z_near(x: &[f64], pivot: f64, buf: &mut Vec<f64>) -> f64 {
     if x.is_empty() {
         return 0.0;
@@ -473,6 +486,7 @@ pub fn runs_z_near(x: &[f64], pivot: f64, buf: &mut Vec<f64>) -> f64 {
 }
 
 /// The runs test of `x > med`.
+#[inline(always)]
 fn runs_z_around(x: &[f64], med: f64) -> f64 {
     let n1 = x.iter().filter(|v| **v > med).count() as f64;
     let n2 = x.len() as f64 - n1;
@@ -508,6 +522,7 @@ pub struct MannKendall {
 }
 
 /// Mann-Kendall trend test on `x`.
+#[inline(always)]
 pub fn mann_kendall(x: &[f64]) -> MannKendall {
     // One branch-free pass over the pairs gives S and the ties: the signs of the pairs are
     // random for a noisy series, and mispredicted branches plus a sort for the ties made this
@@ -533,6 +548,21 @@ pub fn mann_kendall(x: &[f64]) -> MannKendall {
     mann_kendall_from(s, ties, n)
 }
 
+/// Kendall's tau of `x` against time, the `tau` of [`mann_kendall`], without the test's
+/// variance and p-value (the side taus of the peak shape need only tau).
+#[inline(always)]
+pub fn kendall_tau_of(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut s = 0i64;
+    let mut i = 0;
+    while i + 1 < n {
+        let [a, b] = pair_rows2(x[i], x[i + 1], &x[i + 2..]);
+        s += Row::of(x[i], x[i + 1]).sign + a.sign + b.sign;
+        i += 2;
+    }
+    kendall_tau(s, n)
+}
+
 /// The pairs of one value with later ones: the sum of their signs and how many are equal.
 #[derive(Clone, Copy, Default)]
 struct Row {
@@ -542,6 +572,7 @@ struct Row {
 
 impl Row {
     /// The pair (xi, xj).
+    #[inline(always)]
     fn of(xi: f64, xj: f64) -> Row {
         Row {
             sign: i64::from(xj > xi) - i64::from(xj < xi),
@@ -562,7 +593,7 @@ impl std::ops::Add for Row {
 
 /// The [`Row`]s of `xa` and of `xb` over `later`, in one pass. Values are not NaN, so the
 /// equal ones are those neither above nor below: two comparisons a pair, not three.
-#[inline]
+#[inline(always)]
 fn pair_rows2(xa: f64, xb: f64, later: &[f64]) -> [Row; 2] {
     let (mut above_a, mut below_a, mut above_b, mut below_b) = (0i64, 0i64, 0i64, 0i64);
     for xj in later {
@@ -585,6 +616,7 @@ fn pair_rows2(xa: f64, xb: f64, later: &[f64]) -> [Row; 2] {
 }
 
 /// The test's statistics from S, the summed tie terms and the count.
+#[inline(always)]
 fn mann_kendall_from(s: i64, ties: i64, n: usize) -> MannKendall {
     let ties = ties as f64;
     let nf = n as f64;
@@ -608,6 +640,7 @@ fn mann_kendall_from(s: i64, ties: i64, n: usize) -> MannKendall {
 }
 
 /// Kendall's tau = S / (n (n - 1) / 2); 0 for fewer than two values.
+#[inline(always)]
 fn kendall_tau(s: i64, n: usize) -> f64 {
     let nf = n as f64;
     if n < 2 {
@@ -622,6 +655,7 @@ fn kendall_tau(s: i64, n: usize) -> f64 {
 /// pass over the pairs of `x` instead of three: a pair's sign counts towards every range that
 /// holds both of its members. Each S is the same integer as from its own pass, so the results
 /// are identical to three calls of [`mann_kendall`].
+#[inline(always)]
 pub fn mann_kendall_with_sides(x: &[f64], from: usize, split: usize) -> (MannKendall, f64, f64) {
     let n = x.len();
     let (mut s, mut ties, mut s_pre, mut s_post) = (0i64, 0i64, 0i64, 0i64);
@@ -772,6 +806,17 @@ mod tests {
                     (mk.var_s - var_s).abs() <= 1e-9 * var_s.abs().max(1.0),
                     "{x:?}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn kendall_tau_of_is_the_tests_tau() {
+        let mut state = 9u64;
+        for n in 0..40 {
+            for _ in 0..5 {
+                let x = tied_series(&mut state, n);
+                assert_eq!(kendall_tau_of(&x), mann_kendall(&x).tau, "{x:?}");
             }
         }
     }

@@ -268,6 +268,7 @@ impl TreeFeature {
 
 /// The values of every [`TreeFeature`] for one customer, in the order of
 /// [`TreeFeature::ALL`]. `level_rel` is level12 / portfolio reference (`None` without one).
+#[inline(always)]
 pub fn feature_vector(f: &Features, level_rel: Option<f64>) -> [f64; N_TREE_FEATURES] {
     let recent = if f.level_life > 0.0 {
         f.level12 / f.level_life
@@ -367,6 +368,7 @@ pub struct TreeDecision {
 /// Walks `tree` with the feature values `x`. `None` if the tree is empty or malformed (a child
 /// index out of range or not after its parent, a leaf typed INSUFFICIENT, a confidence outside
 /// 0..=1): the caller then falls back to the rules.
+#[inline(always)]
 pub fn decide(tree: &[TreeNode], x: &[f64; N_TREE_FEATURES]) -> Option<TreeDecision> {
     let mut node = 0;
     let mut conditions: Vec<Condition> = Vec::with_capacity(8);
