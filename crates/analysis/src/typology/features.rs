@@ -220,18 +220,10 @@ impl Features {
         } else {
             let mk = mann_kendall(&scratch.blocks);
             let side = &mut scratch.side;
-            let mut side_tau = |part: &[f64]| {
-                block_means_into(part, block, side);
-                if side.len() >= 3 {
-                    kendall_tau_of(side)
-                } else {
-                    0.0
-                }
-            };
             (
                 mk,
-                side_tau(&act[..=peak.index]),
-                side_tau(&act[peak.index..]),
+                side_tau(&act[..=peak.index], block, side),
+                side_tau(&act[peak.index..], block, side),
             )
         };
         let ratio_31 = ratio_31(&scratch.blocks, blocks_mean);
@@ -395,6 +387,19 @@ fn ratio_31(blocks: &[f64], blocks_mean: f64) -> f64 {
     }
 }
 
+/// Kendall's tau of the blocks of `part` (0 for fewer than three), the peak's side taus at
+/// block sizes above one. A function rather than a closure so that it can be `inline(always)`
+/// and is compiled into the AVX2 build too.
+#[inline(always)]
+fn side_tau(part: &[f64], block: usize, side: &mut Vec<f64>) -> f64 {
+    block_means_into(part, block, side);
+    if side.len() >= 3 {
+        kendall_tau_of(side)
+    } else {
+        0.0
+    }
+}
+
 struct Peak {
     index: usize,
     pos: f64,
@@ -544,7 +549,15 @@ fn variation(
     // The lagged values as slices of exactly `full` values, so that the loop needs no bounds
     // checks.
     // (Empty below 13 months, where `full` is 0.)
-    let lagged = LAGS.map(|lag| &c[lag.min(n)..(lag + full).min(n)]);
+    // Written out rather than `LAGS.map`, which the compiler did not inline into the AVX2 build.
+    let lagged_by = |lag: usize| &c[lag.min(n)..(lag + full).min(n)];
+    let lagged = [
+        lagged_by(LAGS[0]),
+        lagged_by(LAGS[1]),
+        lagged_by(LAGS[2]),
+        lagged_by(LAGS[3]),
+        lagged_by(LAGS[4]),
+    ];
     for (t, ct) in c[..full].iter().enumerate() {
         den += ct * ct;
         for (s, later) in num.iter_mut().zip(&lagged) {
