@@ -5,14 +5,13 @@
 //! the shape; the gap after the last order is kept separately in `gap_end` for the status.
 
 use std::cell::RefCell;
-
-use super::{Classification, TypologyConfig};
 use std::hint::select_unpredictable;
 
 use super::stats::{
     block_means_into, detrended_into, kendall_tau_of, mann_kendall, mann_kendall_with_sides, mean,
     moving_mean3_into, moving_mean_argmax, percentile_with, runs_z_near,
 };
+use super::{Classification, TypologyConfig};
 
 /// Buffers reused from customer to customer on one thread: classifying a million customers
 /// otherwise spends a good part of its time allocating and freeing a dozen small vectors each.
@@ -43,8 +42,7 @@ fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 /// [`classify_with`](super::classify_with): the features of `y` and the decision on them,
 /// compiled for the widest vector instructions this CPU has. The results are the same bits
 /// either way: Rust never fuses or reorders floating-point operations, so wider registers
-/// only run the same additions side by side (`tests::matches_the_reference` runs both
-/// builds).
+/// only run the same additions side by side (`tests::both_builds_classify_alike`).
 pub(super) fn classify_fastest(
     y: &[f64],
     left_censored: bool,
@@ -757,7 +755,7 @@ fn phase_counts(r3: &[f64], high: f64, low: f64) -> (usize, usize, usize) {
 }
 
 /// The classification compiled with AVX2 (x86-64-v3), chosen at run time: the same source,
-/// with four doubles to a vector register instead of two (about 7 % faster; see
+/// with four doubles to a vector register instead of two (10–15 % faster; see
 /// docs/benchmarks.md).
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
@@ -1228,10 +1226,9 @@ mod tests {
     use crate::demo::Rng;
     use proptest::prelude::*;
 
-    /// `Features::compute` equals the reference bit for bit (`Debug` prints every float in
-    /// full, -0.0 included), or both are `None`.
     /// Both builds of the fused pass (the AVX2 one where this CPU has it, which is what
-    /// `compute` runs, and the baseline one) against the reference.
+    /// `Features::compute` runs, and the baseline one) equal the reference bit for bit
+    /// (`Debug` prints every float in full, -0.0 included), or all are `None`.
     fn assert_matches_reference(y: &[f64], left_censored: bool) {
         let slow = format!(
             "{:?}",

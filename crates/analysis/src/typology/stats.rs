@@ -524,6 +524,13 @@ pub struct MannKendall {
 /// Mann-Kendall trend test on `x`.
 #[inline(always)]
 pub fn mann_kendall(x: &[f64]) -> MannKendall {
+    let (s, ties) = pair_sums(x);
+    mann_kendall_from(s, ties, x.len())
+}
+
+/// S and the summed tie terms of `x`, from one pass over its pairs.
+#[inline(always)]
+fn pair_sums(x: &[f64]) -> (i64, i64) {
     // One branch-free pass over the pairs gives S and the ties: the signs of the pairs are
     // random for a noisy series, and mispredicted branches plus a sort for the ties made this
     // the hot spot of classifying (docs/benchmarks.md).
@@ -545,22 +552,14 @@ pub fn mann_kendall(x: &[f64]) -> MannKendall {
         add(b);
         i += 2;
     }
-    mann_kendall_from(s, ties, n)
+    (s, ties)
 }
 
 /// Kendall's tau of `x` against time, the `tau` of [`mann_kendall`], without the test's
 /// variance and p-value (the side taus of the peak shape need only tau).
 #[inline(always)]
 pub fn kendall_tau_of(x: &[f64]) -> f64 {
-    let n = x.len();
-    let mut s = 0i64;
-    let mut i = 0;
-    while i + 1 < n {
-        let [a, b] = pair_rows2(x[i], x[i + 1], &x[i + 2..]);
-        s += Row::of(x[i], x[i + 1]).sign + a.sign + b.sign;
-        i += 2;
-    }
-    kendall_tau(s, n)
+    kendall_tau(pair_sums(x).0, x.len())
 }
 
 /// The pairs of one value with later ones: the sum of their signs and how many are equal.
