@@ -20,6 +20,7 @@ struct Scratch {
     blocks: Vec<f64>,
     side: Vec<f64>,
     smooth: Vec<f64>,
+    padded: Vec<f64>,
     detrended: Vec<f64>,
     detrended_blocks: Vec<f64>,
     centred: Vec<f64>,
@@ -210,7 +211,7 @@ impl Features {
         } else {
             mean(&scratch.blocks)
         };
-        let peak = peak(act, adi, left_censored, sums.abs_sum, &mut scratch.smooth);
+        let peak = peak(act, adi, left_censored, scratch);
         let (mk, tau_pre, tau_post) = if block == 1 {
             // The blocks are the months themselves (a mean of one value is that value), so
             // the trend's and both sides' pairs come from one pass over the active span.
@@ -273,8 +274,6 @@ struct ActSums {
     sum: f64,
     /// The sum of the months from `trim` on.
     trimmed_sum: f64,
-    /// Σ|y|, the scale of the moving means' rounding errors.
-    abs_sum: f64,
     n_active: usize,
     /// Longest run of zero months.
     longest_pause: usize,
@@ -295,7 +294,6 @@ impl ActSums {
         // Starting values as the reference's: `Sum` starts at -0.0, the curve's sums at 0.0.
         let mut sum = -0.0;
         let mut trimmed_sum = -0.0;
-        let mut abs_sum = 0.0;
         let mut n_active = 0;
         let (mut pause, mut longest_pause) = (0usize, 0usize);
         let (mut s1, mut q1, mut s2, mut q2) = (0.0, 0.0, 0.0, 0.0);
@@ -304,7 +302,6 @@ impl ActSums {
             if t >= trim {
                 trimmed_sum += y;
             }
-            abs_sum += y.abs();
             n_active += usize::from(*y != 0.0);
             // Multiplied rather than branched on: a sparse buyer's zero months are
             // unpredictable.
@@ -321,7 +318,6 @@ impl ActSums {
             n,
             sum,
             trimmed_sum,
-            abs_sum,
             n_active,
             longest_pause,
             s1,
@@ -408,7 +404,7 @@ struct Peak {
 /// Where the smoothed peak lies and how far the start and the end lie below it: the bell
 /// (rise and fall), growth (peak at the end) and shrinking (peak at the start) shapes.
 #[inline(always)]
-fn peak(act: &[f64], adi: f64, left_censored: bool, abs_sum: f64, buf: &mut Vec<f64>) -> Peak {
+fn peak(act: &[f64], adi: f64, left_censored: bool, scratch: &mut Scratch) -> Peak {
     let span = act.len();
     // The window grows with the span (one month per year either side) and with sparseness
     // (so that a window usually holds an order).
@@ -416,7 +412,7 @@ fn peak(act: &[f64], adi: f64, left_censored: bool, abs_sum: f64, buf: &mut Vec<
         .max(2 * adi.ceil() as usize + 1)
         .max(3);
     // First maximum, as numpy's argmax, and its value exactly as summed afresh.
-    let (pk, peak) = moving_mean_argmax(act, w, abs_sum, buf);
+    let (pk, peak) = moving_mean_argmax(act, w, &mut scratch.padded, &mut scratch.smooth);
     let pos = if span > 1 {
         pk as f64 / (span - 1) as f64
     } else {

@@ -288,86 +288,73 @@ pub fn moving_mean(x: &[f64], w: usize) -> Vec<f64> {
 pub fn moving_mean_into(x: &[f64], w: usize, out: &mut Vec<f64>) {
     let h = w / 2;
     out.clear();
-    out.extend((0..x.len()).map(|i| moving_mean_at(x, h, i)));
+    out.extend((0..x.len()).map(|i| mean(&x[i.saturating_sub(h)..(i + h + 1).min(x.len())])));
 }
 
-/// The value of [`moving_mean`] at `i` (half window `h`), summed afresh.
-#[inline(always)]
-fn moving_mean_at(x: &[f64], h: usize, i: usize) -> f64 {
-    mean(&x[i.saturating_sub(h)..(i + h + 1).min(x.len())])
-}
+/// Outputs of [`moving_mean_argmax`] summed side by side: one vector register of doubles with
+/// AVX2 (two halves without).
+const WINDOW_LANES: usize = 4;
 
 /// The first index of the largest value of [`moving_mean`]`(x, w)` (numpy's argmax) and that
-/// value, both exactly as from the fresh sums of [`moving_mean`], without summing every window
-/// afresh: a running sum finds the candidates, and only those within its rounding error of the
-/// largest are summed afresh (usually one). The fresh sums cost `len · w` additions, the
-/// running sum `2 len`; summing every window afresh was an eighth of classifying.
+/// value, both exactly as from the fresh sums of [`moving_mean`]. `padded` and `means` are
+/// buffers.
 ///
-/// `abs_sum` is Σ|x| (or any larger number). Why no candidate is missed: each running mean
-/// `a_i` lies within `(2 len + w) · u · Σ|x|` of the exact mean (u = ε / 2: at most
-/// `len + w/2` roundings of partial sums no larger than Σ|x|, the differences' roundings
-/// adding at most `2 u Σ|x|` together, and two for the division), and
-/// each fresh mean `m_i` within `(w + 1) · u · Σ|x|`; so `|a_i - m_i| <= δ` for the `δ` below
-/// (four times that bound, against the rounding of the bound itself). The first maximum of
-/// `m` has `a >= max a - 2δ`; an index with `a < max a - 2δ` has a smaller `m` than the
-/// running maximum's index, so it can be neither the maximum nor tie with it.
-/// `buf` holds the running means. `(0, 0.0)` for an empty `x`.
+/// Every window is summed afresh, but [`WINDOW_LANES`] windows side by side: `x` is padded
+/// with `w / 2` values -0.0 on either side, so each output is the sum of `w` consecutive
+/// values in the same positions, added in order from -0.0 as in [`mean`]. Adding -0.0 changes
+/// no sum (-0.0 + -0.0 = -0.0, and v + -0.0 = v for every other v), so a window cut at an edge
+/// sums to the same bits as the slice of `x` it covers. A running sum (one addition a month,
+/// each waiting for the one before, then the near-ties summed afresh) took a fifth of
+/// classifying; the side-by-side fresh sums have no chain longer than `w`.
+/// `(0, 0.0)` for an empty `x`.
 #[inline(always)]
-pub fn moving_mean_argmax(x: &[f64], w: usize, abs_sum: f64, buf: &mut Vec<f64>) -> (usize, f64) {
+pub fn moving_mean_argmax(
+    x: &[f64],
+    w: usize,
+    padded: &mut Vec<f64>,
+    means: &mut Vec<f64>,
+) -> (usize, f64) {
     let n = x.len();
     if n == 0 {
         return (0, 0.0);
     }
     let h = w / 2;
-    let full = 2 * h + 1;
-    let inv_full = 1.0 / full as f64;
-    buf.clear();
-    buf.resize(n, 0.0);
-    // The window of i is x[i - h ..= i + h] within x; its count is cut at the edges.
-    let count = |i: usize| ((i + h + 1).min(n) - i.saturating_sub(h)) as f64;
-    let mut sum = 0.0;
-    for v in &x[..h.min(n)] {
-        sum += v;
-    }
-    // Three stretches, so that the middle one (full windows) runs without conditions: up to
-    // i = h nothing leaves the window; from n - h on nothing enters.
-    let edge = (h + 1).min(n);
-    let end = n.saturating_sub(h).max(edge);
-    for i in 0..edge {
-        if i + h < n {
-            sum += x[i + h];
-        }
-        buf[i] = sum / count(i);
-    }
-    for i in edge..end {
-        // The value entering minus the one leaving, so that the running sum's dependency
-        // chain is one addition a month; a full window is scaled by one reciprocal.
-        sum += x[i + h] - x[i - h - 1];
-        buf[i] = sum * inv_full;
-    }
-    for i in end..n {
-        let enter = if i + h < n { x[i + h] } else { 0.0 };
-        sum += enter - x[i - h - 1];
-        buf[i] = sum / count(i);
-    }
-    let mut best = f64::NEG_INFINITY;
-    for a in buf.iter() {
-        best = best.max(*a);
-    }
-    let delta = 4.0 * (2 * n + w + 2) as f64 * f64::EPSILON * abs_sum;
-    let floor = best - 2.0 * delta;
-    let mut peak: Option<(usize, f64)> = None;
-    for (i, a) in buf.iter().enumerate() {
-        if *a >= floor {
-            let m = moving_mean_at(x, h, i);
-            if peak.is_none_or(|(_, p)| m > p) {
-                peak = Some((i, m));
+    let outputs = n.div_ceil(WINDOW_LANES) * WINDOW_LANES;
+    padded.clear();
+    padded.resize(h, -0.0);
+    padded.extend_from_slice(x);
+    // Room for the windows of the outputs past n, which are computed and then ignored.
+    padded.resize(outputs + 2 * h, -0.0);
+    means.clear();
+    means.resize(outputs, f64::NEG_INFINITY);
+    let (hf, nf) = (h as f64, n as f64);
+    for (c, out) in means.chunks_exact_mut(WINDOW_LANES).enumerate() {
+        let base = c * WINDOW_LANES;
+        let windows = &padded[base..base + 2 * h + WINDOW_LANES];
+        let mut sums = [-0.0f64; WINDOW_LANES];
+        for k in 0..=2 * h {
+            let values = &windows[k..k + WINDOW_LANES];
+            for (sum, v) in sums.iter_mut().zip(values) {
+                *sum += v;
             }
         }
+        for (l, (m, sum)) in out.iter_mut().zip(sums).enumerate() {
+            // The window's count within x, cut at the edges (exact in f64).
+            let i = (base + l) as f64;
+            let count = (i + hf + 1.0).min(nf) - (i - hf).max(0.0);
+            *m = select_unpredictable(base + l < n, sum / count, f64::NEG_INFINITY);
+        }
     }
-    // The running maximum itself is a candidate, so `peak` is set; the fallback only keeps
-    // this total.
-    peak.unwrap_or_else(|| (0, moving_mean_at(x, h, 0)))
+    let mut top = [f64::NEG_INFINITY; WINDOW_LANES];
+    for chunk in means.chunks_exact(WINDOW_LANES) {
+        for (t, m) in top.iter_mut().zip(chunk) {
+            *t = t.max(*m);
+        }
+    }
+    let best = top.into_iter().fold(f64::NEG_INFINITY, f64::max);
+    // The first index at the maximum (-0.0 and 0.0 are equal here, as for numpy's argmax).
+    let pk = means.iter().position(|m| *m == best).unwrap_or(0);
+    (pk, means[pk])
 }
 
 /// [`moving_mean`] with window 3 into `out` (cleared first): the same additions in the same
@@ -844,13 +831,14 @@ mod tests {
         }
     }
 
-    /// The peak of the running-sum moving mean is the fresh sums' first maximum, with its
-    /// fresh value, also where windows tie (flat stretches) or nearly tie (large and small
-    /// values mixed, where a running sum's rounding shows).
+    /// The side-by-side sums over the padded series find the fresh sums' first maximum, with
+    /// its fresh value, also where windows tie (flat stretches) or nearly tie (large and small
+    /// values mixed, where any other order of additions would round differently), and for
+    /// windows wider than the series.
     #[test]
     fn moving_mean_argmax_matches_fresh_sums() {
         let mut state = 9u64;
-        let mut buf = Vec::new();
+        let (mut buf, mut means) = (Vec::new(), Vec::new());
         for case in 0..3000 {
             let n = 1 + case % 50;
             let mut x = tied_series(&mut state, n);
@@ -864,7 +852,7 @@ mod tests {
                     };
                 }
             }
-            for w in [3, 5, 7, 9, 13] {
+            for w in [1, 3, 5, 7, 9, 13, 25, 61] {
                 let fresh = moving_mean(&x, w);
                 let mut want = 0;
                 for (i, v) in fresh.iter().enumerate() {
@@ -872,8 +860,7 @@ mod tests {
                         want = i;
                     }
                 }
-                let abs_sum: f64 = x.iter().map(|v| v.abs()).sum();
-                let (pk, peak) = moving_mean_argmax(&x, w, abs_sum, &mut buf);
+                let (pk, peak) = moving_mean_argmax(&x, w, &mut buf, &mut means);
                 assert_eq!(
                     (pk, peak.to_bits()),
                     (want, fresh[want].to_bits()),
