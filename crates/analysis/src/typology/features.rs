@@ -534,6 +534,9 @@ fn variation(
     let centred = &mut scratch.centred;
     centred.clear();
     centred.extend(da.iter().map(|v| v - da_mean));
+    // Twelve values past the end, so that the last months read every lag without a branch
+    // (their products are replaced by -0.0, which adds nothing).
+    centred.extend([0.0; 12]);
     let c = &centred[..];
     const LAGS: [usize; 5] = [1, 3, 4, 6, 12];
     let mut num = [-0.0f64; 5];
@@ -544,7 +547,7 @@ fn variation(
     // checks.
     // (Empty below 13 months, where `full` is 0.)
     // Written out rather than `LAGS.map`, which the compiler did not inline into the AVX2 build.
-    let lagged_by = |lag: usize| &c[lag.min(n)..(lag + full).min(n)];
+    let lagged_by = |lag: usize| &c[lag..lag + full];
     let lagged = [
         lagged_by(LAGS[0]),
         lagged_by(LAGS[1]),
@@ -561,9 +564,9 @@ fn variation(
     for t in full..n {
         den += c[t] * c[t];
         for (s, lag) in num.iter_mut().zip(LAGS) {
-            if t + lag < n {
-                *s += c[t] * c[t + lag];
-            }
+            // Selected rather than branched on: which lags still fit changes with every month
+            // and every length of history.
+            *s += select_unpredictable(t + lag < n, c[t] * c[t + lag], -0.0);
         }
     }
     for v in db {
