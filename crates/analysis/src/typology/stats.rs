@@ -843,7 +843,8 @@ mod tests {
             let n = 1 + case % 50;
             let mut x = tied_series(&mut state, n);
             if case % 3 == 1 {
-                // Values of very different size: 1e15, 0.1, -1e15 ... cancel in the running sum.
+                // Values of very different size (1e15, 0.1, -1e15 ...): any other order of
+                // additions would round differently.
                 for (i, v) in x.iter_mut().enumerate() {
                     *v = match i % 4 {
                         0 => *v * 1e15,
