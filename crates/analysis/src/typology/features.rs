@@ -412,7 +412,7 @@ fn peak(act: &[f64], adi: f64, left_censored: bool, scratch: &mut Scratch) -> Pe
         .max(2 * adi.ceil() as usize + 1)
         .max(3);
     // First maximum, as numpy's argmax, and its value exactly as summed afresh.
-    let (pk, peak) = moving_mean_argmax(act, w, &mut scratch.padded, &mut scratch.smooth);
+    let (pk, peak) = moving_mean_argmax(act, w, &mut scratch.padded);
     let pos = if span > 1 {
         pk as f64 / (span - 1) as f64
     } else {

@@ -296,8 +296,7 @@ pub fn moving_mean_into(x: &[f64], w: usize, out: &mut Vec<f64>) {
 const WINDOW_LANES: usize = 4;
 
 /// The first index of the largest value of [`moving_mean`]`(x, w)` (numpy's argmax) and that
-/// value, both exactly as from the fresh sums of [`moving_mean`]. `padded` and `means` are
-/// buffers.
+/// value, both exactly as from the fresh sums of [`moving_mean`]. `padded` is a buffer.
 ///
 /// Every window is summed afresh, but [`WINDOW_LANES`] windows side by side: `x` is padded
 /// with `w / 2` values -0.0 on either side, so each output is the sum of `w` consecutive
@@ -306,14 +305,12 @@ const WINDOW_LANES: usize = 4;
 /// sums to the same bits as the slice of `x` it covers. A running sum (one addition a month,
 /// each waiting for the one before, then the near-ties summed afresh) took a fifth of
 /// classifying; the side-by-side fresh sums have no chain longer than `w`.
-/// `(0, 0.0)` for an empty `x`.
+///
+/// Each lane keeps its largest mean and where it was (replaced only by a larger one, so the
+/// first of equal ones stays), and the lanes are compared at the end: no buffer of means and
+/// no search for the maximum's position afterwards. `(0, 0.0)` for an empty `x`.
 #[inline(always)]
-pub fn moving_mean_argmax(
-    x: &[f64],
-    w: usize,
-    padded: &mut Vec<f64>,
-    means: &mut Vec<f64>,
-) -> (usize, f64) {
+pub fn moving_mean_argmax(x: &[f64], w: usize, padded: &mut Vec<f64>) -> (usize, f64) {
     let n = x.len();
     if n == 0 {
         return (0, 0.0);
@@ -325,11 +322,35 @@ pub fn moving_mean_argmax(
     padded.extend_from_slice(x);
     // Room for the windows of the outputs past n, which are computed and then ignored.
     padded.resize(outputs + 2 * h, -0.0);
-    means.clear();
-    means.resize(outputs, f64::NEG_INFINITY);
+    // The common windows as constants, so that each window's additions are straight-line
+    // code: a loop over a window whose width changes from customer to customer ends where a
+    // branch predictor cannot know, once per four windows (3.6 % of classifying,
+    // docs/benchmarks.md).
+    match w {
+        3 => windows_argmax(padded, n, 3),
+        5 => windows_argmax(padded, n, 5),
+        7 => windows_argmax(padded, n, 7),
+        9 => windows_argmax(padded, n, 9),
+        _ => windows_argmax(padded, n, w),
+    }
+}
+
+/// The body of [`moving_mean_argmax`] over its padded copy, `inline(always)` so that a
+/// constant `w` unrolls the window.
+#[inline(always)]
+fn windows_argmax(padded: &[f64], n: usize, w: usize) -> (usize, f64) {
+    let h = w / 2;
+    let outputs = n.div_ceil(WINDOW_LANES) * WINDOW_LANES;
     let (hf, nf) = (h as f64, n as f64);
-    for (c, out) in means.chunks_exact_mut(WINDOW_LANES).enumerate() {
-        let base = c * WINDOW_LANES;
+    let mut best = [f64::NEG_INFINITY; WINDOW_LANES];
+    // Positions as doubles (exact for any length a slice can have in practice), so that they
+    // share the lanes and the selects of the means.
+    let mut best_at = [0.0f64; WINDOW_LANES];
+    let mut at = [0.0f64; WINDOW_LANES];
+    for (l, a) in at.iter_mut().enumerate() {
+        *a = l as f64;
+    }
+    for base in (0..outputs).step_by(WINDOW_LANES) {
         let windows = &padded[base..base + 2 * h + WINDOW_LANES];
         let mut sums = [-0.0f64; WINDOW_LANES];
         for k in 0..=2 * h {
@@ -338,23 +359,26 @@ pub fn moving_mean_argmax(
                 *sum += v;
             }
         }
-        for (l, (m, sum)) in out.iter_mut().zip(sums).enumerate() {
+        for l in 0..WINDOW_LANES {
+            let i = at[l];
             // The window's count within x, cut at the edges (exact in f64).
-            let i = (base + l) as f64;
             let count = (i + hf + 1.0).min(nf) - (i - hf).max(0.0);
-            *m = select_unpredictable(base + l < n, sum / count, f64::NEG_INFINITY);
+            let m = select_unpredictable(i < nf, sums[l] / count, f64::NEG_INFINITY);
+            let larger = m > best[l];
+            best[l] = select_unpredictable(larger, m, best[l]);
+            best_at[l] = select_unpredictable(larger, i, best_at[l]);
+            at[l] = i + WINDOW_LANES as f64;
         }
     }
-    let mut top = [f64::NEG_INFINITY; WINDOW_LANES];
-    for chunk in means.chunks_exact(WINDOW_LANES) {
-        for (t, m) in top.iter_mut().zip(chunk) {
-            *t = t.max(*m);
+    // The largest over the lanes, the first position among equal ones (-0.0 and 0.0 are
+    // equal here, as for numpy's argmax).
+    let (mut top, mut top_at) = (best[0], best_at[0]);
+    for (m, i) in best.into_iter().zip(best_at).skip(1) {
+        if m > top || (m == top && i < top_at) {
+            (top, top_at) = (m, i);
         }
     }
-    let best = top.into_iter().fold(f64::NEG_INFINITY, f64::max);
-    // The first index at the maximum (-0.0 and 0.0 are equal here, as for numpy's argmax).
-    let pk = means.iter().position(|m| *m == best).unwrap_or(0);
-    (pk, means[pk])
+    (top_at as usize, top)
 }
 
 /// [`moving_mean`] with window 3 into `out` (cleared first): the same additions in the same
@@ -838,7 +862,7 @@ mod tests {
     #[test]
     fn moving_mean_argmax_matches_fresh_sums() {
         let mut state = 9u64;
-        let (mut buf, mut means) = (Vec::new(), Vec::new());
+        let mut buf = Vec::new();
         for case in 0..3000 {
             let n = 1 + case % 50;
             let mut x = tied_series(&mut state, n);
@@ -861,7 +885,7 @@ mod tests {
                         want = i;
                     }
                 }
-                let (pk, peak) = moving_mean_argmax(&x, w, &mut buf, &mut means);
+                let (pk, peak) = moving_mean_argmax(&x, w, &mut buf);
                 assert_eq!(
                     (pk, peak.to_bits()),
                     (want, fresh[want].to_bits()),
