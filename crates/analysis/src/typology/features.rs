@@ -530,24 +530,25 @@ fn variation(
     let db_mean = db_sum / nb as f64;
 
     // Pass 3: squared deviations and the autocorrelations' numerators, each summed over t in
-    // order. All lags fit for t < n - 12; the last months go lag by lag.
+    // order, every lag over every month: the months past the end read twelve zeros.
     let centred = &mut scratch.centred;
     centred.clear();
     centred.extend(da.iter().map(|v| v - da_mean));
-    // Twelve values past the end, so that the last months read every lag without a branch
-    // (their products are replaced by -0.0, which adds nothing).
+    // A product with one of these zeros is a zero, which changes no sum unless the sum is
+    // still -0.0 (all its terms so far were -0.0); the autocorrelation then comes out as -0.0
+    // instead of 0.0, and `acf` reports a zero as 0.0 either way, as `stats::acf_with` does.
+    // Summing only the pairs that fit took a second loop over the last twelve months, with a
+    // select per lag.
     centred.extend([0.0; 12]);
     let c = &centred[..];
     const LAGS: [usize; 5] = [1, 3, 4, 6, 12];
     let mut num = [-0.0f64; 5];
     let mut den = -0.0;
     let mut db_den = -0.0;
-    let full = n.saturating_sub(12);
-    // The lagged values as slices of exactly `full` values, so that the loop needs no bounds
-    // checks.
-    // (Empty below 13 months, where `full` is 0.)
-    // Written out rather than `LAGS.map`, which the compiler did not inline into the AVX2 build.
-    let lagged_by = |lag: usize| &c[lag..lag + full];
+    // The lagged values as slices of exactly `n` values, so that the loop needs no bounds
+    // checks. Written out rather than `LAGS.map`, which the compiler did not inline into the
+    // AVX2 build.
+    let lagged_by = |lag: usize| &c[lag..lag + n];
     let lagged = [
         lagged_by(LAGS[0]),
         lagged_by(LAGS[1]),
@@ -555,18 +556,10 @@ fn variation(
         lagged_by(LAGS[3]),
         lagged_by(LAGS[4]),
     ];
-    for (t, ct) in c[..full].iter().enumerate() {
+    for (t, ct) in c[..n].iter().enumerate() {
         den += ct * ct;
         for (s, later) in num.iter_mut().zip(&lagged) {
             *s += ct * later[t];
-        }
-    }
-    for t in full..n {
-        den += c[t] * c[t];
-        for (s, lag) in num.iter_mut().zip(LAGS) {
-            // Selected rather than branched on: which lags still fit changes with every month
-            // and every length of history.
-            *s += select_unpredictable(t + lag < n, c[t] * c[t + lag], -0.0);
         }
     }
     for v in db {
@@ -576,7 +569,8 @@ fn variation(
         if LAGS[j] + 2 >= n || den == 0.0 {
             0.0
         } else {
-            num[j] / den
+            // + 0.0: a zero as 0.0, whichever its sign (see pass 3).
+            (num[j] + 0.0) / den
         }
     };
     let acf_season = [1, 2, 3, 4]

@@ -435,10 +435,13 @@ pub fn detrended_into(x: &[f64], xm: f64, sxy: f64, sxx: f64, out: &mut Vec<f64>
     let tm = (n - 1) as f64 / 2.0;
     let slope = sxy / sxx;
     let intercept = xm - slope * tm;
+    // Months counted as i32 (no history is 2^31 months long): four of them convert to
+    // doubles in one vector instruction, which a usize cannot, so the loop runs four months
+    // at a time. The same values as `t as f64`.
     out.extend(
         x.iter()
-            .enumerate()
-            .map(|(t, v)| v - (intercept + slope * t as f64)),
+            .zip(0i32..)
+            .map(|(v, t)| v - (intercept + slope * f64::from(t))),
     );
 }
 
@@ -466,7 +469,9 @@ pub fn acf_with(x: &[f64], lag: usize, m: f64, den: f64) -> f64 {
         .zip(&x[lag..])
         .map(|(a, b)| (a - m) * (b - m))
         .sum();
-    num / den
+    // A zero as 0.0, whichever its sign (a sum of -0.0 terms is -0.0): the classifier's pass
+    // reads zeros past the end, which can turn such a sum into 0.0.
+    (num + 0.0) / den
 }
 
 #[cfg(test)] // the classifier uses the `_with` / `_into` forms with its buffers
