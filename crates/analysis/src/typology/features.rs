@@ -688,39 +688,60 @@ fn phases(act: &[f64], scratch: &mut Scratch) -> (usize, usize, usize) {
     (highs, troughs, if reference > 0.0 { lows } else { 0 })
 }
 
-/// Counts the high runs and the troughs of `r3` (at most 64 months) with bit operations: the
-/// labels, with the months in between dropped, become the bits of one word (1 = high, 0 =
-/// low), so that a run is a stretch of equal bits. Between two high runs lies exactly one low
-/// run, so a trough is a stretch of at least two 0s with a 1 on either side. A loop that
-/// follows the runs label by label carries its state from month to month; here only the
-/// position of the next label does.
+/// Counts the high runs and the troughs of `r3` (at most 64 months) with bit operations on
+/// masks of the months: bit t of `high_months` says month t is labelled high, of
+/// `low_months` low (high wins where both hold, as in [`phase_counts`]); unlabelled months
+/// are ignored, so what matters at a month is the nearest label before or after it. Filling
+/// each label over the unlabelled months that follow (or precede) it gives that nearest label
+/// for every month at once: a high run starts at a high month whose previous label is not
+/// high; a trough is a low month whose previous label is high and whose next label is low
+/// (a low run of at least two), with a high month somewhere after it. A loop that followed
+/// the labels month by month carried its state from one month to the next.
 #[inline(always)]
 fn phase_counts_in_bits(r3: &[f64], high: f64, low: f64) -> (usize, usize, usize) {
     debug_assert!(r3.len() <= 64);
-    let (mut bits, mut len) = (0u64, 0u32);
-    let mut lows = 0;
-    for v in r3 {
-        lows += usize::from(*v <= low);
-        let is_high = *v >= high;
-        // High, else low if at most `low`, else no label (as the reference's labels).
-        let labelled = is_high || *v <= low;
-        // len <= 63 here: it counts the labels before this month. `select_unpredictable`
-        // keeps the compiler from branching on a label, which a noisy series mispredicts.
-        bits |= select_unpredictable(is_high, 1u64 << len, 0);
-        len += select_unpredictable(labelled, 1, 0);
+    let (mut high_months, mut low_months) = (0u64, 0u64);
+    for (t, v) in r3.iter().enumerate() {
+        high_months |= u64::from(*v >= high) << t;
+        low_months |= u64::from(*v <= low) << t;
     }
-    if bits == 0 {
+    let lows = low_months.count_ones() as usize;
+    if high_months == 0 {
         return (0, 0, lows);
     }
-    // A high run starts at a 1 whose lower neighbour (the label before) is 0 or missing.
-    let highs = (bits & !(bits << 1)).count_ones() as usize;
-    // A low run of at least two after a high one starts with the pattern 1, 0, 0 (from the
-    // low bits up); it is closed by a later high iff it starts below the highest 1.
-    let two_lows_after_high = bits & !(bits >> 1) & !(bits >> 2);
-    let last_high = 63 - bits.leading_zeros();
+    let low_months = low_months & !high_months;
+    let unlabelled = !(high_months | low_months);
+    // Bit t: the last label at or before month t is high / the next label at or after it is low.
+    let high_so_far = fill_up(high_months, unlabelled);
+    let low_next = fill_down(low_months, unlabelled);
+    let after_high = high_so_far << 1;
+    let highs = (high_months & !after_high).count_ones() as usize;
+    let two_lows_after_high = low_months & after_high & (low_next >> 1);
+    let last_high = 63 - high_months.leading_zeros();
     let closed = (1u64 << last_high) - 1;
     let troughs = (two_lows_after_high & closed).count_ones() as usize;
     (highs, troughs, lows)
+}
+
+/// `set` with every bit also set that follows a set bit through bits of `through` only (to
+/// higher positions): a Kogge-Stone fill in six steps.
+#[inline(always)]
+fn fill_up(mut set: u64, mut through: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        set |= through & (set << shift);
+        through &= through << shift;
+    }
+    set
+}
+
+/// [`fill_up`] towards lower positions.
+#[inline(always)]
+fn fill_down(mut set: u64, mut through: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        set |= through & (set >> shift);
+        through &= through >> shift;
+    }
+    set
 }
 
 /// [`phase_counts_in_bits`] for any length, label by label: the length of the current low
@@ -1331,6 +1352,28 @@ mod tests {
             left_censored: bool,
         ) {
             assert_matches_reference(&y, left_censored);
+        }
+    }
+
+    /// The masks' counts are the label-by-label counts, for every length the masks take, with
+    /// months labelled both high and low (a reference <= 0) and many unlabelled ones.
+    #[test]
+    fn phase_masks_count_as_the_labels() {
+        let mut rng = Rng(13);
+        for case in 0..50_000 {
+            let n = 1 + case % 64;
+            let r3: Vec<f64> = (0..n).map(|_| (rng.next_u64() % 5) as f64 - 1.0).collect();
+            let (high, low) = if case % 4 == 0 {
+                // high < low: months in between are both.
+                (-0.5 + rng.f64(), 0.5 + rng.f64())
+            } else {
+                (1.0 + 2.0 * rng.f64(), 1.0 - 2.0 * rng.f64())
+            };
+            assert_eq!(
+                phase_counts_in_bits(&r3, high, low),
+                phase_counts(&r3, high, low),
+                "{r3:?} high {high} low {low}"
+            );
         }
     }
 
