@@ -296,7 +296,7 @@ impl ActSums {
         let mut trimmed_sum = -0.0;
         let mut n_active = 0;
         let (mut pause, mut longest_pause) = (0usize, 0usize);
-        let (mut s1, mut q1, mut s2, mut q2) = (0.0, 0.0, 0.0, 0.0);
+        let (mut s1, mut s2) = (0.0, 0.0);
         for (t, y) in act.iter().enumerate() {
             sum += y;
             if t >= trim {
@@ -310,10 +310,9 @@ impl ActSums {
             let p1 = a * t as f64 - 1.0;
             let p2 = p1 * p1 - u2_mean;
             s1 += y * p1;
-            q1 += p1 * p1;
             s2 += y * p2;
-            q2 += p2 * p2;
         }
+        let grid = GridSums::of(n);
         ActSums {
             n,
             sum,
@@ -321,9 +320,9 @@ impl ActSums {
             n_active,
             longest_pause,
             s1,
-            q1,
+            q1: grid.q1,
             s2,
-            q2,
+            q2: grid.q2,
         }
     }
 
@@ -343,6 +342,68 @@ impl ActSums {
             slope_rel: 2.0 * self.s1 / self.q1 / m,
             curvature: self.s2 / self.q2 / m,
         }
+    }
+}
+
+/// The sums over a grid of `n` months that do not depend on the values: Σ (t - t̄)² of the
+/// least-squares line (`sxx`), and Σ u² and Σ (u² - ū²)² of the curve's grid u_t = a t - 1
+/// (`q1`, `q2`, see [`ActSums`]). Each is summed in month order from 0.0 exactly as the
+/// passes summed it before, but once per length at compile time ([`GRID_SUMS`]) rather than
+/// once per customer.
+#[derive(Clone, Copy)]
+struct GridSums {
+    sxx: f64,
+    q1: f64,
+    q2: f64,
+}
+
+/// Lengths up to which [`GridSums`] come from the table (ten years of months); longer
+/// histories sum them at run time, the same way.
+const GRID_TABLE_LEN: usize = 121;
+
+/// [`GridSums`] of every length below [`GRID_TABLE_LEN`].
+const GRID_SUMS: [GridSums; GRID_TABLE_LEN] = {
+    let mut table = [GridSums {
+        sxx: 0.0,
+        q1: 0.0,
+        q2: 0.0,
+    }; GRID_TABLE_LEN];
+    let mut n = 0;
+    while n < GRID_TABLE_LEN {
+        table[n] = GridSums::summed(n);
+        n += 1;
+    }
+    table
+};
+
+impl GridSums {
+    /// The sums of a grid of `n` months.
+    #[inline(always)]
+    fn of(n: usize) -> GridSums {
+        match GRID_SUMS.get(n) {
+            Some(sums) => *sums,
+            None => GridSums::summed(n),
+        }
+    }
+
+    /// The sums, added month by month (at compile time for the table).
+    const fn summed(n: usize) -> GridSums {
+        let tm = n.saturating_sub(1) as f64 / 2.0;
+        let m = if n < 2 { 2 } else { n };
+        let a = 2.0 / (m - 1) as f64;
+        let u2_mean = (n + 1) as f64 / (3.0 * (m - 1) as f64);
+        let (mut sxx, mut q1, mut q2) = (0.0, 0.0, 0.0);
+        let mut t = 0;
+        while t < n {
+            let dt = t as f64 - tm;
+            sxx += dt * dt;
+            let p1 = a * t as f64 - 1.0;
+            let p2 = p1 * p1 - u2_mean;
+            q1 += p1 * p1;
+            q2 += p2 * p2;
+            t += 1;
+        }
+        GridSums { sxx, q1, q2 }
     }
 }
 
@@ -479,12 +540,13 @@ fn variation(
     // Pass 1: lines through the months and the blocks, squared deviations of the sizes.
     // Zero months add 0 to the sizes' sum, which is the same as skipping them (the first
     // month is non-zero, so the sum is never -0.0 when a zero would be added).
-    let (mut sxy, mut sxx, mut bxy, mut bxx) = (0.0, 0.0, 0.0, 0.0);
+    // Σ (t - t̄)² of the months and of the blocks depend only on their counts.
+    let (sxx, bxx) = (GridSums::of(n).sxx, GridSums::of(nb).sxx);
+    let (mut sxy, mut bxy) = (0.0, 0.0);
     let mut size_var = -0.0;
     for (t, v) in act.iter().enumerate() {
         let dt = t as f64 - tm;
         sxy += dt * (v - xm);
-        sxx += dt * dt;
         // Selected rather than branched on: whether a sparse buyer's month is active is
         // unpredictable.
         let d = v - size_mean;
@@ -494,7 +556,6 @@ fn variation(
         if t < nb {
             let dt = t as f64 - tmb;
             bxy += dt * (blocks[t] - blocks_mean);
-            bxx += dt * dt;
         }
     }
     let cv2 = if size_mean == 0.0 {
