@@ -509,9 +509,12 @@ fn runs_z_around(x: &[f64], med: f64) -> f64 {
     if n1 == 0.0 || n2 == 0.0 {
         return 0.0;
     }
+    // Neighbours as two shifted slices rather than `windows(2)`, which the compiler did not
+    // vectorize.
     let runs = 1 + x
-        .windows(2)
-        .filter(|w| (w[0] > med) != (w[1] > med))
+        .iter()
+        .zip(&x[1..])
+        .filter(|(a, b)| (**a > med) != (**b > med))
         .count();
     let n = n1 + n2;
     let mu = 2.0 * n1 * n2 / n + 1.0;
