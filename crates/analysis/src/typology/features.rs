@@ -287,10 +287,7 @@ impl ActSums {
     #[inline(always)]
     fn of(act: &[f64], trim: usize) -> Self {
         let n = act.len();
-        // The curve's grid u_t = a t - 1 in -1..1 and the mean of u² over it,
-        // (n + 1) / (3 (n - 1)); meaningless below three months, where `curve` ignores them.
-        let a = 2.0 / (n.max(2) - 1) as f64;
-        let u2_mean = (n + 1) as f64 / (3.0 * (n.max(2) - 1) as f64);
+        let (a, u2_mean) = curve_grid(n);
         // Starting values as the reference's: `Sum` starts at -0.0, the curve's sums at 0.0.
         let mut sum = -0.0;
         let mut trimmed_sum = -0.0;
@@ -345,6 +342,19 @@ impl ActSums {
     }
 }
 
+/// The curve's grid over `n` months, u_t = a t - 1 in -1..1, as `(a, ū²)` with ū² the mean of
+/// u² over it, (n + 1) / (3 (n - 1)); meaningless below three months, where
+/// [`ActSums::curve`] ignores them. One definition for the first pass's projections and the
+/// table of their data-independent sums ([`GridSums`]), which must use the same grid.
+#[inline(always)]
+const fn curve_grid(n: usize) -> (f64, f64) {
+    let m = if n < 2 { 2 } else { n };
+    (
+        2.0 / (m - 1) as f64,
+        (n + 1) as f64 / (3.0 * (m - 1) as f64),
+    )
+}
+
 /// The sums over a grid of `n` months that do not depend on the values: Σ (t - t̄)² of the
 /// least-squares line (`sxx`), and Σ u² and Σ (u² - ū²)² of the curve's grid u_t = a t - 1
 /// (`q1`, `q2`, see [`ActSums`]). Each is summed in month order from 0.0 exactly as the
@@ -389,9 +399,7 @@ impl GridSums {
     /// The sums, added month by month (at compile time for the table).
     const fn summed(n: usize) -> GridSums {
         let tm = n.saturating_sub(1) as f64 / 2.0;
-        let m = if n < 2 { 2 } else { n };
-        let a = 2.0 / (m - 1) as f64;
-        let u2_mean = (n + 1) as f64 / (3.0 * (m - 1) as f64);
+        let (a, u2_mean) = curve_grid(n);
         let (mut sxx, mut q1, mut q2) = (0.0, 0.0, 0.0);
         let mut t = 0;
         while t < n {
