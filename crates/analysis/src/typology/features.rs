@@ -8,8 +8,8 @@ use std::cell::RefCell;
 use std::hint::select_unpredictable;
 
 use super::stats::{
-    block_means_into, detrended_into, kendall_tau_of, mann_kendall, mann_kendall_with_sides, mean,
-    moving_mean3_into, moving_mean_argmax, percentile_with, runs_z_near,
+    block_means_into, detrended_into, kendall_tau_of, mann_kendall, mann_kendall_with_sides_by,
+    mean, moving_mean3_into, moving_mean_argmax, percentile_with, runs_z_near, PairSums,
 };
 use super::{Classification, TypologyConfig};
 
@@ -55,8 +55,15 @@ pub(super) fn classify_fastest(
         if avx2::detected() {
             return avx2::classify(y, left_censored, reference, config, scratch);
         }
-        classify_baseline(y, left_censored, reference, config, scratch)
+        classify_baseline(y, left_censored, reference, config, scratch, double_only)
     })
+}
+
+/// The pair sums of the Mann-Kendall test for the baseline build: none from a faster pass, all
+/// in double precision.
+#[inline(always)]
+fn double_only(_: &[f64], _: usize, _: usize) -> Option<PairSums> {
+    None
 }
 
 /// The body of [`classify_fastest`], `inline(always)` so that each build compiles it anew.
@@ -67,9 +74,10 @@ fn classify_baseline(
     reference: Option<f64>,
     config: &TypologyConfig,
     scratch: &mut Scratch,
+    pairs: impl Fn(&[f64], usize, usize) -> Option<PairSums>,
 ) -> Classification {
     super::rules::classify_owned_features(
-        Features::compute_with(y, left_censored, scratch),
+        Features::compute_with(y, left_censored, scratch, pairs),
         reference,
         config,
     )
@@ -170,7 +178,7 @@ impl Features {
             if avx2::detected() {
                 return avx2::compute_with(y, left_censored, scratch);
             }
-            Self::compute_with(y, left_censored, scratch)
+            Self::compute_with(y, left_censored, scratch, double_only)
         })
     }
 
@@ -180,7 +188,15 @@ impl Features {
     // it) run side by side instead of one after the other. `tests::matches_the_reference`
     // holds every value against the straightforward formulation kept in `reference`.
     #[inline(always)]
-    fn compute_with(y: &[f64], left_censored: bool, scratch: &mut Scratch) -> Option<Self> {
+    //
+    // `pairs` may give the Mann-Kendall pair sums from a faster pass (the AVX2 build's single
+    // precision comparisons, `pairs_avx2`), or decline, as the baseline build always does.
+    fn compute_with(
+        y: &[f64],
+        left_censored: bool,
+        scratch: &mut Scratch,
+        pairs: impl Fn(&[f64], usize, usize) -> Option<PairSums>,
+    ) -> Option<Self> {
         let first = y.iter().position(|v| *v != 0.0)?;
         let last = y.iter().rposition(|v| *v != 0.0)?;
         let act = &y[first..=last];
@@ -215,7 +231,7 @@ impl Features {
         let (mk, tau_pre, tau_post) = if block == 1 {
             // The blocks are the months themselves (a mean of one value is that value), so
             // the trend's and both sides' pairs come from one pass over the active span.
-            mann_kendall_with_sides(act, trim, peak.index)
+            mann_kendall_with_sides_by(act, trim, peak.index, pairs)
         } else {
             let mk = mann_kendall(&scratch.blocks);
             let side = &mut scratch.side;
@@ -842,6 +858,7 @@ fn phase_counts(r3: &[f64], high: f64, low: f64) -> (usize, usize, usize) {
 /// docs/benchmarks.md).
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
+    use super::super::pairs_avx2;
     use super::{classify_baseline, Classification, Features, Scratch, TypologyConfig};
 
     /// Whether this CPU has the features the functions below are compiled for (checked once,
@@ -893,7 +910,11 @@ mod avx2 {
         left_censored: bool,
         scratch: &mut Scratch,
     ) -> Option<Features> {
-        Features::compute_with(y, left_censored, scratch)
+        // A closure defined here is compiled for the same features, so it may call the
+        // AVX2 pass.
+        Features::compute_with(y, left_censored, scratch, |x, from, split| {
+            pairs_avx2::pair_sums(x, from, split)
+        })
     }
 
     #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
@@ -904,7 +925,14 @@ mod avx2 {
         config: &TypologyConfig,
         scratch: &mut Scratch,
     ) -> Classification {
-        classify_baseline(y, left_censored, reference, config, scratch)
+        classify_baseline(
+            y,
+            left_censored,
+            reference,
+            config,
+            scratch,
+            |x, from, split| pairs_avx2::pair_sums(x, from, split),
+        )
     }
 }
 
@@ -1318,7 +1346,8 @@ mod tests {
             reference::compute(y, left_censored, &mut Scratch::default())
         );
         let fastest = Features::compute(y, left_censored);
-        let baseline = Features::compute_with(y, left_censored, &mut Scratch::default());
+        let baseline =
+            Features::compute_with(y, left_censored, &mut Scratch::default(), double_only);
         for (build, fast) in [("dispatched", fastest), ("baseline", baseline)] {
             assert_eq!(
                 format!("{fast:?}"),
@@ -1406,6 +1435,7 @@ mod tests {
                 reference,
                 config,
                 &mut Scratch::default(),
+                double_only,
             );
             assert_eq!(format!("{fastest:?}"), format!("{baseline:?}"), "y = {y:?}");
         }

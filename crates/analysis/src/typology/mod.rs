@@ -21,6 +21,8 @@
 mod config;
 mod default_tree;
 mod features;
+#[cfg(target_arch = "x86_64")]
+mod pairs_avx2;
 mod reasons;
 mod rules;
 pub(crate) mod stats;

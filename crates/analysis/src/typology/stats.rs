@@ -673,8 +673,48 @@ fn kendall_tau(s: i64, n: usize) -> f64 {
 /// pass over the pairs of `x` instead of three: a pair's sign counts towards every range that
 /// holds both of its members. Each S is the same integer as from its own pass, so the results
 /// are identical to three calls of [`mann_kendall`].
-#[inline(always)]
+#[cfg(test)]
 pub fn mann_kendall_with_sides(x: &[f64], from: usize, split: usize) -> (MannKendall, f64, f64) {
+    mann_kendall_with_sides_by(x, from, split, |_, _, _| None)
+}
+
+/// The integer sums behind [`mann_kendall_with_sides`]: S of `x[from..]` and its tie terms,
+/// S of `x[..=split]` and of `x[split..]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairSums {
+    /// S of `x[from..]`.
+    pub s: i64,
+    /// Summed tie terms t (t − 1) (2t + 5) of `x[from..]`.
+    pub ties: i64,
+    /// S of `x[..=split]`.
+    pub s_pre: i64,
+    /// S of `x[split..]`.
+    pub s_post: i64,
+}
+
+/// [`mann_kendall_with_sides`] with the pair sums from `faster` where it has them (a pass
+/// compiled for wider registers, which may decline a series), else from the pass here.
+#[inline(always)]
+pub fn mann_kendall_with_sides_by(
+    x: &[f64],
+    from: usize,
+    split: usize,
+    faster: impl Fn(&[f64], usize, usize) -> Option<PairSums>,
+) -> (MannKendall, f64, f64) {
+    let n = x.len();
+    let sums = faster(x, from, split).unwrap_or_else(|| pair_sums_with_sides(x, from, split));
+    let side = |s: i64, len: usize| if len >= 3 { kendall_tau(s, len) } else { 0.0 };
+    let pre_len = (split + 1).min(n);
+    (
+        mann_kendall_from(sums.s, sums.ties, n.saturating_sub(from)),
+        side(sums.s_pre, pre_len),
+        side(sums.s_post, n.saturating_sub(split)),
+    )
+}
+
+/// The [`PairSums`] of `x`, from one pass over its pairs in double precision.
+#[inline(always)]
+pub fn pair_sums_with_sides(x: &[f64], from: usize, split: usize) -> PairSums {
     let n = x.len();
     let (mut s, mut ties, mut s_pre, mut s_post) = (0i64, 0i64, 0i64, 0i64);
     // Row i's pairs (i, j) with j <= split (`lo`) belong to the range before the split when
@@ -716,13 +756,12 @@ pub fn mann_kendall_with_sides(x: &[f64], from: usize, split: usize) -> (MannKen
         }
         i += 2;
     }
-    let side = |s: i64, len: usize| if len >= 3 { kendall_tau(s, len) } else { 0.0 };
-    let pre_len = (split + 1).min(n);
-    (
-        mann_kendall_from(s, ties, n.saturating_sub(from)),
-        side(s_pre, pre_len),
-        side(s_post, n.saturating_sub(split)),
-    )
+    PairSums {
+        s,
+        ties,
+        s_pre,
+        s_post,
+    }
 }
 
 #[cfg(test)]
