@@ -17,10 +17,11 @@
 //! The intrinsics used are safe in a function compiled for AVX2; there is no pointer access.
 
 use std::arch::x86_64::{
-    __m256, __m256i, _mm256_add_epi32, _mm256_and_si256, _mm256_castps_si256,
-    _mm256_castsi256_si128, _mm256_cmp_ps, _mm256_cmpgt_epi32, _mm256_extracti128_si256,
-    _mm256_set1_epi32, _mm256_set1_ps, _mm256_setr_epi32, _mm256_setr_ps, _mm256_setzero_si256,
-    _mm256_sub_epi32, _mm_add_epi32, _mm_cvtsi128_si32, _mm_shuffle_epi32, _CMP_GT_OQ, _CMP_LT_OQ,
+    __m256, __m256i, _mm256_add_epi32, _mm256_and_si256, _mm256_andnot_si256, _mm256_blendv_ps,
+    _mm256_castps_si256, _mm256_castsi256_ps, _mm256_castsi256_si128, _mm256_cmp_ps,
+    _mm256_cmpgt_epi32, _mm256_extracti128_si256, _mm256_permutevar8x32_ps, _mm256_set1_epi32,
+    _mm256_set1_ps, _mm256_setr_epi32, _mm256_setr_ps, _mm256_setzero_si256, _mm256_sub_epi32,
+    _mm_add_epi32, _mm_cvtsi128_si32, _mm_shuffle_epi32, _CMP_GT_OQ, _CMP_LT_OQ,
 };
 use std::ops::Range;
 
@@ -31,22 +32,6 @@ const LANES: usize = 8;
 /// The longest series [`pair_sums`] takes (eight registers); longer ones are compared in
 /// double precision.
 pub(crate) const MAX_LEN: usize = 64;
-
-/// `BEFORE[k]`: all ones in the lanes before lane `k` (the rows of a register that lie
-/// before a later value at offset `k` from its first row).
-const BEFORE: [[i32; LANES]; LANES + 1] = {
-    let mut table = [[0; LANES]; LANES + 1];
-    let mut k = 0;
-    while k <= LANES {
-        let mut lane = 0;
-        while lane < k {
-            table[k][lane] = -1;
-            lane += 1;
-        }
-        k += 1;
-    }
-    table
-};
 
 /// The integer sums of [`stats::mann_kendall_with_sides`](super::stats) (S of `x[from..]` with
 /// its tie terms, S of `x[..=split]` and of `x[split..]`), or `None` when single precision
@@ -85,10 +70,19 @@ pub(crate) fn pair_sums(x: &[f64], from: usize, split: usize) -> Option<PairSums
         let after_pre = own_end..pre_end;
         let after_post = own_end.max(pre_end)..n;
         let [above_pre, below_pre, above_post, below_post] = &mut c;
-        count_later::<true>(&y, own_pre, rows, start, above_pre, below_pre);
-        count_later::<true>(&y, own_post, rows, start, above_post, below_post);
-        count_later::<false>(&y, after_pre, rows, start, above_pre, below_pre);
-        count_later::<false>(&y, after_post, rows, start, above_post, below_post);
+        // Pairs inside the register: all up to the split, all after it, or some of each.
+        if own_pre.is_empty() {
+            count_own::<AFTER_SPLIT>(rows, lane, 0, above_pre, below_pre, above_post, below_post);
+        } else if own_post.is_empty() {
+            count_own::<UP_TO_SPLIT>(rows, lane, 0, above_pre, below_pre, above_post, below_post);
+        } else {
+            let room = (pre_end - start) as i32;
+            count_own::<MIXED>(
+                rows, lane, room, above_pre, below_pre, above_post, below_post,
+            );
+        }
+        count_later(&y, after_pre, rows, above_pre, below_pre);
+        count_later(&y, after_post, rows, above_post, below_post);
         let [above_pre, below_pre, above_post, below_post] = c;
         let row = _mm256_add_epi32(lane, _mm256_set1_epi32(start as i32));
         let rows_from = _mm256_cmpgt_epi32(row, _mm256_set1_epi32(from as i32 - 1));
@@ -124,16 +118,70 @@ pub(crate) fn pair_sums(x: &[f64], from: usize, split: usize) -> Option<PairSums
     })
 }
 
-/// Adds, lane by lane, whether each later value in `later` lies above or below each row of
-/// `rows` (the register starting at `start`); with `OWN`, the later values lie in the
-/// register and count only for the rows before them.
+/// [`count_own`]: every pair inside the register lies up to the split.
+const UP_TO_SPLIT: u8 = 0;
+/// [`count_own`]: every pair inside the register lies after the split.
+const AFTER_SPLIT: u8 = 1;
+/// [`count_own`]: the pairs whose later value lies in a lane before `room` lie up to the split.
+const MIXED: u8 = 2;
+
+/// Adds the pairs inside the register `rows`: each row's lane l with the later value in lane
+/// l + k, k = 1..7, brought over by a permutation, with NaN where l + k passes the register.
+/// Seven steps of straight-line code instead of a loop over the later values with a mask of
+/// the rows before each.
 #[target_feature(enable = "avx2")]
 #[inline]
-fn count_later<const OWN: bool>(
+#[allow(clippy::too_many_arguments)]
+fn count_own<const PART: u8>(
+    rows: __m256,
+    lane: __m256i,
+    room: i32,
+    above_pre: &mut __m256i,
+    below_pre: &mut __m256i,
+    above_post: &mut __m256i,
+    below_post: &mut __m256i,
+) {
+    let nan = _mm256_set1_ps(f32::NAN);
+    let width = _mm256_set1_epi32(LANES as i32);
+    let room = _mm256_set1_epi32(room);
+    for k in 1..LANES as i32 {
+        let from_lane = _mm256_add_epi32(lane, _mm256_set1_epi32(k));
+        let inside = _mm256_cmpgt_epi32(width, from_lane);
+        let later = _mm256_blendv_ps(
+            nan,
+            _mm256_permutevar8x32_ps(rows, from_lane),
+            _mm256_castsi256_ps(inside),
+        );
+        let is_above = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GT_OQ>(later, rows));
+        let is_below = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_LT_OQ>(later, rows));
+        match PART {
+            UP_TO_SPLIT => {
+                *above_pre = _mm256_sub_epi32(*above_pre, is_above);
+                *below_pre = _mm256_sub_epi32(*below_pre, is_below);
+            }
+            AFTER_SPLIT => {
+                *above_post = _mm256_sub_epi32(*above_post, is_above);
+                *below_post = _mm256_sub_epi32(*below_post, is_below);
+            }
+            _ => {
+                let pre = _mm256_cmpgt_epi32(room, from_lane);
+                *above_pre = _mm256_sub_epi32(*above_pre, _mm256_and_si256(pre, is_above));
+                *below_pre = _mm256_sub_epi32(*below_pre, _mm256_and_si256(pre, is_below));
+                *above_post = _mm256_sub_epi32(*above_post, _mm256_andnot_si256(pre, is_above));
+                *below_post = _mm256_sub_epi32(*below_post, _mm256_andnot_si256(pre, is_below));
+            }
+        }
+    }
+}
+
+/// Adds, lane by lane, whether each later value in `later` (all after the register) lies
+/// above or below each row of `rows`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn count_later(
     y: &[f32; MAX_LEN],
     later: Range<usize>,
     rows: __m256,
-    start: usize,
     above: &mut __m256i,
     below: &mut __m256i,
 ) {
@@ -143,14 +191,8 @@ fn count_later<const OWN: bool>(
     for j in later {
         let xj = _mm256_set1_ps(y[j]);
         // All ones where true: subtracting counts one.
-        let mut is_above = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GT_OQ>(xj, rows));
-        let mut is_below = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_LT_OQ>(xj, rows));
-        if OWN {
-            let b = &BEFORE[(j - start).min(LANES)];
-            let before = _mm256_setr_epi32(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
-            is_above = _mm256_and_si256(is_above, before);
-            is_below = _mm256_and_si256(is_below, before);
-        }
+        let is_above = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GT_OQ>(xj, rows));
+        let is_below = _mm256_castps_si256(_mm256_cmp_ps::<_CMP_LT_OQ>(xj, rows));
         *above = _mm256_sub_epi32(*above, is_above);
         *below = _mm256_sub_epi32(*below, is_below);
     }
