@@ -8,8 +8,9 @@ use std::cell::RefCell;
 use std::hint::select_unpredictable;
 
 use super::stats::{
-    block_means_into, detrended_into, kendall_tau_of, mann_kendall, mann_kendall_with_sides_by,
-    mean, moving_mean3_into, moving_mean_argmax, percentile_with, runs_z_near, PairSums,
+    block_means_into, detrended_into, kendall_tau_of_by, mann_kendall_by,
+    mann_kendall_with_sides_by, mean, moving_mean3_into, moving_mean_argmax, percentile_with,
+    runs_z_near, PairSums,
 };
 use super::{Classification, TypologyConfig};
 
@@ -231,14 +232,14 @@ impl Features {
         let (mk, tau_pre, tau_post) = if block == 1 {
             // The blocks are the months themselves (a mean of one value is that value), so
             // the trend's and both sides' pairs come from one pass over the active span.
-            mann_kendall_with_sides_by(act, trim, peak.index, pairs)
+            mann_kendall_with_sides_by(act, trim, peak.index, &pairs)
         } else {
-            let mk = mann_kendall(&scratch.blocks);
+            let mk = mann_kendall_by(&scratch.blocks, &pairs);
             let side = &mut scratch.side;
             (
                 mk,
-                side_tau(&act[..=peak.index], block, side),
-                side_tau(&act[peak.index..], block, side),
+                side_tau(&act[..=peak.index], block, side, &pairs),
+                side_tau(&act[peak.index..], block, side, &pairs),
             )
         };
         let ratio_31 = ratio_31(&scratch.blocks, blocks_mean);
@@ -470,10 +471,15 @@ fn ratio_31(blocks: &[f64], blocks_mean: f64) -> f64 {
 /// block sizes above one. A function rather than a closure so that it can be `inline(always)`
 /// and is compiled into the AVX2 build too.
 #[inline(always)]
-fn side_tau(part: &[f64], block: usize, side: &mut Vec<f64>) -> f64 {
+fn side_tau(
+    part: &[f64],
+    block: usize,
+    side: &mut Vec<f64>,
+    pairs: impl Fn(&[f64], usize, usize) -> Option<PairSums>,
+) -> f64 {
     block_means_into(part, block, side);
     if side.len() >= 3 {
-        kendall_tau_of(side)
+        kendall_tau_of_by(side, pairs)
     } else {
         0.0
     }

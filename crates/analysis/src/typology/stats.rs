@@ -574,6 +574,33 @@ fn pair_sums(x: &[f64]) -> (i64, i64) {
     (s, ties)
 }
 
+/// [`mann_kendall`] with the pair sums from `faster` where it has them (see
+/// [`mann_kendall_with_sides_by`]).
+#[inline(always)]
+pub fn mann_kendall_by(
+    x: &[f64],
+    faster: impl Fn(&[f64], usize, usize) -> Option<PairSums>,
+) -> MannKendall {
+    let n = x.len();
+    match faster(x, 0, n.saturating_sub(1)) {
+        Some(sums) => mann_kendall_from(sums.s, sums.ties, n),
+        None => mann_kendall(x),
+    }
+}
+
+/// [`kendall_tau_of`] with the pair sums from `faster` where it has them.
+#[inline(always)]
+pub fn kendall_tau_of_by(
+    x: &[f64],
+    faster: impl Fn(&[f64], usize, usize) -> Option<PairSums>,
+) -> f64 {
+    let n = x.len();
+    match faster(x, 0, n.saturating_sub(1)) {
+        Some(sums) => kendall_tau(sums.s, n),
+        None => kendall_tau_of(x),
+    }
+}
+
 /// Kendall's tau of `x` against time, the `tau` of [`mann_kendall`], without the test's
 /// variance and p-value (the side taus of the peak shape need only tau).
 #[inline(always)]
@@ -875,6 +902,25 @@ mod tests {
                 let x = tied_series(&mut state, n);
                 assert_eq!(kendall_tau_of(&x), mann_kendall(&x).tau, "{x:?}");
             }
+        }
+    }
+
+    /// The `_by` forms ask a faster pass for the whole series (from 0, split at the end) and
+    /// give what the plain forms give, whether it answers or declines.
+    #[test]
+    fn by_forms_ask_for_the_whole_series() {
+        let mut state = 11u64;
+        for n in 0..30 {
+            let x = tied_series(&mut state, n);
+            let answers = |x: &[f64], from: usize, split: usize| {
+                assert_eq!((from, split), (0, x.len().saturating_sub(1)));
+                (!x.is_empty()).then(|| pair_sums_with_sides(x, from, split))
+            };
+            let declines = |_: &[f64], _: usize, _: usize| None;
+            assert_eq!(mann_kendall_by(&x, answers), mann_kendall(&x), "{x:?}");
+            assert_eq!(mann_kendall_by(&x, declines), mann_kendall(&x), "{x:?}");
+            assert_eq!(kendall_tau_of_by(&x, answers), kendall_tau_of(&x), "{x:?}");
+            assert_eq!(kendall_tau_of_by(&x, declines), kendall_tau_of(&x), "{x:?}");
         }
     }
 
