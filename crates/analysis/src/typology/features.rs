@@ -877,8 +877,9 @@ mod avx2 {
             && std::arch::is_x86_feature_detected!("popcnt")
     }
 
-    // The only `unsafe` of the workspace, twice. SAFETY: a `target_feature` function may only
-    // run on a CPU that has those features; each caller has checked them with `detected`.
+    // The only `unsafe` of the workspace outside tests, twice. SAFETY: a `target_feature`
+    // function may only run on a CPU that has those features; each caller has checked them
+    // with `detected`.
 
     /// [`Features::compute_with`] on a CPU where [`detected`] holds.
     pub(super) fn compute_with(
