@@ -10,7 +10,7 @@ use std::hint::select_unpredictable;
 use super::stats::{
     block_means_into, detrended_into, kendall_tau_of_by, mann_kendall_by,
     mann_kendall_with_sides_by, mean, moving_mean3_into, moving_mean_argmax, percentile_with,
-    runs_z_near, PairSums,
+    runs_z_near, FasterPairs, PairSums,
 };
 use super::{Classification, TypologyConfig};
 
@@ -75,7 +75,7 @@ fn classify_baseline(
     reference: Option<f64>,
     config: &TypologyConfig,
     scratch: &mut Scratch,
-    pairs: impl Fn(&[f64], usize, usize) -> Option<PairSums>,
+    pairs: impl FasterPairs,
 ) -> Classification {
     super::rules::classify_owned_features(
         Features::compute_with(y, left_censored, scratch, pairs),
@@ -196,7 +196,7 @@ impl Features {
         y: &[f64],
         left_censored: bool,
         scratch: &mut Scratch,
-        pairs: impl Fn(&[f64], usize, usize) -> Option<PairSums>,
+        pairs: impl FasterPairs,
     ) -> Option<Self> {
         let first = y.iter().position(|v| *v != 0.0)?;
         let last = y.iter().rposition(|v| *v != 0.0)?;
@@ -471,12 +471,7 @@ fn ratio_31(blocks: &[f64], blocks_mean: f64) -> f64 {
 /// block sizes above one. A function rather than a closure so that it can be `inline(always)`
 /// and is compiled into the AVX2 build too.
 #[inline(always)]
-fn side_tau(
-    part: &[f64],
-    block: usize,
-    side: &mut Vec<f64>,
-    pairs: impl Fn(&[f64], usize, usize) -> Option<PairSums>,
-) -> f64 {
+fn side_tau(part: &[f64], block: usize, side: &mut Vec<f64>, pairs: impl FasterPairs) -> f64 {
     block_means_into(part, block, side);
     if side.len() >= 3 {
         kendall_tau_of_by(side, pairs)

@@ -577,10 +577,7 @@ fn pair_sums(x: &[f64]) -> (i64, i64) {
 /// [`mann_kendall`] with the pair sums from `faster` where it has them (see
 /// [`mann_kendall_with_sides_by`]).
 #[inline(always)]
-pub fn mann_kendall_by(
-    x: &[f64],
-    faster: impl Fn(&[f64], usize, usize) -> Option<PairSums>,
-) -> MannKendall {
+pub fn mann_kendall_by(x: &[f64], faster: impl FasterPairs) -> MannKendall {
     let n = x.len();
     match faster(x, 0, n.saturating_sub(1)) {
         Some(sums) => mann_kendall_from(sums.s, sums.ties, n),
@@ -590,10 +587,7 @@ pub fn mann_kendall_by(
 
 /// [`kendall_tau_of`] with the pair sums from `faster` where it has them.
 #[inline(always)]
-pub fn kendall_tau_of_by(
-    x: &[f64],
-    faster: impl Fn(&[f64], usize, usize) -> Option<PairSums>,
-) -> f64 {
+pub fn kendall_tau_of_by(x: &[f64], faster: impl FasterPairs) -> f64 {
     let n = x.len();
     match faster(x, 0, n.saturating_sub(1)) {
         Some(sums) => kendall_tau(sums.s, n),
@@ -705,6 +699,13 @@ pub fn mann_kendall_with_sides(x: &[f64], from: usize, split: usize) -> (MannKen
     mann_kendall_with_sides_by(x, from, split, |_, _, _| None)
 }
 
+/// A pass that may give the [`PairSums`] of `(x, from, split)` faster than the
+/// double-precision pass here, or decline with `None` (the AVX2 build's single-precision
+/// comparisons, `pairs_avx2`); any such function or closure is one.
+pub trait FasterPairs: Fn(&[f64], usize, usize) -> Option<PairSums> {}
+
+impl<F: Fn(&[f64], usize, usize) -> Option<PairSums>> FasterPairs for F {}
+
 /// The integer sums behind [`mann_kendall_with_sides`]: S of `x[from..]` and its tie terms,
 /// S of `x[..=split]` and of `x[split..]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -726,7 +727,7 @@ pub fn mann_kendall_with_sides_by(
     x: &[f64],
     from: usize,
     split: usize,
-    faster: impl Fn(&[f64], usize, usize) -> Option<PairSums>,
+    faster: impl FasterPairs,
 ) -> (MannKendall, f64, f64) {
     let n = x.len();
     let sums = faster(x, from, split).unwrap_or_else(|| pair_sums_with_sides(x, from, split));
