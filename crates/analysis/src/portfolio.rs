@@ -1,7 +1,7 @@
 //! The customer portfolio: ABC classes by current value, the whale curve of cumulative
 //! margin, and the quadrants of current × future value (Kundenportfolio).
 //!
-//! Pure functions of a finished [`ValueSeries`](crate::ValueSeries):
+//! Pure functions of a finished [`ValueSeries`]:
 //!
 //! - **ABC** ([`abc`]): customers sorted by current value, highest first (ties keep the order of
 //!   the series, i.e. customer number). A = the customers who together make the first

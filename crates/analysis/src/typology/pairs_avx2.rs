@@ -1,10 +1,11 @@
 //! The pair comparisons of the Mann-Kendall test in single precision, eight pairs to an AVX2
 //! instruction, for the AVX2 build of the classification (`features::avx2`).
 //!
-//! The double-precision pass of [`stats::mann_kendall_with_sides`](super::stats) compares four
-//! pairs at a time and was the largest part of classifying a customer. Rounding to single
-//! precision keeps the order (x < y gives f32(x) <= f32(y)), so a pair that differs in single
-//! precision differs the same way in double precision; only a tie in single precision may hide
+//! The double-precision pass of
+//! [`mann_kendall_with_sides_by`](super::stats::mann_kendall_with_sides_by) compares four pairs
+//! at a time and was the largest part of classifying a customer. Rounding to single precision
+//! keeps the order (x < y gives f32(x) <= f32(y)), so a pair that differs in single precision
+//! differs the same way in double precision; only a tie in single precision may hide
 //! a difference. [`pair_sums`] therefore counts every pair's comparison, and answers only when
 //! the pairs tied in single precision are exactly the pairs of months that are 0.0: then every
 //! other pair was decided as in double precision, and the only group of equal values is the
@@ -33,22 +34,25 @@ const LANES: usize = 8;
 /// double precision.
 pub(crate) const MAX_LEN: usize = 64;
 
-/// The integer sums of [`stats::mann_kendall_with_sides`](super::stats) (S of `x[from..]` with
-/// its tie terms, S of `x[..=split]` and of `x[split..]`), or `None` when single precision
-/// cannot be shown to give them exactly (see the module).
+/// The integer sums of
+/// [`mann_kendall_with_sides_by`](super::stats::mann_kendall_with_sides_by) (S of `x[from..]`
+/// with its tie terms, S of `x[..=split]` and of `x[split..]`), or `None` when single
+/// precision cannot be shown to give them exactly (see the module).
 ///
-/// The series is cut into registers of eight rows (`i`); each register is compared with every
-/// later value (`j`) broadcast to all lanes, a value inside the register only in the lanes
-/// before it. The later values up to the split and those after it are counted apart, as the
-/// side before the peak needs; which rows lie from `from` and from the split on is a mask
-/// over lanes, applied once per register rather than per pair. Rows past the end are NaN and
-/// count nothing.
+/// The series is cut into registers of eight rows (`i`); each register is compared with the
+/// later values inside it by permutation ([`count_own`]) and with every later value (`j`)
+/// after it broadcast to all lanes ([`count_later`]). The later values up to the split and
+/// those after it are counted apart, as the side before the peak needs; which rows lie from
+/// `from` and from the split on is a mask over lanes, applied once per register rather than
+/// per pair. Rows past the end are NaN and count nothing.
 #[target_feature(enable = "avx2")]
 pub(crate) fn pair_sums(x: &[f64], from: usize, split: usize) -> Option<PairSums> {
     let n = x.len();
     if !(2..=MAX_LEN).contains(&n) {
         return None;
     }
+    // Past the end they mean the same as at the end, and so they fit an `i32` lane.
+    let (from, split) = (from.min(n), split.min(n));
     // NaN past the end: neither above nor below anything.
     let mut y = [f32::NAN; MAX_LEN];
     for (d, v) in y.iter_mut().zip(x) {
@@ -109,7 +113,7 @@ pub(crate) fn pair_sums(x: &[f64], from: usize, split: usize) -> Option<PairSums
     if pairs - sum_lanes(decided) != zeros_all * (zeros_all - 1) / 2 {
         return None;
     }
-    let z = zeros(&x[from.min(n)..]);
+    let z = zeros(&x[from..]);
     Some(PairSums {
         s: sum_lanes(from_on),
         ties: z * (z - 1) * (2 * z + 5),
@@ -185,6 +189,8 @@ fn count_later(
     above: &mut __m256i,
     below: &mut __m256i,
 ) {
+    // Never taken (the later values end at the series' end, at most `MAX_LEN`); it spares the
+    // loop a bounds check per value.
     if later.end > MAX_LEN {
         return;
     }

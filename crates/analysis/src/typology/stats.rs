@@ -689,11 +689,7 @@ fn kendall_tau(s: i64, n: usize) -> f64 {
     }
 }
 
-/// [`mann_kendall`] of `x[from..]` together with Kendall's tau of `x[..=split]` and of
-/// `x[split..]` (0 for fewer than three values, as the side taus of the peak shape), from one
-/// pass over the pairs of `x` instead of three: a pair's sign counts towards every range that
-/// holds both of its members. Each S is the same integer as from its own pass, so the results
-/// are identical to three calls of [`mann_kendall`].
+/// [`mann_kendall_with_sides_by`] with every pair compared in double precision.
 #[cfg(test)]
 pub fn mann_kendall_with_sides(x: &[f64], from: usize, split: usize) -> (MannKendall, f64, f64) {
     mann_kendall_with_sides_by(x, from, split, |_, _, _| None)
@@ -706,8 +702,8 @@ pub trait FasterPairs: Fn(&[f64], usize, usize) -> Option<PairSums> {}
 
 impl<F: Fn(&[f64], usize, usize) -> Option<PairSums>> FasterPairs for F {}
 
-/// The integer sums behind [`mann_kendall_with_sides`]: S of `x[from..]` and its tie terms,
-/// S of `x[..=split]` and of `x[split..]`.
+/// The integer sums behind [`mann_kendall_with_sides_by`]: S of `x[from..]` and its tie
+/// terms, S of `x[..=split]` and of `x[split..]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PairSums {
     /// S of `x[from..]`.
@@ -720,8 +716,14 @@ pub struct PairSums {
     pub s_post: i64,
 }
 
-/// [`mann_kendall_with_sides`] with the pair sums from `faster` where it has them (a pass
-/// compiled for wider registers, which may decline a series), else from the pass here.
+/// [`mann_kendall`] of `x[from..]` together with Kendall's tau of `x[..=split]` and of
+/// `x[split..]` (0 for fewer than three values, as the side taus of the peak shape), from one
+/// pass over the pairs of `x` instead of three: a pair's sign counts towards every range that
+/// holds both of its members. Each S is the same integer as from its own pass, so the results
+/// are identical to three calls of [`mann_kendall`].
+///
+/// The pair sums come from `faster` where it has them (a pass compiled for wider registers,
+/// which may decline a series), else from the double-precision pass here.
 #[inline(always)]
 pub fn mann_kendall_with_sides_by(
     x: &[f64],
