@@ -8,9 +8,9 @@ use std::cell::RefCell;
 use std::hint::select_unpredictable;
 
 use super::stats::{
-    block_means_into, detrended_into, kendall_tau_of_by, mann_kendall_by,
+    block_means_into, detrended_into, double_only, kendall_tau_of_by, mann_kendall_by,
     mann_kendall_with_sides_by, mean, moving_mean3_into, moving_mean_argmax, percentile_with,
-    runs_z_near, FasterPairs, PairSums,
+    runs_z_near, FasterPairs,
 };
 use super::{Classification, TypologyConfig};
 
@@ -58,13 +58,6 @@ pub(super) fn classify_fastest(
         }
         classify_baseline(y, left_censored, reference, config, scratch, double_only)
     })
-}
-
-/// The pair sums of the Mann-Kendall test for the baseline build: none from a faster pass, all
-/// in double precision.
-#[inline(always)]
-fn double_only(_: &[f64], _: usize, _: usize) -> Option<PairSums> {
-    None
 }
 
 /// The body of [`classify_fastest`], `inline(always)` so that each build compiles it anew.
@@ -188,10 +181,10 @@ impl Features {
     // adds in month order, as the reference does, and must: the values are bit-identical to
     // it) run side by side instead of one after the other. `tests::matches_the_reference`
     // holds every value against the straightforward formulation kept in `reference`.
-    #[inline(always)]
     //
     // `pairs` may give the Mann-Kendall pair sums from a faster pass (the AVX2 build's single
     // precision comparisons, `pairs_avx2`), or decline, as the baseline build always does.
+    #[inline(always)]
     fn compute_with(
         y: &[f64],
         left_censored: bool,

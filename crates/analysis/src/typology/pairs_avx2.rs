@@ -113,7 +113,8 @@ pub(crate) fn pair_sums(x: &[f64], from: usize, split: usize) -> Option<PairSums
     if pairs - sum_lanes(decided) != zeros_all * (zeros_all - 1) / 2 {
         return None;
     }
-    let z = zeros(&x[from..]);
+    // The zeros from `from` on: all of them but the few (a trimmed ramp-up) before it.
+    let z = zeros_all - zeros(&x[..from]);
     Some(PairSums {
         s: sum_lanes(from_on),
         ties: z * (z - 1) * (2 * z + 5),
