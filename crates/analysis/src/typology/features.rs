@@ -690,7 +690,7 @@ fn variation(
 
 /// cos and sin of k · 30° for k = 0..12: every angle of a period of 3, 4, 6 or 12 months
 /// falls on one of them (written out: computing them per customer was a quarter of the time).
-const COS_30: [f64; 12] = [
+pub(super) const COS_30: [f64; 12] = [
     1.0,
     0.866_025_403_784_438_6,
     0.5,
@@ -704,7 +704,7 @@ const COS_30: [f64; 12] = [
     0.5,
     0.866_025_403_784_438_6,
 ];
-const SIN_30: [f64; 12] = [
+pub(super) const SIN_30: [f64; 12] = [
     0.0,
     0.5,
     0.866_025_403_784_438_6,

@@ -18,8 +18,10 @@
 //! assert_eq!(c.customer_type, CustomerType::Growth);
 //! ```
 
+pub mod b2b_panels;
 mod config;
 mod default_tree;
+pub mod evidence;
 mod features;
 #[cfg(target_arch = "x86_64")]
 mod pairs_avx2;
