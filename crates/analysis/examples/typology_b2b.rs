@@ -1,11 +1,15 @@
-//! Customer types on B2B-like panels (`typology::b2b_panels`): per pattern and purchase rate,
-//! the share of each type.
+//! Customer types on the B2B panels (`typology::b2b_panels`): per pattern and purchase rate,
+//! the share of each type — the confusion tables of `docs/typology.md`.
 //!
 //! ```sh
-//! cargo run --release -p kundenwert-analysis --example typology_b2b -- [SEED] [CUSTOMERS]
+//! cargo run --release -p kundenwert-analysis --example typology_b2b -- [--seed N] [--customers N] [--acquired SHARE] [--rules] [--before CONFIG.toml]
 //! ```
+//!
+//! `--before FILE` classifies with the `[typology]` table of an earlier `config/kundenwert.toml`
+//! (its tree or rules, without the evidence a pattern exists), for the tables before and after.
 
 use kundenwert_analysis::typology::b2b_panels::{generate, PanelSpec, Pattern};
+use kundenwert_analysis::typology::evidence::Levels;
 use kundenwert_analysis::typology::{
     classify_features_with, portfolio_reference, CustomerType, Features, TypologyConfig,
     TypologyModel,
@@ -13,19 +17,41 @@ use kundenwert_analysis::typology::{
 
 const RATES: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
 
+fn arg<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let seed: u64 = args.get(1).map_or(1, |s| s.parse().unwrap());
-    let customers: usize = args.get(2).map_or(2000, |s| s.parse().unwrap());
+    let seed: u64 = arg(&args, "--seed", 9_100);
+    let customers: usize = arg(&args, "--customers", 2_000);
+    let acquired: f64 = arg(&args, "--acquired", 0.0);
     let rules = args.iter().any(|a| a == "--rules");
-    let config = if rules {
-        TypologyConfig {
-            model: TypologyModel::Rules,
-            ..TypologyConfig::default()
+    let before: Option<String> = args
+        .iter()
+        .position(|a| a == "--before")
+        .and_then(|i| args.get(i + 1).cloned());
+    let mut config = match &before {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).expect("a readable config");
+            let table: toml::Table = toml::from_str(&text).expect("TOML");
+            let mut c: TypologyConfig = table["typology"]
+                .clone()
+                .try_into()
+                .expect("a typology table");
+            c.evidence = Levels::OFF;
+            c.confidence = None;
+            c
         }
-    } else {
-        TypologyConfig::default()
+        None => TypologyConfig::default(),
     };
+    if rules {
+        config.model = TypologyModel::Rules;
+    }
     let mut panels = Vec::new();
     for pattern in Pattern::ALL {
         for (i, rate) in RATES.iter().enumerate() {
@@ -34,23 +60,31 @@ fn main() {
                 rate: *rate,
                 customers,
                 months: 36,
-                acquired: 0.3,
-                seed: seed * 1000 + (pattern as u64) * 10 + i as u64,
+                acquired,
+                // The seeds of `tests/typology.rs` by default.
+                seed: seed + 10 * pattern as u64 + i as u64,
             });
             let features: Vec<Option<Features>> = panel
                 .iter()
-                .map(|c| Features::compute(&c.values, c.left_censored))
+                .map(|c| {
+                    Features::compute_with_purchases(&c.values, Some(&c.purchases), c.left_censored)
+                })
                 .collect();
             panels.push((pattern, *rate, features));
         }
     }
     let reference = portfolio_reference(panels.iter().flat_map(|p| p.2.iter().flatten()));
-    println!("reference {reference:?}");
-    print!("{:<10} {:>14}", "pattern", "rate");
+    println!(
+        "seed {seed}, {customers} customers a group, 36 months, {acquired} won during the data; model {:?}{}",
+        config.model,
+        if before.is_some() { ", before" } else { "" }
+    );
+    print!("| pattern | purchases a month |");
     for t in CustomerType::ALL {
-        print!(" {:>9}", t.id());
+        print!(" {} |", t.id());
     }
-    println!("  right");
+    println!();
+    println!("|---|---|{}", "---|".repeat(CustomerType::ALL.len()));
     for (pattern, rate, features) in &panels {
         let mut counts = [0usize; 7];
         for f in features {
@@ -61,14 +95,19 @@ fn main() {
                 .unwrap()] += 1;
         }
         let n = features.len() as f64;
-        print!("{:<10} {:>14}", pattern.id(), pattern.rate_label(*rate));
-        for c in counts {
-            print!(" {:>8.1}%", 100.0 * c as f64 / n);
+        print!(
+            "| {} | {} |",
+            pattern.id(),
+            pattern.rate_label(*rate).trim_end_matches("/month")
+        );
+        for (t, c) in CustomerType::ALL.iter().zip(counts) {
+            let share = 100.0 * c as f64 / n;
+            if *t == pattern.truth() {
+                print!(" **{share:.1}** |");
+            } else {
+                print!(" {share:.1} |");
+            }
         }
-        let right = counts[CustomerType::ALL
-            .iter()
-            .position(|t| *t == pattern.truth())
-            .unwrap()];
-        println!("  {:.1}%", 100.0 * right as f64 / n);
+        println!();
     }
 }

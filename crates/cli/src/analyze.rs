@@ -340,6 +340,7 @@ struct CustomerJson<'a> {
     type_confidence: f64,
     type_reason: String,
     type_rule: u8,
+    type_evidence: Option<TypeEvidence>,
     status: Option<&'static str>,
     features: Option<&'a Features>,
     current_value: f64,
@@ -351,6 +352,33 @@ struct CustomerJson<'a> {
     future_value_low: Option<f64>,
     future_value_high: Option<f64>,
     future_value_source: Option<&'static str>,
+}
+
+/// How much evidence stood behind the type: the history tested, the p-value of the type's
+/// pattern against a flat random buyer with the same purchases and amounts (for steady: of
+/// the strongest pattern), the level it is held against, and the type the shape suggested
+/// when the evidence decided otherwise.
+#[derive(Serialize)]
+struct TypeEvidence {
+    purchases: u64,
+    months: usize,
+    p_value: Option<f64>,
+    level: Option<f64>,
+    suggested: Option<&'static str>,
+}
+
+fn type_evidence(class: &Classification) -> Option<TypeEvidence> {
+    let e = class.features.as_ref()?.evidence?;
+    if class.customer_type == kundenwert_analysis::CustomerType::Insufficient {
+        return None;
+    }
+    Some(TypeEvidence {
+        purchases: e.purchases,
+        months: e.months,
+        p_value: class.evidence_p().map(round4),
+        level: class.evidence_level(),
+        suggested: class.unproven.map(|t| t.id()),
+    })
 }
 
 fn customer_json<'a>(
@@ -374,6 +402,7 @@ fn customer_json<'a>(
         type_confidence: (class.confidence * 100.0).round() / 100.0,
         type_reason: class.reason(lang),
         type_rule: class.rule,
+        type_evidence: type_evidence(class),
         status: class.status.id(),
         features: class.features.as_ref(),
         current_value: round2(c.current_value),

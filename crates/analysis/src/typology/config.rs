@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::evidence::Levels;
 use super::tree::TreeNode;
 
 /// What decides the type once a customer has enough history (rule 0 always comes first).
@@ -37,6 +38,14 @@ pub struct TypologyConfig {
     /// `curvature`, `season_evidence`, `low_share`, `longest_pause`. A malformed tree in a
     /// configuration file is refused with every problem named.
     pub tree: Vec<TreeNode>,
+    /// The levels at which a pattern counts as shown beyond a flat random buyer
+    /// ([`Levels`]): a type other than steady is given only when its pattern is shown, for
+    /// either model. Not in the spec.
+    pub evidence: Levels,
+    /// The confidence of each type as a logistic curve in its evidence ([`Confidence`]),
+    /// fitted with the tree (`examples/typology_fit.rs`); `None` keeps the tree's leaf
+    /// confidences and the rules' formulas (the spec). Not in the spec.
+    pub confidence: Option<Confidence>,
     /// Rule 0: fewest active months for a type (spec 4).
     pub min_active: usize,
     /// Rule 0: shortest active span in months for a type (spec 6).
@@ -124,6 +133,48 @@ pub struct TypologyConfig {
     pub cyclical_cv_vote: f64,
 }
 
+/// The confidence of a type: 1 / (1 + exp(-(a + b x + c ln(1 + purchases)))) for `[a, b, c]`,
+/// with x the evidence for the type: for a pattern its margin beyond its level
+/// ([`Evidence::margins`](super::evidence::Evidence::margins), z units), for the barnacle the
+/// margin of its level below the bound, for steady the largest margin of the four patterns
+/// (how close the strongest came; at most 0); and the purchases after the first month (how
+/// much history there was).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Confidence {
+    /// Steady.
+    pub steady: [f64; 3],
+    /// Cyclical.
+    pub cyclical: [f64; 3],
+    /// Bell.
+    pub bell: [f64; 3],
+    /// Growth.
+    pub growth: [f64; 3],
+    /// Shrinking.
+    pub shrinking: [f64; 3],
+    /// Barnacle.
+    pub barnacle: [f64; 3],
+}
+
+impl Confidence {
+    /// The confidence of `t` with evidence `x` after `purchases` purchases (see the struct),
+    /// clipped to 0.05..=1.
+    pub fn of(&self, t: super::CustomerType, x: f64, purchases: u64) -> f64 {
+        use super::CustomerType as T;
+        let [a, b, c] = match t {
+            T::Stable => self.steady,
+            T::Cyclical => self.cyclical,
+            T::Bell => self.bell,
+            T::Growth => self.growth,
+            T::Shrink => self.shrinking,
+            T::Barnacle => self.barnacle,
+            T::Insufficient => return 1.0,
+        };
+        let z = a + b * x + c * (purchases as f64).ln_1p();
+        (1.0 / (1.0 + (-z).exp())).clamp(0.05, 1.0)
+    }
+}
+
 /// [`TypologyConfig::default`] built once: `classify` runs per customer and would otherwise
 /// rebuild the default tree every time.
 pub(crate) fn default_config() -> &'static TypologyConfig {
@@ -139,6 +190,8 @@ impl TypologyConfig {
         Self {
             model: TypologyModel::Rules,
             tree: Vec::new(),
+            evidence: Levels::OFF,
+            confidence: None,
             min_active: 4,
             min_span: 6,
             sig_p: 0.10,
@@ -190,6 +243,8 @@ impl Default for TypologyConfig {
         Self {
             model: TypologyModel::Tree,
             tree: super::default_tree::default_tree(),
+            evidence: Levels::default(),
+            confidence: Some(super::default_tree::CONFIDENCE),
             // Trends: a weaker significance suffices (p < 0.15) and a falling tau from -0.05
             // on, since ratio_31 <= 0.5 (rule 4) still demands a halved level.
             sig_p: 0.15,

@@ -74,6 +74,9 @@ pub struct Evidence {
     /// Clustering of the monthly values (busy months next to busy months): lag-1 z; 0 when
     /// fewer than [`CLUSTER_MIN_DENSITY`] of the months have business.
     pub cluster_value: f64,
+    /// Standard error of a mean over 12 months, from the spread of all months of the history
+    /// (the first included): how far the last 12 months' level could lie off by chance.
+    pub level_se: f64,
 }
 
 /// The levels (false-alarm rates on a flat random buyer) at which a pattern counts as shown.
@@ -95,14 +98,30 @@ pub struct Levels {
     pub count_share: f64,
 }
 
+impl Levels {
+    /// Every claim without evidence: the classifier as the specification writes it.
+    pub const OFF: Levels = Levels {
+        trend: 1.0,
+        hump: 1.0,
+        cycle: 1.0,
+        minimal: 1.0,
+        count_share: 0.85,
+    };
+
+    /// Whether every claim goes without evidence ([`Levels::OFF`]).
+    pub fn is_off(&self) -> bool {
+        self.trend >= 1.0 && self.hump >= 1.0 && self.cycle >= 1.0 && self.minimal >= 1.0
+    }
+}
+
 impl Default for Levels {
     fn default() -> Self {
         Levels {
-            trend: 0.035,
-            hump: 0.01,
+            trend: 0.03,
+            hump: 0.02,
             cycle: 0.02,
             minimal: 0.01,
-            count_share: 0.85,
+            count_share: 0.9,
         }
     }
 }
@@ -110,10 +129,10 @@ impl Default for Levels {
 /// How the cycle's level is split among its tests: the wave of the counts (sparse seasonal
 /// buyers), the wave of the values (regular buyers whose amounts swing), the values' lag-1
 /// clustering and the runs of busy months (project business).
-pub const CYCLE_SHARES: [f64; 4] = [0.4, 0.3, 0.15, 0.15];
+pub const CYCLE_SHARES: [f64; 4] = [0.6, 0.2, 0.1, 0.1];
 
 /// How a wave test's level is split among the periods the window holds (a year first).
-pub const PERIOD_SHARES: [f64; SEASON_PERIODS.len()] = [0.5, 0.25, 0.25];
+pub const PERIOD_SHARES: [f64; SEASON_PERIODS.len()] = [0.6, 0.2, 0.2];
 
 /// The critical values of [`Levels`], computed once per set of levels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -130,6 +149,8 @@ pub struct Critical {
     /// p bound of the runs test.
     runs: f64,
     minimal: f64,
+    /// Per [`Claim`]: its level is 1 or more, so the claim needs no evidence.
+    off: [bool; 4],
 }
 
 impl Critical {
@@ -157,6 +178,12 @@ impl Critical {
             cluster: normal_isf(levels.cycle * CYCLE_SHARES[2]),
             runs: levels.cycle * CYCLE_SHARES[3],
             minimal: normal_isf(levels.minimal),
+            off: [
+                levels.trend >= 1.0,
+                levels.trend >= 1.0,
+                levels.hump >= 1.0,
+                levels.cycle >= 1.0,
+            ],
         }
     }
 
@@ -203,6 +230,15 @@ pub fn normal_isf(p: f64) -> f64 {
     0.5 * (lo + hi)
 }
 
+/// z with P(Z > z) = p for 0 < p < 0.5, Abramowitz and Stegun 26.2.23 (absolute error below
+/// 4.5e-4): cheap enough per customer, for margins that only rank and calibrate.
+pub fn normal_isf_fast(p: f64) -> f64 {
+    let p = p.clamp(1e-300, 0.5);
+    let t = (-2.0 * p.ln()).sqrt();
+    t - (2.515_517 + 0.802_853 * t + 0.010_328 * t * t)
+        / (1.0 + 1.432_788 * t + 0.189_269 * t * t + 0.001_308 * t * t * t)
+}
+
 /// Which pattern a customer type claims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {
@@ -216,7 +252,30 @@ pub enum Claim {
     Cycle,
 }
 
+impl Claim {
+    /// Every claim, in the order of [`Evidence::margins`].
+    pub const ALL: [Claim; 4] = [Claim::Rising, Claim::Falling, Claim::Hump, Claim::Cycle];
+}
+
 impl Evidence {
+    /// No evidence: every statistic 0, nothing tested.
+    pub const NONE: Evidence = Evidence {
+        months: 0,
+        purchases: 0,
+        active: 0,
+        runs: 0,
+        dispersion: 1.0,
+        trend_count: 0.0,
+        trend_value: 0.0,
+        hump_count: 0.0,
+        hump_value: 0.0,
+        season_count: [0.0; SEASON_PERIODS.len()],
+        season_value: [0.0; SEASON_PERIODS.len()],
+        first_period: SEASON_PERIODS.len(),
+        cluster_value: 0.0,
+        level_se: 0.0,
+    };
+
     /// The evidence of the monthly values `y` (index `len - 1` = as-of month, the first month
     /// holds the first purchase) with the purchases per month `purchases` (same length as `y`;
     /// `None` counts each month with business as one purchase). `None` when fewer than
@@ -277,7 +336,7 @@ impl Evidence {
         let dispersion = if mu > 0.0 {
             let raw = d2 / (2.0 * mu * (nf - 1.0));
             let sd = ((0.5 / mu + 2.0) / (nf - 1.0)).sqrt();
-            (raw - 0.5 * sd).max(1.0)
+            (raw - 0.25 * sd).max(1.0)
         } else {
             1.0
         };
@@ -322,6 +381,13 @@ impl Evidence {
         } else {
             0.0
         };
+        // The spread of every month, the first included, around their mean: the squared
+        // deviations of the later months moved from their own mean to the whole one.
+        let y0 = y[0];
+        let all_mean = (x_sum + y0) / (nf + 1.0);
+        let all_ss =
+            s2 + nf * (x_mean - all_mean) * (x_mean - all_mean) + (y0 - all_mean) * (y0 - all_mean);
+        let level_se = (all_ss / nf / (n + 1).min(12) as f64).sqrt();
         Some(Evidence {
             months: n,
             purchases: k_sum as u64,
@@ -337,6 +403,7 @@ impl Evidence {
             season_value,
             first_period: grid.first_period,
             cluster_value,
+            level_se,
         })
     }
 
@@ -345,6 +412,9 @@ impl Evidence {
     /// no z, counts through [`Evidence::p_runs`] only in [`Evidence::shows`].
     #[inline(always)]
     pub fn margin(&self, claim: Claim, c: &Critical) -> f64 {
+        if c.off[claim as usize] {
+            return f64::INFINITY;
+        }
         match claim {
             Claim::Rising => {
                 (self.trend_count - c.trend_count).max(self.trend_value - c.trend_value)
@@ -372,7 +442,40 @@ impl Evidence {
 
     /// Whether the history shows `claim` beyond chance at the levels behind `c`.
     pub fn shows(&self, claim: Claim, c: &Critical) -> bool {
-        self.margin(claim, c) > 0.0 || (claim == Claim::Cycle && self.p_runs() < c.runs)
+        self.full_margin(claim, c) > 0.0
+    }
+
+    /// [`Evidence::margin`] with the cycle's runs test counted too (on the z scale of its
+    /// p-value), which needs the exact runs distribution and is only worked out when the other
+    /// cycle tests fall short and the busy months form fewer runs than expected.
+    #[inline(always)]
+    pub fn full_margin(&self, claim: Claim, c: &Critical) -> f64 {
+        let m = self.margin(claim, c);
+        if claim != Claim::Cycle || m > 0.0 || c.off[Claim::Cycle as usize] {
+            return m;
+        }
+        let (n, k) = (self.months as f64, self.active as f64);
+        // Expected runs of k busy months among n: k (n - k + 1) / n; at or above it p > 1/2.
+        if self.runs as f64 >= k * (n - k + 1.0) / n {
+            return m;
+        }
+        let p = self.p_runs();
+        if p >= 0.5 {
+            return m;
+        }
+        m.max(normal_isf_fast(p) - normal_isf_fast(c.runs))
+    }
+
+    /// The margins of [`Claim::Rising`], [`Claim::Falling`], [`Claim::Hump`] and
+    /// [`Claim::Cycle`], in that order ([`Evidence::full_margin`]).
+    #[inline(always)]
+    pub fn margins(&self, c: &Critical) -> [f64; 4] {
+        [
+            self.margin(Claim::Rising, c),
+            self.margin(Claim::Falling, c),
+            self.margin(Claim::Hump, c),
+            self.full_margin(Claim::Cycle, c),
+        ]
     }
 
     /// The p-value of `claim`: the smallest of its tests' p-values, each divided by its share
@@ -422,23 +525,27 @@ impl Evidence {
             .min(1.0)
     }
 
-    /// The customer's level: the mean monthly value of the last 12 months, and how far it lies
-    /// below `bound` in standard errors of such a mean (the months' spread over the whole
-    /// history): positive margins beyond [`Critical`]'s bound show a level below the bound
-    /// beyond chance.
-    pub fn minimal_margin(y: &[f64], bound: f64, c: &Critical) -> f64 {
-        let recent = &y[y.len().saturating_sub(12)..];
-        let level = recent.iter().sum::<f64>() / recent.len().max(1) as f64;
-        let n = y.len() as f64;
-        let mean = y.iter().sum::<f64>() / n;
-        let var = y.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0).max(1.0);
-        let se = (var / recent.len().max(1) as f64).sqrt();
-        if se > 0.0 {
-            (bound - level) / se - c.minimal
-        } else if level < bound {
+    /// How far the level of the last 12 months `level12` lies below `bound` beyond chance, in
+    /// standard errors ([`level_se`](Self::level_se)) past the bound of [`Levels::minimal`]:
+    /// positive when the level is shown to be below the bound.
+    pub fn minimal_margin(&self, level12: f64, bound: f64, c: &Critical) -> f64 {
+        if self.level_se > 0.0 {
+            (bound - level12) / self.level_se - c.minimal
+        } else if level12 < bound {
             f64::INFINITY
         } else {
             f64::NEG_INFINITY
+        }
+    }
+
+    /// One-sided p-value of a level below `bound`.
+    pub fn p_minimal(&self, level12: f64, bound: f64) -> f64 {
+        if self.level_se > 0.0 {
+            normal_sf((bound - level12) / self.level_se)
+        } else if level12 < bound {
+            0.0
+        } else {
+            1.0
         }
     }
 }
@@ -809,6 +916,7 @@ mod tests {
                 season_value: [0.0; 3],
                 first_period: 3,
                 cluster_value: 0.0,
+                level_se: 0.0,
             };
             let want = cumulative as f64 / total as f64;
             assert!(

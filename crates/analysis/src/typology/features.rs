@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::hint::select_unpredictable;
 
+use super::evidence::Evidence;
 use super::stats::{
     block_means_into, detrended_into, double_only, kendall_tau_of_by, mann_kendall_by,
     mann_kendall_with_sides_by, mean, moving_mean3_into, moving_mean_argmax, percentile_with,
@@ -47,6 +48,7 @@ fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 /// only run the same additions side by side (`tests::both_builds_classify_alike`).
 pub(super) fn classify_fastest(
     y: &[f64],
+    purchases: Option<&[u32]>,
     left_censored: bool,
     reference: Option<f64>,
     config: &TypologyConfig,
@@ -54,9 +56,17 @@ pub(super) fn classify_fastest(
     with_scratch(|scratch| {
         #[cfg(target_arch = "x86_64")]
         if avx2::detected() {
-            return avx2::classify(y, left_censored, reference, config, scratch);
+            return avx2::classify(y, purchases, left_censored, reference, config, scratch);
         }
-        classify_baseline(y, left_censored, reference, config, scratch, double_only)
+        classify_baseline(
+            y,
+            purchases,
+            left_censored,
+            reference,
+            config,
+            scratch,
+            double_only,
+        )
     })
 }
 
@@ -64,6 +74,7 @@ pub(super) fn classify_fastest(
 #[inline(always)]
 fn classify_baseline(
     y: &[f64],
+    purchases: Option<&[u32]>,
     left_censored: bool,
     reference: Option<f64>,
     config: &TypologyConfig,
@@ -71,7 +82,7 @@ fn classify_baseline(
     pairs: impl FasterPairs,
 ) -> Classification {
     super::rules::classify_owned_features(
-        Features::compute_with(y, left_censored, scratch, pairs),
+        Features::compute_with(y, purchases, left_censored, scratch, pairs),
         reference,
         config,
     )
@@ -161,18 +172,33 @@ pub struct Features {
     pub low_share: f64,
     /// Longest run of months without business inside the active span. Not in the spec.
     pub longest_pause: usize,
+    /// How far the history's trend, hump, season and clustering lie beyond a flat random
+    /// buyer's ([`Evidence`]); `None` when fewer than five months follow the first month with
+    /// business. Not in the spec.
+    pub evidence: Option<Evidence>,
 }
 
 impl Features {
-    /// Computes the features of `y` (index `len - 1` = as-of month, 0 = no business).
-    /// `None` if no month has business (status NO_DATA). Values must be finite.
+    /// Computes the features of `y` (index `len - 1` = as-of month, 0 = no business), each
+    /// month with business counted as one purchase. `None` if no month has business (status
+    /// NO_DATA). Values must be finite.
     pub fn compute(y: &[f64], left_censored: bool) -> Option<Self> {
+        Self::compute_with_purchases(y, None, left_censored)
+    }
+
+    /// [`Features::compute`] with the purchases (days with business) of each month of `y`,
+    /// the same length as `y`; `None` counts a month with business as one purchase.
+    pub fn compute_with_purchases(
+        y: &[f64],
+        purchases: Option<&[u32]>,
+        left_censored: bool,
+    ) -> Option<Self> {
         with_scratch(|scratch| {
             #[cfg(target_arch = "x86_64")]
             if avx2::detected() {
-                return avx2::compute_with(y, left_censored, scratch);
+                return avx2::compute_with(y, purchases, left_censored, scratch);
             }
-            Self::compute_with(y, left_censored, scratch, double_only)
+            Self::compute_with(y, purchases, left_censored, scratch, double_only)
         })
     }
 
@@ -187,6 +213,7 @@ impl Features {
     #[inline(always)]
     fn compute_with(
         y: &[f64],
+        purchases: Option<&[u32]>,
         left_censored: bool,
         scratch: &mut Scratch,
         pairs: impl FasterPairs,
@@ -273,6 +300,7 @@ impl Features {
             season_evidence: span as f64 * variation.season_power / 2.0,
             low_share: low_months as f64 / span as f64,
             longest_pause: sums.longest_pause,
+            evidence: Evidence::compute(&y[first..], purchases.and_then(|p| p.get(first..))),
         })
     }
 }
@@ -872,19 +900,21 @@ mod avx2 {
     /// [`Features::compute_with`] on a CPU where [`detected`] holds.
     pub(super) fn compute_with(
         y: &[f64],
+        purchases: Option<&[u32]>,
         left_censored: bool,
         scratch: &mut Scratch,
     ) -> Option<Features> {
         debug_assert!(detected());
         #[allow(unsafe_code)]
         unsafe {
-            compute_with_avx2(y, left_censored, scratch)
+            compute_with_avx2(y, purchases, left_censored, scratch)
         }
     }
 
     /// [`classify_baseline`] on a CPU where [`detected`] holds.
     pub(super) fn classify(
         y: &[f64],
+        purchases: Option<&[u32]>,
         left_censored: bool,
         reference: Option<f64>,
         config: &TypologyConfig,
@@ -893,7 +923,7 @@ mod avx2 {
         debug_assert!(detected());
         #[allow(unsafe_code)]
         unsafe {
-            classify_avx2(y, left_censored, reference, config, scratch)
+            classify_avx2(y, purchases, left_censored, reference, config, scratch)
         }
     }
 
@@ -902,12 +932,13 @@ mod avx2 {
     #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
     fn compute_with_avx2(
         y: &[f64],
+        purchases: Option<&[u32]>,
         left_censored: bool,
         scratch: &mut Scratch,
     ) -> Option<Features> {
         // A closure defined here is compiled for the same features, so it may call the
         // AVX2 pass.
-        Features::compute_with(y, left_censored, scratch, |x, from, split| {
+        Features::compute_with(y, purchases, left_censored, scratch, |x, from, split| {
             pairs_avx2::pair_sums(x, from, split)
         })
     }
@@ -915,6 +946,7 @@ mod avx2 {
     #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
     fn classify_avx2(
         y: &[f64],
+        purchases: Option<&[u32]>,
         left_censored: bool,
         reference: Option<f64>,
         config: &TypologyConfig,
@@ -922,6 +954,7 @@ mod avx2 {
     ) -> Classification {
         classify_baseline(
             y,
+            purchases,
             left_censored,
             reference,
             config,
@@ -997,6 +1030,8 @@ mod reference {
             season_evidence: act.len() as f64 * variation.season_power / 2.0,
             low_share: low_months as f64 / act.len() as f64,
             longest_pause: counts.longest_pause,
+            // One implementation, checked against the definitions in `evidence::tests`.
+            evidence: super::Evidence::compute(&y[first..], None),
         })
     }
 
@@ -1342,7 +1377,7 @@ mod tests {
         );
         let fastest = Features::compute(y, left_censored);
         let baseline =
-            Features::compute_with(y, left_censored, &mut Scratch::default(), double_only);
+            Features::compute_with(y, None, left_censored, &mut Scratch::default(), double_only);
         for (build, fast) in [("dispatched", fastest), ("baseline", baseline)] {
             assert_eq!(
                 format!("{fast:?}"),
@@ -1423,9 +1458,10 @@ mod tests {
             let y = random_series(&mut rng, 1 + case % 72);
             let left_censored = case % 3 == 0;
             let reference = Some(1.0 + (case % 50) as f64 * 20.0);
-            let fastest = classify_fastest(&y, left_censored, reference, config);
+            let fastest = classify_fastest(&y, None, left_censored, reference, config);
             let baseline = classify_baseline(
                 &y,
+                None,
                 left_censored,
                 reference,
                 config,

@@ -30,7 +30,7 @@ mod rules;
 pub(crate) mod stats;
 pub mod tree;
 
-pub use config::{TypologyConfig, TypologyModel};
+pub use config::{Confidence, TypologyConfig, TypologyModel};
 pub use features::Features;
 pub use rules::{
     classify_features, classify_features_with, portfolio_reference, qualifies_for_reference, status,
@@ -172,6 +172,15 @@ impl Status {
 /// ([`TypologyModel::Tree`]).
 pub const RULE_TREE: u8 = 8;
 
+/// [`Classification::rule`] of a customer typed steady because the pattern its shape
+/// suggested ([`Classification::unproven`]) is not shown beyond chance.
+pub const RULE_NO_EVIDENCE: u8 = 9;
+
+/// [`Classification::rule`] of a type chosen by its evidence: the pattern shown most clearly
+/// beyond chance, where the shape (tree or rules) suggested a pattern that is not shown or
+/// none ([`Classification::unproven`] holds the suggestion).
+pub const RULE_EVIDENCE: u8 = 10;
+
 /// The outcome for one customer: status, type, the rule that decided it and how sure it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Classification {
@@ -181,8 +190,17 @@ pub struct Classification {
     pub customer_type: CustomerType,
     /// Number of the rule in §3 that fired: 0 = INSUFFICIENT (also for no data), 1 and 5 =
     /// BARNACLE (absolute / relative), 2 = GROWTH, 3 = BELL, 4 = SHRINK, 6 = CYCLICAL,
-    /// 7 = STABLE (default); [`RULE_TREE`] = the decision tree of the configuration.
+    /// 7 = STABLE (default); [`RULE_TREE`] = the decision tree of the configuration;
+    /// [`RULE_NO_EVIDENCE`] = steady because the pattern was not shown beyond chance.
     pub rule: u8,
+    /// The type the shape suggested (tree or rules) when the evidence decided otherwise: its
+    /// pattern is not shown beyond chance, so the customer is steady ([`RULE_NO_EVIDENCE`]) or
+    /// has the pattern shown most clearly ([`RULE_EVIDENCE`]); `None` otherwise.
+    pub unproven: Option<CustomerType>,
+    /// The evidence levels the type was checked at (for the p-values of the reason).
+    pub levels: evidence::Levels,
+    /// Barnacle (shown or not): the one-sided p-value of a margin below the barnacle's bound.
+    pub minimal_p: Option<f64>,
     /// The tree's leaf that decided (index into [`TypologyConfig::tree`]); `None` when a rule
     /// decided.
     pub leaf: Option<usize>,
@@ -234,7 +252,11 @@ pub fn classify_series_with(
                 .months
                 .first()
                 .map_or(as_of_month, |m| m.period.first_month_index());
-            Features::compute(&monthly_values(c, series.as_of), first == data_start)
+            Features::compute_with_purchases(
+                &monthly_values(c, series.as_of),
+                Some(&monthly_purchases(c, series.as_of)),
+                first == data_start,
+            )
         })
         .collect();
     let reference = portfolio_reference(features.iter().flatten());
@@ -263,6 +285,25 @@ pub fn monthly_values(c: &crate::CustomerSeries, as_of: chrono::NaiveDate) -> Ve
     y
 }
 
+/// A customer's purchases per month (days with business, as the lifetime-value models count
+/// them), aligned with [`monthly_values`].
+pub fn monthly_purchases(c: &crate::CustomerSeries, as_of: chrono::NaiveDate) -> Vec<u32> {
+    let as_of_month = kundenwert_core::Period::month_index_of(as_of);
+    let first = c
+        .months
+        .first()
+        .map_or(as_of_month, |m| m.period.first_month_index());
+    let len = (as_of_month - first + 1).max(0) as usize;
+    let mut purchases = vec![0; len];
+    for m in &c.months {
+        let i = (m.period.first_month_index() - first) as usize;
+        if let Some(slot) = purchases.get_mut(i) {
+            *slot = m.active_days;
+        }
+    }
+    purchases
+}
+
 /// Classifies one monthly margin series `y` (index `len - 1` = as-of month, 0 = no business,
 /// values finite) against the portfolio reference level `reference` (see
 /// [`portfolio_reference`]; `None` disables rule 5). Never panics: an empty or all-zero series
@@ -279,5 +320,18 @@ pub fn classify_with(
     reference: Option<f64>,
     config: &TypologyConfig,
 ) -> Classification {
-    features::classify_fastest(y, left_censored, reference, config)
+    features::classify_fastest(y, None, left_censored, reference, config)
+}
+
+/// [`classify_with`] with the purchases (days with business) of each month of `y`, the same
+/// length as `y`: the evidence then measures the purchase rate on them instead of counting
+/// each month with business once.
+pub fn classify_with_purchases(
+    y: &[f64],
+    purchases: &[u32],
+    left_censored: bool,
+    reference: Option<f64>,
+    config: &TypologyConfig,
+) -> Classification {
+    features::classify_fastest(y, Some(purchases), left_censored, reference, config)
 }

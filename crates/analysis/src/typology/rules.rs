@@ -1,9 +1,10 @@
 //! §2 (status) and §3 (type rules and confidence) of the typology specification.
 
 use super::config::{TypologyConfig, TypologyModel};
+use super::evidence::{Claim, Critical};
 use super::features::Features;
 use super::tree::{decide, feature_vector};
-use super::{Classification, CustomerType, Status, RULE_TREE};
+use super::{Classification, CustomerType, Status, RULE_EVIDENCE, RULE_NO_EVIDENCE, RULE_TREE};
 use crate::typology::stats::median;
 
 /// Status from the gap after the last order, measured in the customer's own rhythm (ADI): a
@@ -86,6 +87,9 @@ pub(crate) fn classify_owned_features(
         status,
         customer_type: CustomerType::Insufficient,
         rule: 0,
+        unproven: None,
+        levels: k.evidence,
+        minimal_p: None,
         confidence: 1.0,
         weak_evidence: false,
         level_rel: None,
@@ -106,18 +110,25 @@ pub(crate) fn classify_owned_features(
     if k.model == TypologyModel::Tree {
         // A malformed hand-edited tree falls through to the rules rather than failing.
         if let Some(d) = decide(&k.tree, &feature_vector(f, level_rel)) {
-            return Classification {
-                status,
-                customer_type: d.customer_type,
-                rule: RULE_TREE,
-                confidence: d.confidence.clamp(0.05, 1.0),
-                weak_evidence: false,
-                level_rel,
-                cyclical_votes: cyclical_votes(f, k),
-                leaf: Some(d.leaf),
-                conditions: d.conditions,
-                features: Some(owned),
-            };
+            return decide_by_evidence(
+                Classification {
+                    status,
+                    customer_type: d.customer_type,
+                    rule: RULE_TREE,
+                    unproven: None,
+                    levels: k.evidence,
+                    minimal_p: None,
+                    confidence: d.confidence.clamp(0.05, 1.0),
+                    weak_evidence: false,
+                    level_rel,
+                    cyclical_votes: cyclical_votes(f, k),
+                    leaf: Some(d.leaf),
+                    conditions: d.conditions,
+                    features: Some(owned),
+                },
+                reference,
+                k,
+            );
         }
     }
     let sig = f.p < k.sig_p;
@@ -186,18 +197,122 @@ pub(crate) fn classify_owned_features(
     if weak_evidence {
         confidence = confidence.min(WEAK_EVIDENCE_CONFIDENCE);
     }
-    Classification {
-        status,
-        customer_type,
-        rule,
-        confidence,
-        weak_evidence,
-        level_rel,
-        cyclical_votes: votes,
-        leaf: None,
-        conditions: Vec::new(),
-        features: Some(owned),
+    decide_by_evidence(
+        Classification {
+            status,
+            customer_type,
+            rule,
+            unproven: None,
+            levels: k.evidence,
+            minimal_p: None,
+            confidence,
+            weak_evidence,
+            level_rel,
+            cyclical_votes: votes,
+            leaf: None,
+            conditions: Vec::new(),
+            features: Some(owned),
+        },
+        reference,
+        k,
+    )
+}
+
+/// The pattern a type claims, `None` for steady and new.
+pub(super) fn claim_of(t: CustomerType) -> Option<Claim> {
+    match t {
+        CustomerType::Growth => Some(Claim::Rising),
+        CustomerType::Shrink => Some(Claim::Falling),
+        CustomerType::Bell => Some(Claim::Hump),
+        CustomerType::Cyclical => Some(Claim::Cycle),
+        CustomerType::Stable | CustomerType::Barnacle | CustomerType::Insufficient => None,
     }
+}
+
+/// The level below which a barnacle's margin counts as minimal: the relative bound of rule 5
+/// against the portfolio reference, or zero without one.
+pub(super) fn barnacle_bound(reference: Option<f64>, k: &TypologyConfig) -> f64 {
+    reference.map_or(0.0, |r| (k.barnacle_rel * r).max(0.0))
+}
+
+/// The type of a claim.
+fn type_of(claim: Claim) -> CustomerType {
+    match claim {
+        Claim::Rising => CustomerType::Growth,
+        Claim::Falling => CustomerType::Shrink,
+        Claim::Hump => CustomerType::Bell,
+        Claim::Cycle => CustomerType::Cyclical,
+    }
+}
+
+/// A type is a claim that a pattern exists (`Levels`, `evidence`): the shape's suggestion `c`
+/// (tree or rules) stands when its pattern is shown beyond chance — a barnacle's level below
+/// its bound, growth, shrinking, bell and cyclical their trend, hump or cycle. Otherwise the
+/// pattern shown most clearly beyond chance decides ([`RULE_EVIDENCE`]), and without any the
+/// customer is steady ([`RULE_NO_EVIDENCE`] when the shape suggested a pattern). The
+/// confidence then follows the evidence ([`TypologyConfig::confidence`]). With
+/// [`Levels::OFF`](super::evidence::Levels::OFF) the suggestion stands as it is.
+#[inline(always)]
+fn decide_by_evidence(
+    mut c: Classification,
+    reference: Option<f64>,
+    k: &TypologyConfig,
+) -> Classification {
+    if k.evidence.is_off() || c.customer_type == CustomerType::Insufficient {
+        return c;
+    }
+    let Some((evidence, level12)) = c.features.as_ref().map(|f| (f.evidence, f.level12)) else {
+        return c;
+    };
+    let critical = Critical::cached(&k.evidence);
+    let proposed = c.customer_type;
+    let e = evidence.unwrap_or(super::evidence::Evidence::NONE);
+    let confidence = |t: CustomerType, x: f64, fallback: f64| {
+        k.confidence.map_or(fallback, |m| m.of(t, x, e.purchases))
+    };
+    if proposed == CustomerType::Barnacle {
+        let bound = barnacle_bound(reference, k);
+        c.minimal_p = Some(e.p_minimal(level12, bound));
+        let margin = e.minimal_margin(level12, bound, &critical);
+        if margin > 0.0 {
+            c.confidence = confidence(CustomerType::Barnacle, margin, c.confidence);
+            return c;
+        }
+    }
+    let margins = e.margins(&critical);
+    if let Some(claim) = claim_of(proposed) {
+        let m = margins[claim as usize];
+        if m > 0.0 {
+            c.confidence = confidence(proposed, m, c.confidence);
+            return c;
+        }
+    }
+    // The pattern shown most clearly, if any.
+    let best = Claim::ALL
+        .into_iter()
+        .zip(margins)
+        .filter(|(_, m)| *m > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    c.weak_evidence = false;
+    match best {
+        Some((claim, m)) => {
+            let t = type_of(claim);
+            c.unproven = Some(proposed);
+            c.customer_type = t;
+            c.rule = RULE_EVIDENCE;
+            c.confidence = confidence(t, m, c.confidence);
+        }
+        None => {
+            if proposed != CustomerType::Stable {
+                c.unproven = Some(proposed);
+                c.rule = RULE_NO_EVIDENCE;
+            }
+            c.customer_type = CustomerType::Stable;
+            let closest = margins.into_iter().fold(f64::NEG_INFINITY, f64::max);
+            c.confidence = confidence(CustomerType::Stable, closest, c.confidence);
+        }
+    }
+    c
 }
 
 /// Votes for CYCLICAL (rule 6), or `None` when its preconditions fail: the months must vary

@@ -12,6 +12,7 @@
 use kundenwert_core::Lang;
 use serde::{Deserialize, Serialize};
 
+use super::evidence::Evidence;
 use super::{CustomerType, Features};
 
 /// A feature the tree may split on: the fields of [`Features`] that do not depend on the
@@ -84,6 +85,22 @@ pub enum TreeFeature {
     LowShare,
     /// [`Features::longest_pause`].
     LongestPause,
+    /// Trend of the purchase counts against a flat Poisson buyer, z ([`Evidence`]).
+    TrendCount,
+    /// Trend of the monthly values over the orders of the months, z.
+    TrendValue,
+    /// Hump of the purchase counts, z.
+    HumpCount,
+    /// Hump of the monthly values, z.
+    HumpValue,
+    /// Seasonal wave of the purchase counts: √ of the largest χ²₂ over the periods.
+    SeasonCount,
+    /// Seasonal wave of the monthly values: √ of the largest χ²₂.
+    SeasonValue,
+    /// Lag-1 clustering of the monthly values, z.
+    ClusterValue,
+    /// Purchases after the first month.
+    Purchases,
 }
 
 /// The value of [`TreeFeature::AcfSeason`] when the span is too short for every seasonal lag:
@@ -95,7 +112,7 @@ pub const N_TREE_FEATURES: usize = TreeFeature::ALL.len();
 
 impl TreeFeature {
     /// Every feature, in the order of [`feature_vector`].
-    pub const ALL: [TreeFeature; 32] = [
+    pub const ALL: [TreeFeature; 40] = [
         TreeFeature::LeftCensored,
         TreeFeature::Tenure,
         TreeFeature::Span,
@@ -128,6 +145,14 @@ impl TreeFeature {
         TreeFeature::SeasonEvidence,
         TreeFeature::LowShare,
         TreeFeature::LongestPause,
+        TreeFeature::TrendCount,
+        TreeFeature::TrendValue,
+        TreeFeature::HumpCount,
+        TreeFeature::HumpValue,
+        TreeFeature::SeasonCount,
+        TreeFeature::SeasonValue,
+        TreeFeature::ClusterValue,
+        TreeFeature::Purchases,
     ];
 
     /// The identifier used in the configuration file (`tau`, `ratio_31`, ...).
@@ -165,6 +190,14 @@ impl TreeFeature {
             TreeFeature::SeasonEvidence => "season_evidence",
             TreeFeature::LowShare => "low_share",
             TreeFeature::LongestPause => "longest_pause",
+            TreeFeature::TrendCount => "trend_count",
+            TreeFeature::TrendValue => "trend_value",
+            TreeFeature::HumpCount => "hump_count",
+            TreeFeature::HumpValue => "hump_value",
+            TreeFeature::SeasonCount => "season_count",
+            TreeFeature::SeasonValue => "season_value",
+            TreeFeature::ClusterValue => "cluster_value",
+            TreeFeature::Purchases => "purchases",
         }
     }
 
@@ -245,6 +278,38 @@ impl TreeFeature {
                 "längste Pause ohne Umsatz in Monaten",
                 "longest pause without business in months",
             ),
+            TreeFeature::TrendCount => (
+                "Trend der Käufe gegen Zufall (z)",
+                "trend of the purchases against chance (z)",
+            ),
+            TreeFeature::TrendValue => (
+                "Trend der Monatswerte gegen Zufall (z)",
+                "trend of the monthly values against chance (z)",
+            ),
+            TreeFeature::HumpCount => (
+                "Buckel der Käufe gegen Zufall (z)",
+                "hump of the purchases against chance (z)",
+            ),
+            TreeFeature::HumpValue => (
+                "Buckel der Monatswerte gegen Zufall (z)",
+                "hump of the monthly values against chance (z)",
+            ),
+            TreeFeature::SeasonCount => (
+                "Saisonwelle der Käufe gegen Zufall (√χ²)",
+                "seasonal wave of the purchases against chance (√χ²)",
+            ),
+            TreeFeature::SeasonValue => (
+                "Saisonwelle der Monatswerte gegen Zufall (√χ²)",
+                "seasonal wave of the monthly values against chance (√χ²)",
+            ),
+            TreeFeature::ClusterValue => (
+                "Häufung starker Monate gegen Zufall (z)",
+                "clustering of strong months against chance (z)",
+            ),
+            TreeFeature::Purchases => (
+                "Käufe nach dem ersten Monat",
+                "purchases after the first month",
+            ),
         };
         lang.pick(de, en)
     }
@@ -262,6 +327,7 @@ impl TreeFeature {
                 | TreeFeature::Highs
                 | TreeFeature::Troughs
                 | TreeFeature::LongestPause
+                | TreeFeature::Purchases
         )
     }
 }
@@ -270,6 +336,8 @@ impl TreeFeature {
 /// [`TreeFeature::ALL`]. `level_rel` is level12 / portfolio reference (`None` without one).
 #[inline(always)]
 pub fn feature_vector(f: &Features, level_rel: Option<f64>) -> [f64; N_TREE_FEATURES] {
+    // Without evidence (too short a history) the tests show nothing: zeros.
+    let e = f.evidence.unwrap_or(Evidence::NONE);
     let recent = if f.level_life > 0.0 {
         f.level12 / f.level_life
     } else {
@@ -308,6 +376,20 @@ pub fn feature_vector(f: &Features, level_rel: Option<f64>) -> [f64; N_TREE_FEAT
         f.season_evidence,
         f.low_share,
         f.longest_pause as f64,
+        e.trend_count,
+        e.trend_value,
+        e.hump_count,
+        e.hump_value,
+        e.season_count
+            .iter()
+            .fold(0.0, |a: f64, q| a.max(*q))
+            .sqrt(),
+        e.season_value
+            .iter()
+            .fold(0.0, |a: f64, q| a.max(*q))
+            .sqrt(),
+        e.cluster_value,
+        e.purchases as f64,
     ]
 }
 
