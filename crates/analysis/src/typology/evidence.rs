@@ -280,52 +280,62 @@ impl Evidence {
     /// holds the first purchase) with the purchases per month `purchases` (same length as `y`;
     /// `None` counts each month with business as one purchase). `None` when fewer than
     /// [`MIN_MONTHS`] months follow the first.
-    #[inline(always)]
+    ///
+    /// Kept out of line (the classification's AVX2 build compiles its own copy,
+    /// [`Evidence::compute_inline`]): inlined into the one large feature function it moved
+    /// that function's code about (`docs/benchmarks.md`).
+    #[inline(never)]
     pub fn compute(y: &[f64], purchases: Option<&[u32]>) -> Option<Self> {
+        COLUMNS.with(|buffers| Self::compute_in(y, purchases, &mut buffers.borrow_mut()))
+    }
+
+    /// The body of [`Evidence::compute`] with the buffers it works in, `inline(always)` so
+    /// that a build for other CPU features compiles it anew.
+    #[inline(always)]
+    pub(crate) fn compute_in(
+        y: &[f64],
+        purchases: Option<&[u32]>,
+        buffers: &mut Columns,
+    ) -> Option<Self> {
         let x = y.get(1..)?;
         let n = x.len();
         if n < MIN_MONTHS {
             return None;
         }
-        let count = |t: usize| match purchases {
-            Some(p) => f64::from(p.get(t + 1).copied().unwrap_or(0)),
-            None => f64::from(u8::from(x[t] != 0.0)),
-        };
         let grid = Grid::of(n);
-        // Pass 1: the totals.
-        let (mut k_sum, mut x_sum) = (0.0, 0.0);
-        for (t, xt) in x.iter().enumerate() {
-            k_sum += count(t);
-            x_sum += xt;
+        let Columns { counts, centred } = buffers;
+        counts.clear();
+        match purchases {
+            Some(p) => counts.extend((1..=n).map(|t| f64::from(p.get(t).copied().unwrap_or(0)))),
+            None => counts.extend(x.iter().map(|v| f64::from(u8::from(*v != 0.0)))),
         }
+        let k_sum = sum(counts);
+        let x_sum = sum(x);
         let x_mean = x_sum / n as f64;
-        // Pass 2: every weighted sum at once. Counts as they are (their statistics subtract
-        // the weights' means times K afterwards), values centred (their sum is 0).
-        let mut k = Sums::default();
-        let mut v = Sums::default();
-        let (mut s2, mut s4, mut lag, mut d2) = (0.0, 0.0, 0.0, 0.0);
-        let (mut active, mut runs) = (0usize, 0usize);
-        let (mut previous_a, mut previous_k) = (0.0, 0.0);
-        for t in 0..n {
-            let kt = count(t);
-            let a = x[t] - x_mean;
-            let row = &grid.weights[t % 12];
-            let line = t as f64 - grid.tm;
-            let bowl = line * line;
-            k.add(kt, line, bowl, row);
-            v.add(a, line, bowl, row);
-            let a2 = a * a;
-            s2 += a2;
-            s4 += a2 * a2;
-            if t > 0 {
-                lag += previous_a * a;
-                d2 += (kt - previous_k) * (kt - previous_k);
+        centred.clear();
+        centred.extend(x.iter().map(|v| v - x_mean));
+        // Every weighted sum as a dot product of a weight column of the window (the line, the
+        // bowl, three cosines, three sines) with the counts and with the centred values: short
+        // loops the compiler runs in vector lanes.
+        let mut wk = [0.0f64; WEIGHTS];
+        let mut v = [0.0f64; WEIGHTS];
+        for ((w, kt), at) in grid.rows.iter().zip(counts.iter()).zip(centred.iter()) {
+            for j in 0..WEIGHTS {
+                wk[j] += w[j] * kt;
+                v[j] += w[j] * at;
             }
-            let busy = x[t] != 0.0 || kt > 0.0;
+        }
+        let s2 = dot(centred, centred);
+        let s4 = fold2(centred, centred, |a, _| (a * a) * (a * a));
+        let lag = dot(&centred[..n - 1], &centred[1..]);
+        let d2 = fold2(&counts[1..], &counts[..n - 1], |a, b| (a - b) * (a - b));
+        // Months with business and their runs.
+        let (mut active, mut runs, mut previous_busy) = (0usize, 0usize, false);
+        for (xt, kt) in x.iter().zip(counts.iter()) {
+            let busy = *xt != 0.0 || *kt > 0.0;
             active += usize::from(busy);
-            runs += usize::from(busy && (t == 0 || previous_k == 0.0 && x[t - 1] == 0.0));
-            previous_a = a;
-            previous_k = kt;
+            runs += usize::from(busy && !previous_busy);
+            previous_busy = busy;
         }
         let nf = n as f64;
         // Dispersion from successive differences: for Poisson months E (k_(t+1) - k_t)² = 2μ,
@@ -361,12 +371,13 @@ impl Evidence {
         let mut season_value = [0.0; SEASON_PERIODS.len()];
         for (j, wave) in grid.waves.iter().enumerate() {
             let Some(w) = wave else { continue };
-            let (c1, c2) = (k.cos[j] - w.cos_mean * k_sum, k.sin[j] - w.sin_mean * k_sum);
+            let (cos, sin) = (2 + j, 2 + SEASON_PERIODS.len() + j);
+            let (c1, c2) = (wk[cos] - w.cos_mean * k_sum, wk[sin] - w.sin_mean * k_sum);
             if k_var > 0.0 {
                 season_count[j] = w.form(c1, c2) * nf / k_var;
             }
             if s2 > 0.0 {
-                season_value[j] = w.form(v.cos[j], v.sin[j]) * (nf - 1.0) / s2;
+                season_value[j] = w.form(v[cos], v[sin]) * (nf - 1.0) / s2;
             }
         }
         let cluster_value = if active as f64 >= CLUSTER_MIN_DENSITY * nf && s2 > 0.0 {
@@ -394,11 +405,11 @@ impl Evidence {
             active,
             runs,
             dispersion,
-            trend_count: count_z(k.line, 0.0, grid.line_ss),
-            trend_value: value_z(v.line, grid.line_ss),
+            trend_count: count_z(wk[0], 0.0, grid.line_ss),
+            trend_value: value_z(v[0], grid.line_ss),
             // The bowl's sums turned over: a hump is high in the middle.
-            hump_count: -count_z(k.bowl, grid.bowl_mean, grid.bowl_ss),
-            hump_value: -value_z(v.bowl, grid.bowl_ss),
+            hump_count: -count_z(wk[1], grid.bowl_mean, grid.bowl_ss),
+            hump_value: -value_z(v[1], grid.bowl_ss),
             season_count,
             season_value,
             first_period: grid.first_period,
@@ -455,8 +466,13 @@ impl Evidence {
             return m;
         }
         let (n, k) = (self.months as f64, self.active as f64);
-        // Expected runs of k busy months among n: k (n - k + 1) / n; at or above it p > 1/2.
-        if self.runs as f64 >= k * (n - k + 1.0) / n {
+        // The runs' mean and variance (Wald and Wolfowitz): the exact tail is only worked out
+        // where the normal one says it could be small; a p of 1 % lies 2.33 deviations
+        // down, the level's share far below that.
+        let (busy, idle) = (k, n - k);
+        let mean = busy * (idle + 1.0) / n;
+        let var = busy * (busy - 1.0) * (idle + 1.0) * idle / (n * n * (n - 1.0));
+        if var <= 0.0 || (self.runs as f64 - mean) / var.sqrt() > -1.5 {
             return m;
         }
         let p = self.p_runs();
@@ -550,26 +566,68 @@ impl Evidence {
     }
 }
 
-/// Weighted sums of one series over a window.
-#[derive(Default)]
-struct Sums {
-    line: f64,
-    bowl: f64,
-    cos: [f64; SEASON_PERIODS.len()],
-    sin: [f64; SEASON_PERIODS.len()],
+/// The columns [`Evidence::compute_in`] works in: the purchase counts and the centred values
+/// of the months tested, reused from customer to customer.
+#[derive(Debug, Default)]
+pub(crate) struct Columns {
+    counts: Vec<f64>,
+    centred: Vec<f64>,
 }
 
-impl Sums {
-    #[inline(always)]
-    fn add(&mut self, g: f64, line: f64, bowl: f64, row: &[f64; 2 * SEASON_PERIODS.len()]) {
-        self.line += line * g;
-        self.bowl += bowl * g;
-        for j in 0..SEASON_PERIODS.len() {
-            self.cos[j] += row[j] * g;
-            self.sin[j] += row[SEASON_PERIODS.len() + j] * g;
+thread_local! {
+    /// [`Columns`] for [`Evidence::compute`].
+    static COLUMNS: std::cell::RefCell<Columns> = std::cell::RefCell::new(Columns::default());
+}
+
+/// Σ a_i, four partial sums side by side.
+#[inline(always)]
+fn sum(a: &[f64]) -> f64 {
+    fold2(a, a, |x, _| x)
+}
+
+/// Σ f(a_i, b_i) over the shorter length, four partial sums side by side.
+#[inline(always)]
+fn fold2(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let m = n / 4 * 4;
+    let mut acc = [0.0f64; 4];
+    for (x, y) in a[..m].chunks_exact(4).zip(b[..m].chunks_exact(4)) {
+        for i in 0..4 {
+            acc[i] += f(x[i], y[i]);
         }
     }
+    let rest: f64 = a[m..].iter().zip(&b[m..]).map(|(x, y)| f(*x, *y)).sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + rest
 }
+
+/// Σ a_i b_i.
+#[inline(always)]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    fold2(a, b, |x, y| x * y)
+}
+
+/// Weights a month in the fused pass of [`Evidence::compute`]: the line, the bowl, and a
+/// cosine and a sine per period of [`SEASON_PERIODS`].
+const WEIGHTS: usize = 2 + 2 * SEASON_PERIODS.len();
+
+/// Per month mod 12: the cosines, then the sines, of each period of [`SEASON_PERIODS`]
+/// (360° · t / p = 30° · (t · 12 / p mod 12), as 12 is a multiple of every period).
+const TRIG: [[f64; 2 * SEASON_PERIODS.len()]; 12] = {
+    let mut out = [[0.0; 2 * SEASON_PERIODS.len()]; 12];
+    let mut t = 0;
+    while t < 12 {
+        let mut j = 0;
+        while j < SEASON_PERIODS.len() {
+            let angle = (t * (12 / SEASON_PERIODS[j])) % 12;
+            out[t][j] = COS_30[angle];
+            out[t][SEASON_PERIODS.len() + j] = SIN_30[angle];
+            j += 1;
+        }
+        t += 1;
+    }
+    out
+};
 
 /// A seasonal wave's weights over a window: their means and centred second moments.
 #[derive(Debug, Clone, Copy)]
@@ -594,7 +652,6 @@ impl Wave {
 /// The value-independent sums of a window of `n` months.
 #[derive(Debug, Clone)]
 struct Grid {
-    tm: f64,
     line_ss: f64,
     bowl_mean: f64,
     bowl_ss: f64,
@@ -602,8 +659,9 @@ struct Grid {
     waves: [Option<Wave>; SEASON_PERIODS.len()],
     /// The first period held (they are held from one on).
     first_period: usize,
-    /// Per month mod 12: the cosines, then the sines, of each period.
-    weights: [[f64; 2 * SEASON_PERIODS.len()]; 12],
+    /// The [`WEIGHTS`] weights of every month of the window: the line t - t̄, the bowl
+    /// (t - t̄)², the cosines and the sines.
+    rows: Vec<[f64; WEIGHTS]>,
 }
 
 /// Windows up to this many months take their [`Grid`] from a table built once.
@@ -620,14 +678,7 @@ impl Grid {
     }
 
     fn build(n: usize) -> Grid {
-        let mut weights = [[0.0; 2 * SEASON_PERIODS.len()]; 12];
-        for (t, row) in weights.iter_mut().enumerate() {
-            for (j, p) in SEASON_PERIODS.iter().enumerate() {
-                let angle = (t * (12 / p)) % 12;
-                row[j] = COS_30[angle];
-                row[SEASON_PERIODS.len() + j] = SIN_30[angle];
-            }
-        }
+        let weights = TRIG;
         let nf = n.max(1) as f64;
         let tm = n.saturating_sub(1) as f64 / 2.0;
         let bowl: Vec<f64> = (0..n).map(|t| (t as f64 - tm).powi(2)).collect();
@@ -661,14 +712,23 @@ impl Grid {
                 });
             }
         }
+        let rows = (0..n)
+            .map(|t| {
+                let line = t as f64 - tm;
+                let mut row = [0.0; WEIGHTS];
+                row[0] = line;
+                row[1] = line * line;
+                row[2..].copy_from_slice(&weights[t % 12]);
+                row
+            })
+            .collect();
         Grid {
-            tm,
             line_ss: (0..n).map(|t| (t as f64 - tm).powi(2)).sum(),
             bowl_mean,
             bowl_ss: bowl.iter().map(|b| (b - bowl_mean).powi(2)).sum(),
             waves,
             first_period,
-            weights,
+            rows,
         }
     }
 }
@@ -924,6 +984,33 @@ mod tests {
                 "{r}: {} vs {want}",
                 e.p_runs()
             );
+        }
+    }
+
+    /// The shortcut of [`Evidence::full_margin`] (no exact runs tail where the normal one lies
+    /// above -1.5 deviations) never skips an exact p below 1 %, for every window up to 96
+    /// months.
+    #[test]
+    fn runs_shortcut_skips_no_small_p() {
+        for n in 2..=96usize {
+            for k in 2..n {
+                for runs in 1..=k.min(n - k + 1) {
+                    let e = Evidence {
+                        months: n,
+                        active: k,
+                        runs,
+                        ..Evidence::NONE
+                    };
+                    let (nf, kf) = (n as f64, k as f64);
+                    let mean = kf * (nf - kf + 1.0) / nf;
+                    let var =
+                        kf * (kf - 1.0) * (nf - kf + 1.0) * (nf - kf) / (nf * nf * (nf - 1.0));
+                    let z = (runs as f64 - mean) / var.sqrt();
+                    if e.p_runs() < 0.01 {
+                        assert!(z <= -1.5, "n {n}, k {k}, runs {runs}: z {z}");
+                    }
+                }
+            }
         }
     }
 

@@ -7,13 +7,31 @@
 use std::cell::RefCell;
 use std::hint::select_unpredictable;
 
-use super::evidence::Evidence;
+use super::evidence::{Columns, Evidence};
 use super::stats::{
     block_means_into, detrended_into, double_only, kendall_tau_of_by, mann_kendall_by,
     mann_kendall_with_sides_by, mean, moving_mean3_into, moving_mean_argmax, percentile_with,
     runs_z_near, FasterPairs,
 };
 use super::{Classification, TypologyConfig};
+
+/// How [`Features::compute_with`] gets the [`Evidence`]: the baseline build calls
+/// [`Evidence::compute`], the AVX2 build its own copy compiled for those features.
+pub(super) trait EvidencePass:
+    Fn(&[f64], Option<&[u32]>, &mut Columns) -> Option<Evidence>
+{
+}
+
+impl<F: Fn(&[f64], Option<&[u32]>, &mut Columns) -> Option<Evidence>> EvidencePass for F {}
+
+/// The baseline build's evidence pass.
+fn evidence_baseline(
+    y: &[f64],
+    purchases: Option<&[u32]>,
+    columns: &mut Columns,
+) -> Option<Evidence> {
+    Evidence::compute_in(y, purchases, columns)
+}
 
 /// Buffers reused from customer to customer on one thread: classifying a million customers
 /// otherwise spends a good part of its time allocating and freeing a dozen small vectors each.
@@ -27,6 +45,7 @@ struct Scratch {
     detrended_blocks: Vec<f64>,
     centred: Vec<f64>,
     select: Vec<f64>,
+    columns: Columns,
 }
 
 thread_local! {
@@ -65,24 +84,24 @@ pub(super) fn classify_fastest(
             reference,
             config,
             scratch,
-            double_only,
+            (double_only, evidence_baseline),
         )
     })
 }
 
 /// The body of [`classify_fastest`], `inline(always)` so that each build compiles it anew.
 #[inline(always)]
-fn classify_baseline(
+fn classify_baseline<P: FasterPairs, E: EvidencePass>(
     y: &[f64],
     purchases: Option<&[u32]>,
     left_censored: bool,
     reference: Option<f64>,
     config: &TypologyConfig,
     scratch: &mut Scratch,
-    pairs: impl FasterPairs,
+    (pairs, evidence): (P, E),
 ) -> Classification {
     super::rules::classify_owned_features(
-        Features::compute_with(y, purchases, left_censored, scratch, pairs),
+        Features::compute_with(y, purchases, left_censored, scratch, pairs, evidence),
         reference,
         config,
     )
@@ -198,7 +217,14 @@ impl Features {
             if avx2::detected() {
                 return avx2::compute_with(y, purchases, left_censored, scratch);
             }
-            Self::compute_with(y, purchases, left_censored, scratch, double_only)
+            Self::compute_with(
+                y,
+                purchases,
+                left_censored,
+                scratch,
+                double_only,
+                evidence_baseline,
+            )
         })
     }
 
@@ -217,6 +243,7 @@ impl Features {
         left_censored: bool,
         scratch: &mut Scratch,
         pairs: impl FasterPairs,
+        evidence: impl EvidencePass,
     ) -> Option<Self> {
         let first = y.iter().position(|v| *v != 0.0)?;
         let last = y.iter().rposition(|v| *v != 0.0)?;
@@ -300,7 +327,11 @@ impl Features {
             season_evidence: span as f64 * variation.season_power / 2.0,
             low_share: low_months as f64 / span as f64,
             longest_pause: sums.longest_pause,
-            evidence: Evidence::compute(&y[first..], purchases.and_then(|p| p.get(first..))),
+            evidence: evidence(
+                &y[first..],
+                purchases.and_then(|p| p.get(first..)),
+                &mut scratch.columns,
+            ),
         })
     }
 }
@@ -880,8 +911,20 @@ fn phase_counts(r3: &[f64], high: f64, low: f64) -> (usize, usize, usize) {
 /// docs/benchmarks.md).
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
+    use super::super::evidence::{Columns, Evidence};
     use super::super::pairs_avx2;
     use super::{classify_baseline, Classification, Features, Scratch, TypologyConfig};
+
+    /// [`Evidence::compute`] compiled for these features, out of line like the baseline one.
+    #[inline(never)]
+    #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
+    fn evidence_avx2(
+        y: &[f64],
+        purchases: Option<&[u32]>,
+        columns: &mut Columns,
+    ) -> Option<Evidence> {
+        Evidence::compute_in(y, purchases, columns)
+    }
 
     /// Whether this CPU has the features the functions below are compiled for (checked once,
     /// then a cached flag).
@@ -938,9 +981,14 @@ mod avx2 {
     ) -> Option<Features> {
         // A closure defined here is compiled for the same features, so it may call the
         // AVX2 pass.
-        Features::compute_with(y, purchases, left_censored, scratch, |x, from, split| {
-            pairs_avx2::pair_sums(x, from, split)
-        })
+        Features::compute_with(
+            y,
+            purchases,
+            left_censored,
+            scratch,
+            |x, from, split| pairs_avx2::pair_sums(x, from, split),
+            |y, purchases, columns| evidence_avx2(y, purchases, columns),
+        )
     }
 
     #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
@@ -959,7 +1007,12 @@ mod avx2 {
             reference,
             config,
             scratch,
-            |x, from, split| pairs_avx2::pair_sums(x, from, split),
+            (
+                |x: &[f64], from, split| pairs_avx2::pair_sums(x, from, split),
+                |y: &[f64], purchases: Option<&[u32]>, columns: &mut Columns| {
+                    evidence_avx2(y, purchases, columns)
+                },
+            ),
         )
     }
 }
@@ -1376,8 +1429,14 @@ mod tests {
             reference::compute(y, left_censored, &mut Scratch::default())
         );
         let fastest = Features::compute(y, left_censored);
-        let baseline =
-            Features::compute_with(y, None, left_censored, &mut Scratch::default(), double_only);
+        let baseline = Features::compute_with(
+            y,
+            None,
+            left_censored,
+            &mut Scratch::default(),
+            double_only,
+            evidence_baseline,
+        );
         for (build, fast) in [("dispatched", fastest), ("baseline", baseline)] {
             assert_eq!(
                 format!("{fast:?}"),
@@ -1466,7 +1525,7 @@ mod tests {
                 reference,
                 config,
                 &mut Scratch::default(),
-                double_only,
+                (double_only, evidence_baseline),
             );
             assert_eq!(format!("{fastest:?}"), format!("{baseline:?}"), "y = {y:?}");
         }
