@@ -35,8 +35,10 @@ pub struct TypologyConfig {
     /// (level12 / level_life), `n_blocks`, `tau`, `p`, `ratio_31`, `peak_pos`, `rise`, `fall`,
     /// `tau_pre`, `tau_post`, `cv_block`, `cv_month`, `acf_season` (-2 when the span fits no
     /// seasonal lag), `runs_z`, `highs`, `troughs`, `acf1`, `season_power`, `slope_rel`,
-    /// `curvature`, `season_evidence`, `low_share`, `longest_pause`. A malformed tree in a
-    /// configuration file is refused with every problem named.
+    /// `curvature`, `season_evidence`, `low_share`, `longest_pause`, and the evidence's
+    /// `trend_count`, `trend_value`, `hump_count`, `hump_value`, `season_count`,
+    /// `season_value`, `cluster_value`, `purchases`. A malformed tree in a configuration file
+    /// is refused with every problem named.
     pub tree: Vec<TreeNode>,
     /// The levels at which a pattern counts as shown beyond a flat random buyer
     /// ([`Levels`]): a type other than steady is given only when its pattern is shown, for
