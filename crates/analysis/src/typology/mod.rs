@@ -269,39 +269,36 @@ pub fn classify_series_with(
 /// A customer's monthly values (margin, or revenue without cost) from its first month to the
 /// month of `as_of`, zeros where it bought nothing: the series the rules classify.
 pub fn monthly_values(c: &crate::CustomerSeries, as_of: chrono::NaiveDate) -> Vec<f64> {
-    let as_of_month = kundenwert_core::Period::month_index_of(as_of);
-    let first = c
-        .months
-        .first()
-        .map_or(as_of_month, |m| m.period.first_month_index());
-    let len = (as_of_month - first + 1).max(0) as usize;
-    let mut y = vec![0.0; len];
-    for m in &c.months {
-        let i = (m.period.first_month_index() - first) as usize;
-        if let Some(slot) = y.get_mut(i) {
-            *slot = m.value();
-        }
-    }
-    y
+    by_month(c, as_of, crate::PeriodValue::value)
 }
 
 /// A customer's purchases per month (days with business, as the lifetime-value models count
 /// them), aligned with [`monthly_values`].
 pub fn monthly_purchases(c: &crate::CustomerSeries, as_of: chrono::NaiveDate) -> Vec<u32> {
+    by_month(c, as_of, |m| m.active_days)
+}
+
+/// `of` of every month from the customer's first month to the month of `as_of`, the default
+/// value (zero) where it bought nothing.
+fn by_month<T: Default + Clone>(
+    c: &crate::CustomerSeries,
+    as_of: chrono::NaiveDate,
+    of: impl Fn(&crate::PeriodValue) -> T,
+) -> Vec<T> {
     let as_of_month = kundenwert_core::Period::month_index_of(as_of);
     let first = c
         .months
         .first()
         .map_or(as_of_month, |m| m.period.first_month_index());
     let len = (as_of_month - first + 1).max(0) as usize;
-    let mut purchases = vec![0; len];
+    let mut out = vec![T::default(); len];
     for m in &c.months {
         let i = (m.period.first_month_index() - first) as usize;
-        if let Some(slot) = purchases.get_mut(i) {
-            *slot = m.active_days;
+        if let Some(slot) = out.get_mut(i) {
+            *slot = of(m);
         }
     }
-    purchases
+    out
 }
 
 /// Classifies one monthly margin series `y` (index `len - 1` = as-of month, 0 = no business,
