@@ -13,6 +13,9 @@
 
 use std::collections::HashMap;
 
+#[path = "support/labelled.rs"]
+mod labelled;
+
 use kundenwert_analysis::typology::b2b_panels::{generate, PanelSpec, Pattern, ACQUIRED_SHARE};
 use kundenwert_analysis::typology::evidence::{Claim, Critical};
 use kundenwert_analysis::typology::tree::{
@@ -20,8 +23,8 @@ use kundenwert_analysis::typology::tree::{
     N_TREE_FEATURES,
 };
 use kundenwert_analysis::typology::{
-    classify_features_with, portfolio_reference, Classification, Confidence, CustomerType,
-    Features, TypologyConfig, TypologyModel,
+    barnacle_bound, classify_features_with, portfolio_reference, Classification, Confidence,
+    CustomerType, Features, TypologyConfig, TypologyModel,
 };
 
 /// Smoothing of a leaf's training purity towards the tree's overall training accuracy
@@ -47,14 +50,6 @@ fn type_index(t: CustomerType) -> usize {
     CustomerType::ALL.iter().position(|u| *u == t).unwrap()
 }
 
-fn read(panel: &str, file: &str) -> String {
-    let path = format!(
-        "{}/tests/fixtures/typology/{panel}/{file}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 struct Panel {
     features: Vec<Option<Features>>,
     truth: Vec<CustomerType>,
@@ -65,41 +60,20 @@ struct Panel {
 
 fn load(panel: &str) -> Panel {
     assert!(panel != "heldout", "never tune on heldout/");
-    let mut points: HashMap<u64, Vec<(i64, f64)>> = HashMap::new();
-    for l in read(panel, "series.csv").lines().skip(1) {
-        let r: Vec<&str> = l.split(',').collect();
-        points
-            .entry(r[0].parse().unwrap())
-            .or_default()
-            .push((r[1].parse().unwrap(), r[2].parse().unwrap()));
-    }
-    let censored: HashMap<u64, bool> = read(panel, "customers.csv")
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let r: Vec<&str> = l.split(',').collect();
-            (r[0].parse().unwrap(), r[1] == "1")
-        })
+    let customers = labelled::load(panel);
+    let features: Vec<Option<Features>> = customers
+        .iter()
+        .map(|c| Features::compute(&c.months, c.left_censored))
         .collect();
-    let mut features = Vec::new();
-    let mut truth = Vec::new();
-    for l in read(panel, "labels.csv").lines().skip(1) {
-        let r: Vec<&str> = l.split(',').collect();
-        let id: u64 = r[0].parse().unwrap();
-        let pts = points.get(&id).map(Vec::as_slice).unwrap_or(&[]);
-        let start = pts.iter().map(|p| p.0).min().unwrap_or(0).min(0);
-        let mut y = vec![0.0; (1 - start) as usize];
-        for (m, v) in pts {
-            y[(m - start) as usize] += v;
-        }
-        features.push(Features::compute(&y, censored[&id]));
-        truth.push(
+    let truth = customers
+        .iter()
+        .map(|c| {
             *CustomerType::ALL
                 .iter()
-                .find(|t| t.spec_name() == r[1])
-                .unwrap(),
-        );
-    }
+                .find(|t| t.spec_name() == c.label)
+                .unwrap()
+        })
+        .collect();
     let reference = portfolio_reference(features.iter().flatten());
     Panel {
         features,
@@ -242,8 +216,7 @@ fn evidence_x(
         CustomerType::Bell => claim(Claim::Hump),
         CustomerType::Cyclical => claim(Claim::Cycle),
         CustomerType::Barnacle => {
-            let bound = reference.map_or(0.0, |r| (k.barnacle_rel * r).max(0.0));
-            e.minimal_margin(f.level12, bound, &critical)
+            e.minimal_margin(f.level12, barnacle_bound(reference, k), &critical)
         }
         CustomerType::Insufficient => 0.0,
     };

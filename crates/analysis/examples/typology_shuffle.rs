@@ -9,7 +9,8 @@
 //! cargo run --release -p kundenwert-analysis --example typology_shuffle
 //! ```
 
-use std::collections::HashMap;
+#[path = "support/labelled.rs"]
+mod labelled;
 
 use kundenwert_analysis::demo::Rng;
 use kundenwert_analysis::typology::evidence::Levels;
@@ -20,48 +21,16 @@ const SHUFFLES: usize = 200;
 /// Customers per type looked at.
 const PER_TYPE: usize = 150;
 
-fn read(file: &str) -> String {
-    let path = format!(
-        "{}/tests/fixtures/typology/dev/{file}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 fn main() {
-    let mut points: HashMap<u64, Vec<(i64, f64)>> = HashMap::new();
-    for l in read("series.csv").lines().skip(1) {
-        let r: Vec<&str> = l.split(',').collect();
-        points
-            .entry(r[0].parse().unwrap())
-            .or_default()
-            .push((r[1].parse().unwrap(), r[2].parse().unwrap()));
-    }
-    let censored: HashMap<u64, bool> = read("customers.csv")
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let r: Vec<&str> = l.split(',').collect();
-            (r[0].parse().unwrap(), r[1] == "1")
-        })
-        .collect();
     let alone = TypologyConfig {
         evidence: Levels::OFF,
         confidence: None,
         ..TypologyConfig::default()
     };
-    let mut customers = Vec::new();
-    for l in read("labels.csv").lines().skip(1) {
-        let r: Vec<&str> = l.split(',').collect();
-        let id: u64 = r[0].parse().unwrap();
-        let pts = points.get(&id).map(Vec::as_slice).unwrap_or(&[]);
-        let start = pts.iter().map(|p| p.0).min().unwrap_or(0).min(0);
-        let mut y = vec![0.0; (1 - start) as usize];
-        for (m, v) in pts {
-            y[(m - start) as usize] += v;
-        }
-        customers.push((y, censored[&id], r[1].to_string()));
-    }
+    let customers: Vec<(Vec<f64>, bool, String)> = labelled::load("dev")
+        .into_iter()
+        .map(|c| (c.months, c.left_censored, c.label))
+        .collect();
     let features: Vec<Features> = customers
         .iter()
         .filter_map(|(y, c, _)| Features::compute(y, *c))

@@ -24,15 +24,6 @@ pub(super) trait EvidencePass:
 
 impl<F: Fn(&[f64], Option<&[u32]>, &mut Columns) -> Option<Evidence>> EvidencePass for F {}
 
-/// The baseline build's evidence pass.
-fn evidence_baseline(
-    y: &[f64],
-    purchases: Option<&[u32]>,
-    columns: &mut Columns,
-) -> Option<Evidence> {
-    Evidence::compute_in(y, purchases, columns)
-}
-
 /// Buffers reused from customer to customer on one thread: classifying a million customers
 /// otherwise spends a good part of its time allocating and freeing a dozen small vectors each.
 #[derive(Default)]
@@ -84,7 +75,7 @@ pub(super) fn classify_fastest(
             reference,
             config,
             scratch,
-            (double_only, evidence_baseline),
+            (double_only, Evidence::compute_in),
         )
     })
 }
@@ -223,7 +214,7 @@ impl Features {
                 left_censored,
                 scratch,
                 double_only,
-                evidence_baseline,
+                Evidence::compute_in,
             )
         })
     }
@@ -1435,7 +1426,7 @@ mod tests {
             left_censored,
             &mut Scratch::default(),
             double_only,
-            evidence_baseline,
+            Evidence::compute_in,
         );
         for (build, fast) in [("dispatched", fastest), ("baseline", baseline)] {
             assert_eq!(
@@ -1525,7 +1516,7 @@ mod tests {
                 reference,
                 config,
                 &mut Scratch::default(),
-                (double_only, evidence_baseline),
+                (double_only, Evidence::compute_in),
             );
             assert_eq!(format!("{fastest:?}"), format!("{baseline:?}"), "y = {y:?}");
         }

@@ -33,7 +33,8 @@ pub mod tree;
 pub use config::{Confidence, TypologyConfig, TypologyModel};
 pub use features::Features;
 pub use rules::{
-    classify_features, classify_features_with, portfolio_reference, qualifies_for_reference, status,
+    barnacle_bound, classify_features, classify_features_with, portfolio_reference,
+    qualifies_for_reference, status,
 };
 pub use stats::{erfc, ERFC_RELATIVE_ACCURACY};
 

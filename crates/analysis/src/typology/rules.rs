@@ -231,7 +231,7 @@ pub(super) fn claim_of(t: CustomerType) -> Option<Claim> {
 
 /// The level below which a barnacle's margin counts as minimal: the relative bound of rule 5
 /// against the portfolio reference, or zero without one.
-pub(super) fn barnacle_bound(reference: Option<f64>, k: &TypologyConfig) -> f64 {
+pub fn barnacle_bound(reference: Option<f64>, k: &TypologyConfig) -> f64 {
     reference.map_or(0.0, |r| (k.barnacle_rel * r).max(0.0))
 }
 
@@ -279,14 +279,15 @@ fn decide_by_evidence(
             return c;
         }
     }
-    let margins = e.margins(&critical);
+    // The suggested pattern first: when it is shown, the other three are not needed.
     if let Some(claim) = claim_of(proposed) {
-        let m = margins[claim as usize];
+        let m = e.full_margin(claim, &critical);
         if m > 0.0 {
             c.confidence = confidence(proposed, m, c.confidence);
             return c;
         }
     }
+    let margins = e.margins(&critical);
     // The pattern shown most clearly, if any.
     let best = Claim::ALL
         .into_iter()
