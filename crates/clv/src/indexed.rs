@@ -218,7 +218,9 @@ pub(crate) struct BgSums {
 /// and the sums its gradient needs (`w3`, `w4` are the softmax weights of `A3`, `A4`).
 /// `c4[x] = -inf` means there is no `A4` term for that `x` (BG/NBD at `x = 0`).
 pub(crate) fn bg_family_pass(ix: &Indexed, r: f64, alpha: f64, c4: &[f64]) -> BgSums {
-    let ln_t: Vec<f64> = ix.times.iter().map(|t| (alpha + t).ln()).collect();
+    // ln(1 + t/alpha) rather than ln(alpha + t): the callers take n ln(alpha) into their
+    // per-x part, so that no term grows with r (see `special::ln_gamma_shift_scaled`).
+    let ln_t: Vec<f64> = ix.times.iter().map(|t| (t / alpha).ln_1p()).collect();
     let inv_t: Vec<f64> = ix.times.iter().map(|t| 1.0 / (alpha + t)).collect();
     let rx: Vec<f64> = ix.xs.iter().map(|x| r + x).collect();
     let nx = ix.xs.len();

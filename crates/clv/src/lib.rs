@@ -15,6 +15,7 @@
 //! | [`bg_cnbd`] | BG/CNBD-k (Platzer & Reutterer 2016) | continuous |
 //! | [`bg_bb`] | BG/BB (Fader, Hardie & Shang 2010) | discrete opportunities |
 //! | [`gamma_gamma`] | Gamma-Gamma spend (Fader, Hardie & Lee 2005) | - |
+//! | [`no_dropout`] | NBD and Poisson: the limit of the first three where nobody leaves | continuous |
 //!
 //! ```
 //! use kundenwert_clv::{bg_nbd, compress, FitOptions, Summary};
@@ -37,6 +38,7 @@ pub mod gamma_gamma;
 mod hyp2f1;
 mod indexed;
 pub mod mbg_nbd;
+pub mod no_dropout;
 pub mod optim;
 pub mod pareto_nbd;
 mod special;

@@ -6,7 +6,8 @@
 use crate::indexed::{bg_family_pass, Indexed};
 use crate::optim::FitOptions;
 use crate::special::{
-    bg_expectation, digamma, digamma_shift, inv_one_plus_exp, ln_beta_shift, ln_gamma, lse2_weights,
+    bg_expectation, digamma, digamma_shift, inv_one_plus_exp, ln_beta_shift, ln_gamma, ln_gamma_shift_scaled,
+    lse2_weights,
 };
 use crate::{FitError, Summary};
 use serde::Serialize;
@@ -47,6 +48,13 @@ pub struct MbgNbdFit {
     /// the log-likelihood. The estimates along the ridge (the dropout parameters) are then not
     /// identified, and `std_errors` is `None`.
     pub at_boundary: bool,
+    /// True when the pass budget ([`crate::FitOptions::max_passes`]) ran out before the
+    /// optimiser converged: the estimates are the best point found.
+    pub budget_used: bool,
+    /// The no-dropout limit ([`crate::no_dropout`]) when the fit stands at that edge: the
+    /// model gains no more than [`crate::no_dropout::EDGE_LOG_LIKELIHOOD`] over it (nobody is
+    /// shown to leave). Predictions then come from the limit; `at_boundary` is true.
+    pub limit: Option<crate::no_dropout::NoDropoutFit>,
     /// Number of customers (total weight).
     pub customers: f64,
 }
@@ -136,19 +144,16 @@ fn objective(ix: &Indexed, xl: &[f64], grad: &mut [f64]) -> f64 {
     let ln_a = a.ln();
     let c4: Vec<f64> = ix.xs.iter().map(|&x| ln_a - (b + x).ln()).collect();
     let sums = bg_family_pass(ix, r, alpha, &c4);
-    let ln_alpha = alpha.ln();
-    let lg_r = ln_gamma(r);
-    let psi_r = digamma(r);
     let mut ll = sums.lse;
     let mut d_r = -sums.d_r;
     let d_alpha = r / alpha * ix.total - sums.d_alpha;
     let (mut d_a, mut d_b) = (0.0, 0.0);
     for ((&x, &w), &w4) in ix.xs.iter().zip(&ix.x_weight).zip(&sums.w4) {
-        let rx = r + x;
-        let a1 = ln_gamma(rx) - lg_r + r * ln_alpha;
+        // ln Γ(r+x) − ln Γ(r) + r ln α − (r+x) ln α; the pass holds −(r+x) ln(1 + t/α).
+        let a1 = ln_gamma_shift_scaled(r, x, alpha);
         let a2 = ln_beta_shift(a, b, x + 1.0);
         ll += w * (a1 + a2);
-        d_r += w * (digamma(rx) - psi_r + ln_alpha);
+        d_r += w * digamma_shift(r, x);
         let dab = -digamma_shift(a + b, x + 1.0);
         d_a += w * dab + w4 / a;
         d_b += w * (dab + digamma_shift(b, x + 1.0)) - w4 / (b + x);
@@ -165,7 +170,12 @@ fn objective(ix: &Indexed, xl: &[f64], grad: &mut [f64]) -> f64 {
 
 /// Maximum likelihood fit on (compressed) summaries (the BG family's start and warm start).
 pub fn fit(data: &[Summary], opts: &FitOptions) -> Result<MbgNbdFit, FitError> {
-    let res = crate::bg_nbd::fit_bg_family(data, opts, objective)?;
+    let full = crate::bg_nbd::fit_bg_family(data, opts, objective);
+    let (res, limit) = crate::no_dropout::settle(data, opts, full, |l| {
+        let [ln_r, ln_alpha] = crate::no_dropout::rate_point(l);
+        // a = e^-40, b = 1: a dropout probability of ~4e-18, nobody leaves.
+        vec![ln_r, ln_alpha, -40.0, 0.0]
+    })?;
     Ok(MbgNbdFit {
         params: MbgNbdParams::from_log(&res.x),
         log_likelihood: res.log_likelihood,
@@ -174,6 +184,8 @@ pub fn fit(data: &[Summary], opts: &FitOptions) -> Result<MbgNbdFit, FitError> {
         method: res.method,
         evaluations: res.evaluations,
         at_boundary: res.at_boundary,
+        budget_used: res.budget_used,
+        limit,
         customers: res.customers,
     })
 }

@@ -61,6 +61,13 @@ pub struct ParetoNbdFit {
     /// the log-likelihood. The estimates along the ridge (the dropout parameters) are then not
     /// identified, and `std_errors` is `None`.
     pub at_boundary: bool,
+    /// True when the pass budget ([`crate::FitOptions::max_passes`]) ran out before the
+    /// optimiser converged: the estimates are the best point found.
+    pub budget_used: bool,
+    /// The no-dropout limit ([`crate::no_dropout`]) when the fit stands at that edge: the
+    /// model gains no more than [`crate::no_dropout::EDGE_LOG_LIKELIHOOD`] over it (nobody is
+    /// shown to leave). Predictions then come from the limit; `at_boundary` is true.
+    pub limit: Option<crate::no_dropout::NoDropoutFit>,
     /// Number of customers (total weight).
     pub customers: f64,
 }
@@ -555,7 +562,7 @@ pub fn fit_from(
     let indexed = Indexed::new(data);
     let sample = indexed.sample(SAMPLE_ROWS).map(ParetoIndex::from_indexed);
     let ix = ParetoIndex::from_indexed(indexed);
-    let res = fit_objective_sampled(
+    let full = fit_objective_sampled(
         |x, g| ix.objective(x, g),
         sample
             .as_ref()
@@ -563,7 +570,12 @@ pub fn fit_from(
         ix.total,
         &x0,
         opts,
-    )?;
+    );
+    let (res, limit) = crate::no_dropout::settle(data, opts, full, |l| {
+        let [ln_r, ln_alpha] = crate::no_dropout::rate_point(l);
+        // s = e^-40, beta = 1: a mean dropout rate of ~4e-18, nobody leaves.
+        vec![ln_r, ln_alpha, -40.0, 0.0]
+    })?;
     Ok(ParetoNbdFit {
         params: ParetoNbdParams::from_log(&res.x),
         log_likelihood: res.log_likelihood,
@@ -572,6 +584,8 @@ pub fn fit_from(
         method: res.method,
         evaluations: res.evaluations,
         at_boundary: res.at_boundary,
+        budget_used: res.budget_used,
+        limit,
         customers: res.customers,
     })
 }

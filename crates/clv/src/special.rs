@@ -49,6 +49,24 @@ pub(crate) fn ln_beta_shift(a: f64, b: f64, n: f64) -> f64 {
     }
 }
 
+/// `ln Γ(z + n) − ln Γ(z) − n ln(scale)` = `Σ_{i<n} ln((z+i)/scale)` for a whole number `n`,
+/// summed exactly for large `z` (see [`ln_beta_shift`]).
+///
+/// The purchase-rate part of the BG family's likelihood, `ln Γ(r+x) − ln Γ(r) + r ln α −
+/// (r+x) ln(α+T)`, is rewritten as this (with `scale = α`) minus `(r+x) ln(1 + T/α)`: where
+/// every customer buys at the same rate, r and α run to 10⁹ and beyond, and the textbook
+/// form subtracts numbers of 10¹⁰ whose rounding errors a fit mistook for gains.
+pub(crate) fn ln_gamma_shift_scaled(z: f64, n: f64, scale: f64) -> f64 {
+    if summable(z, n) {
+        let ln_ratio = z.ln() - scale.ln();
+        (0..n as u64)
+            .map(|i| ln_ratio + (i as f64 / z).ln_1p())
+            .sum()
+    } else {
+        ln_gamma(z + n) - ln_gamma(z) - n * scale.ln()
+    }
+}
+
 /// `ψ(z + n) − ψ(z)` = `Σ_{i<n} 1/(z+i)` for a whole number `n`, summed exactly for large
 /// `z` (see [`ln_beta_shift`]).
 pub(crate) fn digamma_shift(z: f64, n: f64) -> f64 {
