@@ -1,6 +1,7 @@
 //! Future value in `analyze`: the `models` object of the JSON and the text a reader follows —
 //! which model, why, how sure.
 
+use kundenwert_analysis::future::NoDropout;
 use kundenwert_analysis::future::{Candidate, ChoiceBasis, Forecast, ModelFit, Source, TimeUnit};
 use kundenwert_core::Lang;
 use serde_json::{json, Map, Value};
@@ -50,6 +51,23 @@ fn candidate_json(c: &Candidate, unit: TimeUnit, lang: Lang) -> Value {
         fit.std_errors().map_or(Value::Null, |e| named(&names, e)),
     );
     obj.insert("at_boundary".into(), json!(fit.at_boundary()));
+    obj.insert(
+        "limit".into(),
+        fit.limit().map_or(Value::Null, |l| {
+            let (model, r, alpha) = match l.model {
+                NoDropout::Nbd { r, alpha } => ("nbd", json!(r6(r)), json!(r6(alpha))),
+                NoDropout::Poisson { .. } => ("poisson", Value::Null, Value::Null),
+            };
+            json!({
+                "model": model,
+                "r": r,
+                "alpha": alpha,
+                "mean_rate": r6(l.model.mean_rate()),
+                "log_likelihood": r3(l.log_likelihood),
+            })
+        }),
+    );
+    obj.insert("budget_used".into(), json!(fit.budget_used()));
     obj.insert("iterations".into(), json!(fit.iterations()));
     obj.insert("optimizer".into(), json!(fit.method()));
     Value::Object(obj)
@@ -201,7 +219,26 @@ fn boundary_note(fit: &ModelFit, unit: TimeUnit, lang: Lang) -> String {
         },
         _ => lang.pick("je Kauf", "per purchase"),
     };
-    if nobody {
+    if let Some(NoDropout::Poisson { lambda }) = fit.limit().map(|l| l.model) {
+        let per = match (unit, lang) {
+            (TimeUnit::Day, Lang::De) => "je Tag",
+            (TimeUnit::Week, Lang::De) => "je Woche",
+            (TimeUnit::Month, Lang::De) => "je Monat",
+            (TimeUnit::Day, Lang::En) => "a day",
+            (TimeUnit::Week, Lang::En) => "a week",
+            (TimeUnit::Month, Lang::En) => "a month",
+        };
+        match lang {
+            Lang::De => format!(
+                " Die Schätzung lief an den Rand des Parameterraums: In diesen Daten scheint kein Kunde abzuwandern, und alle kaufen mit derselben Rate ({} Käufe {per}); die Vorhersage kommt aus diesem Grenzfall (Poisson), Abwanderung und Streuung der Raten sind nicht schätzbar (keine Standardfehler).",
+                amount(lambda, 4, lang)
+            ),
+            Lang::En => format!(
+                " The fit ran to the edge of the parameter space: in this data no customer seems to leave, and all buy at the same rate ({} purchases {per}); the forecast comes from that limit (Poisson), and dropout and the spread of the rates cannot be estimated (no standard errors).",
+                amount(lambda, 4, lang)
+            ),
+        }
+    } else if nobody {
         lang.pick(
             " Die Schätzung lief an den Rand des Parameterraums: In diesen Daten scheint kaum ein Kunde abzuwandern, die Aktivwahrscheinlichkeit liegt für fast alle nahe 1, und die Abwanderung ist nicht schätzbar (keine Standardfehler).",
             " The fit ran to the edge of the parameter space: in this data hardly any customer seems to leave, P(alive) is close to 1 for nearly everyone, and the dropout cannot be estimated (no standard errors).",

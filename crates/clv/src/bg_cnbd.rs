@@ -22,7 +22,9 @@
 
 use crate::indexed::{map_chunks, Indexed};
 use crate::optim::{fit_objective_sampled, FitOptions};
-use crate::special::{digamma, digamma_shift, ln_beta, ln_beta_shift, ln_gamma};
+use crate::special::{
+    digamma, digamma_shift, ln_beta, ln_beta_shift, ln_gamma, ln_gamma_shift_scaled,
+};
 use crate::{FitError, Summary};
 use serde::Serialize;
 
@@ -150,6 +152,12 @@ pub struct BgCnbdFit {
     /// [`crate::Optimum::at_boundary`]): typically "nobody leaves" (b / (a + b) → 1), where the
     /// dropout parameters are not identified and `std_errors` is `None`.
     pub at_boundary: bool,
+    /// True when the pass budget ([`crate::FitOptions::max_passes`]) ran out before the
+    /// optimiser converged: the estimates are the best point found.
+    pub budget_used: bool,
+    /// The no-dropout limit ([`crate::no_dropout`]) when `k = 1` (BG/CNBD-1 is MBG/NBD, whose
+    /// edge that limit is) and the fit stands there; predictions then come from it.
+    pub limit: Option<crate::no_dropout::NoDropoutFit>,
 }
 
 /// The terms of the bracket of the likelihood, in logs: `s1` (dropped out after the last
@@ -564,7 +572,9 @@ fn objective(prep: &Prepared, k: u32, xl: &[f64], grad: &mut [f64]) -> f64 {
             harm.push(h);
         }
     }
-    let ln_t: Vec<f64> = ix.times.iter().map(|t| (alpha + t).ln()).collect();
+    // ln(1 + t/alpha) rather than ln(alpha + t), with (r + kx) ln(alpha) taken into the per-x
+    // part below: no term grows with r (see `special::ln_gamma_shift_scaled`).
+    let ln_t: Vec<f64> = ix.times.iter().map(|t| (t / alpha).ln_1p()).collect();
     let inv_t: Vec<f64> = ix.times.iter().map(|t| 1.0 / (alpha + t)).collect();
     let parts = map_chunks(&ix.rows, |rows| {
         let mut s = RowSums::default();
@@ -597,17 +607,14 @@ fn objective(prep: &Prepared, k: u32, xl: &[f64], grad: &mut [f64]) -> f64 {
         rs.w1_b += q.w1_b;
     }
     // Terms that depend on x only, weighted by the customers with that x.
-    let ln_alpha = alpha.ln();
-    let lg_r = ln_gamma(r);
-    let psi_r = digamma(r);
     let mut ll = rs.ll + (kf - 1.0) * prep.litt - ln_gamma(kf) * prep.wx;
     let mut d_r = rs.d_r;
     let d_alpha = rs.d_alpha + ix.total * r / alpha;
     let mut d_a = rs.w1 / a;
     let mut d_b = -rs.w1_b;
-    for ((&x, &w), &rk) in ix.xs.iter().zip(&ix.x_weight).zip(&rkx) {
-        ll += w * (ln_beta_shift(a, b, x) + ln_gamma(rk) - lg_r + r * ln_alpha);
-        d_r += w * (digamma(rk) - psi_r + ln_alpha);
+    for (&x, &w) in ix.xs.iter().zip(&ix.x_weight) {
+        ll += w * (ln_beta_shift(a, b, x) + ln_gamma_shift_scaled(r, kf * x, alpha));
+        d_r += w * digamma_shift(r, kf * x);
         let dab = -digamma_shift(a + b, x);
         d_a += w * dab;
         d_b += w * (dab + digamma_shift(b, x));
@@ -633,6 +640,7 @@ struct KFit {
     std_errors: Option<Vec<f64>>,
     evaluations: u64,
     at_boundary: bool,
+    budget_used: bool,
 }
 
 /// Start of the optimiser for `k`, in log space: r = 1 with the observed purchase rate
@@ -678,7 +686,59 @@ fn fit_k(prep: &Prepared, k: u32, x0: &[f64], opts: &FitOptions) -> Result<KFit,
         std_errors: res.std_errors,
         evaluations: res.evaluations,
         at_boundary: res.at_boundary,
+        budget_used: res.budget_used,
     })
+}
+
+/// For `k = 1`, where BG/CNBD-k is MBG/NBD, the fit brought to the no-dropout edge as the
+/// other models are ([`crate::no_dropout::settle`]). Larger `k` have their own limit (a
+/// gamma mixture of Erlang-k renewals), not fitted here: their fits end by the pass budget.
+fn settle_k1(
+    data: &[CnbdSummary],
+    k: u32,
+    kfit: KFit,
+    opts: &FitOptions,
+) -> Result<(KFit, Option<crate::no_dropout::NoDropoutFit>), FitError> {
+    if k != 1 {
+        return Ok((kfit, None));
+    }
+    let summaries: Vec<crate::Summary> = data
+        .iter()
+        .map(|c| crate::Summary {
+            x: c.x,
+            t_x: c.t_x,
+            t: c.t,
+            weight: c.weight,
+        })
+        .collect();
+    let full = crate::optim::SummaryFit {
+        x: kfit.x,
+        log_likelihood: kfit.ll,
+        std_errors: kfit.std_errors,
+        iterations: kfit.iterations,
+        method: kfit.method,
+        customers: 0.0,
+        evaluations: kfit.evaluations,
+        at_boundary: kfit.at_boundary,
+        budget_used: kfit.budget_used,
+    };
+    let (f, limit) = crate::no_dropout::settle(&summaries, opts, Ok(full), |l| {
+        let [ln_r, ln_alpha] = crate::no_dropout::rate_point(l);
+        vec![ln_r, ln_alpha, -40.0, 0.0]
+    })?;
+    Ok((
+        KFit {
+            x: f.x,
+            ll: f.log_likelihood,
+            iterations: f.iterations,
+            method: f.method,
+            std_errors: f.std_errors,
+            evaluations: f.evaluations,
+            at_boundary: f.at_boundary,
+            budget_used: f.budget_used,
+        },
+        limit,
+    ))
 }
 
 /// Maximum likelihood fit. With `k = Some(k)` the regularity is fixed; with `None` it is
@@ -717,6 +777,7 @@ pub fn fit(data: &[CnbdSummary], k: Option<u32>, opts: &FitOptions) -> Result<Bg
         }
     }
     let (kk, kfit) = best.ok_or(FitError::NoData)?;
+    let (kfit, limit) = settle_k1(data, kk, kfit, opts)?;
     Ok(BgCnbdFit {
         params: BgCnbdParams::from_log(kk, &kfit.x),
         log_likelihood: kfit.ll,
@@ -727,6 +788,8 @@ pub fn fit(data: &[CnbdSummary], k: Option<u32>, opts: &FitOptions) -> Result<Bg
         customers: total,
         log_likelihood_by_k: by_k,
         at_boundary: kfit.at_boundary,
+        budget_used: kfit.budget_used,
+        limit,
     })
 }
 
@@ -749,6 +812,7 @@ pub fn fit_from(
     let prep = Prepared::new(data);
     let x0 = [start.r.ln(), start.alpha.ln(), start.a.ln(), start.b.ln()];
     let kfit = fit_k(&prep, start.k, &x0, opts)?;
+    let (kfit, limit) = settle_k1(data, start.k, kfit, opts)?;
     Ok(BgCnbdFit {
         params: BgCnbdParams::from_log(start.k, &kfit.x),
         log_likelihood: kfit.ll,
@@ -759,6 +823,8 @@ pub fn fit_from(
         customers: total,
         log_likelihood_by_k: vec![(start.k, kfit.ll)],
         at_boundary: kfit.at_boundary,
+        budget_used: kfit.budget_used,
+        limit,
     })
 }
 

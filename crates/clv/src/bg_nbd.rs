@@ -6,8 +6,8 @@
 use crate::indexed::{bg_family_pass, Indexed};
 use crate::optim::{fit_objective_sampled, FitOptions, SummaryFit};
 use crate::special::{
-    bg_expectation, digamma, digamma_shift, inv_one_plus_exp, ln_beta_shift, ln_gamma, ln_gamma_shift_scaled,
-    lse2_weights,
+    bg_expectation, digamma, digamma_shift, inv_one_plus_exp, ln_beta_shift, ln_gamma,
+    ln_gamma_shift_scaled, lse2_weights,
 };
 use crate::{FitError, Summary};
 use serde::Serialize;

@@ -305,7 +305,10 @@ mod tests {
                 + r * f64::ln(alpha)
                 - (r + x) * f64::ln(alpha + t);
             let ours = NoDropout::Nbd { r, alpha }.log_likelihood(&s);
-            assert!((ours - textbook).abs() <= 1e-12 * (1.0 + textbook.abs()), "{ours} {textbook}");
+            assert!(
+                (ours - textbook).abs() <= 1e-12 * (1.0 + textbook.abs()),
+                "{ours} {textbook}"
+            );
         }
     }
 

@@ -124,6 +124,13 @@ const FLAT_VALUE: f64 = 1e-9;
 /// Move of a log-parameter (a factor e) that, with a flat value, marks a crawl to the edge.
 const FLAT_MOVE: f64 = 1.0;
 
+/// A log-parameter beyond which (a factor e^15 ~ 3·10⁶ from 1) a stall of L-BFGS is taken as
+/// the edge of the parameter space, not as trouble in its interior for Nelder-Mead: out
+/// there the likelihoods' slopes fall below their rounding noise (r, alpha ~ 10⁸ where every
+/// customer buys at the same rate), and Nelder-Mead only wandered along the ridge until the
+/// pass budget was spent.
+const FAR_OUT: f64 = 15.0;
+
 /// Relative step of the forward differences in [`standard_errors`].
 const FD_STEP: f64 = 1e-6;
 
@@ -400,15 +407,22 @@ pub fn minimize<F: Fn(&[f64], &mut [f64]) -> f64>(
     x0: &[f64],
     opts: &FitOptions,
 ) -> Result<Optimum, FitError> {
-    minimize_from(objective, x0, opts, None)
+    minimize_from(objective, x0, opts, None, false)
 }
 
 /// [`minimize`] with an optional inverse-Hessian estimate `h0` for L-BFGS (see [`lbfgs`]).
+///
+/// `on_ridge`: `x0` is known to lie on a flat ridge towards the edge (a fit on a sample of the
+/// same data stopped there). When L-BFGS then stalls without converging, no direction from
+/// `x0` decreases the value beyond its rounding noise: `x0` is the answer, at the boundary.
+/// Nelder-Mead would only wander along the ridge until the budget is spent (measured: 400
+/// Pareto/NBD passes, 13 s, on 100,000 random buyers).
 fn minimize_from<F: Fn(&[f64], &mut [f64]) -> f64>(
     objective: F,
     x0: &[f64],
     opts: &FitOptions,
     h0: Option<&[Vec<f64>]>,
+    on_ridge: bool,
 ) -> Result<Optimum, FitError> {
     if x0.is_empty() || x0.iter().any(|v| !v.is_finite()) {
         return Err(FitError::InvalidInput {
@@ -442,6 +456,17 @@ fn minimize_from<F: Fn(&[f64], &mut [f64]) -> f64>(
             method: "L-BFGS",
             at_boundary: first.at_boundary,
             budget_used: first.budget_used,
+            passes: passes(),
+        });
+    }
+    if (on_ridge || inf_norm(&first.x) >= FAR_OUT) && first.value.is_finite() {
+        return Ok(Optimum {
+            x: first.x,
+            value: first.value,
+            iterations: first.iterations,
+            method: "L-BFGS",
+            at_boundary: true,
+            budget_used: false,
             passes: passes(),
         });
     }
@@ -749,7 +774,7 @@ where
     }
     let cached = Cached::new(objective);
     let f = |x: &[f64], g: &mut [f64]| cached.eval(x, g);
-    let opt = minimize_from(f, &start, opts, h0.as_deref())?;
+    let opt = minimize_from(f, &start, opts, h0.as_deref(), sample_at_boundary)?;
     // A sample that ran onto the ridge leaves the full fit on it too, where the gradient test
     // may pass before the crawl test has five iterations to look at: flag both. Standard errors
     // along a flat ridge are not defined (the Hessian is singular up to rounding), and at a

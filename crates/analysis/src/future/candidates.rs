@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use kundenwert_clv::{bg_cnbd, bg_nbd, gamma_gamma, mbg_nbd, pareto_nbd, FitError, Summary};
+use kundenwert_clv::{
+    bg_cnbd, bg_nbd, gamma_gamma, mbg_nbd, no_dropout, pareto_nbd, FitError, Summary,
+};
 
 use super::inputs::{holdout_end, model_input, ModelInput};
 use super::interval::count_quantile;
@@ -36,7 +38,20 @@ impl ModelFit {
     }
 
     /// The estimated parameters by name (k of BG/CNBD-k apart: it is an integer).
+    /// At the no-dropout limit: the limit's `r, alpha` (infinite for Poisson: every customer
+    /// buys at the same rate), the dropout's first parameter 0 and its second undefined (NaN).
     pub fn named_parameters(&self) -> Vec<(&'static str, f64)> {
+        if let Some(l) = self.limit() {
+            let (r, alpha) = match l.model {
+                no_dropout::NoDropout::Nbd { r, alpha } => (r, alpha),
+                no_dropout::NoDropout::Poisson { .. } => (f64::INFINITY, f64::INFINITY),
+            };
+            let (first, second) = match self {
+                ModelFit::ParetoNbd(_) => ("s", "beta"),
+                _ => ("a", "b"),
+            };
+            return vec![("r", r), ("alpha", alpha), (first, 0.0), (second, f64::NAN)];
+        }
         match self {
             ModelFit::BgNbd(f) => {
                 let p = &f.params;
@@ -75,6 +90,26 @@ impl ModelFit {
             ModelFit::MbgNbd(f) => f.at_boundary,
             ModelFit::ParetoNbd(f) => f.at_boundary,
             ModelFit::BgCnbd(f) => f.at_boundary,
+        }
+    }
+
+    /// The no-dropout limit the fit stands at, if any: predictions then come from it.
+    pub fn limit(&self) -> Option<&no_dropout::NoDropoutFit> {
+        match self {
+            ModelFit::BgNbd(f) => f.limit.as_ref(),
+            ModelFit::MbgNbd(f) => f.limit.as_ref(),
+            ModelFit::ParetoNbd(f) => f.limit.as_ref(),
+            ModelFit::BgCnbd(f) => f.limit.as_ref(),
+        }
+    }
+
+    /// Whether the pass budget ran out before the optimiser converged.
+    pub fn budget_used(&self) -> bool {
+        match self {
+            ModelFit::BgNbd(f) => f.budget_used,
+            ModelFit::MbgNbd(f) => f.budget_used,
+            ModelFit::ParetoNbd(f) => f.budget_used,
+            ModelFit::BgCnbd(f) => f.budget_used,
         }
     }
 
@@ -128,6 +163,9 @@ impl ModelFit {
     /// Expected purchases in `(T, T + horizon]`.
     pub fn expected(&self, m: &ModelInput, horizon: f64) -> f64 {
         let e = match self {
+            _ if self.limit().is_some() => self.limit().map_or(0.0, |l| {
+                l.model.expected_transactions(&Self::summary(m), horizon)
+            }),
             ModelFit::BgNbd(f) => f.params.expected_transactions(&Self::summary(m), horizon),
             ModelFit::MbgNbd(f) => f.params.expected_transactions(&Self::summary(m), horizon),
             ModelFit::ParetoNbd(f) => f.params.expected_transactions(&Self::summary(m), horizon),
@@ -150,7 +188,7 @@ impl ModelFit {
     pub fn expected_at(&self, m: &ModelInput, horizons: &[f64], p_alive: Option<f64>) -> Vec<f64> {
         let clean = |e: f64| if e.is_finite() { e.max(0.0) } else { 0.0 };
         match self {
-            ModelFit::ParetoNbd(f) => {
+            ModelFit::ParetoNbd(f) if f.limit.is_none() => {
                 let s = Self::summary(m);
                 let p = p_alive.unwrap_or_else(|| f.params.p_alive(&s));
                 horizons
@@ -167,7 +205,7 @@ impl ModelFit {
     /// `(x, t)` pairs. `None` for the other models (theirs is cheap).
     pub fn p_alive_all(&self, inputs: &[ModelInput]) -> Option<Vec<f64>> {
         match self {
-            ModelFit::ParetoNbd(f) => {
+            ModelFit::ParetoNbd(f) if f.limit.is_none() => {
                 let summaries: Vec<Summary> = inputs.iter().map(Self::summary).collect();
                 let clean = |p: f64| {
                     if p.is_finite() {
@@ -198,6 +236,7 @@ impl ModelFit {
     /// Probability that the customer is still active at as-of.
     pub fn p_alive(&self, m: &ModelInput) -> f64 {
         let p = match self {
+            _ if self.limit().is_some() => 1.0,
             ModelFit::BgNbd(f) => f.params.p_alive(&Self::summary(m)),
             ModelFit::MbgNbd(f) => f.params.p_alive(&Self::summary(m)),
             ModelFit::ParetoNbd(f) => f.params.p_alive(&Self::summary(m)),
@@ -213,6 +252,10 @@ impl ModelFit {
     /// Shape of the posterior purchase rate (for the interval): `r + x` (`r + k·x` for
     /// BG/CNBD-k, whose purchases are k Poisson events each).
     fn posterior_shape(&self, m: &ModelInput) -> f64 {
+        if let Some(l) = self.limit() {
+            // Poisson's rate is known: a shape so large that the band is Poisson's.
+            return l.model.posterior_shape(m.x).min(POISSON_SHAPE);
+        }
         match self {
             ModelFit::BgNbd(f) => f.params.r + m.x,
             ModelFit::MbgNbd(f) => f.params.r + m.x,
@@ -221,6 +264,10 @@ impl ModelFit {
         }
     }
 }
+
+/// Shape of the negative binomial that stands for a Poisson count in the band: at 10⁹ their
+/// quantiles agree for any mean a customer can have.
+const POISSON_SHAPE: f64 = 1e9;
 
 /// One candidate model: fitted, or why not.
 #[derive(Debug)]

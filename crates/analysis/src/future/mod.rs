@@ -21,6 +21,7 @@ use kundenwert_clv::{gamma_gamma, FitError, FitOptions};
 
 pub use candidates::{Candidate, ModelFit};
 pub use inputs::{model_input, ModelInput, TimeUnit};
+pub use kundenwert_clv::no_dropout::{NoDropout, NoDropoutFit};
 
 use crate::typology::{Classification, CustomerType};
 use crate::ValueSeries;
