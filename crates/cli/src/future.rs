@@ -188,6 +188,12 @@ pub fn choice_reason(f: &Forecast, lang: Lang) -> String {
     if let Some(fit) = chosen_fit.filter(|f| f.at_boundary()) {
         text += &boundary_note(fit, f.config.time_unit, lang);
     }
+    if chosen_fit.is_some_and(ModelFit::budget_used) {
+        text += lang.pick(
+            " Die Schätzung hat ihr Budget an Durchläufen über die Daten aufgebraucht, bevor sie konvergierte: Die Parameter sind der beste gefundene Punkt.",
+            " The fit used up its budget of passes over the data before it converged: the parameters are the best point found.",
+        );
+    }
     text
 }
 
