@@ -1,18 +1,22 @@
 //! `kundenwert import`: reads exports with the same import as `analyze` and stores their
 //! transactions in the workspace, so later commands work without naming files again.
 //!
-//! Every file is read completely before anything is stored, so an unreadable file stops the
-//! command with the workspace unchanged; then all files are stored in one SQLite transaction.
-//! A file whose content was imported before adds nothing, and lines of a document that is
-//! already stored (overlapping re-exports) are skipped and counted.
+//! All files are stored in one SQLite transaction while they are read (rows staged on disk,
+//! so memory does not grow with the file), and a file that cannot be read rolls the whole
+//! import back: the workspace is then unchanged. A file whose content was imported before adds
+//! nothing, and lines of a document that is already stored (overlapping re-exports) are
+//! skipped and counted.
 
+use std::cell::RefCell;
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc::SyncSender;
 
 use anyhow::{Context, Result};
 use kundenwert_core::Transaction;
 use kundenwert_ingest::{ImportReport, Pass, RowSink};
-use kundenwert_store::{ImportMeta, StoredTransaction, Workspace};
+use kundenwert_store::{ReadOutcome, RowPush, StoredTransaction, StreamedFile, Workspace};
 use sha2::{Digest, Sha256};
 
 use crate::fmt::count;
@@ -26,65 +30,131 @@ pub struct Args {
     input: InputArgs,
 }
 
-/// Collects the accepted rows of one reading thread.
-#[derive(Debug, Default)]
-pub struct RowsSink(Vec<StoredTransaction>);
+/// Rows a reading thread collects before it hands them on: large enough that the channel is
+/// no bottleneck, small enough that the batches in flight stay a few MB.
+const BATCH: usize = 4_096;
 
-impl RowSink for RowsSink {
-    fn push(&mut self, tx: &Transaction<'_>) {
-        self.0.push(StoredTransaction::from_transaction(tx, None));
+/// A batch of accepted rows and the reading attempt they came from.
+type Batch = (u32, Vec<StoredTransaction>);
+
+/// The sink of one reading thread: sends its rows in batches to the thread that stores them.
+struct StreamSink {
+    attempt: u32,
+    rows: Vec<StoredTransaction>,
+    to_store: SyncSender<Batch>,
+}
+
+impl StreamSink {
+    fn flush(&mut self) {
+        if !self.rows.is_empty() {
+            let rows = std::mem::replace(&mut self.rows, Vec::with_capacity(BATCH));
+            // A closed channel means the import already failed: the rows have nowhere to go.
+            let _ = self.to_store.send((self.attempt, rows));
+        }
     }
 }
 
-/// The pass of one file: all its accepted rows.
-#[derive(Debug, Default)]
-pub struct RowsPass(Vec<StoredTransaction>);
+impl RowSink for StreamSink {
+    fn push(&mut self, tx: &Transaction<'_>) {
+        self.rows
+            .push(StoredTransaction::from_transaction(tx, None));
+        if self.rows.len() >= BATCH {
+            self.flush();
+        }
+    }
+}
 
-impl Pass for RowsPass {
-    type Sink = RowsSink;
+impl Drop for StreamSink {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
 
-    fn sink(&self) -> RowsSink {
-        RowsSink::default()
+/// One reading attempt of a file. The reader may drop an attempt and read the file again
+/// (formats decided anew, another decoder); its rows are then already on their way, so each
+/// batch names its attempt and only the attempts of the pass the reader returns are stored.
+struct StreamPass {
+    attempts: Vec<u32>,
+    to_store: SyncSender<Batch>,
+}
+
+impl Pass for StreamPass {
+    type Sink = StreamSink;
+
+    fn sink(&self) -> StreamSink {
+        StreamSink {
+            attempt: self.attempts[0],
+            rows: Vec::with_capacity(BATCH),
+            to_store: self.to_store.clone(),
+        }
     }
 
-    fn close(&mut self, sinks: Vec<RowsSink>) {
-        for s in sinks {
-            self.0.extend(s.0);
-        }
+    fn close(&mut self, sinks: Vec<StreamSink>) {
+        // Dropping flushes each sink's last batch.
+        drop(sinks);
     }
 
     fn absorb(&mut self, other: Self) {
-        self.0.extend(other.0);
+        self.attempts.extend(other.attempts.iter().copied());
     }
 }
 
-/// Numbers the lines of each document. Reading threads deliver rows out of file order, so the
-/// number is the line's rank among its document's lines ordered by content: the same lines in
-/// a later, overlapping export get the same numbers and are recognised as already stored.
-fn number_document_lines(rows: &mut [StoredTransaction]) {
-    let key = |t: &StoredTransaction| {
-        (
-            t.document.clone(),
-            t.date,
-            t.product.clone(),
-            t.customer.clone(),
-            t.revenue.to_bits(),
-            t.cost.map(f64::to_bits),
-            t.quantity.map(f64::to_bits),
-        )
-    };
-    rows.sort_by_cached_key(key);
-    let mut i = 0;
-    while i < rows.len() {
-        let doc = rows[i].document.clone();
-        let mut j = i;
-        while j < rows.len() && rows[j].document == doc {
-            if doc.is_some() {
-                rows[j].position = Some((j - i) as u32);
+/// Reads `file` on its own thread and hands its rows to `push` on this one (where the
+/// workspace's connection lives). Returns how the reading ended, or `None` with the reason in
+/// `failure`.
+fn read_streamed(
+    input: &InputArgs,
+    file: &PathBuf,
+    push: &mut RowPush<'_>,
+    failure: &RefCell<Option<anyhow::Error>>,
+    reports: &RefCell<Vec<ImportReport>>,
+) -> Option<ReadOutcome> {
+    let (to_store, batches) = std::sync::mpsc::sync_channel::<Batch>(8);
+    let joined = std::thread::scope(|s| {
+        let reader = s.spawn(move || {
+            let next = AtomicU32::new(0);
+            let new_pass = || StreamPass {
+                attempts: vec![next.fetch_add(1, Ordering::Relaxed)],
+                to_store: to_store.clone(),
+            };
+            input
+                .import_with(std::slice::from_ref(file), &new_pass)
+                .map(|(pass, report)| (pass.attempts.clone(), report))
+            // Every sender is dropped here, which ends the loop below.
+        });
+        let mut stopped = false;
+        for (attempt, rows) in batches.iter() {
+            // After a failure keep draining, so the reader never blocks on a full channel.
+            if stopped {
+                continue;
             }
-            j += 1;
+            for row in rows {
+                if push(attempt, row).is_err() {
+                    stopped = true;
+                    break;
+                }
+            }
         }
-        i = j;
+        reader.join()
+    });
+    match joined {
+        Ok(Ok((attempts, report))) => {
+            let outcome = ReadOutcome {
+                rows_read: report.rows_read,
+                rows_rejected: report.rows_rejected,
+                attempts,
+            };
+            reports.borrow_mut().push(report);
+            Some(outcome)
+        }
+        Ok(Err(e)) => {
+            *failure.borrow_mut() = Some(e);
+            None
+        }
+        Err(_) => {
+            *failure.borrow_mut() = Some(anyhow::anyhow!("the reading thread failed"));
+            None
+        }
     }
 }
 
@@ -135,31 +205,42 @@ pub fn store_files(input: &InputArgs) -> Result<String> {
         )
         .into());
     }
-    // Read everything first: a file that cannot be read stops the command before the
-    // workspace is touched.
-    let mut files: Vec<(ImportMeta, Vec<StoredTransaction>, ImportReport)> = Vec::new();
+    // The hashes first: a file that cannot be opened stops before the workspace is touched.
+    let mut hashes = Vec::new();
     for file in &input.files {
-        let hash = content_hash(file)?;
-        let (pass, report) = input.import_with(std::slice::from_ref(file), &RowsPass::default)?;
-        let mut rows = pass.0;
-        number_document_lines(&mut rows);
-        let meta = ImportMeta {
-            path: file.display().to_string(),
-            content_hash: hash,
-            rows_read: report.rows_read,
-            rows_rejected: report.rows_rejected,
-        };
-        files.push((meta, rows, report));
+        hashes.push(content_hash(file)?);
     }
     let mut store = crate::workspace::open(lang)?;
-    let reports: Vec<(String, ImportReport)> = files
+    let failure = RefCell::new(None);
+    let reports = RefCell::new(Vec::new());
+    let files: Vec<StreamedFile<'_>> = input
+        .files
         .iter()
-        .map(|(meta, _, report)| (meta.path.clone(), report.clone()))
+        .zip(hashes)
+        .map(|(file, content_hash)| {
+            let (failure, reports) = (&failure, &reports);
+            StreamedFile {
+                path: file.display().to_string(),
+                content_hash,
+                read: Box::new(move |push: &mut RowPush<'_>| {
+                    read_streamed(input, file, push, failure, reports)
+                }),
+            }
+        })
         .collect();
-    // All files in one SQLite transaction: a failure on any of them stores none.
-    let outcomes = store
-        .import_files(&mut files.into_iter().map(|(meta, rows, _)| (meta, rows)))
-        .map_err(|e| crate::workspace::store_error(&e, lang))?;
+    // All files in one SQLite transaction, their rows stored while they are read: a failure
+    // on any of them stores none.
+    let stored = store.import_streamed(files);
+    if let Some(e) = failure.into_inner() {
+        return Err(e);
+    }
+    let outcomes = stored.map_err(|e| crate::workspace::store_error(&e, lang))?;
+    let reports: Vec<(String, ImportReport)> = input
+        .files
+        .iter()
+        .map(|f| f.display().to_string())
+        .zip(reports.into_inner())
+        .collect();
     let mut out = String::new();
     for ((path, report), outcome) in reports.into_iter().zip(outcomes) {
         out += &format!(

@@ -42,6 +42,13 @@ pub enum StoreError {
         /// What is wrong (English; see [`StoreError::localized`]).
         reason: InvalidRowReason,
     },
+    /// Reading a file of a streamed import failed (the reader reports why); the import was
+    /// rolled back.
+    #[error("reading `{path}` failed; nothing was imported")]
+    ReadFailed {
+        /// The file.
+        path: String,
+    },
     /// A document to store is not JSON.
     #[error("the {kind} `{name}` is not a JSON document: {message}")]
     InvalidDocument {
@@ -151,6 +158,14 @@ impl StoreError {
                     )
                 } else {
                     format!("{self}; nothing was imported")
+                },
+                None,
+            ),
+            StoreError::ReadFailed { path } => (
+                if de {
+                    format!("`{path}` konnte nicht gelesen werden; nichts wurde importiert")
+                } else {
+                    self.to_string()
                 },
                 None,
             ),

@@ -4,7 +4,7 @@
 //! [`Workspace`] names the operations the CLI needs; [`Store`] implements them on one SQLite
 //! file. Keeping the CLI on the trait leaves room for a server-backed store later.
 //! [`StoredTransaction`] is the owned row an import writes; reading streams borrowed
-//! [`kundenwert_core::Transaction`]s in (customer, date) order. Chains and plans are stored as
+//! [`kundenwert_core::Transaction`]s in the order they were stored. Chains and plans are stored as
 //! JSON documents whose validation belongs to `kundenwert-chain`.
 //!
 //! The schema is described in `SCHEMA.md`; migrations live in `migrations/` and are never edited
@@ -41,8 +41,11 @@ pub struct StoredTransaction {
     pub product: Option<String>,
     /// Document (invoice or order) number, when known.
     pub document: Option<String>,
-    /// Which line of this document this is, counted in file order (0-based). Together with
-    /// `document` it recognises the same line in a later, overlapping export.
+    /// Which line of this document this is (0-based): its rank among the document's lines in
+    /// the order of date, product, customer, revenue, cost and quantity (the amounts by their
+    /// bit patterns as unsigned integers). Reading threads deliver rows out of file order, so
+    /// the rank by content is what a later, overlapping export reproduces; together with
+    /// `document` it recognises the same line there.
     pub position: Option<u32>,
 }
 
@@ -87,6 +90,46 @@ pub struct ImportOutcome {
     pub duplicates_skipped: u64,
     /// The same file content was imported before; nothing was added.
     pub already_imported: bool,
+}
+
+/// How one reading of a file ended, for [`Workspace::import_streamed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOutcome {
+    /// Rows read from the file (accepted + rejected; blank lines not counted).
+    pub rows_read: u64,
+    /// Rows the importer rejected.
+    pub rows_rejected: u64,
+    /// The reading attempts whose rows stand. A reader may read a file again (formats decided
+    /// anew, another decoder) and drop what an earlier attempt delivered; rows of attempts not
+    /// named here are not stored.
+    pub attempts: Vec<u32>,
+}
+
+/// Where a reader hands each accepted row, with the number of the reading attempt it came from
+/// (see [`ReadOutcome::attempts`]). An error stops the import; the reader should stop too.
+pub type RowPush<'p> = dyn FnMut(u32, StoredTransaction) -> Result<(), StoreError> + 'p;
+
+/// Reads one file into a [`RowPush`]; `None` when the reading failed (the caller keeps the
+/// reason), which rolls the whole import back.
+pub type FileReader<'a> = Box<dyn FnOnce(&mut RowPush<'_>) -> Option<ReadOutcome> + 'a>;
+
+/// One file for [`Workspace::import_streamed`]: its rows are read while they are stored.
+pub struct StreamedFile<'a> {
+    /// The file as the user named it.
+    pub path: String,
+    /// A hash of the file's bytes (see [`ImportMeta::content_hash`]).
+    pub content_hash: String,
+    /// Reads the file.
+    pub read: FileReader<'a>,
+}
+
+impl std::fmt::Debug for StreamedFile<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamedFile")
+            .field("path", &self.path)
+            .field("content_hash", &self.content_hash)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One recorded import, as [`Workspace::imports`] lists it.
@@ -153,6 +196,21 @@ pub trait Workspace {
         rows: &mut dyn Iterator<Item = StoredTransaction>,
     ) -> Result<ImportOutcome, StoreError>;
 
+    /// Stores files whose rows are read while they are stored, in one transaction: either all
+    /// of them or, on any error or failed reading, none. Memory does not grow with the rows:
+    /// they are staged in a temporary table on disk, and each document's lines are numbered
+    /// there (their rank in the order of date, product, customer and the amounts' bit
+    /// patterns, as [`StoredTransaction::position`] documents) before they are deduplicated
+    /// and stored as [`Workspace::import_file`] does. Rows pushed with a position keep it.
+    ///
+    /// # Errors
+    /// As [`Workspace::import_file`], and [`StoreError::ReadFailed`] when a reader returned
+    /// `None`; the workspace is then unchanged.
+    fn import_streamed(
+        &mut self,
+        files: Vec<StreamedFile<'_>>,
+    ) -> Result<Vec<ImportOutcome>, StoreError>;
+
     /// Stores several files in one transaction: either all of them or, on any error, none
     /// (each as [`Workspace::import_file`] would).
     ///
@@ -163,8 +221,13 @@ pub trait Workspace {
         files: &mut dyn Iterator<Item = (ImportMeta, Vec<StoredTransaction>)>,
     ) -> Result<Vec<ImportOutcome>, StoreError>;
 
-    /// Calls `f` for every stored transaction in (customer, date, import order) order, without
-    /// loading them all into memory. Returns how many were visited.
+    /// Calls `f` for every stored transaction in the order they were stored (import by import,
+    /// each in the order its rows were written), without loading them all into memory. Returns
+    /// how many were visited.
+    ///
+    /// Why this order: it is the table's own, a sequential scan. (customer, date) order went
+    /// through the index and fetched every row from wherever it lay: on 10 M rows `analyze`
+    /// from the workspace took 2.7× as long as from the file. The series builder needs no order.
     ///
     /// # Errors
     /// On a database failure or a row this version cannot read.

@@ -12,7 +12,7 @@ use crate::error::InvalidRowReason;
 use crate::migrations::{MIGRATIONS, SCHEMA_VERSION};
 use crate::{
     ChainEntry, DocumentEntry, ImportMeta, ImportOutcome, ImportRecord, StoreError,
-    StoredTransaction, Workspace,
+    StoredTransaction, StreamedFile, Workspace,
 };
 
 /// How long a writer waits for another process's write to finish before giving up. Imports of
@@ -236,9 +236,81 @@ impl Workspace for Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let outcome = import_in(&tx, meta, rows)?;
+        let outcome = import_rows(&tx, meta, rows)?;
         tx.commit()?;
         Ok(outcome)
+    }
+
+    fn import_streamed(
+        &mut self,
+        files: Vec<StreamedFile<'_>>,
+    ) -> Result<Vec<ImportOutcome>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // A temporary table lives in the temporary database (a file the size of the rows, not
+        // memory); it goes when the transaction's connection drops it below.
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS staging ( \
+                attempt INTEGER NOT NULL, customer TEXT NOT NULL, name TEXT, date TEXT NOT NULL, \
+                revenue REAL NOT NULL, cost REAL, quantity REAL, product TEXT, document TEXT, \
+                position INTEGER, revenue_key INTEGER NOT NULL, cost_key INTEGER, \
+                quantity_key INTEGER)",
+        )?;
+        let mut out = Vec::new();
+        for file in files {
+            tx.execute("DELETE FROM temp.staging", [])?;
+            let earlier: bool = tx.query_row(
+                "SELECT count(*) > 0 FROM imports WHERE content_hash = ?1",
+                [&file.content_hash],
+                |r| r.get(0),
+            )?;
+            let read = if earlier {
+                // The same content again: read for the report, store nothing.
+                let mut discard = |_: u32, _: StoredTransaction| Ok(());
+                (file.read)(&mut discard)
+            } else {
+                stage(&tx, &file.path, file.read)?
+            };
+            let Some(read) = read else {
+                return Err(StoreError::ReadFailed { path: file.path });
+            };
+            let meta = ImportMeta {
+                path: file.path,
+                content_hash: file.content_hash,
+                rows_read: read.rows_read,
+                rows_rejected: read.rows_rejected,
+            };
+            // Only the attempts whose rows stand (whole numbers: safe to write into the SQL).
+            let attempts = read
+                .attempts
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let sql = format!(
+                "INSERT INTO transactions \
+                 (import_id, customer, name, date, revenue, cost, quantity, product, document, position) \
+                 SELECT ?1, customer, name, date, revenue, cost, quantity, product, document, \
+                 CASE WHEN document IS NULL THEN NULL ELSE coalesce(position, row_number() OVER ( \
+                     PARTITION BY document \
+                     ORDER BY date, product, customer, revenue_key, cost_key, quantity_key) - 1) END \
+                 FROM temp.staging WHERE attempt IN ({attempts}) \
+                 ON CONFLICT DO NOTHING"
+            );
+            let kept: u64 = tx.query_row(
+                &format!("SELECT count(*) FROM temp.staging WHERE attempt IN ({attempts})"),
+                [],
+                |r| r.get(0),
+            )?;
+            out.push(import_in(&tx, &meta, &mut |tx, import_id| {
+                let inserted = tx.execute(&sql, [import_id])? as u64;
+                Ok((inserted, kept - inserted))
+            })?);
+        }
+        tx.execute_batch("DROP TABLE temp.staging")?;
+        tx.commit()?;
+        Ok(out)
     }
 
     fn import_files(
@@ -250,17 +322,17 @@ impl Workspace for Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out = Vec::new();
         for (meta, rows) in files {
-            out.push(import_in(&tx, &meta, &mut rows.into_iter())?);
+            out.push(import_rows(&tx, &meta, &mut rows.into_iter())?);
         }
         tx.commit()?;
         Ok(out)
     }
 
     fn for_each_transaction(&self, f: &mut dyn FnMut(Transaction<'_>)) -> Result<u64, StoreError> {
-        // The (customer, date) index holds the rowid, so this order needs no sort step.
+        // Rowid order: a sequential scan of the table (see the trait's documentation).
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, customer, name, date, revenue, cost, quantity, product, document \
-             FROM transactions ORDER BY customer, date, id",
+             FROM transactions ORDER BY id",
         )?;
         let mut rows = stmt.query([])?;
         let mut count = 0u64;
@@ -385,11 +457,132 @@ impl Workspace for Store {
     }
 }
 
-/// One file's rows inside the caller's transaction (see [`Workspace::import_file`]).
-fn import_in(
+/// Rows of one reading staged in `temp.staging`; returns how the reading ended.
+fn stage(
+    tx: &rusqlite::Transaction<'_>,
+    path: &str,
+    read: crate::FileReader<'_>,
+) -> Result<Option<crate::ReadOutcome>, StoreError> {
+    let mut insert = tx.prepare(
+        "INSERT INTO temp.staging (attempt, customer, name, date, revenue, cost, quantity, product, \
+         document, position, revenue_key, cost_key, quantity_key) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    let mut date_buf = String::with_capacity(10);
+    let mut staged = 0u64;
+    // The bit pattern as an unsigned integer, stored so that SQLite's signed order is its order.
+    let key = |x: f64| (x.to_bits() ^ (1 << 63)) as i64;
+    // The first failure is kept here; the reader gets a marker error and should stop.
+    let mut failure: Option<StoreError> = None;
+    let mut push = |attempt: u32, row: StoredTransaction| -> Result<(), StoreError> {
+        if failure.is_some() {
+            return Err(StoreError::ReadFailed {
+                path: path.to_owned(),
+            });
+        }
+        staged += 1;
+        let stored = check_row(&row, path, staged, &mut date_buf).and_then(|date| {
+            insert.execute(params![
+                attempt,
+                row.customer,
+                row.name,
+                date,
+                row.revenue,
+                row.cost,
+                row.quantity,
+                row.product,
+                row.document,
+                row.position,
+                key(row.revenue),
+                row.cost.map(key),
+                row.quantity.map(key),
+            ])?;
+            Ok(())
+        });
+        stored.map_err(|e| {
+            failure = Some(e);
+            StoreError::ReadFailed {
+                path: path.to_owned(),
+            }
+        })
+    };
+    let read = read(&mut push);
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(read),
+    }
+}
+
+/// The checks every stored row passes; returns its date as `YYYY-MM-DD`.
+fn check_row<'b>(
+    row: &StoredTransaction,
+    path: &str,
+    index: u64,
+    date_buf: &'b mut String,
+) -> Result<&'b str, StoreError> {
+    let invalid = |reason| StoreError::InvalidRow {
+        path: path.to_owned(),
+        row: index,
+        reason,
+    };
+    if !(row.revenue.is_finite() && finite(row.cost) && finite(row.quantity)) {
+        return Err(invalid(InvalidRowReason::NotFinite));
+    }
+    if row.customer.is_empty() {
+        return Err(invalid(InvalidRowReason::EmptyCustomer));
+    }
+    iso_date(row.date, date_buf).ok_or_else(|| invalid(InvalidRowReason::DateOutOfRange))
+}
+
+/// Stores one file's rows (see [`Workspace::import_file`]) from an iterator.
+fn import_rows(
     tx: &rusqlite::Transaction<'_>,
     meta: &ImportMeta,
     rows: &mut dyn Iterator<Item = StoredTransaction>,
+) -> Result<ImportOutcome, StoreError> {
+    import_in(tx, meta, &mut |tx, import_id| {
+        // `DO NOTHING` without a target covers the partial unique index on
+        // (document, position): a line already stored is skipped, and `execute` reports 0.
+        let mut insert = tx.prepare(
+            "INSERT INTO transactions \
+             (import_id, customer, name, date, revenue, cost, quantity, product, document, position) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
+        )?;
+        let mut date_buf = String::with_capacity(10);
+        let (mut inserted, mut duplicates_skipped) = (0u64, 0u64);
+        for (i, row) in rows.enumerate() {
+            let date = check_row(&row, &meta.path, i as u64 + 1, &mut date_buf)?;
+            let n = insert.execute(params![
+                import_id,
+                row.customer,
+                row.name,
+                date,
+                row.revenue,
+                row.cost,
+                row.quantity,
+                row.product,
+                row.document,
+                row.position,
+            ])?;
+            if n == 1 {
+                inserted += 1;
+            } else {
+                duplicates_skipped += 1;
+            }
+        }
+        Ok((inserted, duplicates_skipped))
+    })
+}
+
+/// Rows stored by `fill(tx, import_id)`, which returns (inserted, skipped as duplicates).
+type Fill<'f> = dyn FnMut(&rusqlite::Transaction<'_>, i64) -> Result<(u64, u64), StoreError> + 'f;
+
+/// One file's import inside the caller's transaction: the earlier-content check, the import
+/// record, the read-order indexes around a bulk insert, and `fill` storing the rows.
+fn import_in(
+    tx: &rusqlite::Transaction<'_>,
+    meta: &ImportMeta,
+    fill: &mut Fill<'_>,
 ) -> Result<ImportOutcome, StoreError> {
     let earlier: Option<i64> = tx
         .query_row(
@@ -431,50 +624,7 @@ fn import_in(
     for (name, _) in &rebuild {
         tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
     }
-    let (mut inserted, mut duplicates_skipped) = (0u64, 0u64);
-    {
-        // `DO NOTHING` without a target covers the partial unique index on
-        // (document, position): a line already stored is skipped, and `execute` reports 0.
-        let mut insert = tx.prepare(
-            "INSERT INTO transactions \
-             (import_id, customer, name, date, revenue, cost, quantity, product, document, position) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
-        )?;
-        let mut date_buf = String::with_capacity(10);
-        for (i, row) in rows.enumerate() {
-            let invalid = |reason| StoreError::InvalidRow {
-                path: meta.path.clone(),
-                row: i as u64 + 1,
-                reason,
-            };
-            if !(row.revenue.is_finite() && finite(row.cost) && finite(row.quantity)) {
-                return Err(invalid(InvalidRowReason::NotFinite));
-            }
-            if row.customer.is_empty() {
-                return Err(invalid(InvalidRowReason::EmptyCustomer));
-            }
-            let Some(date) = iso_date(row.date, &mut date_buf) else {
-                return Err(invalid(InvalidRowReason::DateOutOfRange));
-            };
-            let n = insert.execute(params![
-                import_id,
-                row.customer,
-                row.name,
-                date,
-                row.revenue,
-                row.cost,
-                row.quantity,
-                row.product,
-                row.document,
-                row.position,
-            ])?;
-            if n == 1 {
-                inserted += 1;
-            } else {
-                duplicates_skipped += 1;
-            }
-        }
-    }
+    let (inserted, duplicates_skipped) = fill(tx, import_id)?;
     for (_, sql) in &rebuild {
         tx.execute_batch(sql)?;
     }

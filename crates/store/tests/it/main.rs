@@ -332,7 +332,7 @@ fn empty_customer_and_far_dates_are_refused() {
 }
 
 #[test]
-fn streams_in_customer_then_date_order_with_all_fields() {
+fn streams_in_stored_order_with_all_fields() {
     let mut store = Store::open_in_memory().expect("open");
     let mut full = row("10007", date(2023, 12, 31), -25.5, Some(("GS-9", 2)));
     full.name = Some("Müller \"Maschinenbau\" GmbH".into());
@@ -349,21 +349,23 @@ fn streams_in_customer_then_date_order_with_all_fields() {
     assert_eq!(
         order,
         vec![
+            ("20001".into(), date(2024, 1, 1)),
+            ("10007".into(), date(2024, 5, 1)),
             ("10007".into(), date(2023, 12, 31)),
             ("10007".into(), date(2024, 1, 1)),
-            ("10007".into(), date(2024, 5, 1)),
-            ("20001".into(), date(2024, 1, 1)),
         ]
     );
-    let mut first = None;
+    let mut third = None;
+    let mut seen = 0;
     store
         .for_each_transaction(&mut |t| {
-            if first.is_none() {
-                first = Some(StoredTransaction::from_transaction(&t, Some(2)));
+            seen += 1;
+            if seen == 3 {
+                third = Some(StoredTransaction::from_transaction(&t, Some(2)));
             }
         })
         .expect("stream");
-    assert_eq!(first, Some(full));
+    assert_eq!(third, Some(full));
 }
 
 #[test]
@@ -573,8 +575,9 @@ fn bulk_import_rebuilds_its_indexes_and_a_failed_one_keeps_them() {
         )
         .expect("plan");
     assert!(plan.contains("transactions_customer_date"), "{plan}");
+    // Reading streams in stored order (a sequential scan), not through that index.
     let order: Vec<f64> = dump(&store).into_iter().map(|r| r.2).collect();
-    assert_eq!(order, vec![3.0, 2.0, 1.0]);
+    assert_eq!(order, vec![1.0, 2.0, 3.0]);
 }
 
 #[test]
@@ -602,4 +605,173 @@ fn opening_to_read_does_not_wait_for_a_writer() {
         .connection()
         .execute_batch("ROLLBACK")
         .expect("unlock");
+}
+
+/// Rows with mixed documents, negative and equal amounts, missing cost and product, for the
+/// streamed import: deterministic pseudo-random (xorshift).
+fn varied_rows(n: usize, seed: u64) -> Vec<StoredTransaction> {
+    let mut state = seed | 1;
+    let mut next = move |m: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % m
+    };
+    (0..n)
+        .map(|_| {
+            let revenue = (next(2_000) as f64 - 500.0) / 4.0;
+            let mut r = row(
+                &format!("K{}", next(7)),
+                date(2024, 1 + next(3) as u32, 1 + next(28) as u32),
+                revenue,
+                None,
+            );
+            r.document = (next(10) > 0).then(|| format!("RE-{}", next(40)));
+            r.cost = (next(4) > 0).then(|| -(next(300) as f64) / 8.0);
+            r.product = (next(3) > 0).then(|| format!("A-{}", next(5)));
+            r.quantity = Some(next(3) as f64 - 1.0);
+            r
+        })
+        .collect()
+}
+
+/// The numbering the streamed import must reproduce: each document's lines ranked by
+/// (date, product, customer, revenue, cost, quantity), amounts by their bit patterns.
+fn reference_positions(rows: &[StoredTransaction]) -> Vec<(String, u32, f64, Option<f64>)> {
+    let mut sorted = rows.to_vec();
+    sorted.sort_by_key(|t| {
+        (
+            t.document.clone(),
+            t.date,
+            t.product.clone(),
+            t.customer.clone(),
+            t.revenue.to_bits(),
+            t.cost.map(f64::to_bits),
+            t.quantity.map(f64::to_bits),
+        )
+    });
+    let mut out = Vec::new();
+    let mut rank = 0;
+    for (i, t) in sorted.iter().enumerate() {
+        if i > 0 && sorted[i - 1].document == t.document {
+            rank += 1;
+        } else {
+            rank = 0;
+        }
+        if let Some(d) = &t.document {
+            out.push((d.clone(), rank, t.revenue, t.cost));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    out
+}
+
+fn stored_positions(store: &Store) -> Vec<(String, u32, f64, Option<f64>)> {
+    let mut stmt = store
+        .connection()
+        .prepare(
+            "SELECT document, position, revenue, cost FROM transactions \
+             WHERE document IS NOT NULL ORDER BY document, position",
+        )
+        .expect("prepare");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+/// A reader for `import_streamed` that delivers `rows` as attempt 1 after a dropped attempt 0
+/// (as the file reader does when it reads a file again), in the order given.
+fn reader(rows: Vec<StoredTransaction>) -> kundenwert_store::FileReader<'static> {
+    Box::new(move |push| {
+        for r in rows.iter().take(5) {
+            push(0, r.clone()).ok()?;
+        }
+        let n = rows.len() as u64;
+        for r in rows {
+            push(1, r).ok()?;
+        }
+        Some(kundenwert_store::ReadOutcome {
+            rows_read: n,
+            rows_rejected: 0,
+            attempts: vec![1],
+        })
+    })
+}
+
+#[test]
+fn streamed_import_numbers_document_lines_by_content_and_keeps_only_the_final_attempt() {
+    let rows = varied_rows(600, 7);
+    let mut store = Store::open_in_memory().expect("open");
+    let mut shuffled = rows.clone();
+    shuffled.reverse();
+    let outcome = store
+        .import_streamed(vec![kundenwert_store::StreamedFile {
+            path: "a.csv".into(),
+            content_hash: "h1".into(),
+            read: reader(shuffled),
+        }])
+        .expect("import");
+    // Identical lines get consecutive ranks: every row is stored, none of attempt 0.
+    assert_eq!(outcome[0].inserted, 600, "{outcome:?}");
+    assert_eq!(store.transaction_count().expect("count"), 600);
+    assert_eq!(stored_positions(&store), reference_positions(&rows));
+    // The same lines in another order, in a later export: all recognised.
+    let mut again = rows.clone();
+    again.rotate_left(123);
+    let outcome = store
+        .import_streamed(vec![kundenwert_store::StreamedFile {
+            path: "b.csv".into(),
+            content_hash: "h2".into(),
+            read: reader(again),
+        }])
+        .expect("import");
+    let undocumented = rows.iter().filter(|r| r.document.is_none()).count() as u64;
+    assert_eq!(outcome[0].inserted, undocumented, "{outcome:?}");
+}
+
+#[test]
+fn a_failed_streamed_reading_or_row_leaves_the_workspace_unchanged() {
+    let mut store = Store::open_in_memory().expect("open");
+    import(&mut store, &meta("a", "h", 1), vec![row("K", date(2024, 1, 1), 1.0, None)]);
+    let failing: kundenwert_store::FileReader<'static> = Box::new(|push| {
+        push(0, row("K2", date(2024, 1, 1), 1.0, None)).ok()?;
+        None
+    });
+    let err = store
+        .import_streamed(vec![
+            kundenwert_store::StreamedFile {
+                path: "ok.csv".into(),
+                content_hash: "h2".into(),
+                read: reader(varied_rows(50, 3)),
+            },
+            kundenwert_store::StreamedFile {
+                path: "broken.csv".into(),
+                content_hash: "h3".into(),
+                read: failing,
+            },
+        ])
+        .expect_err("the second reading fails");
+    assert!(matches!(err, StoreError::ReadFailed { .. }), "{err:?}");
+    let mut bad = row("K3", date(2024, 1, 1), 1.0, None);
+    bad.revenue = f64::NAN;
+    let err = store
+        .import_streamed(vec![kundenwert_store::StreamedFile {
+            path: "nan.csv".into(),
+            content_hash: "h4".into(),
+            read: reader(vec![row("K4", date(2024, 1, 1), 1.0, None), bad]),
+        }])
+        .expect_err("a non-finite amount");
+    assert!(
+        matches!(
+            err,
+            StoreError::InvalidRow {
+                reason: InvalidRowReason::NotFinite,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(store.transaction_count().expect("count"), 1);
+    assert_eq!(store.imports().expect("imports").len(), 1);
 }
