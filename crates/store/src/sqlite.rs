@@ -288,14 +288,21 @@ impl Workspace for Store {
                 .map(u32::to_string)
                 .collect::<Vec<_>>()
                 .join(",");
-            let sql = format!(
-                "INSERT INTO transactions \
-                 (import_id, customer, name, date, revenue, cost, quantity, product, document, position) \
+            // Lines without a document get no number; only the others are ranked (a sort).
+            let columns = "import_id, customer, name, date, revenue, cost, quantity, product, \
+                           document, position";
+            let plain = format!(
+                "INSERT INTO transactions ({columns}) \
+                 SELECT ?1, customer, name, date, revenue, cost, quantity, product, NULL, NULL \
+                 FROM temp.staging WHERE attempt IN ({attempts}) AND document IS NULL"
+            );
+            let ranked = format!(
+                "INSERT INTO transactions ({columns}) \
                  SELECT ?1, customer, name, date, revenue, cost, quantity, product, document, \
-                 CASE WHEN document IS NULL THEN NULL ELSE coalesce(position, row_number() OVER ( \
+                 coalesce(position, row_number() OVER ( \
                      PARTITION BY document \
-                     ORDER BY date, product, customer, revenue_key, cost_key, quantity_key) - 1) END \
-                 FROM temp.staging WHERE attempt IN ({attempts}) \
+                     ORDER BY date, product, customer, revenue_key, cost_key, quantity_key) - 1) \
+                 FROM temp.staging WHERE attempt IN ({attempts}) AND document IS NOT NULL \
                  ON CONFLICT DO NOTHING"
             );
             let kept: u64 = tx.query_row(
@@ -304,7 +311,8 @@ impl Workspace for Store {
                 |r| r.get(0),
             )?;
             out.push(import_in(&tx, &meta, &mut |tx, import_id| {
-                let inserted = tx.execute(&sql, [import_id])? as u64;
+                let inserted = tx.execute(&plain, [import_id])? as u64
+                    + tx.execute(&ranked, [import_id])? as u64;
                 Ok((inserted, kept - inserted))
             })?);
         }

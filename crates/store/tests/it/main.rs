@@ -733,7 +733,11 @@ fn streamed_import_numbers_document_lines_by_content_and_keeps_only_the_final_at
 #[test]
 fn a_failed_streamed_reading_or_row_leaves_the_workspace_unchanged() {
     let mut store = Store::open_in_memory().expect("open");
-    import(&mut store, &meta("a", "h", 1), vec![row("K", date(2024, 1, 1), 1.0, None)]);
+    import(
+        &mut store,
+        &meta("a", "h", 1),
+        vec![row("K", date(2024, 1, 1), 1.0, None)],
+    );
     let failing: kundenwert_store::FileReader<'static> = Box::new(|push| {
         push(0, row("K2", date(2024, 1, 1), 1.0, None)).ok()?;
         None
