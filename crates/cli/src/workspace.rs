@@ -6,9 +6,9 @@ use std::sync::OnceLock;
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use kundenwert_analysis::SeriesBuilder;
-use kundenwert_core::Lang;
-use kundenwert_ingest::ImportReport;
+use kundenwert_analysis::{SeriesBuilder, SeriesPass, SeriesSink};
+use kundenwert_core::{Lang, Transaction};
+use kundenwert_ingest::{ImportReport, Pass, RowSink};
 use kundenwert_store::{Store, StoreError, Workspace};
 
 use crate::UserError;
@@ -68,10 +68,26 @@ pub fn open_existing(lang: Lang) -> Result<Store> {
 /// Streams the workspace's transactions into value-series accumulators.
 pub fn read_series(as_of: Option<NaiveDate>, lang: Lang) -> Result<(SeriesBuilder, ImportReport)> {
     let store = open_existing(lang)?;
-    let mut builder = SeriesBuilder::new(as_of);
+    // One range of the table per core, read at the same time into one shared builder, as the
+    // reading threads of a file do.
+    let mut pass = SeriesPass::new(as_of);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut sinks: Vec<SeriesSink> = (0..threads).map(|_| pass.sink()).collect();
+    let mut pushes: Vec<_> = sinks
+        .iter_mut()
+        .map(|sink| move |t: Transaction<'_>| sink.push(&t))
+        .collect();
+    let mut parts: Vec<&mut (dyn FnMut(Transaction<'_>) + Send)> = pushes
+        .iter_mut()
+        .map(|p| p as &mut (dyn FnMut(Transaction<'_>) + Send))
+        .collect();
     let n = store
-        .for_each_transaction(&mut |t| builder.add(&t))
+        .for_each_transaction_in_parts(&mut parts)
         .map_err(|e| store_error(&e, lang))?;
+    drop(parts);
+    drop(pushes);
+    pass.close(sinks);
+    let builder = pass.into_builder();
     if n == 0 {
         return Err(UserError::input(
             match lang {

@@ -233,6 +233,18 @@ pub trait Workspace {
     /// On a database failure or a row this version cannot read.
     fn for_each_transaction(&self, f: &mut dyn FnMut(Transaction<'_>)) -> Result<u64, StoreError>;
 
+    /// [`Workspace::for_each_transaction`] split into one range of the stored order per
+    /// element of `parts`, read at the same time (each on its own connection), each range's
+    /// rows to its own function. Every stored transaction reaches exactly one part. Returns how
+    /// many were visited.
+    ///
+    /// # Errors
+    /// As [`Workspace::for_each_transaction`].
+    fn for_each_transaction_in_parts(
+        &self,
+        parts: &mut [&mut (dyn FnMut(Transaction<'_>) + Send)],
+    ) -> Result<u64, StoreError>;
+
     /// All imports, oldest first.
     ///
     /// # Errors

@@ -337,36 +337,63 @@ impl Workspace for Store {
     }
 
     fn for_each_transaction(&self, f: &mut dyn FnMut(Transaction<'_>)) -> Result<u64, StoreError> {
-        // Rowid order: a sequential scan of the table (see the trait's documentation).
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, customer, name, date, revenue, cost, quantity, product, document \
-             FROM transactions ORDER BY id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut count = 0u64;
-        while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            let date_text = row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
-            let date = parse_iso_date(date_text).ok_or_else(|| StoreError::CorruptRow {
-                id,
-                message: format!("`{date_text}` is not a date YYYY-MM-DD"),
-            })?;
-            let text = |i| -> Result<Option<&str>, rusqlite::Error> {
-                Ok(row.get_ref(i)?.as_str_or_null()?)
+        read_range(&self.conn, i64::MIN, i64::MAX, f)
+    }
+
+    fn for_each_transaction_in_parts(
+        &self,
+        parts: &mut [&mut (dyn FnMut(Transaction<'_>) + Send)],
+    ) -> Result<u64, StoreError> {
+        let (lo, hi): (Option<i64>, Option<i64>) =
+            self.conn
+                .query_row("SELECT min(id), max(id) FROM transactions", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+        let (Some(lo), Some(hi)) = (lo, hi) else {
+            return Ok(0);
+        };
+        let n = parts.len().max(1) as i64;
+        // An in-memory store has no file for other connections: one part reads everything.
+        if n == 1 || self.path == ":memory:" {
+            return match parts.first_mut() {
+                Some(f) => read_range(&self.conn, lo, hi, *f),
+                None => Ok(0),
             };
-            f(Transaction {
-                customer: row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?,
-                name: text(2)?,
-                date,
-                revenue: row.get(4)?,
-                cost: row.get(5)?,
-                quantity: row.get(6)?,
-                product: text(7)?,
-                document: text(8)?,
-            });
-            count += 1;
         }
-        Ok(count)
+        // Rows are never deleted and new ones get larger ids, so ranges bounded by today's
+        // largest id read exactly what was stored when the reading began, whatever commits
+        // meanwhile.
+        let width = (hi - lo) / n + 1;
+        let bounds = |k: i64| (lo + k * width, (lo + (k + 1) * width - 1).min(hi));
+        let (first, rest) = parts.split_at_mut(1);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = rest
+                .iter_mut()
+                .enumerate()
+                .map(|(k, f)| {
+                    let (a, b) = bounds(k as i64 + 1);
+                    let path = &self.path;
+                    s.spawn(move || -> Result<u64, StoreError> {
+                        let conn = Connection::open_with_flags(
+                            path,
+                            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                                | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                        )?;
+                        conn.busy_timeout(BUSY_TIMEOUT)?;
+                        read_range(&conn, a, b, *f)
+                    })
+                })
+                .collect();
+            let (a, b) = bounds(0);
+            let mut total = read_range(&self.conn, a, b, first[0])?;
+            for h in handles {
+                total += h.join().map_err(|_| StoreError::CorruptRow {
+                    id: 0,
+                    message: "a reading thread failed".into(),
+                })??;
+            }
+            Ok(total)
+        })
     }
 
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
@@ -463,6 +490,44 @@ impl Workspace for Store {
     fn delete_selection(&mut self, name: &str) -> Result<bool, StoreError> {
         self.delete("saved_selections", name)
     }
+}
+
+/// Streams the transactions with ids in `lo..=hi`, in id order (a sequential scan; see
+/// [`Workspace::for_each_transaction`]).
+fn read_range(
+    conn: &Connection,
+    lo: i64,
+    hi: i64,
+    f: &mut dyn FnMut(Transaction<'_>),
+) -> Result<u64, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, customer, name, date, revenue, cost, quantity, product, document \
+         FROM transactions WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+    )?;
+    let mut rows = stmt.query([lo, hi])?;
+    let mut count = 0u64;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let date_text = row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+        let date = parse_iso_date(date_text).ok_or_else(|| StoreError::CorruptRow {
+            id,
+            message: format!("`{date_text}` is not a date YYYY-MM-DD"),
+        })?;
+        let text =
+            |i| -> Result<Option<&str>, rusqlite::Error> { Ok(row.get_ref(i)?.as_str_or_null()?) };
+        f(Transaction {
+            customer: row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?,
+            name: text(2)?,
+            date,
+            revenue: row.get(4)?,
+            cost: row.get(5)?,
+            quantity: row.get(6)?,
+            product: text(7)?,
+            document: text(8)?,
+        });
+        count += 1;
+    }
+    Ok(count)
 }
 
 /// Rows of one reading staged in `temp.staging`; returns how the reading ended.

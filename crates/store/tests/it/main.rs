@@ -779,3 +779,45 @@ fn a_failed_streamed_reading_or_row_leaves_the_workspace_unchanged() {
     assert_eq!(store.transaction_count().expect("count"), 1);
     assert_eq!(store.imports().expect("imports").len(), 1);
 }
+
+#[test]
+fn reading_in_parts_visits_every_row_once() {
+    let (_dir, path) = temp_store();
+    let mut store = Store::open(&path).expect("open");
+    let rows = varied_rows(1_001, 11);
+    import(&mut store, &meta("a", "h", 1_001), rows);
+    let mut whole: Vec<(String, NaiveDate, u64)> = Vec::new();
+    store
+        .for_each_transaction(&mut |t| whole.push((t.customer.into(), t.date, t.revenue.to_bits())))
+        .expect("stream");
+    for n in [1, 2, 3, 7] {
+        let mut seen: Vec<Vec<(String, NaiveDate, u64)>> = vec![Vec::new(); n];
+        let mut pushes: Vec<_> = seen
+            .iter_mut()
+            .map(|v| {
+                move |t: kundenwert_core::Transaction<'_>| {
+                    v.push((t.customer.into(), t.date, t.revenue.to_bits()));
+                }
+            })
+            .collect();
+        let mut parts: Vec<&mut (dyn FnMut(kundenwert_core::Transaction<'_>) + Send)> = pushes
+            .iter_mut()
+            .map(|p| p as &mut (dyn FnMut(kundenwert_core::Transaction<'_>) + Send))
+            .collect();
+        let count = store
+            .for_each_transaction_in_parts(&mut parts)
+            .expect("parts");
+        drop(parts);
+        drop(pushes);
+        assert_eq!(count, 1_001);
+        if n > 1 {
+            assert!(
+                seen.iter().filter(|v| !v.is_empty()).count() > 1,
+                "{n} parts read in one"
+            );
+        }
+        // In stored order, part after part: exactly the rows of one whole reading.
+        let joined: Vec<_> = seen.into_iter().flatten().collect();
+        assert_eq!(joined, whole, "{n} parts");
+    }
+}
