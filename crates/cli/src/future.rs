@@ -215,25 +215,11 @@ fn boundary_note(fit: &ModelFit, unit: TimeUnit, lang: Lang) -> String {
         }
     };
     let per = match fit {
-        ModelFit::ParetoNbd(_) => match (unit, lang) {
-            (TimeUnit::Day, Lang::De) => "je Tag",
-            (TimeUnit::Week, Lang::De) => "je Woche",
-            (TimeUnit::Month, Lang::De) => "je Monat",
-            (TimeUnit::Day, Lang::En) => "a day",
-            (TimeUnit::Week, Lang::En) => "a week",
-            (TimeUnit::Month, Lang::En) => "a month",
-        },
+        ModelFit::ParetoNbd(_) => per_time_unit(unit, lang),
         _ => lang.pick("je Kauf", "per purchase"),
     };
     if let Some(NoDropout::Poisson { lambda }) = fit.limit().map(|l| l.model) {
-        let per = match (unit, lang) {
-            (TimeUnit::Day, Lang::De) => "je Tag",
-            (TimeUnit::Week, Lang::De) => "je Woche",
-            (TimeUnit::Month, Lang::De) => "je Monat",
-            (TimeUnit::Day, Lang::En) => "a day",
-            (TimeUnit::Week, Lang::En) => "a week",
-            (TimeUnit::Month, Lang::En) => "a month",
-        };
+        let per = per_time_unit(unit, lang);
         match lang {
             Lang::De => format!(
                 " Die Schätzung lief an den Rand des Parameterraums: In diesen Daten scheint kein Kunde abzuwandern, und alle kaufen mit derselben Rate ({} Käufe {per}); die Vorhersage kommt aus diesem Grenzfall (Poisson), Abwanderung und Streuung der Raten sind nicht schätzbar (keine Standardfehler).",
@@ -267,6 +253,18 @@ fn boundary_note(fit: &ModelFit, unit: TimeUnit, lang: Lang) -> String {
             " The fit ran along a flat ridge to the edge of the parameter space: some parameters cannot be estimated (no standard errors).",
         )
         .to_string()
+    }
+}
+
+/// "a week" and its kin, for rates.
+fn per_time_unit(unit: TimeUnit, lang: Lang) -> &'static str {
+    match (unit, lang) {
+        (TimeUnit::Day, Lang::De) => "je Tag",
+        (TimeUnit::Week, Lang::De) => "je Woche",
+        (TimeUnit::Month, Lang::De) => "je Monat",
+        (TimeUnit::Day, Lang::En) => "a day",
+        (TimeUnit::Week, Lang::En) => "a week",
+        (TimeUnit::Month, Lang::En) => "a month",
     }
 }
 
