@@ -16,6 +16,7 @@ BIN="${BIN:-$SCRIPT_DIR/../target/release/kundenwert}"
 SIZES="${SIZES:-1000000 10000000}"
 PYTHON="${PYTHON:-python3}"
 WORK="${WORK:-$(mktemp -d)}"
+mkdir -p "$WORK"
 KEEP="${KEEP:-}"
 cleanup() { [ -n "$KEEP" ] || rm -rf "$WORK"; }
 trap cleanup EXIT
