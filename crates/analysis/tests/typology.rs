@@ -1,9 +1,6 @@
 //! The customer-type classifier against the labelled synthetic panels in
 //! `fixtures/typology/` (see the README there), plus hand-made series for each rule.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
-
 use kundenwert_analysis::typology::evidence::Levels;
 use kundenwert_analysis::typology::{
     classify, classify_features_with, classify_with, portfolio_reference, CustomerType, Features,
@@ -44,58 +41,20 @@ struct Customer {
     true_status: String,
 }
 
-fn fixture(panel: &str, file: &str) -> String {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "tests/fixtures/typology",
-        panel,
-        file,
-    ]
-    .iter()
-    .collect();
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Data rows of a simple CSV file (no quoting in these fixtures), split on commas.
-fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
-    text.lines()
-        .skip(1)
-        .filter(|l| !l.is_empty())
-        .map(|l| l.split(',').collect())
-}
+#[path = "../examples/support/labelled.rs"]
+mod labelled;
 
 /// Reads a panel: per customer the margins from its first observed month to month 0
 /// inclusive, in month order, with missing months as 0.
 fn load(panel: &str) -> Vec<Customer> {
-    let mut points: HashMap<u64, Vec<(i64, f64)>> = HashMap::new();
-    let series = fixture(panel, "series.csv");
-    for r in rows(&series) {
-        points
-            .entry(r[0].parse().unwrap())
-            .or_default()
-            .push((r[1].parse().unwrap(), r[2].parse().unwrap()));
-    }
-    let customers = fixture(panel, "customers.csv");
-    let censored: HashMap<u64, bool> = rows(&customers)
-        .map(|r| (r[0].parse().unwrap(), r[1] == "1"))
-        .collect();
-    let labels = fixture(panel, "labels.csv");
-    rows(&labels)
-        .map(|r| {
-            let id: u64 = r[0].parse().unwrap();
-            let pts = points.get(&id).map(Vec::as_slice).unwrap_or(&[]);
-            let start = pts.iter().map(|p| p.0).min().unwrap_or(0).min(0);
-            let mut months = vec![0.0; (1 - start) as usize];
-            for (m, v) in pts {
-                months[(m - start) as usize] += v;
-            }
-            Customer {
-                id,
-                left_censored: censored[&id],
-                months,
-                true_type: r[1].to_string(),
-                true_status: r[3].to_string(),
-            }
+    labelled::load(panel)
+        .into_iter()
+        .map(|l| Customer {
+            id: l.id,
+            left_censored: l.left_censored,
+            months: l.months,
+            true_type: l.label,
+            true_status: l.status,
         })
         .collect()
 }

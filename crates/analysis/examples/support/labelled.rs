@@ -1,5 +1,5 @@
-//! The labelled panels of `tests/fixtures/typology/<panel>/` as the examples read them
-//! (included with `#[path]`; not an example of its own).
+//! The labelled panels of `tests/fixtures/typology/<panel>/` as the examples and
+//! `tests/typology.rs` read them (included with `#[path]`; not an example of its own).
 
 // Each example uses part of it.
 #![allow(dead_code)]
@@ -7,12 +7,14 @@
 use std::collections::HashMap;
 
 /// One labelled customer: its monthly margins from its first observed month to month 0
-/// (missing months 0), whether its start is cut off, and its true type's spec name.
+/// (missing months 0), whether its start is cut off, its true type's spec name and its true
+/// status.
 pub struct Labelled {
     pub id: u64,
     pub months: Vec<f64>,
     pub left_censored: bool,
     pub label: String,
+    pub status: String,
 }
 
 fn read(panel: &str, file: &str) -> String {
@@ -57,6 +59,7 @@ pub fn load(panel: &str) -> Vec<Labelled> {
                 months,
                 left_censored: censored[&id],
                 label: r[1].to_string(),
+                status: r[3].to_string(),
             }
         })
         .collect()
