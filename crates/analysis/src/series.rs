@@ -959,25 +959,76 @@ impl SeriesBuilder {
 
     /// Turns the accumulators into value series with periods of `kind`.
     pub fn finish(self, kind: PeriodKind) -> ValueSeries {
-        let mut customers = Vec::new();
-        let summary = self.finish_in_order(
-            kind,
-            |part| part,
-            |part| {
-                customers.extend(part);
-                Ok::<(), std::convert::Infallible>(())
-            },
-        );
-        let summary = match summary {
-            Ok(s) => s,
-            Err(never) => match never {},
+        // Shard by shard, each shard's accumulators freed as soon as its customers are
+        // finished, then merged in order: the accumulators and the finished series never sit
+        // in memory at the same time (with a million customers each takes about a gigabyte).
+        let Prepared {
+            shards,
+            sequence,
+            how,
+            heavy,
+            basis,
+            as_of,
+            holdout_rows,
+        } = self.prepare(kind);
+        type Finished = Vec<(Option<CustomerSeries>, HoldoutSummary)>;
+        let finished: Vec<Mutex<Finished>> = shards.iter().map(|_| Mutex::default()).collect();
+        let work: Vec<(usize, Sorted)> = shards.into_iter().enumerate().collect();
+        for_each_shard(work, heavy, |(k, sorted)| {
+            let Sorted { shard, order, .. } = sorted;
+            let mut scratch = Vec::new();
+            let out: Finished = order
+                .iter()
+                .map(|(_, i)| {
+                    let mut h = HoldoutSummary::default();
+                    let series = finish_customer(
+                        &shard.customers[*i as usize],
+                        &shard,
+                        &how,
+                        &mut h,
+                        &mut scratch,
+                    );
+                    (series, h)
+                })
+                .collect();
+            drop(shard);
+            if let Ok(mut slot) = finished[k].lock() {
+                *slot = out;
+            }
+        });
+        let mut parts: Vec<std::vec::IntoIter<_>> = finished
+            .into_iter()
+            .map(|m| m.into_inner().unwrap_or_default().into_iter())
+            .collect();
+        let mut holdout = HoldoutSummary {
+            rows: holdout_rows,
+            ..Default::default()
         };
+        let mut customers = Vec::with_capacity(sequence.len());
+        // In the merged order, the holdout summed by runs as finishing in order sums it: the
+        // same total, bit for bit.
+        for run in sequence.chunks(RUN) {
+            let mut part = HoldoutSummary::default();
+            for &k in run {
+                let Some((series, h)) = parts[k as usize].next() else {
+                    continue;
+                };
+                part.customers += h.customers;
+                part.new_customers += h.new_customers;
+                part.revenue += h.revenue;
+                customers.extend(series);
+            }
+            holdout.customers += part.customers;
+            holdout.new_customers += part.new_customers;
+            holdout.revenue += part.revenue;
+        }
+        customers.shrink_to_fit();
         ValueSeries {
-            as_of: summary.as_of,
-            period: summary.period,
-            basis: summary.basis,
+            as_of,
+            period: kind,
+            basis,
             customers,
-            holdout: summary.holdout,
+            holdout,
         }
     }
 
@@ -1074,55 +1125,20 @@ impl SeriesBuilder {
             + Sync,
         mut sink: impl FnMut(T) -> Result<(), E>,
     ) -> Result<SeriesSummary, E> {
-        let basis = self.counts.basis();
-        let has_cost = basis == ValueBasis::Margin;
-        let heavy = self.customer_count() > 20_000;
-        // Each shard's customers in order of their numbers (as indexes: the records stay
-        // where they are), their months by time, and the last day with history.
-        let mut shards: Vec<Sorted> = self
-            .shards
-            .into_iter()
-            .map(|shard| Sorted {
-                shard,
-                order: Vec::new(),
-                last: NaiveDate::MIN,
-            })
-            .collect();
-        for_each_shard(shards.iter_mut().collect(), heavy, |sorted: &mut Sorted| {
-            let Sorted { shard, order, last } = sorted;
-            let customers = &shard.customers;
-            // The numbers are copied next to the indexes (inline up to 24 bytes), so sorting
-            // and merging read them in sequence rather than from scattered records.
-            order.extend(
-                customers
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (c.id.clone(), i as u32)),
-            );
-            order.sort_unstable_by(|a, b| natural_cmp(&a.0, &b.0));
-            for acc in customers.iter() {
-                let months = shard.cells.slice_mut(acc.months);
-                months.sort_unstable_by_key(|m| (m.holdout(), m.month));
-                if months.first().is_some_and(|m| !m.holdout()) {
-                    *last = (*last).max(acc.last);
-                }
-            }
-        });
-        let as_of = self.as_of.unwrap_or_else(|| {
-            shards
-                .iter()
-                .map(|s| s.last)
-                .max()
-                .unwrap_or(NaiveDate::MIN)
-        });
-        let as_of_month = Period::month_index_of(as_of);
-        let sequence = merge_order(&shards);
+        let Prepared {
+            shards,
+            sequence,
+            how,
+            heavy,
+            basis,
+            as_of,
+            holdout_rows,
+        } = self.prepare(kind);
         let threads = if heavy {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         } else {
             1
         };
-        const RUN: usize = 8192;
         // Where each run starts in every shard's order.
         let runs: Vec<(&[u8], Vec<usize>)> = {
             let mut cursors = vec![0usize; shards.len()];
@@ -1136,11 +1152,6 @@ impl SeriesBuilder {
                     (run, start)
                 })
                 .collect()
-        };
-        let how = Finishing {
-            kind,
-            has_cost,
-            as_of_month,
         };
         let finish_run = |(run, start): &(&[u8], Vec<usize>)| {
             let mut cursors = start.clone();
@@ -1169,7 +1180,7 @@ impl SeriesBuilder {
             (mapped, part_holdout)
         };
         let mut holdout = HoldoutSummary {
-            rows: self.counts.holdout,
+            rows: holdout_rows,
             ..Default::default()
         };
         let mut take = |(mapped, h): (T, HoldoutSummary)| {
@@ -1228,6 +1239,80 @@ impl SeriesBuilder {
             holdout,
         })
     }
+
+    /// What both ways of finishing start from: every shard's customers in order of their
+    /// numbers (as indexes: the records stay where they are) and their months by time, the
+    /// as-of date (the last day with history unless given), and the shard of each customer in
+    /// the merged order.
+    fn prepare(self, kind: PeriodKind) -> Prepared {
+        let basis = self.counts.basis();
+        let has_cost = basis == ValueBasis::Margin;
+        let heavy = self.customer_count() > 20_000;
+        let mut shards: Vec<Sorted> = self
+            .shards
+            .into_iter()
+            .map(|shard| Sorted {
+                shard,
+                order: Vec::new(),
+                last: NaiveDate::MIN,
+            })
+            .collect();
+        for_each_shard(shards.iter_mut().collect(), heavy, |sorted: &mut Sorted| {
+            let Sorted { shard, order, last } = sorted;
+            let customers = &shard.customers;
+            // The numbers are copied next to the indexes (inline up to 24 bytes), so sorting
+            // and merging read them in sequence rather than from scattered records.
+            order.extend(
+                customers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.id.clone(), i as u32)),
+            );
+            order.sort_unstable_by(|a, b| natural_cmp(&a.0, &b.0));
+            for acc in customers.iter() {
+                let months = shard.cells.slice_mut(acc.months);
+                months.sort_unstable_by_key(|m| (m.holdout(), m.month));
+                if months.first().is_some_and(|m| !m.holdout()) {
+                    *last = (*last).max(acc.last);
+                }
+            }
+        });
+        let as_of = self.as_of.unwrap_or_else(|| {
+            shards
+                .iter()
+                .map(|s| s.last)
+                .max()
+                .unwrap_or(NaiveDate::MIN)
+        });
+        let sequence = merge_order(&shards);
+        Prepared {
+            shards,
+            sequence,
+            how: Finishing {
+                kind,
+                has_cost,
+                as_of_month: Period::month_index_of(as_of),
+            },
+            heavy,
+            basis,
+            as_of,
+            holdout_rows: self.counts.holdout,
+        }
+    }
+}
+
+/// Customers finished together, in order, on one core.
+const RUN: usize = 8192;
+
+/// The sorted shards and what else [`SeriesBuilder::prepare`] found.
+struct Prepared {
+    shards: Vec<Sorted>,
+    sequence: Vec<u8>,
+    how: Finishing,
+    heavy: bool,
+    basis: ValueBasis,
+    as_of: NaiveDate,
+    holdout_rows: u64,
 }
 
 /// One shard being finished: its customers' order by number and its last day with history.
@@ -1399,8 +1484,13 @@ fn rollup(
     has_cost: bool,
     scratch: &mut Vec<u64>,
 ) -> Vec<PeriodValue> {
-    let mut out = Vec::new();
+    // At most one period per month (exactly one for months): no spare capacity is kept in
+    // a million customers' series.
+    let mut out = Vec::with_capacity(months.len());
     rollup_into(months, keys, kind, has_cost, scratch, &mut out);
+    if out.len() < out.capacity() {
+        out.shrink_to_fit();
+    }
     out
 }
 
