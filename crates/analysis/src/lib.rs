@@ -12,6 +12,7 @@ pub mod cost_to_serve;
 pub mod demo;
 pub mod future;
 pub mod migration;
+mod par;
 pub mod portfolio;
 mod series;
 pub mod typology;

@@ -147,14 +147,22 @@ pub struct Args {
     /// How many customers the summary lists.
     #[arg(long, default_value_t = 10, value_name = "N")]
     top: usize,
+
+    /// With `--json`: include every customer's typology features (the measured values its
+    /// type was decided on; about 1.7 kB a customer). `type_evidence` is always there.
+    #[arg(long, requires = "json")]
+    features: bool,
 }
 
 pub fn run(args: Args) -> Result<()> {
     let lang = args.input.lang();
     // A broken configuration fails before the (possibly long) import.
     let config = crate::config::Config::load(args.config.as_deref(), lang)?;
+    let timer = crate::Timer::start();
     let (builder, report) = args.input.read()?;
+    timer.lap("read");
     let mut series = builder.finish(args.period.into());
+    timer.lap("series");
     let cfg = &config.cost_to_serve;
     let fixed_file = args.fixed_costs.as_ref().or(cfg.fixed_costs.as_ref());
     let serve = cost_to_serve::CostToServe {
@@ -195,6 +203,7 @@ pub fn run(args: Args) -> Result<()> {
     let series = series;
     let serve = serve.is_active().then_some(serve);
     let types = classify_series_with(&series, &config.typology);
+    timer.lap("types");
     if !(0.0..=1.0).contains(&args.discount_rate) {
         return Err(crate::UserError::usage(
             match lang {
@@ -271,8 +280,13 @@ pub fn run(args: Args) -> Result<()> {
         )),
         None => None,
     };
-    let timer = crate::Timer::start();
-    let forecast = kundenwert_analysis::future::forecast(&series, &types, &future_config);
+    // Nothing below reads the periods: types and migration are done, and the forecast takes
+    // what it needs of them here.
+    let mut series = series;
+    let prepared =
+        kundenwert_analysis::future::prepare_releasing(&mut series, &types, &future_config);
+    let series = series;
+    let forecast = kundenwert_analysis::future::forecast_prepared(prepared, &types, &future_config);
     for c in &forecast.candidates {
         timer.note(&format!("fit {} {:.3} s", c.source.id(), c.seconds));
     }
@@ -342,7 +356,9 @@ struct CustomerJson<'a> {
     type_rule: u8,
     type_evidence: Option<TypeEvidence>,
     status: Option<&'static str>,
-    features: Option<&'a Features>,
+    /// Outer `None`: not asked for (`--features`), so not written at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    features: Option<Option<&'a Features>>,
     current_value: f64,
     abc: &'static str,
     expected_transactions: Option<f64>,
@@ -386,6 +402,7 @@ fn customer_json<'a>(
     class: &'a Classification,
     abc: AbcClass,
     future: Option<&CustomerForecast>,
+    with_features: bool,
     lang: Lang,
 ) -> CustomerJson<'a> {
     CustomerJson {
@@ -404,7 +421,7 @@ fn customer_json<'a>(
         type_rule: class.rule,
         type_evidence: type_evidence(class),
         status: class.status.id(),
-        features: class.features.as_ref(),
+        features: with_features.then_some(class.features.as_ref()),
         current_value: round2(c.current_value),
         abc: abc.as_str(),
         expected_transactions: future.and_then(|f| f.expected_transactions).map(round4),
@@ -425,6 +442,7 @@ struct CustomersJson<'a> {
     types: &'a [Classification],
     abc: &'a [AbcClass],
     forecast: &'a Forecast,
+    with_features: bool,
     lang: Lang,
 }
 
@@ -542,6 +560,7 @@ impl CustomersJson<'_> {
                 &self.types[i],
                 self.abc[i],
                 self.forecast.customers.get(i),
+                self.with_features,
                 self.lang,
             );
             buf.extend_from_slice(b"    ");
@@ -708,6 +727,7 @@ pub fn to_json<'a>(
             types,
             abc: &portfolio.abc.classes,
             forecast,
+            with_features: args.features,
             lang,
         },
         models: crate::future::models_json(forecast, lang),

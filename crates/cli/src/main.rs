@@ -120,11 +120,30 @@ impl Timer {
         if self.enabled {
             let now = std::time::Instant::now();
             eprintln!(
-                "timing: {phase} {:.3} s",
-                (now - self.last.get()).as_secs_f64()
+                "timing: {phase} {:.3} s{}",
+                (now - self.last.get()).as_secs_f64(),
+                memory_note()
             );
             self.last.set(now);
         }
+    }
+}
+
+/// ", resident X MB, peak Y MB" from `/proc/self/status` where the system has it (Linux), so a
+/// lap shows what a phase holds as well as how long it took; empty elsewhere.
+fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!(", resident {} MB, peak {} MB", rss / 1024, peak / 1024),
+        _ => String::new(),
     }
 }
 

@@ -9,7 +9,10 @@ use kundenwert_clv::{
 use super::inputs::{holdout_end, model_input, ModelInput};
 use super::interval::count_quantile;
 use super::projection::{project, Projection};
-use super::{ChoiceBasis, CustomerForecast, Forecast, FutureConfig, HoldoutCheck, Source};
+use super::{
+    ChoiceBasis, CustomerForecast, Forecast, FutureConfig, HoldoutCheck, Prepared, Source,
+};
+use crate::par::par_map;
 use crate::typology::{Classification, CustomerType};
 use crate::ValueSeries;
 
@@ -404,34 +407,6 @@ fn fit_bg_cnbd(
     bg_cnbd::fit_from(data, &start, opts)
 }
 
-/// Runs `f` over `items` on all cores, keeping the order.
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if items.len() < 2_000 || threads == 1 {
-        return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let f = &f;
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .enumerate()
-            .map(|(c, part)| {
-                s.spawn(move || {
-                    part.iter()
-                        .enumerate()
-                        .map(|(i, t)| f(c * chunk + i, t))
-                        .collect::<Vec<R>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
-}
-
 /// Spend per purchase: Gamma-Gamma's conditional expectation for customers with repeat
 /// purchases of positive mean value, the customer's own mean where that mean is not positive
 /// (a customer who costs money keeps costing it), the population mean without repeats.
@@ -447,14 +422,100 @@ fn spend(
     }
 }
 
-pub(super) fn run(
+pub(super) fn prepare(
     series: &ValueSeries,
     types: &[Classification],
     config: &FutureConfig,
-) -> Forecast {
+) -> Prepared {
+    let mut inputs = Vec::with_capacity(series.customers.len());
+    let mut projections = Vec::with_capacity(series.customers.len());
+    prepare_block(
+        series,
+        0..series.customers.len(),
+        types,
+        config,
+        &mut inputs,
+        &mut projections,
+    );
+    Prepared {
+        as_of: series.as_of,
+        holdout_end: holdout_end(series),
+        inputs,
+        projections,
+    }
+}
+
+pub(super) fn prepare_releasing(
+    series: &mut ValueSeries,
+    types: &[Classification],
+    config: &FutureConfig,
+) -> Prepared {
+    // Block by block, each block's periods dropped once taken: the freed months make room for
+    // the inputs and projections instead of the two sitting side by side.
+    const BLOCK: usize = 1 << 16;
+    let n = series.customers.len();
+    let mut inputs = Vec::with_capacity(n);
+    let mut projections = Vec::with_capacity(n);
+    for start in (0..n).step_by(BLOCK) {
+        let range = start..(start + BLOCK).min(n);
+        prepare_block(
+            series,
+            range.clone(),
+            types,
+            config,
+            &mut inputs,
+            &mut projections,
+        );
+        for c in &mut series.customers[range] {
+            c.months = Vec::new();
+            c.other_periods = None;
+        }
+    }
+    Prepared {
+        as_of: series.as_of,
+        holdout_end: holdout_end(series),
+        inputs,
+        projections,
+    }
+}
+
+/// The model inputs and the type's projection of the customers in `range`, appended.
+fn prepare_block(
+    series: &ValueSeries,
+    range: std::ops::Range<usize>,
+    types: &[Classification],
+    config: &FutureConfig,
+    inputs: &mut Vec<ModelInput>,
+    projections: &mut Vec<Option<Projection>>,
+) {
+    let offset = range.start;
+    let customers = &series.customers[range];
+    inputs.extend(par_map(customers, |_, c| {
+        model_input(c, series.as_of, config.time_unit)
+    }));
+    // The projection for everyone: a candidate per type, and the fallback.
+    projections.extend(par_map(customers, |i, c| {
+        let cls = types.get(offset + i)?;
+        let f = cls.features.as_ref()?;
+        let y = crate::typology::monthly_values(c, series.as_of);
+        Some(project(
+            &y,
+            f,
+            cls.customer_type,
+            config.horizon_months,
+            config.discount_rate,
+        ))
+    }));
+}
+
+pub(super) fn run(prepared: Prepared, types: &[Classification], config: &FutureConfig) -> Forecast {
+    let Prepared {
+        as_of,
+        holdout_end: end,
+        inputs,
+        projections,
+    } = prepared;
     let unit = config.time_unit;
-    let inputs: Vec<ModelInput> =
-        par_map(&series.customers, |_, c| model_input(c, series.as_of, unit));
     let candidates = fit_candidates(&inputs, config);
     let gg_input: Vec<gamma_gamma::SpendSummary> = inputs
         .iter()
@@ -490,25 +551,10 @@ pub(super) fn run(
         .map(|m| spend(&gamma_gamma, m, population_spend))
         .collect();
 
-    // The projection for everyone: a candidate per type, and the fallback.
-    let projections: Vec<Option<Projection>> = par_map(&series.customers, |i, c| {
-        let cls = types.get(i)?;
-        let f = cls.features.as_ref()?;
-        let y = crate::typology::monthly_values(c, series.as_of);
-        Some(project(
-            &y,
-            f,
-            cls.customer_type,
-            config.horizon_months,
-            config.discount_rate,
-        ))
-    });
-
-    let end = holdout_end(series);
     let holdout = end.map(|to| {
-        let length = ((to - series.as_of).num_days() as f64) / unit.days();
+        let length = ((to - as_of).num_days() as f64) / unit.days();
         check_holdout(
-            series,
+            as_of,
             types,
             &inputs,
             &candidates,
@@ -682,7 +728,7 @@ fn model_forecast(
 
 #[allow(clippy::too_many_arguments)]
 fn check_holdout(
-    series: &ValueSeries,
+    as_of: chrono::NaiveDate,
     types: &[Classification],
     inputs: &[ModelInput],
     candidates: &[Candidate],
@@ -740,7 +786,7 @@ fn check_holdout(
         }
     }
     HoldoutCheck {
-        from: series.as_of.succ_opt().unwrap_or(series.as_of),
+        from: as_of.succ_opt().unwrap_or(as_of),
         to,
         length,
         actual_repeat_transactions: actual,

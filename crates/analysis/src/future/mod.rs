@@ -177,7 +177,46 @@ pub struct Forecast {
 }
 
 /// Fits the candidates on `series` (classified as `types`, same order) and forecasts every
-/// customer.
+/// customer: [`prepare`] then [`forecast_prepared`].
 pub fn forecast(series: &ValueSeries, types: &[Classification], config: &FutureConfig) -> Forecast {
-    candidates::run(series, types, config)
+    forecast_prepared(prepare(series, types, config), types, config)
+}
+
+/// What the forecast needs of each customer's periods: the models' inputs (purchases, times,
+/// spend, holdout) and the type's projection. Once it is taken, the periods can go
+/// ([`prepare_releasing`]) before the fits, where a million customers' months would otherwise
+/// sit in memory beside everything the forecast builds.
+#[derive(Debug)]
+pub struct Prepared {
+    as_of: chrono::NaiveDate,
+    holdout_end: Option<chrono::NaiveDate>,
+    inputs: Vec<ModelInput>,
+    projections: Vec<Option<projection::Projection>>,
+}
+
+/// Takes from `series` (classified as `types`, same order) what [`forecast_prepared`] needs.
+pub fn prepare(series: &ValueSeries, types: &[Classification], config: &FutureConfig) -> Prepared {
+    candidates::prepare(series, types, config)
+}
+
+/// [`prepare`], dropping every customer's periods (months and longer ones) as soon as they are
+/// taken; totals, dates, current value and holdout stay. For when nothing after the forecast
+/// reads the periods (types and migration are done): they are the largest part of an
+/// analysis's memory.
+pub fn prepare_releasing(
+    series: &mut ValueSeries,
+    types: &[Classification],
+    config: &FutureConfig,
+) -> Prepared {
+    candidates::prepare_releasing(series, types, config)
+}
+
+/// Fits the candidates and forecasts every customer from what [`prepare`] took, with the same
+/// `types` and `config`.
+pub fn forecast_prepared(
+    prepared: Prepared,
+    types: &[Classification],
+    config: &FutureConfig,
+) -> Forecast {
+    candidates::run(prepared, types, config)
 }

@@ -34,7 +34,7 @@ pub use config::{Confidence, TypologyConfig, TypologyModel};
 pub use features::Features;
 pub use rules::{
     barnacle_bound, classify_features, classify_features_with, portfolio_reference,
-    qualifies_for_reference, status,
+    qualifies_for_reference, reference_level, status,
 };
 pub use stats::{erfc, ERFC_RELATIVE_ACCURACY};
 
@@ -245,26 +245,29 @@ pub fn classify_series_with(
         .map(|m| m.period.first_month_index())
         .min()
         .unwrap_or(as_of_month);
-    let features: Vec<Option<Features>> = series
-        .customers
-        .iter()
-        .map(|c| {
-            let first = c
-                .months
-                .first()
-                .map_or(as_of_month, |m| m.period.first_month_index());
-            Features::compute_with_purchases(
-                &monthly_values(c, series.as_of),
-                Some(&monthly_purchases(c, series.as_of)),
-                first == data_start,
-            )
-        })
-        .collect();
-    let reference = portfolio_reference(features.iter().flatten());
-    features
-        .iter()
-        .map(|f| classify_features_with(f.as_ref(), reference, config))
-        .collect()
+    let first_month = |c: &crate::CustomerSeries| {
+        c.months
+            .first()
+            .map_or(as_of_month, |m| m.period.first_month_index())
+    };
+    // The reference first, from the levels alone; then every customer in one pass that
+    // keeps only its classification.
+    let levels: Vec<f64> = crate::par::par_map(&series.customers, |_, c| {
+        rules::reference_level(&monthly_values(c, series.as_of))
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    let reference = stats::median(&levels);
+    drop(levels);
+    crate::par::par_map(&series.customers, |_, c| {
+        let features = Features::compute_with_purchases(
+            &monthly_values(c, series.as_of),
+            Some(&monthly_purchases(c, series.as_of)),
+            first_month(c) == data_start,
+        );
+        classify_features_with(features.as_ref(), reference, config)
+    })
 }
 
 /// A customer's monthly values (margin, or revenue without cost) from its first month to the

@@ -32,7 +32,30 @@ pub fn status(f: Option<&Features>) -> Status {
 /// Whether a customer enters the portfolio reference: enough history for a type and a
 /// positive lifetime level.
 pub fn qualifies_for_reference(f: &Features) -> bool {
-    f.n_active >= 4 && f.span >= 6 && f.level_life > 0.0
+    qualifies(f.n_active, f.span, f.level_life)
+}
+
+fn qualifies(n_active: usize, span: usize, level_life: f64) -> bool {
+    n_active >= 4 && span >= 6 && level_life > 0.0
+}
+
+/// The lifetime level the monthly values `y` bring to the portfolio reference, `None` when
+/// the customer does not qualify ([`qualifies_for_reference`]). The same value, bit for bit,
+/// as [`Features::level_life`] (the same additions in the same order), without computing the
+/// features: the reference is needed before anyone is classified, and keeping every
+/// customer's features until then would take as much memory as the series themselves.
+pub fn reference_level(y: &[f64]) -> Option<f64> {
+    let first = y.iter().position(|v| *v != 0.0)?;
+    let last = y.iter().rposition(|v| *v != 0.0)?;
+    let act = &y[first..=last];
+    let mut sum = -0.0;
+    let mut n_active = 0;
+    for v in act {
+        sum += v;
+        n_active += usize::from(*v != 0.0);
+    }
+    let level_life = sum / act.len() as f64;
+    qualifies(n_active, act.len(), level_life).then_some(level_life)
 }
 
 /// The portfolio reference `ref`: median `level_life` over the customers with
@@ -333,4 +356,30 @@ fn cyclical_votes(f: &Features, k: &TypologyConfig) -> Option<u32> {
         f.cv_month >= k.cyclical_cv_vote,
     ];
     Some(votes.iter().filter(|v| **v).count() as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The reference is computed from the levels alone before anyone is classified; it
+        /// must be the features' own value and qualification, bit for bit.
+        #[test]
+        fn reference_level_is_the_features_level(
+            y in proptest::collection::vec(
+                prop_oneof![3 => Just(0.0), 2 => -50.0..500.0f64, 1 => Just(1e-300)],
+                0..60,
+            ),
+            left_censored in any::<bool>(),
+        ) {
+            let f = Features::compute(&y, left_censored);
+            let expected = f
+                .as_ref()
+                .filter(|f| qualifies_for_reference(f))
+                .map(|f| f.level_life.to_bits());
+            prop_assert_eq!(reference_level(&y).map(f64::to_bits), expected);
+        }
+    }
 }

@@ -460,6 +460,8 @@ pub fn decide(tree: &[TreeNode], x: &[f64; N_TREE_FEATURES]) -> Option<TreeDecis
                 if *leaf == CustomerType::Insufficient || !(0.0..=1.0).contains(confidence) {
                     return None;
                 }
+                // Kept with every customer's classification: no spare room for a million.
+                conditions.shrink_to_fit();
                 return Some(TreeDecision {
                     customer_type: *leaf,
                     confidence: *confidence,
