@@ -302,19 +302,26 @@ def path_lifetimes(args) -> int:
     fitters = {"bg_nbd": BetaGeoFitter, "mbg_nbd": ModifiedBetaGeoFitter, "pareto_nbd": ParetoNBDFitter}
     t = {}
     t0 = time.perf_counter()
+    # gen_invoices.py names the date `invoice_date`, gen_random_buyers.py `date`.
+    with open(args.invoices) as f:
+        header = f.readline().strip().split(",")
+    date_col = "invoice_date" if "invoice_date" in header else "date"
     tx = pd.read_csv(
         args.invoices,
-        usecols=["customer_id", "invoice_date", "revenue"],
+        usecols=["customer_id", date_col, "revenue"],
         dtype={"customer_id": str, "revenue": np.float64},
-        parse_dates=["invoice_date"],
+        parse_dates=[date_col],
         date_format="%Y-%m-%d",
     )
     t["read_csv"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    # days, divided by 7: exact weeks (lifetimes' documented way to get CDNOW-style weeks)
+    # Days, divided by 7 for exact weeks (lifetimes' documented way to get CDNOW-style weeks);
+    # kept as days for --time-unit day, the horizon then in days too.
+    per_unit = 7 if args.time_unit == "week" else 1
+    horizon = args.horizon_weeks * 7 / per_unit
     summ = summary_data_from_transaction_data(
-        tx, "customer_id", "invoice_date", monetary_value_col="revenue",
-        observation_period_end=args.as_of, freq="D", freq_multiplier=7,
+        tx, "customer_id", date_col, monetary_value_col="revenue",
+        observation_period_end=args.as_of, freq="D", freq_multiplier=per_unit,
     )
     t["summary"] = time.perf_counter() - t1
     n = len(summ)
@@ -347,7 +354,7 @@ def path_lifetimes(args) -> int:
             t1 = time.perf_counter()
             with np.errstate(all="ignore"):
                 pred = model.conditional_expected_number_of_purchases_up_to_time(
-                    args.horizon_weeks, summ["frequency"], summ["recency"], summ["T"])
+                    horizon, summ["frequency"], summ["recency"], summ["T"])
                 alive = model.conditional_probability_alive(summ["frequency"], summ["recency"], summ["T"])
             t[f"{name}_predict"] = time.perf_counter() - t1
             info.update({
@@ -379,7 +386,7 @@ def path_lifetimes(args) -> int:
                 clv = gg.customer_lifetime_value(
                     fitted[best], summ["frequency"], summ["recency"], summ["T"],
                     summ["monetary_value"].where(summ["monetary_value"] > 0, 0.0),
-                    time=12, discount_rate=0.10 / 12, freq="W")
+                    time=12, discount_rate=0.10 / 12, freq="W" if per_unit == 7 else "D")
             t["clv"] = time.perf_counter() - t1
             out["clv_model"] = best
             out["sum_clv"] = float(np.nansum(clv))
@@ -419,6 +426,8 @@ def main() -> int:
     p.add_argument("invoices")
     p.add_argument("--as-of", required=True)
     p.add_argument("--horizon-weeks", type=float, default=52.0)
+    p.add_argument("--time-unit", choices=["week", "day"], default="week",
+                   help="the models' clock, as kundenwert analyze --time-unit")
     p.add_argument("--models", default="bg_nbd,mbg_nbd,pareto_nbd,gamma_gamma")
     sub.add_parser("versions")
     a = ap.parse_args()

@@ -11,6 +11,12 @@
 #         read_csv + summary_data_from_transaction_data + the PATH_MODELS fits + expected
 #         purchases and P(alive) per customer with each + Gamma-Gamma CLV vs.
 #         `kundenwert analyze FILE --json --as-of AS_OF > /dev/null`, both under /usr/bin/time -v.
+#   edge  whole path on the random-buyer file of issue 16 (gen_random_buyers.py: EDGE_LINES
+#         lines of EDGE_CUSTOMERS customers, customer and day uniform over 2023-2025, so nobody
+#         leaves): `kundenwert analyze FILE --json --time-unit U` (types, all four purchase
+#         models, per-customer values) against lifetimes' summary + BG/NBD + conditional
+#         expectation, at U = week and U = day, interleaved, both under /usr/bin/time -v.
+#         Not in the default STEPS (it takes minutes): STEPS=edge.
 #
 # Environment (all optional):
 #   BENCH_DIR         work dir (default /tmp/kundenwert-bench, shared with series_vs_peers.sh)
@@ -25,6 +31,8 @@
 #   PATH_CUSTOMERS    customer id range of the invoices (default 1000000)
 #   AS_OF             end of the observation period     (default 2024-12-31)
 #   SEED              generator seed                    (default 42)
+#   EDGE_LINES        lines of the random-buyer file    (default 10000000)
+#   EDGE_CUSTOMERS    customers of the random-buyer file (default 1000000)
 #   PYTHON            interpreter with lifetimes 0.11.3 (default /tmp/lifetimes-venv/bin/python
 #                     if present, else python3)
 #   FIT_BENCH         default <repo>/target/release/examples/fit_bench
@@ -54,6 +62,8 @@ PATH_CUSTOMERS="${PATH_CUSTOMERS:-1000000}"
 AS_OF="${AS_OF:-2024-12-31}"
 SEED="${SEED:-42}"
 STEPS="${STEPS:-fits path}"
+EDGE_LINES="${EDGE_LINES:-10000000}"
+EDGE_CUSTOMERS="${EDGE_CUSTOMERS:-1000000}"
 if [[ -z "${PYTHON:-}" ]]; then
   if [[ -x /tmp/lifetimes-venv/bin/python ]]; then PYTHON=/tmp/lifetimes-venv/bin/python; else PYTHON=python3; fi
 fi
@@ -145,6 +155,40 @@ if [[ " $STEPS " == *" path "* ]]; then
   echo "      writes the JSON document; with the default PATH_MODELS it also fits BG/CNBD-k."
 fi
 
+# ---------------------------------------------------------------- random buyers (edge)
+if [[ " $STEPS " == *" edge "* ]]; then
+  [[ -x "$KUNDENWERT" ]] || die "$KUNDENWERT missing (cargo build --release -p kundenwert-cli)"
+  [[ -x "$TIME_BIN" ]] || die "$TIME_BIN not found (apt-get install time)"
+  RB="$BENCH_DIR/random_buyers_$(human "$EDGE_LINES")_c$(human "$EDGE_CUSTOMERS").csv"
+  if [[ ! -s "$RB" ]]; then
+    echo "== generating $RB"
+    "$PYTHON" "$SCRIPT_DIR/gen_random_buyers.py" --lines "$EDGE_LINES" --customers "$EDGE_CUSTOMERS" --seed 1 -o "$RB"
+  fi
+  cat "$RB" > /dev/null
+  echo
+  echo "== whole path on $RB (nobody leaves), as of 2025-12-31"
+  rows=()
+  for unit in week day; do
+    KW_CMD=("$KUNDENWERT" analyze "$RB" --json --time-unit "$unit")
+    LT_CMD=("$PYTHON" "$PY" path-lifetimes "$RB" --as-of 2025-12-31 --models bg_nbd --time-unit "$unit")
+    echo "   \$ $(printf '%q ' "${KW_CMD[@]}")> /dev/null"
+    KUNDENWERT_TIMINGS=1 "$TIME_BIN" -v -o "$BENCH_DIR/logs/edge_kw_$unit.time" "${KW_CMD[@]}" \
+      > /dev/null 2> "$BENCH_DIR/logs/edge_kw_$unit.err" || { tail -20 "$BENCH_DIR/logs/edge_kw_$unit.err"; die "kundenwert analyze failed"; }
+    grep '^timing:' "$BENCH_DIR/logs/edge_kw_$unit.err" | sed 's/^/     /' || true
+    echo "   \$ $(printf '%q ' "${LT_CMD[@]}")"
+    "$TIME_BIN" -v -o "$BENCH_DIR/logs/edge_lt_$unit.time" "${LT_CMD[@]}" \
+      > "$BENCH_DIR/logs/edge_lt_$unit.json" 2> "$BENCH_DIR/logs/edge_lt_$unit.err" || { tail -20 "$BENCH_DIR/logs/edge_lt_$unit.err"; die "lifetimes path failed"; }
+    echo "     $(cat "$BENCH_DIR/logs/edge_lt_$unit.json")"
+    read -r kw_s kw_mb < <(tv "$BENCH_DIR/logs/edge_kw_$unit.time")
+    read -r lt_s lt_mb < <(tv "$BENCH_DIR/logs/edge_lt_$unit.time")
+    rows+=("$(printf '%-6s %12.2f %12.1f %12.2f %12.1f %8s' "$unit" "$kw_s" "$kw_mb" "$lt_s" "$lt_mb" \
+      "$(awk -v a="$lt_s" -v b="$kw_s" 'BEGIN{ if (b > 0) printf "%.1f", a/b; else print "inf" }')")")
+  done
+  echo
+  printf '%-6s %12s %12s %12s %12s %8s\n' unit "kw wall s" "kw peak MB" "lt wall s" "lt peak MB" "lt/kw"
+  printf '%s\n' "${rows[@]}"
+fi
+
 echo
 echo "== reproduce with"
-echo "  cd $REPO_ROOT && BENCH_DIR=$BENCH_DIR CUSTOMERS=$CUSTOMERS PARETO_CUSTOMERS=$PARETO_CUSTOMERS ROWS=$ROWS PATH_CUSTOMERS=$PATH_CUSTOMERS AS_OF=$AS_OF SEED=$SEED STEPS='$STEPS' PYTHON=$PYTHON FIT_BENCH=$FIT_BENCH KUNDENWERT=$KUNDENWERT bench/clv_vs_lifetimes.sh"
+echo "  cd $REPO_ROOT && BENCH_DIR=$BENCH_DIR CUSTOMERS=$CUSTOMERS PARETO_CUSTOMERS=$PARETO_CUSTOMERS ROWS=$ROWS PATH_CUSTOMERS=$PATH_CUSTOMERS AS_OF=$AS_OF SEED=$SEED EDGE_LINES=$EDGE_LINES EDGE_CUSTOMERS=$EDGE_CUSTOMERS STEPS='$STEPS' PYTHON=$PYTHON FIT_BENCH=$FIT_BENCH KUNDENWERT=$KUNDENWERT bench/clv_vs_lifetimes.sh"
