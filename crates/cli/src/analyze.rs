@@ -202,8 +202,6 @@ pub fn run(args: Args) -> Result<()> {
     }
     let series = series;
     let serve = serve.is_active().then_some(serve);
-    let types = classify_series_with(&series, &config.typology);
-    timer.lap("types");
     if !(0.0..=1.0).contains(&args.discount_rate) {
         return Err(crate::UserError::usage(
             match lang {
@@ -249,43 +247,51 @@ pub fn run(args: Args) -> Result<()> {
         },
         ..FutureConfig::default()
     };
-    let migration = match args.compare_as_of {
-        Some(d) if d >= series.as_of => {
-            return Err(crate::UserError::usage(
-                match lang {
-                    Lang::De => format!(
-                        "`--compare-as-of {d}` liegt nicht vor dem Stichtag {}",
-                        series.as_of
-                    ),
-                    Lang::En => format!(
-                        "`--compare-as-of {d}` is not before the as-of date {}",
-                        series.as_of
-                    ),
-                },
-                Some(
-                    lang.pick(
-                        "ein früheres Datum angeben, z. B. ein Jahr vorher",
-                        "give an earlier date, e.g. a year before",
-                    )
-                    .into(),
+    if let Some(d) = args.compare_as_of.filter(|d| *d >= series.as_of) {
+        return Err(crate::UserError::usage(
+            match lang {
+                Lang::De => format!(
+                    "`--compare-as-of {d}` liegt nicht vor dem Stichtag {}",
+                    series.as_of
                 ),
-            )
-            .into())
-        }
-        Some(d) => Some(kundenwert_analysis::migration::migration(
-            &series,
-            &types,
-            d,
-            &config.typology,
-        )),
-        None => None,
-    };
-    // Nothing below reads the periods: types and migration are done, and the forecast takes
-    // what it needs of them here.
+                Lang::En => format!(
+                    "`--compare-as-of {d}` is not before the as-of date {}",
+                    series.as_of
+                ),
+            },
+            Some(
+                lang.pick(
+                    "ein früheres Datum angeben, z. B. ein Jahr vorher",
+                    "give an earlier date, e.g. a year before",
+                )
+                .into(),
+            ),
+        )
+        .into());
+    }
+    // Nothing after the types, the migration and the forecast's preparation reads the
+    // periods: they are dropped as soon as these are taken.
     let mut series = series;
-    let prepared =
-        kundenwert_analysis::future::prepare_releasing(&mut series, &types, &future_config);
+    let (types, prepared, migration) = match args.compare_as_of {
+        Some(d) => {
+            let types = classify_series_with(&series, &config.typology);
+            let migration =
+                kundenwert_analysis::migration::migration(&series, &types, d, &config.typology);
+            let prepared =
+                kundenwert_analysis::future::prepare_releasing(&mut series, &types, &future_config);
+            (types, prepared, Some(migration))
+        }
+        None => {
+            let (types, prepared) = kundenwert_analysis::future::classify_and_prepare_releasing(
+                &mut series,
+                &config.typology,
+                &future_config,
+            );
+            (types, prepared, None)
+        }
+    };
     let series = series;
+    timer.lap("types");
     let forecast = kundenwert_analysis::future::forecast_prepared(prepared, &types, &future_config);
     for c in &forecast.candidates {
         timer.note(&format!("fit {} {:.3} s", c.source.id(), c.seconds));

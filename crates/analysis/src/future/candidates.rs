@@ -479,6 +479,49 @@ pub(super) fn prepare_releasing(
     }
 }
 
+/// Customers typed and prepared together before their months are dropped.
+pub(super) const RELEASE_BLOCK: usize = 1 << 16;
+
+pub(super) fn classify_and_prepare_releasing(
+    series: &mut ValueSeries,
+    typology: &crate::TypologyConfig,
+    config: &FutureConfig,
+    block: usize,
+) -> (Vec<Classification>, Prepared) {
+    // One block at a time: typed, its inputs and projections taken, its months dropped. The
+    // series' months shrink while the classifications grow, instead of peaking together.
+    let portfolio = crate::typology::SeriesPortfolio::of(series);
+    let n = series.customers.len();
+    let mut types = Vec::with_capacity(n);
+    let mut inputs = Vec::with_capacity(n);
+    let mut projections = Vec::with_capacity(n);
+    for start in (0..n).step_by(block.max(1)) {
+        let range = start..(start + block.max(1)).min(n);
+        types.extend(par_map(&series.customers[range.clone()], |_, c| {
+            portfolio.classify(c, series.as_of, typology)
+        }));
+        prepare_block(
+            series,
+            range.clone(),
+            &types,
+            config,
+            &mut inputs,
+            &mut projections,
+        );
+        for c in &mut series.customers[range] {
+            c.months = Vec::new();
+            c.other_periods = None;
+        }
+    }
+    let prepared = Prepared {
+        as_of: series.as_of,
+        holdout_end: holdout_end(series),
+        inputs,
+        projections,
+    };
+    (types, prepared)
+}
+
 /// The model inputs and the type's projection of the customers in `range`, appended.
 fn prepare_block(
     series: &ValueSeries,

@@ -211,6 +211,18 @@ pub fn prepare_releasing(
     candidates::prepare_releasing(series, types, config)
 }
 
+/// Types every customer of `series` (as [`crate::classify_series_with`] with `typology`) and
+/// takes what the forecast needs ([`prepare`]), block by block, dropping each block's periods
+/// right after: the periods and the classifications never peak together. For when nothing
+/// later reads the periods (no migration between two dates, say).
+pub fn classify_and_prepare_releasing(
+    series: &mut ValueSeries,
+    typology: &crate::TypologyConfig,
+    config: &FutureConfig,
+) -> (Vec<Classification>, Prepared) {
+    candidates::classify_and_prepare_releasing(series, typology, config, candidates::RELEASE_BLOCK)
+}
+
 /// Fits the candidates and forecasts every customer from what [`prepare`] took, with the same
 /// `types` and `config`.
 pub fn forecast_prepared(
@@ -219,4 +231,60 @@ pub fn forecast_prepared(
     config: &FutureConfig,
 ) -> Forecast {
     candidates::run(prepared, types, config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{generate, DemoConfig};
+    use kundenwert_core::{PeriodKind, Transaction};
+
+    /// The demo company's series as of a date with a year after it, so the holdout check and
+    /// its per-type choice take part too.
+    fn demo_series(customers: usize) -> ValueSeries {
+        let demo = generate(&DemoConfig {
+            customers,
+            ..DemoConfig::default()
+        });
+        let as_of = demo.as_of - chrono::Days::new(365);
+        let mut builder = crate::SeriesBuilder::new(Some(as_of));
+        for l in &demo.lines {
+            builder.add(&Transaction {
+                customer: &l.customer_id,
+                name: Some(&l.customer_name),
+                date: l.date,
+                revenue: l.revenue_cents as f64 / 100.0,
+                cost: Some(l.cost_cents as f64 / 100.0),
+                quantity: Some(l.quantity as f64),
+                product: Some(l.article),
+                document: Some(&l.document),
+            });
+        }
+        builder.finish(PeriodKind::Month)
+    }
+
+    /// Typing and preparing block by block while dropping the months must give what typing
+    /// the whole series and then forecasting it gives, customer for customer.
+    #[test]
+    fn typing_and_preparing_by_blocks_changes_nothing() {
+        let series = demo_series(1_500);
+        let typology = crate::TypologyConfig::default();
+        let config = FutureConfig {
+            models: vec![Source::BgNbd],
+            ..FutureConfig::default()
+        };
+        let types = crate::classify_series_with(&series, &typology);
+        let whole = forecast(&series, &types, &config);
+
+        let mut released = series.clone();
+        // Blocks of 64 customers, so that many blocks and a short last one are exercised.
+        let (blocked_types, prepared) =
+            candidates::classify_and_prepare_releasing(&mut released, &typology, &config, 64);
+        assert!(released.customers.iter().all(|c| c.months.is_empty()));
+        assert_eq!(blocked_types, types);
+        let blocked = forecast_prepared(prepared, &blocked_types, &config);
+        assert!(whole.holdout.is_some());
+        assert_eq!(blocked.customers, whole.customers);
+        assert_eq!(blocked.source_by_type, whole.source_by_type);
+    }
 }

@@ -237,37 +237,63 @@ pub fn classify_series_with(
     series: &crate::ValueSeries,
     config: &TypologyConfig,
 ) -> Vec<Classification> {
-    let as_of_month = kundenwert_core::Period::month_index_of(series.as_of);
-    let data_start = series
-        .customers
-        .iter()
-        .filter_map(|c| c.months.first())
-        .map(|m| m.period.first_month_index())
-        .min()
-        .unwrap_or(as_of_month);
-    let first_month = |c: &crate::CustomerSeries| {
-        c.months
-            .first()
-            .map_or(as_of_month, |m| m.period.first_month_index())
-    };
-    // The reference first, from the levels alone; then every customer in one pass that
-    // keeps only its classification.
-    let levels: Vec<f64> = crate::par::par_map(&series.customers, |_, c| {
-        rules::reference_level(&monthly_values(c, series.as_of))
-    })
-    .into_iter()
-    .flatten()
-    .collect();
-    let reference = stats::median(&levels);
-    drop(levels);
+    let portfolio = SeriesPortfolio::of(series);
     crate::par::par_map(&series.customers, |_, c| {
-        let features = Features::compute_with_purchases(
-            &monthly_values(c, series.as_of),
-            Some(&monthly_purchases(c, series.as_of)),
-            first_month(c) == data_start,
-        );
-        classify_features_with(features.as_ref(), reference, config)
+        portfolio.classify(c, series.as_of, config)
     })
+}
+
+/// What typing one customer of a series needs of all the others: the portfolio reference
+/// level and the data's first month (a customer buying then is left-censored).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SeriesPortfolio {
+    reference: Option<f64>,
+    data_start: i32,
+    as_of_month: i32,
+}
+
+impl SeriesPortfolio {
+    /// The reference from the customers' levels alone (no features kept for it).
+    pub(crate) fn of(series: &crate::ValueSeries) -> Self {
+        let as_of_month = kundenwert_core::Period::month_index_of(series.as_of);
+        let data_start = series
+            .customers
+            .iter()
+            .filter_map(|c| c.months.first())
+            .map(|m| m.period.first_month_index())
+            .min()
+            .unwrap_or(as_of_month);
+        let levels: Vec<f64> = crate::par::par_map(&series.customers, |_, c| {
+            rules::reference_level(&monthly_values(c, series.as_of))
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        SeriesPortfolio {
+            reference: stats::median(&levels),
+            data_start,
+            as_of_month,
+        }
+    }
+
+    /// One customer's classification.
+    pub(crate) fn classify(
+        &self,
+        c: &crate::CustomerSeries,
+        as_of: chrono::NaiveDate,
+        config: &TypologyConfig,
+    ) -> Classification {
+        let first = c
+            .months
+            .first()
+            .map_or(self.as_of_month, |m| m.period.first_month_index());
+        let features = Features::compute_with_purchases(
+            &monthly_values(c, as_of),
+            Some(&monthly_purchases(c, as_of)),
+            first == self.data_start,
+        );
+        classify_features_with(features.as_ref(), self.reference, config)
+    }
 }
 
 /// A customer's monthly values (margin, or revenue without cost) from its first month to the
