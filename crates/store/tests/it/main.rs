@@ -1000,3 +1000,75 @@ fn a_version_1_workspace_loses_its_read_indexes_and_keeps_its_rows() {
         .expect("import");
     assert_eq!((out[0].inserted, out[0].duplicates_skipped), (0, 1));
 }
+
+/// Set in the child process of the test below: the workspace it imports into and then dies.
+const KILLED_IMPORT_ENV: &str = "KUNDENWERT_STORE_TEST_KILLED_IMPORT";
+
+#[test]
+fn a_killed_import_leaves_the_workspace_as_before() {
+    if let Some(path) = std::env::var_os(KILLED_IMPORT_ENV) {
+        // The child: a tiny page cache so the import's pages reach the WAL early, then the
+        // process dies in the middle of the import without unwinding (as under `kill -9`).
+        let mut store = Store::open(&path).expect("open");
+        store
+            .connection()
+            .pragma_update(None, "cache_size", 10)
+            .expect("cache");
+        store.set_sort_run_bytes(1_000);
+        let read: kundenwert_store::FileReader<'static> = Box::new(|push| {
+            for (i, r) in varied_rows(20_000, 5).into_iter().enumerate() {
+                push(1, r).ok()?;
+                if i == 15_000 {
+                    std::process::abort();
+                }
+            }
+            None
+        });
+        let _ = store.import_streamed(vec![streamed_file("big.csv", "h-big", read)]);
+        std::process::abort();
+    }
+    let (_dir, path) = temp_store();
+    {
+        let mut store = Store::open(&path).expect("open");
+        import(
+            &mut store,
+            &meta("a", "h-a", 2),
+            vec![
+                row("K1", date(2024, 1, 1), 1.0, Some(("R1", 0))),
+                row("K2", date(2024, 1, 2), 2.0, None),
+            ],
+        );
+    }
+    let before = {
+        let store = Store::open(&path).expect("open");
+        (dump(&store), store.imports().expect("imports"))
+    };
+    let status = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--exact",
+            "a_killed_import_leaves_the_workspace_as_before",
+            "--nocapture",
+        ])
+        .env(KILLED_IMPORT_ENV, &path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("child runs");
+    assert!(!status.success(), "the child must die mid-import");
+    let wal = std::fs::metadata(path.with_extension("kundenwert-wal")).map_or(0, |m| m.len());
+    assert!(
+        wal > 16_384,
+        "the import had written pages to the WAL: {wal} bytes"
+    );
+    let mut store = Store::open(&path).expect("reopen after the kill");
+    assert_eq!((dump(&store), store.imports().expect("imports")), before);
+    // The content hash was not taken: the same file imports in full afterwards.
+    let out = store
+        .import_streamed(vec![streamed_file(
+            "big.csv",
+            "h-big",
+            reader(varied_rows(2_000, 5)),
+        )])
+        .expect("import");
+    assert_eq!(out[0].inserted + out[0].duplicates_skipped, 2_000);
+}
