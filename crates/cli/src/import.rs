@@ -1,9 +1,10 @@
 //! `kundenwert import`: reads exports with the same import as `analyze` and stores their
 //! transactions in the workspace, so later commands work without naming files again.
 //!
-//! All files are stored in one SQLite transaction while they are read (rows staged on disk,
-//! so memory does not grow with the file), and a file that cannot be read rolls the whole
-//! import back: the workspace is then unchanged. A file whose content was imported before adds
+//! All files are stored in one SQLite transaction while they are read (lines without a
+//! document go straight in, documented ones are sorted on disk in bounded runs and numbered, so
+//! memory does not grow with the file), and a file that cannot be read rolls the whole import
+//! back: the workspace is then unchanged. A file whose content was imported before adds
 //! nothing, and lines of a document that is already stored (overlapping re-exports) are
 //! skipped and counted.
 
@@ -231,6 +232,10 @@ pub fn store_files(input: &InputArgs) -> Result<String> {
     // All files in one SQLite transaction, their rows stored while they are read: a failure
     // on any of them stores none.
     let stored = store.import_streamed(files);
+    let timer = crate::Timer::start();
+    for (phase, took) in store.import_phases() {
+        timer.note(&format!("import: {phase} {:.3} s", took.as_secs_f64()));
+    }
     if let Some(e) = failure.into_inner() {
         return Err(e);
     }

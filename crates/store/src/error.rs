@@ -49,6 +49,23 @@ pub enum StoreError {
         /// The file.
         path: String,
     },
+    /// The reader of a streamed import pushed rows of a reading attempt it had left for a
+    /// later one, or named such an attempt as final (its rows were already undone); the
+    /// import was rolled back. A fault of the reader, not of the file.
+    #[error(
+        "the reader of `{path}` went back to an earlier reading attempt; nothing was imported"
+    )]
+    AttemptsInterleaved {
+        /// The file.
+        path: String,
+    },
+    /// The temporary file an import sorts its documented lines in could not be written or
+    /// read back; the import was rolled back.
+    #[error("cannot use a temporary file to sort the import: {source}; nothing was imported")]
+    TempFile {
+        /// Cause.
+        source: std::io::Error,
+    },
     /// A document to store is not JSON.
     #[error("the {kind} `{name}` is not a JSON document: {message}")]
     InvalidDocument {
@@ -168,6 +185,28 @@ impl StoreError {
                     self.to_string()
                 },
                 None,
+            ),
+            StoreError::AttemptsInterleaved { path } => (
+                if de {
+                    format!("der Leser von `{path}` ist zu einem früheren Leseversuch zurückgekehrt; nichts wurde importiert")
+                } else {
+                    self.to_string()
+                },
+                None,
+            ),
+            StoreError::TempFile { source } => (
+                if de {
+                    format!("eine temporäre Datei zum Sortieren des Imports ist nicht nutzbar: {source}; nichts wurde importiert")
+                } else {
+                    self.to_string()
+                },
+                Some(
+                    lang.pick(
+                        "freien Platz im temporären Verzeichnis prüfen (TMPDIR)",
+                        "check the free space in the temporary directory (TMPDIR)",
+                    )
+                    .to_string(),
+                ),
             ),
             StoreError::InvalidDocument { kind, name, message } => (
                 if de {

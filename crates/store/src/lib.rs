@@ -13,6 +13,7 @@
 
 mod error;
 mod migrations;
+mod runs;
 mod sqlite;
 
 pub use error::{InvalidRowReason, StoreError};
@@ -107,6 +108,11 @@ pub struct ReadOutcome {
 
 /// Where a reader hands each accepted row, with the number of the reading attempt it came from
 /// (see [`ReadOutcome::attempts`]). An error stops the import; the reader should stop too.
+///
+/// Attempts come one after another: the first row of another attempt ends the one before, whose
+/// rows are then undone (the reader read the file again). A reader that pushes a row of an
+/// attempt it had left, or names such an attempt as final, fails the import
+/// ([`StoreError::AttemptsInterleaved`]) rather than losing its rows.
 pub type RowPush<'p> = dyn FnMut(u32, StoredTransaction) -> Result<(), StoreError> + 'p;
 
 /// Reads one file into a [`RowPush`]; `None` when the reading failed (the caller keeps the
@@ -198,10 +204,13 @@ pub trait Workspace {
 
     /// Stores files whose rows are read while they are stored, in one transaction: either all
     /// of them or, on any error or failed reading, none. Memory does not grow with the rows:
-    /// they are staged in a temporary table on disk, and each document's lines are numbered
-    /// there (their rank in the order of date, product, customer and the amounts' bit
-    /// patterns, as [`StoredTransaction::position`] documents) before they are deduplicated
-    /// and stored as [`Workspace::import_file`] does. Rows pushed with a position keep it.
+    /// lines without a document are stored as they arrive; documented lines are sorted by
+    /// document and content in runs of bounded size (spilled to temporary files and merged),
+    /// numbered (their rank in the order of date, product, customer and the amounts' bit
+    /// patterns, as [`StoredTransaction::position`] documents), and stored in (document,
+    /// position) order, deduplicated as [`Workspace::import_file`] does. Rows pushed with a
+    /// position keep it. The rows of a reading attempt are stored after a savepoint, so an
+    /// attempt the reader drops (see [`RowPush`]) is undone.
     ///
     /// # Errors
     /// As [`Workspace::import_file`], and [`StoreError::ReadFailed`] when a reader returned

@@ -151,7 +151,10 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 #[test]
 fn migrations_are_never_edited() {
     // One line per landed migration. Add a line for a new file; never change an existing one.
-    let landed: &[(&str, u64)] = &[("0001_init.sql", 0x4b5c_b5c4_a197_f7c9)];
+    let landed: &[(&str, u64)] = &[
+        ("0001_init.sql", 0x4b5c_b5c4_a197_f7c9),
+        ("0002_drop_read_indexes.sql", 0xa846_77f1_1ec1_148c),
+    ];
     assert_eq!(
         MIGRATIONS.len(),
         landed.len(),
@@ -534,15 +537,11 @@ fn index_names(store: &Store) -> Vec<String> {
 }
 
 #[test]
-fn bulk_import_rebuilds_its_indexes_and_a_failed_one_keeps_them() {
+fn only_the_dedup_index_is_kept_and_a_failed_import_keeps_it() {
     let mut store = Store::open_in_memory().expect("open");
-    let want = vec![
-        "transactions_customer_date".to_owned(),
-        "transactions_document_position".to_owned(),
-        "transactions_import".to_owned(),
-    ];
+    // Migration 2 dropped the read indexes nothing read through (see SCHEMA.md).
+    let want = vec!["transactions_document_position".to_owned()];
     assert_eq!(index_names(&store), want);
-    // rows_read (3) exceeds the stored count (0): the bulk path drops and rebuilds.
     import(
         &mut store,
         &meta("a", "h1", 3),
@@ -560,22 +559,8 @@ fn bulk_import_rebuilds_its_indexes_and_a_failed_one_keeps_them() {
     store
         .import_file(&meta("b", "h2", 100), &mut failing.into_iter())
         .expect_err("infinite revenue");
-    assert_eq!(
-        index_names(&store),
-        want,
-        "the rollback restores dropped indexes"
-    );
-    // The read order uses the rebuilt index rather than a sort step.
-    let plan: String = store
-        .connection()
-        .query_row(
-            "EXPLAIN QUERY PLAN SELECT id FROM transactions ORDER BY customer, date, id",
-            [],
-            |r| r.get(3),
-        )
-        .expect("plan");
-    assert!(plan.contains("transactions_customer_date"), "{plan}");
-    // Reading streams in stored order (a sequential scan), not through that index.
+    assert_eq!(index_names(&store), want);
+    // Reading streams in stored order (a sequential scan).
     let order: Vec<f64> = dump(&store).into_iter().map(|r| r.2).collect();
     assert_eq!(order, vec![1.0, 2.0, 3.0]);
 }
@@ -820,4 +805,270 @@ fn reading_in_parts_visits_every_row_once() {
         let joined: Vec<_> = seen.into_iter().flatten().collect();
         assert_eq!(joined, whole, "{n} parts");
     }
+}
+
+fn streamed_file(
+    path: &str,
+    hash: &str,
+    read: kundenwert_store::FileReader<'static>,
+) -> kundenwert_store::StreamedFile<'static> {
+    kundenwert_store::StreamedFile {
+        path: path.into(),
+        content_hash: hash.into(),
+        read,
+    }
+}
+
+#[test]
+fn documented_lines_sorted_in_many_spilled_runs_are_numbered_and_deduplicated_as_in_memory() {
+    let rows = varied_rows(2_000, 19);
+    let mut shuffled = rows.clone();
+    shuffled.reverse();
+    // Runs of about 200 bytes: a few rows each, so the merge reads from dozens of files.
+    let (_dir, path) = temp_store();
+    let mut store = Store::open(&path).expect("open");
+    store.set_sort_run_bytes(200);
+    let out = store
+        .import_streamed(vec![streamed_file("a.csv", "h1", reader(shuffled))])
+        .expect("import");
+    assert_eq!((out[0].inserted, out[0].duplicates_skipped), (2_000, 0));
+    assert_eq!(stored_positions(&store), reference_positions(&rows));
+    // The same numbering as with everything in one run in memory.
+    let mut one_run = Store::open_in_memory().expect("open");
+    one_run
+        .import_streamed(vec![streamed_file("a.csv", "h1", reader(rows.clone()))])
+        .expect("import");
+    assert_eq!(stored_positions(&one_run), stored_positions(&store));
+    // An overlapping re-export: the first half of the lines again, plus 300 new ones, in
+    // another order. Lines of documents already stored are skipped where their rank is taken;
+    // the reference says which positions are new.
+    let mut overlap: Vec<StoredTransaction> = rows[..1_000].to_vec();
+    overlap.extend(varied_rows(300, 23));
+    overlap.rotate_left(77);
+    let before = stored_positions(&store);
+    let out = store
+        .import_streamed(vec![streamed_file("b.csv", "h2", reader(overlap.clone()))])
+        .expect("import");
+    let undocumented = overlap.iter().filter(|r| r.document.is_none()).count() as u64;
+    let stored_keys: std::collections::HashSet<(String, u32)> =
+        before.iter().map(|p| (p.0.clone(), p.1)).collect();
+    let new_documented = reference_positions(&overlap)
+        .into_iter()
+        .filter(|p| !stored_keys.contains(&(p.0.clone(), p.1)))
+        .count() as u64;
+    assert_eq!(out[0].inserted, undocumented + new_documented, "{out:?}");
+    assert_eq!(out[0].inserted + out[0].duplicates_skipped, 1_300);
+    assert!(out[0].duplicates_skipped > 800, "{out:?}");
+    let record = &store.imports().expect("imports")[1];
+    assert_eq!(
+        (record.inserted, record.duplicates_skipped, record.rows_read),
+        (out[0].inserted, out[0].duplicates_skipped, 1_300)
+    );
+}
+
+#[test]
+fn a_second_reading_attempt_undoes_the_first_ones_rows() {
+    let mut store = Store::open_in_memory().expect("open");
+    store.set_sort_run_bytes(100);
+    import(
+        &mut store,
+        &meta("old", "h0", 1),
+        vec![row("K0", date(2023, 1, 1), 9.0, Some(("R0", 0)))],
+    );
+    // Attempt 3 stores 40 rows (documented ones spilled to runs), then the reader reads the
+    // file again as attempt 4 with other values: only attempt 4's rows stand.
+    let first = varied_rows(40, 5);
+    let second = varied_rows(25, 6);
+    let want = reference_positions(&second);
+    let read: kundenwert_store::FileReader<'static> = Box::new(move |push| {
+        for r in first {
+            push(3, r).ok()?;
+        }
+        for r in second {
+            push(4, r).ok()?;
+        }
+        Some(kundenwert_store::ReadOutcome {
+            rows_read: 25,
+            rows_rejected: 0,
+            attempts: vec![0, 4],
+        })
+    });
+    let out = store
+        .import_streamed(vec![streamed_file("a.csv", "h1", read)])
+        .expect("import");
+    assert_eq!((out[0].inserted, out[0].duplicates_skipped), (25, 0));
+    assert_eq!(store.transaction_count().expect("count"), 26);
+    let mut got = stored_positions(&store);
+    got.retain(|p| p.0 != "R0");
+    assert_eq!(got, want);
+    // When the reader names no attempt that delivered rows, nothing of the file is stored.
+    let read: kundenwert_store::FileReader<'static> = Box::new(|push| {
+        push(1, row("K9", date(2024, 1, 1), 1.0, Some(("R9", 0)))).ok()?;
+        Some(kundenwert_store::ReadOutcome {
+            rows_read: 0,
+            rows_rejected: 0,
+            attempts: vec![2],
+        })
+    });
+    let out = store
+        .import_streamed(vec![streamed_file("b.csv", "h2", read)])
+        .expect("import");
+    assert_eq!((out[0].inserted, out[0].duplicates_skipped), (0, 0));
+    assert_eq!(store.transaction_count().expect("count"), 26);
+}
+
+#[test]
+fn a_reader_going_back_to_a_dropped_attempt_fails_and_stores_nothing() {
+    let mut store = Store::open_in_memory().expect("open");
+    let back: kundenwert_store::FileReader<'static> = Box::new(|push| {
+        push(1, row("K1", date(2024, 1, 1), 1.0, None)).ok()?;
+        push(2, row("K2", date(2024, 1, 1), 2.0, None)).ok()?;
+        push(1, row("K3", date(2024, 1, 1), 3.0, None)).ok()?;
+        Some(kundenwert_store::ReadOutcome {
+            rows_read: 2,
+            rows_rejected: 0,
+            attempts: vec![2],
+        })
+    });
+    let err = store
+        .import_streamed(vec![streamed_file("a.csv", "h1", back)])
+        .expect_err("rows of attempt 1 after attempt 2");
+    assert!(
+        matches!(err, StoreError::AttemptsInterleaved { .. }),
+        "{err:?}"
+    );
+    assert!(err
+        .localized(Lang::De)
+        .0
+        .contains("nichts wurde importiert"));
+    // Naming a dropped attempt as final is refused too: its rows were already undone.
+    let named: kundenwert_store::FileReader<'static> = Box::new(|push| {
+        push(1, row("K1", date(2024, 1, 1), 1.0, None)).ok()?;
+        push(2, row("K2", date(2024, 1, 1), 2.0, None)).ok()?;
+        Some(kundenwert_store::ReadOutcome {
+            rows_read: 1,
+            rows_rejected: 0,
+            attempts: vec![1],
+        })
+    });
+    let err = store
+        .import_streamed(vec![streamed_file("a.csv", "h1", named)])
+        .expect_err("a dropped attempt named as final");
+    assert!(
+        matches!(err, StoreError::AttemptsInterleaved { .. }),
+        "{err:?}"
+    );
+    assert_eq!(store.transaction_count().expect("count"), 0);
+    assert!(store.imports().expect("imports").is_empty());
+    // Foreign keys are enforced again after the failed import.
+    let fk: i64 = store
+        .connection()
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(fk, 1);
+}
+
+#[test]
+fn a_version_1_workspace_loses_its_read_indexes_and_keeps_its_rows() {
+    let (_dir, path) = temp_store();
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch(MIGRATIONS[0].1).expect("version 1");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
+        conn.execute_batch(
+            "INSERT INTO imports (path, content_hash, rows_read, rows_rejected, inserted, duplicates_skipped) \
+             VALUES ('a', 'h', 1, 0, 1, 0); \
+             INSERT INTO transactions (import_id, customer, date, revenue, document, position) \
+             VALUES (1, 'K1', '2024-01-01', 5.0, 'R1', 0);",
+        )
+        .expect("a row");
+    }
+    let mut store = Store::open(&path).expect("upgrade");
+    assert_eq!(store.schema_version().expect("version"), 2);
+    assert_eq!(
+        index_names(&store),
+        vec!["transactions_document_position".to_owned()]
+    );
+    // The row stored under version 1 still deduplicates.
+    let out = store
+        .import_streamed(vec![streamed_file(
+            "b.csv",
+            "h2",
+            reader(vec![row("K1", date(2024, 1, 1), 5.0, Some(("R1", 0)))]),
+        )])
+        .expect("import");
+    assert_eq!((out[0].inserted, out[0].duplicates_skipped), (0, 1));
+}
+
+/// Set in the child process of the test below: the workspace it imports into and then dies.
+const KILLED_IMPORT_ENV: &str = "KUNDENWERT_STORE_TEST_KILLED_IMPORT";
+
+#[test]
+fn a_killed_import_leaves_the_workspace_as_before() {
+    if let Some(path) = std::env::var_os(KILLED_IMPORT_ENV) {
+        // The child: a tiny page cache so the import's pages reach the WAL early, then the
+        // process dies in the middle of the import without unwinding (as under `kill -9`).
+        let mut store = Store::open(&path).expect("open");
+        store
+            .connection()
+            .pragma_update(None, "cache_size", 10)
+            .expect("cache");
+        store.set_sort_run_bytes(1_000);
+        let read: kundenwert_store::FileReader<'static> = Box::new(|push| {
+            for (i, r) in varied_rows(20_000, 5).into_iter().enumerate() {
+                push(1, r).ok()?;
+                if i == 15_000 {
+                    std::process::abort();
+                }
+            }
+            None
+        });
+        let _ = store.import_streamed(vec![streamed_file("big.csv", "h-big", read)]);
+        std::process::abort();
+    }
+    let (_dir, path) = temp_store();
+    {
+        let mut store = Store::open(&path).expect("open");
+        import(
+            &mut store,
+            &meta("a", "h-a", 2),
+            vec![
+                row("K1", date(2024, 1, 1), 1.0, Some(("R1", 0))),
+                row("K2", date(2024, 1, 2), 2.0, None),
+            ],
+        );
+    }
+    let before = {
+        let store = Store::open(&path).expect("open");
+        (dump(&store), store.imports().expect("imports"))
+    };
+    let status = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--exact",
+            "a_killed_import_leaves_the_workspace_as_before",
+            "--nocapture",
+        ])
+        .env(KILLED_IMPORT_ENV, &path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("child runs");
+    assert!(!status.success(), "the child must die mid-import");
+    let wal = std::fs::metadata(path.with_extension("kundenwert-wal")).map_or(0, |m| m.len());
+    assert!(
+        wal > 16_384,
+        "the import had written pages to the WAL: {wal} bytes"
+    );
+    let mut store = Store::open(&path).expect("reopen after the kill");
+    assert_eq!((dump(&store), store.imports().expect("imports")), before);
+    // The content hash was not taken: the same file imports in full afterwards.
+    let out = store
+        .import_streamed(vec![streamed_file(
+            "big.csv",
+            "h-big",
+            reader(varied_rows(2_000, 5)),
+        )])
+        .expect("import");
+    assert_eq!(out[0].inserted + out[0].duplicates_skipped, 2_000);
 }
