@@ -93,6 +93,18 @@ pub struct ImportOutcome {
     pub already_imported: bool,
 }
 
+impl ImportOutcome {
+    /// The outcome of a file whose content the earlier import `import_id` already stored.
+    pub fn already_imported(import_id: i64) -> Self {
+        ImportOutcome {
+            import_id,
+            inserted: 0,
+            duplicates_skipped: 0,
+            already_imported: true,
+        }
+    }
+}
+
 /// How one reading of a file ended, for [`Workspace::import_streamed`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOutcome {

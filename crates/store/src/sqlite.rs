@@ -562,12 +562,7 @@ fn stream_file(
         if read(&mut discard).is_none() {
             return Err(StoreError::ReadFailed { path });
         }
-        return Ok(ImportOutcome {
-            import_id,
-            inserted: 0,
-            duplicates_skipped: 0,
-            already_imported: true,
-        });
+        return Ok(ImportOutcome::already_imported(import_id));
     }
     // The counts are known once the file is read; the row is completed below.
     tx.execute(
@@ -938,12 +933,7 @@ fn import_in(
         )
         .optional()?;
     if let Some(import_id) = earlier {
-        return Ok(ImportOutcome {
-            import_id,
-            inserted: 0,
-            duplicates_skipped: 0,
-            already_imported: true,
-        });
+        return Ok(ImportOutcome::already_imported(import_id));
     }
     tx.execute(
         "INSERT INTO imports (path, content_hash, rows_read, rows_rejected, inserted, duplicates_skipped) \

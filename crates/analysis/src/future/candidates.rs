@@ -437,12 +437,7 @@ pub(super) fn prepare(
         &mut inputs,
         &mut projections,
     );
-    Prepared {
-        as_of: series.as_of,
-        holdout_end: holdout_end(series),
-        inputs,
-        projections,
-    }
+    Prepared::of(series, inputs, projections)
 }
 
 pub(super) fn prepare_releasing(
@@ -466,17 +461,9 @@ pub(super) fn prepare_releasing(
             &mut inputs,
             &mut projections,
         );
-        for c in &mut series.customers[range] {
-            c.months = Vec::new();
-            c.other_periods = None;
-        }
+        release_periods(series, range);
     }
-    Prepared {
-        as_of: series.as_of,
-        holdout_end: holdout_end(series),
-        inputs,
-        projections,
-    }
+    Prepared::of(series, inputs, projections)
 }
 
 /// Customers typed and prepared together before their months are dropped.
@@ -508,18 +495,33 @@ pub(super) fn classify_and_prepare_releasing(
             &mut inputs,
             &mut projections,
         );
-        for c in &mut series.customers[range] {
-            c.months = Vec::new();
-            c.other_periods = None;
+        release_periods(series, range);
+    }
+    (types, Prepared::of(series, inputs, projections))
+}
+
+impl Prepared {
+    fn of(
+        series: &ValueSeries,
+        inputs: Vec<ModelInput>,
+        projections: Vec<Option<Projection>>,
+    ) -> Self {
+        Prepared {
+            as_of: series.as_of,
+            holdout_end: holdout_end(series),
+            inputs,
+            projections,
         }
     }
-    let prepared = Prepared {
-        as_of: series.as_of,
-        holdout_end: holdout_end(series),
-        inputs,
-        projections,
-    };
-    (types, prepared)
+}
+
+/// Drops the periods of the customers in `range` (taken by then; totals, dates and holdout
+/// stay).
+fn release_periods(series: &mut ValueSeries, range: std::ops::Range<usize>) {
+    for c in &mut series.customers[range] {
+        c.months = Vec::new();
+        c.other_periods = None;
+    }
 }
 
 /// The model inputs and the type's projection of the customers in `range`, appended.
