@@ -270,7 +270,11 @@ pub fn store_files(input: &InputArgs) -> Result<String> {
             out += &format!(
                 "  {} {}",
                 count(outcome.inserted, lang),
-                lang.pick("Buchungen gespeichert", "transactions stored"),
+                if outcome.inserted == 1 {
+                    lang.pick("Buchung gespeichert", "transaction stored")
+                } else {
+                    lang.pick("Buchungen gespeichert", "transactions stored")
+                },
             );
             if outcome.duplicates_skipped > 0 {
                 out += &format!(
@@ -293,7 +297,11 @@ pub fn store_files(input: &InputArgs) -> Result<String> {
         lang.pick("Arbeitsbereich", "Workspace"),
         crate::workspace::path().display(),
         count(total, lang),
-        lang.pick("Buchungen", "transactions"),
+        if total == 1 {
+            lang.pick("Buchung", "transaction")
+        } else {
+            lang.pick("Buchungen", "transactions")
+        },
     );
     Ok(out)
 }

@@ -66,7 +66,7 @@ fn overlapping_reexport_is_recognised_by_document_and_line() {
     let second = run(dir.path(), &["import", "--lang", "en", "export_2.csv"]);
     assert_eq!(second.code, 0, "{}", second.stderr);
     assert!(
-        second.stdout.contains("1 transactions stored"),
+        second.stdout.contains("1 transaction stored ·"),
         "{}",
         second.stdout
     );
