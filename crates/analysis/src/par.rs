@@ -1,6 +1,6 @@
-//! Mapping a slice on all cores, results in order.
+//! Work on all cores with results taken in order.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 /// Items a thread maps at a time: large enough to amortise the hand-over, small enough that
@@ -16,44 +16,76 @@ pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R 
     if items.len() < 2 * CHUNK || threads == 1 {
         return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
     }
-    let chunks = items.len().div_ceil(CHUNK);
-    let next = AtomicUsize::new(0);
     let mut out = Vec::with_capacity(items.len());
+    let appended: Result<(), std::convert::Infallible> = in_order(
+        items.len().div_ceil(CHUNK),
+        threads,
+        |c| {
+            let start = c * CHUNK;
+            items[start..(start + CHUNK).min(items.len())]
+                .iter()
+                .enumerate()
+                .map(|(i, t)| f(start + i, t))
+                .collect::<Vec<R>>()
+        },
+        |mapped| {
+            out.extend(mapped);
+            Ok(())
+        },
+    );
+    match appended {
+        Ok(()) => out,
+        Err(never) => match never {},
+    }
+}
+
+/// `work(i)` for every `i` in `0..n` on up to `threads` threads, each result handed to `sink`
+/// on the caller's thread in the order of `i` as soon as it and all before it are done, so
+/// the sink's work overlaps the workers'. A result that arrives early waits; at most the
+/// whole output could wait, when one worker stalls, and in practice it is one or two. The
+/// first error of `sink` stops the workers and is returned.
+pub(crate) fn in_order<T: Send, E>(
+    n: usize,
+    threads: usize,
+    work: impl Fn(usize) -> T + Sync,
+    mut sink: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E> {
+    if threads < 2 || n < 2 {
+        return (0..n).try_for_each(|i| sink(work(i)));
+    }
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         // Bounded: a thread that runs ahead waits instead of piling up results.
-        let (tx, rx) = mpsc::sync_channel::<(usize, Vec<R>)>(2 * threads);
+        let (tx, rx) = mpsc::sync_channel(threads);
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, f) = (&next, &f);
-            scope.spawn(move || loop {
-                let c = next.fetch_add(1, Ordering::Relaxed);
-                if c >= chunks {
-                    break;
-                }
-                let start = c * CHUNK;
-                let part = &items[start..(start + CHUNK).min(items.len())];
-                let mapped = part
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| f(start + i, t))
-                    .collect();
-                if tx.send((c, mapped)).is_err() {
-                    break;
+            let (next, stop, work) = (&next, &stop, &work);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= n || tx.send((i, work(i))).is_err() {
+                        break;
+                    }
                 }
             });
         }
         drop(tx);
         let mut pending = std::collections::BTreeMap::new();
         let mut want = 0;
-        for (c, mapped) in rx.iter() {
-            pending.insert(c, mapped);
-            while let Some(mapped) = pending.remove(&want) {
-                out.extend(mapped);
+        for (i, result) in rx.iter() {
+            pending.insert(i, result);
+            while let Some(result) = pending.remove(&want) {
                 want += 1;
+                if let Err(e) = sink(result) {
+                    // Dropping the receiver on return stops the workers.
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
             }
         }
-    });
-    out
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -4,8 +4,7 @@ use std::hash::{Hash, Hasher};
 use chrono::{Datelike, NaiveDate};
 use kundenwert_core::{Period, PeriodKind, Transaction, ValueBasis};
 use kundenwert_ingest::{Pass, RowSink};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use compact_str::CompactString;
 use hashbrown::HashTable;
@@ -992,13 +991,15 @@ impl SeriesBuilder {
                 })
                 .collect();
             drop(shard);
-            if let Ok(mut slot) = finished[k].lock() {
-                *slot = out;
-            }
+            *finished[k].lock().unwrap_or_else(PoisonError::into_inner) = out;
         });
         let mut parts: Vec<std::vec::IntoIter<_>> = finished
             .into_iter()
-            .map(|m| m.into_inner().unwrap_or_default().into_iter())
+            .map(|m| {
+                m.into_inner()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .into_iter()
+            })
             .collect();
         let mut holdout = HoldoutSummary {
             rows: holdout_rows,
@@ -1013,14 +1014,10 @@ impl SeriesBuilder {
                 let Some((series, h)) = parts[k as usize].next() else {
                     continue;
                 };
-                part.customers += h.customers;
-                part.new_customers += h.new_customers;
-                part.revenue += h.revenue;
+                part.add(&h);
                 customers.extend(series);
             }
-            holdout.customers += part.customers;
-            holdout.new_customers += part.new_customers;
-            holdout.revenue += part.revenue;
+            holdout.add(&part);
         }
         customers.shrink_to_fit();
         ValueSeries {
@@ -1184,54 +1181,10 @@ impl SeriesBuilder {
             ..Default::default()
         };
         let mut take = |(mapped, h): (T, HoldoutSummary)| {
-            holdout.customers += h.customers;
-            holdout.new_customers += h.new_customers;
-            holdout.revenue += h.revenue;
+            holdout.add(&h);
             sink(mapped)
         };
-        if threads < 2 || runs.len() < 2 {
-            for run in &runs {
-                take(finish_run(run))?;
-            }
-        } else {
-            // Workers finish runs in order of their start and the caller's thread hands them
-            // to `sink` in order as they arrive, so writing overlaps finishing. A run that
-            // arrives early waits in `pending`; at most the whole output could wait there,
-            // when one worker stalls, and in practice it holds a run or two.
-            let next = AtomicUsize::new(0);
-            let stop = AtomicBool::new(false);
-            std::thread::scope(|scope| {
-                let (tx, rx) = mpsc::sync_channel(threads);
-                for _ in 0..threads {
-                    let tx = tx.clone();
-                    let (next, stop, runs, finish_run) = (&next, &stop, &runs, &finish_run);
-                    scope.spawn(move || {
-                        while !stop.load(AtomicOrdering::Relaxed) {
-                            let i = next.fetch_add(1, AtomicOrdering::Relaxed);
-                            let Some(run) = runs.get(i) else { break };
-                            if tx.send((i, finish_run(run))).is_err() {
-                                break;
-                            }
-                        }
-                    });
-                }
-                drop(tx);
-                let mut pending = std::collections::BTreeMap::new();
-                let mut want = 0;
-                for (i, result) in rx.iter() {
-                    pending.insert(i, result);
-                    while let Some(result) = pending.remove(&want) {
-                        want += 1;
-                        if let Err(e) = take(result) {
-                            // Dropping the receiver on return stops the workers.
-                            stop.store(true, AtomicOrdering::Relaxed);
-                            return Err(e);
-                        }
-                    }
-                }
-                Ok(())
-            })?;
-        }
+        crate::par::in_order(runs.len(), threads, |i| finish_run(&runs[i]), &mut take)?;
         Ok(SeriesSummary {
             as_of,
             period: kind,
@@ -1671,6 +1624,15 @@ pub struct HoldoutSummary {
     pub new_customers: u64,
     /// Their revenue.
     pub revenue: f64,
+}
+
+impl HoldoutSummary {
+    /// Adds a part's customers and revenue (not its rows: those are counted while reading).
+    fn add(&mut self, part: &HoldoutSummary) {
+        self.customers += part.customers;
+        self.new_customers += part.new_customers;
+        self.revenue += part.revenue;
+    }
 }
 
 /// Value series of all customers.
