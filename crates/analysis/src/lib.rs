@@ -10,6 +10,7 @@
 
 pub mod cost_to_serve;
 pub mod demo;
+pub mod earlier;
 pub mod future;
 pub mod migration;
 mod par;

@@ -3,11 +3,10 @@
 //! warning a key-account manager wants first).
 
 use chrono::NaiveDate;
-use kundenwert_core::Period;
 use serde::Serialize;
 
 use crate::typology::{classify_series_with, Classification, CustomerType, TypologyConfig};
-use crate::{CustomerSeries, ValueSeries};
+use crate::ValueSeries;
 
 /// One customer whose type changed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -41,46 +40,6 @@ pub struct Migration {
     pub moved: Vec<Move>,
 }
 
-/// The series as it stood at the end of the month of `date`: every customer's months up to
-/// then, customers without business by then left out.
-pub fn series_at(series: &ValueSeries, date: NaiveDate) -> ValueSeries {
-    let last = Period::month_index_of(date);
-    let customers: Vec<CustomerSeries> = series
-        .customers
-        .iter()
-        .filter_map(|c| {
-            let months: Vec<_> = c
-                .months
-                .iter()
-                .filter(|m| m.period.first_month_index() <= last)
-                .cloned()
-                .collect();
-            if months.is_empty() {
-                return None;
-            }
-            let current_value = months
-                .iter()
-                .filter(|m| m.period.first_month_index() > last - 12)
-                .map(crate::PeriodValue::value)
-                .sum();
-            Some(CustomerSeries {
-                months,
-                other_periods: None,
-                holdout: Vec::new(),
-                current_value,
-                ..c.clone()
-            })
-        })
-        .collect();
-    ValueSeries {
-        as_of: date,
-        period: series.period,
-        basis: series.basis,
-        customers,
-        holdout: series.holdout.clone(),
-    }
-}
-
 /// Classifies `series` also as it stood at `from` and compares with `types` (its
 /// classification at its own as-of).
 pub fn migration(
@@ -89,7 +48,7 @@ pub fn migration(
     from: NaiveDate,
     config: &TypologyConfig,
 ) -> Migration {
-    let earlier = series_at(series, from);
+    let earlier = crate::earlier::series_at(series, from, None, |_| true);
     let earlier_types = classify_series_with(&earlier, config);
     let index = |t: CustomerType| CustomerType::ALL.iter().position(|x| *x == t).unwrap_or(0);
     let n = CustomerType::ALL.len();
@@ -169,7 +128,7 @@ mod tests {
         assert_eq!(mig.new_customers, 1);
         let total: u64 = mig.matrix.iter().flatten().sum();
         assert_eq!(total, 1);
-        let earlier = series_at(&s, from);
+        let earlier = crate::earlier::series_at(&s, from, None, |_| true);
         assert_eq!(earlier.customers.len(), 1);
         assert_eq!(earlier.customers[0].months.len(), 24);
         let before = crate::classify_series(&earlier);
