@@ -31,6 +31,8 @@ pub struct DemoConfig {
     pub customers: usize,
     /// Seed of the random generator.
     pub seed: u64,
+    /// How often each type is drawn (relative weights; default [`TYPE_WEIGHTS`]).
+    pub type_shares: [(CustomerType, f64); 7],
 }
 
 impl Default for DemoConfig {
@@ -38,6 +40,7 @@ impl Default for DemoConfig {
         DemoConfig {
             customers: 5_000,
             seed: 20_251_231,
+            type_shares: TYPE_WEIGHTS,
         }
     }
 }
@@ -287,8 +290,8 @@ const TOWNS: [&str; 16] = [
     "Zwickau",
 ];
 
-/// The true types and how often each is drawn.
-const TYPE_WEIGHTS: [(CustomerType, f64); 7] = [
+/// The true types and how often each is drawn by default.
+pub const TYPE_WEIGHTS: [(CustomerType, f64); 7] = [
     (CustomerType::Stable, 0.30),
     (CustomerType::Cyclical, 0.12),
     (CustomerType::Bell, 0.10),
@@ -319,9 +322,11 @@ struct Profile {
     exponent: f64,
 }
 
-fn draw_type(rng: &mut Rng) -> CustomerType {
-    let mut u = rng.f64();
-    for (kind, weight) in TYPE_WEIGHTS {
+fn draw_type(rng: &mut Rng, shares: &[(CustomerType, f64)]) -> CustomerType {
+    let total: f64 = shares.iter().map(|(_, w)| w.max(0.0)).sum();
+    let mut u = rng.f64() * total;
+    for &(kind, weight) in shares {
+        let weight = weight.max(0.0);
         if u < weight {
             return kind;
         }
@@ -330,8 +335,8 @@ fn draw_type(rng: &mut Rng) -> CustomerType {
     CustomerType::Stable
 }
 
-fn draw_profile(rng: &mut Rng) -> Profile {
-    let kind = draw_type(rng);
+fn draw_profile(rng: &mut Rng, shares: &[(CustomerType, f64)]) -> Profile {
+    let kind = draw_type(rng, shares);
     let start = match kind {
         CustomerType::Insufficient => rng.int(31, 35) as u32,
         CustomerType::Shrink => {
@@ -514,6 +519,27 @@ fn order_line(rng: &mut Rng, p: &Profile, scale: f64) -> Line {
     }
 }
 
+impl Demo {
+    /// The company's monthly value series with its history ending at `as_of` (later lines are
+    /// kept as holdout), as `analyze` would build it from the export.
+    pub fn series(&self, as_of: NaiveDate) -> crate::ValueSeries {
+        let mut builder = crate::SeriesBuilder::new(Some(as_of));
+        for l in &self.lines {
+            builder.add(&kundenwert_core::Transaction {
+                customer: &l.customer_id,
+                name: Some(&l.customer_name),
+                date: l.date,
+                revenue: l.revenue_cents as f64 / 100.0,
+                cost: Some(l.cost_cents as f64 / 100.0),
+                quantity: Some(l.quantity as f64),
+                product: Some(l.article),
+                document: Some(&l.document),
+            });
+        }
+        builder.finish(kundenwert_core::PeriodKind::Month)
+    }
+}
+
 /// Generates the demo company (deterministic for a given `config`).
 pub fn generate(config: &DemoConfig) -> Demo {
     let mut rng = Rng(config.seed);
@@ -522,7 +548,7 @@ pub fn generate(config: &DemoConfig) -> Demo {
     let mut customers = Vec::with_capacity(config.customers);
     let mut documents: Vec<Document> = Vec::new();
     for c in 0..config.customers {
-        let profile = draw_profile(&mut rng);
+        let profile = draw_profile(&mut rng, &config.type_shares);
         let name = company_name(&mut rng, &mut taken);
         let first_doc = documents.len();
         // B2B customers reorder in a rhythm (replenishment, service intervals) rather than at

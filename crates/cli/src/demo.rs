@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 use kundenwert_analysis::demo::{generate, Demo, DemoConfig, MONTHS};
+use kundenwert_analysis::CustomerType;
 use kundenwert_core::Lang;
 
 use crate::fmt::count;
@@ -35,6 +36,38 @@ pub struct Args {
     /// Only write the files; do not also store the export in the workspace.
     #[arg(long)]
     no_import: bool,
+
+    /// Seed of the generator: another seed, another company of the same kind.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+
+    /// How often each true type is drawn, e.g. `growth=0.3,bell=0.02` (types not named keep
+    /// their default share; all are then scaled to add up to one). Types: steady, cyclical,
+    /// bell, growth, shrinking, barnacle, new.
+    #[arg(long, value_name = "TYPE=SHARE,...", value_delimiter = ',', value_parser = parse_share)]
+    type_shares: Vec<(CustomerType, f64)>,
+}
+
+/// `growth=0.3` as a type and its share.
+fn parse_share(s: &str) -> std::result::Result<(CustomerType, f64), String> {
+    let (name, share) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not TYPE=SHARE"))?;
+    let t = CustomerType::ALL
+        .into_iter()
+        .find(|t| t.id() == name.trim())
+        .ok_or_else(|| {
+            format!(
+                "`{name}` is not a type (steady, cyclical, bell, growth, shrinking, barnacle, new)"
+            )
+        })?;
+    let share: f64 = share
+        .trim()
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+        .ok_or_else(|| format!("`{share}` is not a share (a number of at least 0)"))?;
+    Ok((t, share))
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -61,7 +94,30 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     let timer = crate::Timer::start();
-    let demo = generate(&DemoConfig::default());
+    let mut config = DemoConfig::default();
+    if let Some(seed) = args.seed {
+        config.seed = seed;
+    }
+    for (t, share) in &args.type_shares {
+        if let Some(slot) = config.type_shares.iter_mut().find(|(k, _)| k == t) {
+            slot.1 = *share;
+        }
+    }
+    if config.type_shares.iter().all(|(_, w)| *w <= 0.0) {
+        return Err(UserError::usage(
+            lang.pick("alle Typanteile sind null", "every type share is zero")
+                .to_string(),
+            Some(
+                lang.pick(
+                    "mindestens einem Typ einen Anteil über null geben",
+                    "give at least one type a share above zero",
+                )
+                .to_string(),
+            ),
+        )
+        .into());
+    }
+    let demo = generate(&config);
     timer.lap("generate");
     let bytes = export_bytes(&demo)?;
     timer.lap("format");

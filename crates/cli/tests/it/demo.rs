@@ -20,7 +20,8 @@ const ACCURACY_TOLERANCE: f64 = 0.02;
 /// 0.67: bells whose rise is short show only their fall beyond chance and come out shrinking).
 const MIN_RECALL: f64 = 0.6;
 
-const TYPES: [&str; 7] = [
+/// The type ids of the JSON and the truth file.
+pub const TYPES: [&str; 7] = [
     "steady",
     "cyclical",
     "bell",
@@ -199,4 +200,54 @@ fn demo_refuses_to_overwrite() {
         .contains("kundenwert analyze demo/rechnungen.csv"));
     let truth = std::fs::read_to_string(dir.path().join("demo/kundentypen_wahr.csv")).unwrap();
     assert!(truth.starts_with("Kundennr.;Typ\n"));
+}
+
+/// Another seed and other type shares give another company; a share that is not a number, or
+/// all shares zero, is a usage error.
+#[test]
+fn another_company_by_seed_and_type_shares() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "demo",
+            "--out",
+            "b",
+            "--no-import",
+            "--seed",
+            "7",
+            "--type-shares",
+            "growth=0.5,bell=0",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let truth = std::fs::read(dir.path().join("b/kundentypen_wahr.csv")).unwrap();
+    let truth = String::from_utf8_lossy(&truth);
+    let growth = truth.lines().filter(|l| l.ends_with(";growth")).count();
+    let bell = truth.lines().filter(|l| l.ends_with(";bell")).count();
+    // Growth's share 0.5 against the others' 0.76 (bell 0): about 40 % of 5,000.
+    assert!((1_800..=2_200).contains(&growth), "{growth}");
+    assert_eq!(bell, 0);
+    for bad in [
+        "growth=x",
+        "grow=0.3",
+        "steady=0,cyclical=0,bell=0,growth=0,shrinking=0,barnacle=0,new=0",
+    ] {
+        let out = run(
+            dir.path(),
+            &[
+                "demo",
+                "--out",
+                "c",
+                "--no-import",
+                "--type-shares",
+                bad,
+                "--lang",
+                "en",
+            ],
+        );
+        assert_eq!(out.code, 2, "{bad}: {}", out.stderr);
+    }
 }
