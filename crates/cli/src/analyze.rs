@@ -115,6 +115,11 @@ pub struct Args {
     #[arg(long, default_value_t = 0.10, value_name = "RATE")]
     discount_rate: f64,
 
+    /// Skip the backtest (the same forecast made one horizon earlier and held against what
+    /// then happened); choices and ranges are then not calibrated.
+    #[arg(long)]
+    no_backtest: bool,
+
     /// Cost to serve per order (document, or day without document numbers): values become
     /// contribution margin II.
     #[arg(long, value_name = "AMOUNT")]
@@ -245,6 +250,7 @@ pub fn run(args: Args) -> Result<()> {
                 })
                 .collect()
         },
+        backtest: !args.no_backtest,
         ..FutureConfig::default()
     };
     if let Some(d) = args.compare_as_of.filter(|d| *d >= series.as_of) {
@@ -269,6 +275,9 @@ pub fn run(args: Args) -> Result<()> {
         )
         .into());
     }
+    // The backtest reads the months as they stood a horizon ago: before they are dropped.
+    let backtest = kundenwert_analysis::future::backtest(&series, &config.typology, &future_config);
+    timer.lap("backtest");
     // Nothing after the types, the migration and the forecast's preparation reads the
     // periods: they are dropped as soon as these are taken.
     let mut series = series;
@@ -292,7 +301,8 @@ pub fn run(args: Args) -> Result<()> {
     };
     let series = series;
     timer.lap("types");
-    let forecast = kundenwert_analysis::future::forecast_prepared(prepared, &types, &future_config);
+    let forecast =
+        kundenwert_analysis::future::forecast_prepared(prepared, &types, &future_config, backtest);
     for c in &forecast.candidates {
         timer.note(&format!("fit {} {:.3} s", c.source.id(), c.seconds));
     }
@@ -483,6 +493,7 @@ pub struct AnalyzeJson<'a> {
     head: HeadJson<'a>,
     customers: CustomersJson<'a>,
     models: Value,
+    backtest: Value,
 }
 
 /// Everything before `customers`, in the order of product.md §5.
@@ -547,6 +558,8 @@ impl AnalyzeJson<'_> {
         }
         out.write_all(b",\n  \"models\": ")?;
         write_pretty_at(out, &self.models, 1)?;
+        out.write_all(b",\n  \"backtest\": ")?;
+        write_pretty_at(out, &self.backtest, 1)?;
         out.write_all(b"\n}")?;
         Ok(())
     }
@@ -737,6 +750,7 @@ pub fn to_json<'a>(
             lang,
         },
         models: crate::future::models_json(forecast, lang),
+        backtest: crate::future::backtest_json(forecast, lang),
     })
 }
 

@@ -132,6 +132,7 @@ pub fn load_from_store(store: &Store, lang: Lang) -> Result<Option<Customers>> {
     let forecast = kundenwert_analysis::future::forecast(
         &series,
         &types,
+        &kundenwert_analysis::TypologyConfig::default(),
         &kundenwert_analysis::future::FutureConfig::default(),
     );
     Ok(Some(from_series(&series, &types, Some(&forecast), lang)))

@@ -1,6 +1,9 @@
 //! Future value in `analyze`: the `models` object of the JSON and the text a reader follows —
 //! which model, why, how sure.
 
+use kundenwert_analysis::future::backtest::Backtest;
+use kundenwert_analysis::future::calibration::Method;
+use kundenwert_analysis::future::outcome::Outcome;
 use kundenwert_analysis::future::NoDropout;
 use kundenwert_analysis::future::{Candidate, ChoiceBasis, Forecast, ModelFit, Source, TimeUnit};
 use kundenwert_core::Lang;
@@ -107,6 +110,7 @@ pub fn models_json(f: &Forecast, lang: Lang) -> Value {
         "choice".into(),
         json!({
             "basis": match f.basis {
+                ChoiceBasis::Backtest => "backtest",
                 ChoiceBasis::Holdout => "holdout",
                 ChoiceBasis::Bic => "bic",
                 ChoiceBasis::OnlyOne => "only_model",
@@ -152,11 +156,220 @@ pub fn models_json(f: &Forecast, lang: Lang) -> Value {
                     "transactions_mae": mae,
                     "actual_value": r3(h.actual_value),
                     "value_mae_by_type": by_type,
+                    "outcomes": h.outcomes.as_ref().map(|o| outcomes_json(o)),
                 })
             }
         },
     );
     Value::Object(m)
+}
+
+/// An outcome's numbers: customers, predicted, actual, ratio, coverage.
+fn outcome_json(o: &Outcome) -> Value {
+    json!({
+        "customers": o.customers,
+        "predicted": r3(o.predicted),
+        "actual": r3(o.actual),
+        "ratio": o.ratio().map(r3),
+        "coverage": o.coverage().map(r3),
+    })
+}
+
+/// Outcomes by type id, all customers under `all`.
+fn outcomes_json(outcomes: &[Outcome]) -> Value {
+    let mut m = Map::new();
+    for o in outcomes {
+        m.insert(
+            o.customer_type.map_or("all", |t| t.id()).to_string(),
+            outcome_json(o),
+        );
+    }
+    Value::Object(m)
+}
+
+/// The `backtest` object: where it stood, what it chose and, per type, how the forecast did
+/// there before and after calibration; `null` without a backtest.
+pub fn backtest_json(f: &Forecast, lang: Lang) -> Value {
+    let Some(b) = &f.backtest else {
+        return Value::Null;
+    };
+    let mut mae = Map::new();
+    for (s, e) in &b.transactions_mae {
+        mae.insert(s.id().into(), json!(r6(*e)));
+    }
+    let mut by_type = Map::new();
+    for c in &b.calibration.types {
+        let (method, damping) = match c.method {
+            Method::Model(s) => (s.id(), None),
+            Method::Projection { damping } => (Source::TypeProjection.id(), Some(damping)),
+        };
+        by_type.insert(
+            c.customer_type.id().to_string(),
+            json!({
+                "method": method,
+                "damping": damping,
+                "chosen_on": if c.own { "type" } else { "all_customers" },
+                "before": outcome_json(&c.before),
+                "after": outcome_json(&c.after),
+            }),
+        );
+    }
+    let r = b.calibration.ranges;
+    json!({
+        "as_of": b.origin,
+        "until": b.until,
+        "customers": b.customers,
+        "sampled_from": b.sampled_from,
+        "chosen": b.chosen.map(Source::id),
+        "transactions_mae": mae,
+        "ranges": {"lower": r6(r.lower), "upper": r6(r.upper), "spread": r3(r.spread)},
+        "by_type": by_type,
+        "all": {
+            "before": outcome_json(&b.overall(false)),
+            "after": outcome_json(&b.overall(true)),
+        },
+        "summary": backtest_summary(b, lang),
+    })
+}
+
+/// The backtest in words a sales leader follows: how last year's forecast did, overall and
+/// per type, and what this forecast takes from it.
+pub fn backtest_summary(b: &Backtest, lang: Lang) -> String {
+    let pct = |x: f64| amount(x * 100.0, 0, lang);
+    let before = b.overall(false);
+    let after = b.overall(true);
+    let mut s = match lang {
+        Lang::De => format!(
+            "Rückblick: Dieselbe Prognose, erstellt zum {} für die Monate bis {}, für {} Kunden",
+            b.origin.format("%d.%m.%Y"),
+            b.until.format("%d.%m.%Y"),
+            count(b.customers as u64, lang)
+        ),
+        Lang::En => format!(
+            "Backtest: the same forecast, made as of {} for the months to {}, for {} customers",
+            b.origin,
+            b.until,
+            count(b.customers as u64, lang)
+        ),
+    };
+    if let Some(n) = b.sampled_from {
+        s += &match lang {
+            Lang::De => format!(" (Stichprobe aus {})", count(n as u64, lang)),
+            Lang::En => format!(" (a sample of {})", count(n as u64, lang)),
+        };
+    }
+    if let (Some(r), Some(c0), Some(c1)) = (before.ratio(), before.coverage(), after.coverage()) {
+        s += &match lang {
+            Lang::De => format!(
+                ", lag insgesamt {}; {} % der tatsächlichen Werte lagen in der 80-%-Spanne, mit den daran kalibrierten Spannen dieser Prognose {} %.",
+                deviation(r, lang),
+                pct(c0),
+                pct(c1)
+            ),
+            Lang::En => format!(
+                ", was {} overall; {}% of the actual values lay inside the 80% range, with this forecast's ranges calibrated on it {}%.",
+                deviation(r, lang),
+                pct(c0),
+                pct(c1)
+            ),
+        };
+    } else {
+        s.push('.');
+    }
+    let parts: Vec<String> = b
+        .calibration
+        .types
+        .iter()
+        .filter(|c| reportable(&c.before, &before))
+        .filter_map(|c| {
+            let r = c.before.ratio()?;
+            Some(format!(
+                "{} {}",
+                crate::analyze::type_name(c.customer_type, lang),
+                deviation(r, lang)
+            ))
+        })
+        .collect();
+    if !parts.is_empty() {
+        s += &match lang {
+            Lang::De => format!(" Je Typ: {}.", parts.join(", ")),
+            Lang::En => format!(" By type: {}.", parts.join(", ")),
+        };
+    }
+    s
+}
+
+/// Customers a type needs before a summary names how it did.
+pub const MIN_REPORTED: usize = 30;
+
+/// Share of all customers' actual value a type needs before a summary names its ratio: the
+/// ratio of two sums near zero (barnacles, say) says nothing.
+pub const MIN_REPORTED_SHARE: f64 = 0.02;
+
+/// Whether a type's outcome is worth a sentence beside all customers' `all`.
+fn reportable(o: &Outcome, all: &Outcome) -> bool {
+    o.customers >= MIN_REPORTED
+        && all.actual > 0.0
+        && o.actual >= MIN_REPORTED_SHARE * all.actual
+        && o.ratio().is_some()
+}
+
+/// The forecast against what happened after as-of, in one sentence with the types worth
+/// naming; `None` when the data after as-of does not cover the horizon.
+pub fn check_summary(f: &Forecast, lang: Lang) -> Option<String> {
+    let outcomes = f.holdout.as_ref()?.outcomes.as_ref()?;
+    let all = outcomes.iter().find(|o| o.customer_type.is_none())?;
+    let pct = |x: f64| amount(x * 100.0, 0, lang);
+    let mut s = match (all.ratio(), all.coverage()) {
+        (Some(r), Some(c)) => match lang {
+            Lang::De => format!(
+                "Geprüft an den {} Monaten nach dem Stichtag ({} Kunden): insgesamt {}, {} % der tatsächlichen Werte in der 80-%-Spanne.",
+                f.config.horizon_months,
+                count(all.customers as u64, lang),
+                deviation(r, lang),
+                pct(c)
+            ),
+            Lang::En => format!(
+                "Checked against the {} months after as-of ({} customers): overall {}, {}% of the actual values inside the 80% range.",
+                f.config.horizon_months,
+                count(all.customers as u64, lang),
+                deviation(r, lang),
+                pct(c)
+            ),
+        },
+        _ => return None,
+    };
+    let parts: Vec<String> = outcomes
+        .iter()
+        .filter(|o| o.customer_type.is_some() && reportable(o, all))
+        .filter_map(|o| {
+            Some(format!(
+                "{} {} ({} %)",
+                crate::analyze::type_name(o.customer_type?, lang),
+                deviation(o.ratio()?, lang),
+                pct(o.coverage()?)
+            ))
+        })
+        .collect();
+    if !parts.is_empty() {
+        s += &match lang {
+            Lang::De => format!(" Je Typ: {}.", parts.join(", ")),
+            Lang::En => format!(" By type: {}.", parts.join(", ")).replace(" %)", "%)"),
+        };
+    }
+    Some(s)
+}
+
+/// "3 % too low" for a predicted / actual ratio of 0.97.
+fn deviation(ratio: f64, lang: Lang) -> String {
+    let off = (ratio - 1.0) * 100.0;
+    let size = amount(off.abs(), 0, lang);
+    match (lang, off >= 0.0) {
+        (Lang::De, true) => format!("{size} % zu hoch"),
+        (Lang::De, false) => format!("{size} % zu niedrig"),
+        (Lang::En, true) => format!("{size}% too high"),
+        (Lang::En, false) => format!("{size}% too low"),
+    }
 }
 
 fn unit_name(unit: TimeUnit, n: f64, lang: Lang) -> &'static str {
@@ -298,6 +511,33 @@ fn basis_reason(f: &Forecast, lang: Lang) -> String {
             ),
             Lang::En => format!("{} is the only model that could be fitted.", label(s)),
         },
+        (ChoiceBasis::Backtest, Some(s)) => {
+            let Some(b) = f.backtest.as_ref() else {
+                return String::new();
+            };
+            let mut maes = b.transactions_mae.clone();
+            maes.sort_by(|a, b| a.1.total_cmp(&b.1));
+            let list: Vec<String> = maes
+                .iter()
+                .map(|(src, e)| format!("{} {}", label(*src), amount(*e, 3, lang)))
+                .collect();
+            match lang {
+                Lang::De => format!(
+                    "{} gewählt: Zum {} erstellt, sagte es die Käufe je Kunde in den Monaten bis {} am besten voraus (mittlerer absoluter Fehler: {}). Je Kundentyp kommt das Verfahren aus diesem Rückblick, und die 80-%-Spannen sind daran kalibriert.",
+                    label(s),
+                    b.origin.format("%d.%m.%Y"),
+                    b.until.format("%d.%m.%Y"),
+                    list.join(", "),
+                ),
+                Lang::En => format!(
+                    "{} chosen: made as of {}, it predicted each customer's purchases in the months to {} best (mean absolute error: {}). Per customer type the method comes from this backtest, and the 80% ranges are calibrated on it.",
+                    label(s),
+                    b.origin,
+                    b.until,
+                    list.join(", "),
+                ),
+            }
+        }
         (ChoiceBasis::Holdout, Some(s)) => {
             let h = f.holdout.as_ref();
             let length = h.map_or(0.0, |h| h.length);
@@ -429,6 +669,19 @@ pub fn summary_lines(f: &Forecast, lang: Lang) -> String {
         lang.pick("Modell:", "Model:"),
         choice_reason(f, lang)
     );
+    match &f.backtest {
+        Some(b) => s += &format!("{}\n", backtest_summary(b, lang)),
+        None if f.config.backtest => {
+            s += lang.pick(
+                "Rückblick: nicht möglich, die Daten reichen nicht ein Jahr vor Stichtag minus Horizont zurück; die Spannen sind nicht kalibriert.\n",
+                "Backtest: not possible, the data does not reach a year before as-of minus the horizon; the ranges are not calibrated.\n",
+            )
+        }
+        None => {}
+    }
+    if let Some(check) = check_summary(f, lang) {
+        s += &format!("{check}\n");
+    }
     s
 }
 

@@ -6,9 +6,12 @@ use kundenwert_clv::{
     bg_cnbd, bg_nbd, gamma_gamma, mbg_nbd, no_dropout, pareto_nbd, FitError, Summary,
 };
 
+use super::backtest::Backtest;
+use super::calibration::Method;
 use super::inputs::{holdout_end, model_input, ModelInput};
 use super::interval::count_quantile;
-use super::projection::{project, Projection};
+use super::outcome::{actual_value, by_type, Band};
+use super::projection::{project, Projection, DAMPING};
 use super::{
     ChoiceBasis, CustomerForecast, Forecast, FutureConfig, HoldoutCheck, Prepared, Source,
 };
@@ -293,7 +296,7 @@ type TimedFit = (Result<ModelFit, FitError>, f64);
 /// type projection serves them better.
 pub const MIN_REPEAT_BUYERS: usize = 10;
 
-fn fit_candidates(inputs: &[ModelInput], config: &FutureConfig) -> Vec<Candidate> {
+pub(super) fn fit_candidates(inputs: &[ModelInput], config: &FutureConfig) -> Vec<Candidate> {
     let repeat = inputs.iter().filter(|m| m.x >= 1.0).count();
     if repeat < MIN_REPEAT_BUYERS {
         return config
@@ -429,6 +432,7 @@ pub(super) fn prepare(
 ) -> Prepared {
     let mut inputs = Vec::with_capacity(series.customers.len());
     let mut projections = Vec::with_capacity(series.customers.len());
+    let mut actual = Vec::with_capacity(series.customers.len());
     prepare_block(
         series,
         0..series.customers.len(),
@@ -436,8 +440,9 @@ pub(super) fn prepare(
         config,
         &mut inputs,
         &mut projections,
+        &mut actual,
     );
-    Prepared::of(series, inputs, projections)
+    Prepared::of(series, inputs, projections, actual)
 }
 
 pub(super) fn prepare_releasing(
@@ -451,6 +456,7 @@ pub(super) fn prepare_releasing(
     let n = series.customers.len();
     let mut inputs = Vec::with_capacity(n);
     let mut projections = Vec::with_capacity(n);
+    let mut actual = Vec::with_capacity(n);
     for start in (0..n).step_by(BLOCK) {
         let range = start..(start + BLOCK).min(n);
         prepare_block(
@@ -460,10 +466,11 @@ pub(super) fn prepare_releasing(
             config,
             &mut inputs,
             &mut projections,
+            &mut actual,
         );
         release_periods(series, range);
     }
-    Prepared::of(series, inputs, projections)
+    Prepared::of(series, inputs, projections, actual)
 }
 
 /// Customers typed and prepared together before their months are dropped.
@@ -482,6 +489,7 @@ pub(super) fn classify_and_prepare_releasing(
     let mut types = Vec::with_capacity(n);
     let mut inputs = Vec::with_capacity(n);
     let mut projections = Vec::with_capacity(n);
+    let mut actual = Vec::with_capacity(n);
     for start in (0..n).step_by(block.max(1)) {
         let range = start..(start + block.max(1)).min(n);
         types.extend(par_map(&series.customers[range.clone()], |_, c| {
@@ -494,10 +502,11 @@ pub(super) fn classify_and_prepare_releasing(
             config,
             &mut inputs,
             &mut projections,
+            &mut actual,
         );
         release_periods(series, range);
     }
-    (types, Prepared::of(series, inputs, projections))
+    (types, Prepared::of(series, inputs, projections, actual))
 }
 
 impl Prepared {
@@ -505,12 +514,14 @@ impl Prepared {
         series: &ValueSeries,
         inputs: Vec<ModelInput>,
         projections: Vec<Option<Projection>>,
+        actual: Vec<f64>,
     ) -> Self {
         Prepared {
             as_of: series.as_of,
             holdout_end: holdout_end(series),
             inputs,
             projections,
+            actual,
         }
     }
 }
@@ -532,6 +543,7 @@ fn prepare_block(
     config: &FutureConfig,
     inputs: &mut Vec<ModelInput>,
     projections: &mut Vec<Option<Projection>>,
+    actual: &mut Vec<f64>,
 ) {
     let offset = range.start;
     let customers = &series.customers[range];
@@ -543,25 +555,26 @@ fn prepare_block(
         let cls = types.get(offset + i)?;
         let f = cls.features.as_ref()?;
         let y = crate::typology::monthly_values(c, series.as_of);
-        Some(project(
-            &y,
-            f,
-            cls.customer_type,
+        Some(project(&y, f, cls.customer_type))
+    }));
+    // What happened in the horizon's months after as-of, for the check against it.
+    let as_of_month = kundenwert_core::Period::month_index_of(series.as_of);
+    actual.extend(par_map(customers, |_, c| {
+        actual_value(
+            &c.holdout,
+            as_of_month,
             config.horizon_months,
             config.discount_rate,
-        ))
+        )
     }));
 }
 
-pub(super) fn run(prepared: Prepared, types: &[Classification], config: &FutureConfig) -> Forecast {
-    let Prepared {
-        as_of,
-        holdout_end: end,
-        inputs,
-        projections,
-    } = prepared;
-    let unit = config.time_unit;
-    let candidates = fit_candidates(&inputs, config);
+/// The Gamma-Gamma spend model fitted on the customers with repeat purchases, and every
+/// customer's expected spend per purchase under it ([`spend`]).
+pub(super) fn spend_model(
+    inputs: &[ModelInput],
+    config: &FutureConfig,
+) -> (Result<gamma_gamma::GammaGammaFit, FitError>, Vec<f64>) {
     let gg_input: Vec<gamma_gamma::SpendSummary> = inputs
         .iter()
         .filter_map(|m| {
@@ -591,10 +604,45 @@ pub(super) fn run(prepared: Prepared, types: &[Classification], config: &FutureC
             }
         }
     };
-    let spends: Vec<f64> = inputs
+    let spends = inputs
         .iter()
         .map(|m| spend(&gamma_gamma, m, population_spend))
         .collect();
+    (gamma_gamma, spends)
+}
+
+/// A model's value and 80 % range for one customer over the configured horizon.
+pub(super) fn model_band(
+    fit: &ModelFit,
+    m: &ModelInput,
+    spend: f64,
+    p_alive: Option<f64>,
+    config: &FutureConfig,
+) -> Band {
+    let f = model_forecast(fit, m, spend, p_alive, config);
+    Band {
+        value: f.future_value,
+        low: f.future_value_low,
+        high: f.future_value_high,
+    }
+}
+
+pub(super) fn run(
+    prepared: Prepared,
+    types: &[Classification],
+    config: &FutureConfig,
+    backtest: Option<Backtest>,
+) -> Forecast {
+    let Prepared {
+        as_of,
+        holdout_end: end,
+        inputs,
+        projections,
+        actual,
+    } = prepared;
+    let unit = config.time_unit;
+    let candidates = fit_candidates(&inputs, config);
+    let (gamma_gamma, spends) = spend_model(&inputs, config);
 
     let holdout = end.map(|to| {
         let length = ((to - as_of).num_days() as f64) / unit.days();
@@ -612,9 +660,20 @@ pub(super) fn run(prepared: Prepared, types: &[Classification], config: &FutureC
     });
 
     let fitted: Vec<&Candidate> = candidates.iter().filter(|c| c.fit.is_ok()).collect();
+    let fit_of = |s: Source| {
+        candidates
+            .iter()
+            .find(|c| c.source == s)
+            .and_then(|c| c.fit.as_ref().ok())
+    };
+    let backtest_choice = backtest
+        .as_ref()
+        .and_then(|b| b.chosen)
+        .filter(|s| fit_of(*s).is_some());
     let (chosen, basis) = match (&holdout, fitted.len()) {
         (_, 0) => (None, ChoiceBasis::NoModel),
         (_, 1) => (Some(fitted[0].source), ChoiceBasis::OnlyOne),
+        _ if backtest_choice.is_some() => (backtest_choice, ChoiceBasis::Backtest),
         (Some(h), _) => {
             let best = h
                 .transactions_mae
@@ -632,51 +691,118 @@ pub(super) fn run(prepared: Prepared, types: &[Classification], config: &FutureC
             (best, ChoiceBasis::Bic)
         }
     };
-    let model = chosen.and_then(|s| {
-        candidates
+    let model = chosen.and_then(fit_of);
+
+    // Per type: with a backtest, the method chosen there (a model that cannot be fitted now
+    // gives way to the projection); without one, the projection where it predicted the
+    // holdout value better, else the chosen model.
+    let mut method_by_type: Vec<(CustomerType, Method)> = Vec::new();
+    for t in CustomerType::ALL {
+        let from_backtest = backtest
+            .as_ref()
+            .and_then(|b| b.for_type(t))
+            .map(|c| match c.method {
+                Method::Model(s) if fit_of(s).is_none() => Method::Projection { damping: DAMPING },
+                m => m,
+            });
+        let method = match (from_backtest, &holdout, model) {
+            (Some(m), ..) => m,
+            (None, _, None) => Method::Projection { damping: DAMPING },
+            (None, Some(h), Some(_)) => {
+                let projection_better = h
+                    .value_mae_by_type
+                    .iter()
+                    .find(|(ty, ..)| *ty == t)
+                    .is_some_and(|(_, model_mae, proj_mae, _)| proj_mae < model_mae);
+                if projection_better {
+                    Method::Projection { damping: DAMPING }
+                } else {
+                    Method::Model(chosen.unwrap_or(Source::TypeProjection))
+                }
+            }
+            (None, None, Some(_)) => Method::Model(chosen.unwrap_or(Source::TypeProjection)),
+        };
+        method_by_type.push((t, method));
+    }
+    let source_by_type: Vec<(CustomerType, Source)> = method_by_type
+        .iter()
+        .map(|(t, m)| (*t, m.source()))
+        .collect();
+    let ranges = backtest.as_ref().map(|b| b.calibration.ranges);
+
+    // P(alive) of every customer for each model in use where computing it for all at once
+    // saves work (Pareto/NBD).
+    let mut alive_by_model: Vec<(Source, Option<Vec<f64>>)> = Vec::new();
+    for (_, method) in &method_by_type {
+        if let Method::Model(s) = method {
+            if !alive_by_model.iter().any(|(x, _)| x == s) {
+                let alive = fit_of(*s).and_then(|fit| fit.p_alive_all(&inputs));
+                alive_by_model.push((*s, alive));
+            }
+        }
+    }
+    let customers = par_map(&inputs, |i, m| {
+        let t = types
+            .get(i)
+            .map_or(CustomerType::Insufficient, |c| c.customer_type);
+        let method = method_by_type
             .iter()
-            .find(|c| c.source == s)
-            .and_then(|c| c.fit.as_ref().ok())
+            .find(|(ty, _)| *ty == t)
+            .map_or(Method::Projection { damping: DAMPING }, |(_, m)| *m);
+        let mut forecast = match method {
+            Method::Model(s) => match fit_of(s) {
+                Some(fit) => {
+                    let alive = alive_by_model
+                        .iter()
+                        .find(|(x, _)| *x == s)
+                        .and_then(|(_, a)| a.as_ref().map(|a| a[i]));
+                    model_forecast(fit, m, spends[i], alive, config)
+                }
+                None => projection_forecast(projections[i].as_ref(), DAMPING, config),
+            },
+            Method::Projection { damping } => {
+                projection_forecast(projections[i].as_ref(), damping, config)
+            }
+        };
+        if let Some(r) = ranges {
+            let band = r.apply(Band {
+                value: forecast.future_value,
+                low: forecast.future_value_low,
+                high: forecast.future_value_high,
+            });
+            forecast.future_value_low = band.low;
+            forecast.future_value_high = band.high;
+        }
+        forecast
     });
 
-    // Per type: the projection where it predicted the holdout value better.
-    let mut source_by_type: Vec<(CustomerType, Source)> = Vec::new();
-    for t in CustomerType::ALL {
-        let use_projection = match (&holdout, model) {
-            (_, None) => true,
-            (Some(h), Some(_)) => h
-                .value_mae_by_type
+    // The check against what happened: only when the data after as-of covers the horizon and
+    // as-of is a month end, so that predicted and actual speak of the same months.
+    let covered = end.is_some_and(|e| {
+        crate::earlier::month_end(as_of) == as_of
+            && kundenwert_core::Period::month_index_of(e)
+                >= kundenwert_core::Period::month_index_of(as_of) + config.horizon_months as i32
+    });
+    let holdout = holdout.map(|mut h| {
+        if covered {
+            let ty: Vec<CustomerType> = (0..inputs.len())
+                .map(|i| {
+                    types
+                        .get(i)
+                        .map_or(CustomerType::Insufficient, |c| c.customer_type)
+                })
+                .collect();
+            let bands: Vec<Band> = customers
                 .iter()
-                .find(|(ty, ..)| *ty == t)
-                .is_some_and(|(_, model_mae, proj_mae, _)| proj_mae < model_mae),
-            (None, Some(_)) => false,
-        };
-        let src = if use_projection {
-            Source::TypeProjection
-        } else {
-            chosen.unwrap_or(Source::TypeProjection)
-        };
-        source_by_type.push((t, src));
-    }
-
-    let horizon = unit.per_months(f64::from(config.horizon_months));
-    let alive_all = model.and_then(|fit| fit.p_alive_all(&inputs));
-    let customers = par_map(&inputs, |i, m| {
-        let ctype = types.get(i).map(|c| c.customer_type);
-        let src = ctype
-            .and_then(|t| source_by_type.iter().find(|(ty, _)| *ty == t))
-            .map_or(chosen.unwrap_or(Source::TypeProjection), |(_, s)| *s);
-        match (src, model) {
-            (Source::TypeProjection, _) | (_, None) => projection_forecast(projections[i].as_ref()),
-            (_, Some(fit)) => model_forecast(
-                fit,
-                m,
-                spends[i],
-                horizon,
-                alive_all.as_ref().map(|a| a[i]),
-                config,
-            ),
+                .map(|c| Band {
+                    value: c.future_value,
+                    low: c.future_value_low,
+                    high: c.future_value_high,
+                })
+                .collect();
+            h.outcomes = Some(by_type(&ty, &bands, &actual));
         }
+        h
     });
 
     Forecast {
@@ -687,21 +813,29 @@ pub(super) fn run(prepared: Prepared, types: &[Classification], config: &FutureC
         basis,
         source_by_type,
         holdout,
+        backtest,
         customers,
     }
 }
 
-fn projection_forecast(p: Option<&Projection>) -> CustomerForecast {
+fn projection_forecast(
+    p: Option<&Projection>,
+    damping: f64,
+    config: &FutureConfig,
+) -> CustomerForecast {
     match p {
-        Some(p) => CustomerForecast {
-            expected_transactions: None,
-            p_alive: p.p_alive,
-            expected_spend: None,
-            future_value: p.future_value,
-            future_value_low: p.low,
-            future_value_high: p.high,
-            source: Source::TypeProjection,
-        },
+        Some(p) => {
+            let v = p.value(config.horizon_months, config.discount_rate, damping);
+            CustomerForecast {
+                expected_transactions: None,
+                p_alive: p.p_alive,
+                expected_spend: None,
+                future_value: v.future_value,
+                future_value_low: v.low,
+                future_value_high: v.high,
+                source: Source::TypeProjection,
+            }
+        }
         None => CustomerForecast {
             expected_transactions: None,
             p_alive: 0.0,
@@ -720,11 +854,11 @@ fn model_forecast(
     fit: &ModelFit,
     m: &ModelInput,
     spend: f64,
-    horizon: f64,
     p_alive: Option<f64>,
     config: &FutureConfig,
 ) -> CustomerForecast {
     let unit = config.time_unit;
+    let horizon = unit.per_months(f64::from(config.horizon_months));
     let months = config.horizon_months.max(1);
     let mut previous = 0.0;
     let mut discounted = 0.0;
@@ -762,12 +896,17 @@ fn model_forecast(
         future_value,
         future_value_low: q10.min(q90).min(future_value),
         future_value_high: q10.max(q90).max(future_value),
-        source: match fit {
-            ModelFit::BgNbd(_) => Source::BgNbd,
-            ModelFit::MbgNbd(_) => Source::MbgNbd,
-            ModelFit::ParetoNbd(_) => Source::ParetoNbd,
-            ModelFit::BgCnbd(_) => Source::BgCnbdK,
-        },
+        source: fit_source(fit),
+    }
+}
+
+/// The source a fit stands for.
+pub(super) fn fit_source(fit: &ModelFit) -> Source {
+    match fit {
+        ModelFit::BgNbd(_) => Source::BgNbd,
+        ModelFit::MbgNbd(_) => Source::MbgNbd,
+        ModelFit::ParetoNbd(_) => Source::ParetoNbd,
+        ModelFit::BgCnbd(_) => Source::BgCnbdK,
     }
 }
 
@@ -808,23 +947,19 @@ fn check_holdout(
     // The projection's value over the holdout months, undiscounted, for a fair comparison
     // with what was actually bought.
     let months = (length * config.time_unit.days() / (365.25 / 12.0)).max(0.0);
-    let mut by_type: BTreeMap<CustomerType, (f64, f64, usize)> = BTreeMap::new();
+    let mut errors_by_type: BTreeMap<CustomerType, (f64, f64, usize)> = BTreeMap::new();
     if let Some(p) = best.and_then(|b| per_model_predictions.get(&b)) {
         for (i, m) in inputs.iter().enumerate() {
             let Some(cls) = types.get(i) else { continue };
             let model_value = p[i] * spends[i];
             let proj_value = projections[i].as_ref().map_or(0.0, |pr| {
-                let whole = months.floor() as usize;
-                let mut v: f64 = pr.monthly.iter().take(whole).sum();
-                if let Some(next) = pr.monthly.get(whole) {
-                    v += next * (months - months.floor());
-                } else if let Some(last) = pr.monthly.last() {
-                    // Holdout longer than the horizon: continue the last month's level.
-                    v += last * (months - pr.monthly.len() as f64).max(0.0);
-                }
-                v
+                let whole = months.floor() as u32;
+                let v: f64 = (1..=whole).map(|h| pr.month(h, DAMPING)).sum();
+                v + pr.month(whole + 1, DAMPING) * (months - months.floor())
             });
-            let e = by_type.entry(cls.customer_type).or_insert((0.0, 0.0, 0));
+            let e = errors_by_type
+                .entry(cls.customer_type)
+                .or_insert((0.0, 0.0, 0));
             e.0 += (model_value - m.holdout_value).abs();
             e.1 += (proj_value - m.holdout_value).abs();
             e.2 += 1;
@@ -838,9 +973,10 @@ fn check_holdout(
         predicted_repeat_transactions: predicted,
         transactions_mae: mae,
         actual_value,
-        value_mae_by_type: by_type
+        value_mae_by_type: errors_by_type
             .into_iter()
             .map(|(t, (a, b, k))| (t, a / k as f64, b / k as f64, k))
             .collect(),
+        outcomes: None,
     }
 }

@@ -5,15 +5,25 @@
 //!
 //! The candidates are the "buy till you die" models of [`kundenwert_clv`] (BG/NBD, MBG/NBD,
 //! Pareto/NBD, BG/CNBD-k) with Gamma-Gamma for the spend per purchase, and the type-aware
-//! projection of the typology specification §4 ([`projection`]). With data beyond as-of the
-//! choice is made on that holdout: the model that predicted the holdout purchases per customer
-//! best, then per customer type whichever of it and the projection predicted the holdout value
-//! best. Without a holdout the models are compared by BIC and the projection, which has no
-//! likelihood, is not chosen.
+//! projection of the typology specification §4 ([`projection`]).
+//!
+//! The choice is made on the [`backtest`] whenever the history allows: the same forecast made
+//! one horizon before as-of, held against what the customers then did. The model that
+//! predicted their purchases best is the model; per type, the method (the model or the
+//! projection with a damping of its trend) is the one that did best there, and the 80 % ranges
+//! are calibrated there ([`calibration`]). Data after as-of is never used
+//! for a choice then; it is the check ([`HoldoutCheck::outcomes`]). Without room for a
+//! backtest, data after as-of chooses (the model that predicted the holdout purchases best,
+//! then per type whichever of it and the projection predicted the holdout value best); without
+//! either, the models are compared by BIC and the projection, which has no likelihood, is not
+//! chosen.
 
+pub mod backtest;
+pub mod calibration;
 mod candidates;
 pub mod inputs;
 pub mod interval;
+pub mod outcome;
 pub mod projection;
 
 use chrono::NaiveDate;
@@ -40,6 +50,8 @@ pub struct FutureConfig {
     /// Purchase models to fit (default all of [`Source::MODELS`]); the others are left out
     /// of the comparison. The projection is always a candidate.
     pub models: Vec<Source>,
+    /// Whether to backtest and calibrate on it where the history allows (default yes).
+    pub backtest: bool,
 }
 
 impl Default for FutureConfig {
@@ -50,6 +62,7 @@ impl Default for FutureConfig {
             time_unit: TimeUnit::Week,
             fit: FitOptions::default(),
             models: Source::MODELS.to_vec(),
+            backtest: true,
         }
     }
 }
@@ -104,6 +117,8 @@ impl Source {
 /// How the model was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChoiceBasis {
+    /// By the purchases in the backtest's window (mean absolute error per customer).
+    Backtest,
     /// By the purchases after as-of (mean absolute error per customer).
     Holdout,
     /// By the Bayesian information criterion (no data after as-of).
@@ -134,6 +149,9 @@ pub struct HoldoutCheck {
     /// Mean absolute error of the value per customer (chosen model and projection) per type:
     /// `(type, model MAE, projection MAE, customers)`.
     pub value_mae_by_type: Vec<(CustomerType, f64, f64, usize)>,
+    /// The forecast against what happened in the horizon's months after as-of, per type at
+    /// as-of and for all customers: only when the data covers them and as-of is a month end.
+    pub outcomes: Option<Vec<outcome::Outcome>>,
 }
 
 /// The forecast of one customer.
@@ -172,14 +190,37 @@ pub struct Forecast {
     pub source_by_type: Vec<(CustomerType, Source)>,
     /// The holdout comparison, when data after as-of exists.
     pub holdout: Option<HoldoutCheck>,
+    /// The backtest the choices and ranges were calibrated on, when the history allowed one.
+    pub backtest: Option<backtest::Backtest>,
     /// Per customer, in the order of the series.
     pub customers: Vec<CustomerForecast>,
 }
 
-/// Fits the candidates on `series` (classified as `types`, same order) and forecasts every
-/// customer: [`prepare`] then [`forecast_prepared`].
-pub fn forecast(series: &ValueSeries, types: &[Classification], config: &FutureConfig) -> Forecast {
-    forecast_prepared(prepare(series, types, config), types, config)
+/// Backtests (see [`backtest()`]), fits the candidates on `series` (classified with `typology`
+/// as `types`, same order) and forecasts every customer: [`backtest()`], [`prepare`], then
+/// [`forecast_prepared`].
+pub fn forecast(
+    series: &ValueSeries,
+    types: &[Classification],
+    typology: &crate::TypologyConfig,
+    config: &FutureConfig,
+) -> Forecast {
+    let backtest = backtest(series, typology, config);
+    forecast_prepared(prepare(series, types, config), types, config, backtest)
+}
+
+/// The backtest of forecasting `series` with `config`, its types made with `typology`: `None`
+/// when `config` asks for none or the history before as-of minus the horizon is too short.
+/// It reads the customers' months, so it runs before they are released.
+pub fn backtest(
+    series: &ValueSeries,
+    typology: &crate::TypologyConfig,
+    config: &FutureConfig,
+) -> Option<backtest::Backtest> {
+    config
+        .backtest
+        .then(|| backtest::run(series, typology, config))
+        .flatten()
 }
 
 /// What the forecast needs of each customer's periods: the models' inputs (purchases, times,
@@ -192,6 +233,8 @@ pub struct Prepared {
     holdout_end: Option<chrono::NaiveDate>,
     inputs: Vec<ModelInput>,
     projections: Vec<Option<projection::Projection>>,
+    /// Per customer, the value of the horizon's months after as-of, discounted as forecast.
+    actual: Vec<f64>,
 }
 
 /// Takes from `series` (classified as `types`, same order) what [`forecast_prepared`] needs.
@@ -224,43 +267,29 @@ pub fn classify_and_prepare_releasing(
 }
 
 /// Fits the candidates and forecasts every customer from what [`prepare`] took, with the same
-/// `types` and `config`.
+/// `types` and `config`, calibrated on `backtest` when there is one.
 pub fn forecast_prepared(
     prepared: Prepared,
     types: &[Classification],
     config: &FutureConfig,
+    backtest: Option<backtest::Backtest>,
 ) -> Forecast {
-    candidates::run(prepared, types, config)
+    candidates::run(prepared, types, config, backtest)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::demo::{generate, DemoConfig};
-    use kundenwert_core::{PeriodKind, Transaction};
 
-    /// The demo company's series as of a date with a year after it, so the holdout check and
-    /// its per-type choice take part too.
+    /// The demo company's series as of a date with two years before it and one after, so the
+    /// backtest and the check after as-of take part too.
     fn demo_series(customers: usize) -> ValueSeries {
         let demo = generate(&DemoConfig {
             customers,
             ..DemoConfig::default()
         });
-        let as_of = demo.as_of - chrono::Days::new(365);
-        let mut builder = crate::SeriesBuilder::new(Some(as_of));
-        for l in &demo.lines {
-            builder.add(&Transaction {
-                customer: &l.customer_id,
-                name: Some(&l.customer_name),
-                date: l.date,
-                revenue: l.revenue_cents as f64 / 100.0,
-                cost: Some(l.cost_cents as f64 / 100.0),
-                quantity: Some(l.quantity as f64),
-                product: Some(l.article),
-                document: Some(&l.document),
-            });
-        }
-        builder.finish(PeriodKind::Month)
+        demo.series(demo.as_of - chrono::Days::new(365))
     }
 
     /// Typing and preparing block by block while dropping the months must give what typing
@@ -274,7 +303,7 @@ mod tests {
             ..FutureConfig::default()
         };
         let types = crate::classify_series_with(&series, &typology);
-        let whole = forecast(&series, &types, &config);
+        let whole = forecast(&series, &types, &typology, &config);
 
         let mut released = series.clone();
         // Blocks of 64 customers, so that many blocks and a short last one are exercised.
@@ -282,8 +311,9 @@ mod tests {
             candidates::classify_and_prepare_releasing(&mut released, &typology, &config, 64);
         assert!(released.customers.iter().all(|c| c.months.is_empty()));
         assert_eq!(blocked_types, types);
-        let blocked = forecast_prepared(prepared, &blocked_types, &config);
-        assert!(whole.holdout.is_some());
+        let backtest = backtest(&series, &typology, &config);
+        let blocked = forecast_prepared(prepared, &blocked_types, &config, backtest);
+        assert!(whole.holdout.is_some() && whole.backtest.is_some());
         assert_eq!(blocked.customers, whole.customers);
         assert_eq!(blocked.source_by_type, whole.source_by_type);
     }

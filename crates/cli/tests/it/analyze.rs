@@ -366,8 +366,7 @@ fn cost_to_serve_gives_margin_two() {
 #[test]
 fn type_migration_between_two_dates() {
     let dir = tempfile::tempdir().unwrap();
-    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data/demo/rechnungen_2023_2024.csv");
+    let demo = bundled_demo();
     let path = demo.to_str().unwrap();
     let out = run(
         dir.path(),
@@ -500,8 +499,7 @@ fn fixed_costs_per_customer_from_a_file() {
 #[test]
 fn fits_at_the_parameter_edge_are_flagged_and_explained() {
     let dir = workdir();
-    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data/demo/rechnungen_2023_2024.csv");
+    let demo = bundled_demo();
     let out = run(
         dir.path(),
         &["analyze", demo.to_str().unwrap(), "--json", "--lang", "en"],
@@ -535,4 +533,106 @@ fn fits_at_the_parameter_edge_are_flagged_and_explained() {
             "{reason}"
         );
     }
+}
+
+/// Issue 21: every analysis with a year of history before as-of minus the horizon backtests
+/// itself and says how last year's forecast did; `--no-backtest` leaves it out.
+#[test]
+fn every_analysis_backtests_itself() {
+    let dir = workdir();
+    let demo = bundled_demo();
+    let path = demo.to_str().unwrap();
+    let out = run(dir.path(), &["analyze", path, "--json", "--lang", "en"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let b = &v["backtest"];
+    // The export ends on 28.12.2024: December counts as whole, the backtest stands a year
+    // before.
+    assert_eq!(b["as_of"], "2023-12-31", "{b}");
+    assert_eq!(b["until"], "2024-12-31", "{b}");
+    assert!(b["customers"].as_u64().unwrap() > 0, "{b}");
+    assert_eq!(v["models"]["choice"]["basis"], "backtest");
+    let methods = [
+        "bg_nbd",
+        "mbg_nbd",
+        "pareto_nbd",
+        "bg_cnbd_k",
+        "type_projection",
+    ];
+    for t in crate::demo::TYPES {
+        let x = &b["by_type"][t];
+        assert!(methods.contains(&x["method"].as_str().unwrap()), "{t}: {x}");
+        assert_eq!(v["models"]["source_by_type"][t], x["method"], "{t}");
+    }
+    // On the data it was calibrated on, the ranges hold about 80 % of the outcomes.
+    let after = b["all"]["after"]["coverage"].as_f64().unwrap();
+    assert!((0.7..=0.95).contains(&after), "{after}");
+    assert!(b["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("Backtest: the same forecast, made as of 2023-12-31"));
+
+    let text = run(dir.path(), &["analyze", path, "--lang", "de"]);
+    assert!(
+        text.stdout.contains(
+            "Rückblick: Dieselbe Prognose, erstellt zum 31.12.2023 für die Monate bis 31.12.2024"
+        ),
+        "{}",
+        text.stdout
+    );
+
+    let off = run(
+        dir.path(),
+        &["analyze", path, "--json", "--no-backtest", "--lang", "en"],
+    );
+    let v: Value = serde_json::from_str(&off.stdout).unwrap();
+    assert!(v["backtest"].is_null());
+    assert_ne!(v["models"]["choice"]["basis"], "backtest");
+}
+
+/// With data after as-of that covers the horizon, the forecast is checked against it per type;
+/// without a year of history before as-of minus the horizon, there is no backtest and the
+/// summary says so.
+#[test]
+fn the_forecast_is_checked_against_what_happened_after_as_of() {
+    let dir = workdir();
+    let demo = bundled_demo();
+    let path = demo.to_str().unwrap();
+    // Undiscounted, so that the actual value is plainly the margin of 2024.
+    let args = [
+        "analyze",
+        path,
+        "--as-of",
+        "2023-12-31",
+        "--discount-rate",
+        "0",
+        "--lang",
+        "en",
+    ];
+    let out = run(dir.path(), &[&args[..], &["--json"]].concat());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(v["backtest"].is_null());
+    let all = &v["models"]["holdout"]["outcomes"]["all"];
+    let customers = v["summary"]["customers"].as_u64().unwrap();
+    assert_eq!(all["customers"].as_u64().unwrap(), customers, "{all}");
+    // The actual value is the customers' margin of 2024, as the holdout's own total says.
+    let actual = all["actual"].as_f64().unwrap();
+    let holdout = v["models"]["holdout"]["actual_value"].as_f64().unwrap();
+    assert!((actual - holdout).abs() < 0.01, "{actual} vs {holdout}");
+    let text = run(dir.path(), &args);
+    assert!(
+        text.stdout.contains("Backtest: not possible")
+            && text
+                .stdout
+                .contains("Checked against the 12 months after as-of"),
+        "{}",
+        text.stdout
+    );
+}
+
+/// The bundled demo export of the README's first command.
+fn bundled_demo() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/demo/rechnungen_2023_2024.csv")
 }
