@@ -74,24 +74,24 @@ fn demo_company_forecast_against_2025() {
     );
 
     let all = of(&o, None);
-    pinned(&all, 1.022, 0.789);
+    pinned(&all, 1.022, 0.803);
     // Targets met: all customers within ±5 %, 75–85 % inside the ranges.
     assert!((all.ratio().expect("ratio") - 1.0).abs() <= 0.05);
     assert!((0.75..=0.85).contains(&all.coverage().expect("coverage")));
     for (t, ratio, coverage) in [
-        (CustomerType::Stable, 0.946, 0.788),
+        (CustomerType::Stable, 0.946, 0.795),
         (CustomerType::Cyclical, 1.046, 0.896),
-        (CustomerType::Shrink, 1.138, 0.726),
+        (CustomerType::Shrink, 1.138, 0.770),
     ] {
         let x = of(&o, Some(t));
         pinned(&x, ratio, coverage);
         assert!((0.85..=1.15).contains(&x.ratio().expect("ratio")), "{t:?}");
         assert!(x.coverage().expect("coverage") >= 0.70, "{t:?}");
     }
-    // Not met: growth customers are valued 24 % too high and half of them fall outside their
+    // Not met: growth customers are valued 24 % too high and 40 % of them fall outside their
     // range. Half of the customers typed growth at the end of 2024 are bells that turn in 2025;
     // neither the history before nor the backtest's year shows it (docs/forecast-backtest.md).
-    pinned(&of(&o, Some(CustomerType::Growth)), 1.241, 0.546);
+    pinned(&of(&o, Some(CustomerType::Growth)), 1.241, 0.602);
 }
 
 /// Another seed and other type shares, not tuned on: more growth and shrinking, fewer bells.
@@ -112,13 +112,13 @@ fn second_company_forecast_against_2025() {
     };
     let (o, _) = outcomes(&config);
     let all = of(&o, None);
-    pinned(&all, 0.957, 0.681);
+    pinned(&all, 0.957, 0.703);
     assert!((all.ratio().expect("ratio") - 1.0).abs() <= 0.05);
     for (t, ratio, coverage) in [
-        (CustomerType::Stable, 0.970, 0.615),
+        (CustomerType::Stable, 0.970, 0.627),
         (CustomerType::Cyclical, 0.899, 0.895),
-        (CustomerType::Growth, 0.875, 0.677),
-        (CustomerType::Shrink, 1.403, 0.797),
+        (CustomerType::Growth, 0.875, 0.764),
+        (CustomerType::Shrink, 1.403, 0.838),
     ] {
         pinned(&of(&o, Some(t)), ratio, coverage);
     }

@@ -209,6 +209,7 @@ pub fn backtest_json(f: &Forecast, lang: Lang) -> Value {
                 "method": method,
                 "damping": damping,
                 "chosen_on": if c.own { "type" } else { "all_customers" },
+                "ranges": {"lower": r6(c.ranges.lower), "upper": r6(c.ranges.upper)},
                 "before": outcome_json(&c.before),
                 "after": outcome_json(&c.after),
             }),

@@ -728,7 +728,6 @@ pub(super) fn run(
         .iter()
         .map(|(t, m)| (*t, m.source()))
         .collect();
-    let ranges = backtest.as_ref().map(|b| b.calibration.ranges);
 
     // P(alive) of every customer for each model in use where computing it for all at once
     // saves work (Pareto/NBD).
@@ -764,7 +763,11 @@ pub(super) fn run(
                 projection_forecast(projections[i].as_ref(), damping, config)
             }
         };
-        if let Some(r) = ranges {
+        if let Some(r) = backtest
+            .as_ref()
+            .and_then(|b| b.for_type(t))
+            .map(|c| c.ranges)
+        {
             let band = r.apply(Band {
                 value: forecast.future_value,
                 low: forecast.future_value_low,
