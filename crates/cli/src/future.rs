@@ -219,6 +219,7 @@ pub fn backtest_json(f: &Forecast, lang: Lang) -> Value {
     json!({
         "as_of": b.origin,
         "until": b.until,
+        "origins": b.origins,
         "customers": b.customers,
         "sampled_from": b.sampled_from,
         "chosen": b.chosen.map(Source::id),
@@ -253,6 +254,19 @@ pub fn backtest_summary(b: &Backtest, lang: Lang) -> String {
             count(b.customers as u64, lang)
         ),
     };
+    if b.origins.len() > 1 {
+        let earlier: Vec<String> = b.origins[1..]
+            .iter()
+            .map(|d| match lang {
+                Lang::De => d.format("%d.%m.%Y").to_string(),
+                Lang::En => d.to_string(),
+            })
+            .collect();
+        s += &match lang {
+            Lang::De => format!(" (und ebenso zum {})", earlier.join(" und ")),
+            Lang::En => format!(" (and likewise as of {})", earlier.join(" and ")),
+        };
+    }
     if let Some(n) = b.sampled_from {
         s += &match lang {
             Lang::De => format!(" (Stichprobe aus {})", count(n as u64, lang)),

@@ -16,9 +16,10 @@ use chrono::NaiveDate;
 use kundenwert_core::Period;
 
 use super::calibration::{calibrate, Calibration, CandidateBands, Method, TypeCalibration};
-use super::candidates::{fit_candidates, fit_source, model_band, prepare, spend_model};
+use super::candidates::{fit_candidates, model_band, prepare, spend_model, Candidate};
+use super::inputs::ModelInput;
 use super::outcome::{actual_value, Band, Outcome};
-use super::projection::DAMPINGS;
+use super::projection::{DAMPING, DAMPINGS};
 use super::{FutureConfig, Source};
 use crate::earlier::{month_end, series_at};
 use crate::par::par_map;
@@ -43,7 +44,10 @@ pub struct Backtest {
     pub origin: NaiveDate,
     /// Last day of the months it forecast.
     pub until: NaiveDate,
-    /// Customers compared (with business up to `origin`).
+    /// Every origin it stood at, latest (`origin`) first: more when the history allows
+    /// ([`windows`]).
+    pub origins: Vec<NaiveDate>,
+    /// Customers compared over all origins (each with business up to its origin).
     pub customers: usize,
     /// Customers of the whole series when the backtest ran on a sample of them.
     pub sampled_from: Option<usize>,
@@ -97,76 +101,94 @@ pub fn window(as_of: NaiveDate, first_month: i32, horizon: u32) -> Option<(Naive
     (horizon > 0 && history >= MIN_HISTORY_MONTHS).then_some((origin, end))
 }
 
-/// Runs the backtest of forecasting `series` (typed with `typology`) with `config`; `None`
-/// when the history is too short or nobody had business by the backtest's as-of.
-pub fn run(
-    series: &ValueSeries,
+/// Months between rolling origins.
+pub const ROLLING_STEP_MONTHS: u32 = 3;
+
+/// Most origins a backtest rolls over.
+pub const MAX_ORIGINS: usize = 3;
+
+/// History an earlier origin needs to join: two years, so that its types see a year against
+/// the one before. Shorter, and they would be weaker claims than the forecast's own.
+pub const ROLLING_MIN_HISTORY_MONTHS: i32 = 24;
+
+/// Every origin of the backtest, latest first: [`window`], then up to [`MAX_ORIGINS`] − 1
+/// more, [`ROLLING_STEP_MONTHS`] apart, while each has [`ROLLING_MIN_HISTORY_MONTHS`] of
+/// history.
+pub fn windows(as_of: NaiveDate, first_month: i32, horizon: u32) -> Vec<(NaiveDate, NaiveDate)> {
+    let Some(latest) = window(as_of, first_month, horizon) else {
+        return Vec::new();
+    };
+    let mut out = vec![latest];
+    for k in 1..MAX_ORIGINS as u32 {
+        let Some(origin) = latest
+            .0
+            .checked_sub_months(chrono::Months::new(k * ROLLING_STEP_MONTHS))
+            .map(month_end)
+        else {
+            break;
+        };
+        if Period::month_index_of(origin) - first_month + 1 < ROLLING_MIN_HISTORY_MONTHS {
+            break;
+        }
+        let Some(until) = origin
+            .checked_add_months(chrono::Months::new(horizon))
+            .map(month_end)
+        else {
+            break;
+        };
+        out.push((origin, until));
+    }
+    out
+}
+
+/// What one origin of the backtest gives: its customers' types, actual values and candidate
+/// bands (projections; the models' come once the model is chosen over all origins).
+struct AtOrigin {
+    types: Vec<CustomerType>,
+    actual: Vec<f64>,
+    inputs: Vec<ModelInput>,
+    spends: Vec<f64>,
+    fits: Vec<Candidate>,
+    projections: Vec<CandidateBands>,
+    /// Per fitted model, the absolute error of purchases summed over the customers.
+    transaction_errors: Vec<(Source, f64)>,
+}
+
+fn at_origin(
+    earlier: &ValueSeries,
+    origin: NaiveDate,
     typology: &TypologyConfig,
     config: &FutureConfig,
-) -> Option<Backtest> {
-    let first_month = series
-        .customers
-        .iter()
-        .filter_map(|c| c.months.first())
-        .map(|m| m.period.first_month_index())
-        .min()?;
-    let (origin, until) = window(series.as_of, first_month, config.horizon_months)?;
-    let n = series.customers.len();
-    let sampled = n > SAMPLE;
-    let earlier = series_at(series, origin, Some(until), |c| {
-        !sampled || in_sample(&c.id, n)
-    });
-    if earlier.customers.is_empty() {
-        return None;
-    }
-    let classifications = classify_series_with(&earlier, typology);
+) -> AtOrigin {
+    let classifications = classify_series_with(earlier, typology);
     let types: Vec<CustomerType> = classifications.iter().map(|c| c.customer_type).collect();
-    let prepared = prepare(&earlier, &classifications, config);
+    let prepared = prepare(earlier, &classifications, config);
     drop(classifications);
-    let inputs = &prepared.inputs;
-    let unit = config.time_unit;
     let horizon = config.horizon_months;
     let origin_month = Period::month_index_of(origin);
     let actual: Vec<f64> = par_map(&earlier.customers, |_, c| {
         actual_value(&c.holdout, origin_month, horizon, config.discount_rate)
     });
-    let fits = fit_candidates(inputs, config);
-
-    let (_, spends) = spend_model(inputs, config);
-    let length = unit.per_months(f64::from(horizon));
-    // The model that predicted the window's purchases best is the backtest's model, as it
-    // would be the forecast's; per type it competes with the projection's dampings. (Bands of
-    // every model would cost a model's monthly path per customer four times over.)
-    let mut transactions_mae = Vec::new();
-    for c in &fits {
-        let Ok(fit) = &c.fit else { continue };
-        let expected = fit.expected_all(inputs, length);
-        let error: f64 = expected
-            .iter()
-            .zip(inputs)
-            .map(|(e, m)| (e - m.holdout_transactions).abs())
-            .sum();
-        transactions_mae.push((c.source, error / inputs.len().max(1) as f64));
-    }
-    let chosen = transactions_mae
+    let inputs = prepared.inputs;
+    let fits = fit_candidates(&inputs, config);
+    let (_, spends) = spend_model(&inputs, config);
+    let length = config.time_unit.per_months(f64::from(horizon));
+    let transaction_errors = fits
         .iter()
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(s, _)| *s);
-    let mut candidates = Vec::new();
-    if let Some(fit) = chosen.and_then(|s| fits.iter().find(|c| c.source == s)) {
-        if let Ok(fit) = &fit.fit {
-            let alive = fit.p_alive_all(inputs);
-            let bands = par_map(inputs, |i, m| {
-                model_band(fit, m, spends[i], alive.as_ref().map(|a| a[i]), config)
-            });
-            candidates.push(CandidateBands {
-                method: Method::Model(fit_source(fit)),
-                bands,
-            });
-        }
-    }
-    for damping in DAMPINGS {
-        candidates.push(CandidateBands {
+        .filter_map(|c| {
+            let fit = c.fit.as_ref().ok()?;
+            let error: f64 = fit
+                .expected_all(&inputs, length)
+                .iter()
+                .zip(&inputs)
+                .map(|(e, m)| (e - m.holdout_transactions).abs())
+                .sum();
+            Some((c.source, error))
+        })
+        .collect();
+    let projections = DAMPINGS
+        .iter()
+        .map(|&damping| CandidateBands {
             method: Method::Projection { damping },
             bands: prepared
                 .projections
@@ -189,13 +211,127 @@ pub fn run(
                     )
                 })
                 .collect(),
+        })
+        .collect();
+    AtOrigin {
+        types,
+        actual,
+        inputs,
+        spends,
+        fits,
+        projections,
+        transaction_errors,
+    }
+}
+
+/// Runs the backtest of forecasting `series` (typed with `typology`) with `config`; `None`
+/// when the history is too short or nobody had business by the backtest's as-of.
+///
+/// With several origins ([`windows`]) each takes its own share of the customers (by a hash of
+/// the number, so the shares are disjoint and the cost is that of one origin); the model is
+/// the one that predicted the purchases best over all of them, and the calibration pools them.
+pub fn run(
+    series: &ValueSeries,
+    typology: &TypologyConfig,
+    config: &FutureConfig,
+) -> Option<Backtest> {
+    let first_month = series
+        .customers
+        .iter()
+        .filter_map(|c| c.months.first())
+        .map(|m| m.period.first_month_index())
+        .min()?;
+    let windows = windows(series.as_of, first_month, config.horizon_months);
+    let (origin, until) = *windows.first()?;
+    let n = series.customers.len();
+    let sampled = n > SAMPLE;
+    let shares = windows.len() as u64;
+    let origins: Vec<AtOrigin> = windows
+        .iter()
+        .enumerate()
+        .filter_map(|(j, &(o, u))| {
+            let earlier = series_at(series, o, Some(u), |c| {
+                let h = customer_hash(&c.id);
+                h % shares == j as u64 && (!sampled || ((h / shares) % n as u64) < SAMPLE as u64)
+            });
+            (!earlier.customers.is_empty()).then(|| at_origin(&earlier, o, typology, config))
+        })
+        .collect();
+    let customers: usize = origins.iter().map(|o| o.types.len()).sum();
+    if customers == 0 {
+        return None;
+    }
+    // The model: the smallest error of purchases per customer over every origin where it
+    // could be fitted at all of them.
+    let mut transactions_mae: Vec<(Source, f64)> = Vec::new();
+    for source in config.models.iter().copied() {
+        let errors: Option<Vec<f64>> = origins
+            .iter()
+            .map(|o| {
+                o.transaction_errors
+                    .iter()
+                    .find(|(s, _)| *s == source)
+                    .map(|(_, e)| *e)
+            })
+            .collect();
+        if let Some(errors) = errors {
+            transactions_mae.push((source, errors.iter().sum::<f64>() / customers as f64));
+        }
+    }
+    let chosen = transactions_mae
+        .iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(s, _)| *s);
+    // Pooled over the origins, in origin order: types, actual values, and each candidate's
+    // bands (the model's first, when there is one).
+    let types: Vec<CustomerType> = origins.iter().flat_map(|o| o.types.clone()).collect();
+    let actual: Vec<f64> = origins.iter().flat_map(|o| o.actual.clone()).collect();
+    let mut candidates = Vec::new();
+    if let Some(source) = chosen {
+        let mut bands = Vec::with_capacity(customers);
+        for o in &origins {
+            let fit = o
+                .fits
+                .iter()
+                .find(|c| c.source == source)
+                .and_then(|c| c.fit.as_ref().ok());
+            match fit {
+                Some(fit) => {
+                    let alive = fit.p_alive_all(&o.inputs);
+                    bands.extend(par_map(&o.inputs, |i, m| {
+                        model_band(fit, m, o.spends[i], alive.as_ref().map(|a| a[i]), config)
+                    }));
+                }
+                // Never so (the model was fitted at every origin), but the bands must stay
+                // aligned with the customers.
+                None => bands.extend(
+                    o.projections
+                        .iter()
+                        .find(|c| c.method == Method::Projection { damping: DAMPING })
+                        .map_or(&[][..], |c| &c.bands[..]),
+                ),
+            }
+        }
+        candidates.push(CandidateBands {
+            method: Method::Model(source),
+            bands,
+        });
+    }
+    for (k, damping) in DAMPINGS.iter().enumerate() {
+        candidates.push(CandidateBands {
+            method: Method::Projection { damping: *damping },
+            bands: origins
+                .iter()
+                .flat_map(|o| o.projections[k].bands.iter().copied())
+                .collect(),
         });
     }
     let calibration = calibrate(&types, &candidates, &actual)?;
     Some(Backtest {
         origin,
         until,
-        customers: earlier.customers.len(),
+        origins: windows.iter().map(|w| w.0).collect(),
+        customers,
         sampled_from: sampled.then_some(n),
         chosen,
         transactions_mae,
@@ -203,11 +339,10 @@ pub fn run(
     })
 }
 
-/// Whether customer `id` is in the backtest's sample of about [`SAMPLE`] of `n`: by a hash of
-/// its number, so that the sample does not depend on the order of the customers or on the
-/// file they came from.
-fn in_sample(id: &str, n: usize) -> bool {
-    // FNV-1a, then a SplitMix64 finaliser to spread the low bits.
+/// A well-mixed hash of a customer number: FNV-1a, then a SplitMix64 finaliser to spread the
+/// low bits. The backtest's sample and its shares between origins follow from it, so they do
+/// not depend on the order of the customers or on the file they came from.
+fn customer_hash(id: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in id.bytes() {
         h ^= u64::from(b);
@@ -215,8 +350,7 @@ fn in_sample(id: &str, n: usize) -> bool {
     }
     h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    h ^= h >> 31;
-    (h % n as u64) < SAMPLE as u64
+    h ^ (h >> 31)
 }
 
 #[cfg(test)]
@@ -249,9 +383,28 @@ mod tests {
     }
 
     #[test]
+    fn rolling_origins_need_two_years_of_history() {
+        let jan_2023 = Period::month_index_of(d("2023-01-01"));
+        // Two years before as-of minus the horizon: one origin.
+        assert_eq!(windows(d("2025-12-31"), jan_2023, 12).len(), 1);
+        // Three years: the latest and two more, three months apart.
+        assert_eq!(
+            windows(d("2026-12-31"), jan_2023, 12),
+            vec![
+                (d("2025-12-31"), d("2026-12-31")),
+                (d("2025-09-30"), d("2026-09-30")),
+                (d("2025-06-30"), d("2026-06-30")),
+            ]
+        );
+        assert!(windows(d("2024-06-30"), jan_2023, 12).is_empty());
+    }
+
+    #[test]
     fn the_sample_takes_about_its_size() {
-        let n = 1_000_000;
-        let taken = (0..n).filter(|i| in_sample(&format!("K{i:07}"), n)).count();
+        let n: u64 = 1_000_000;
+        let taken = (0..n)
+            .filter(|i| customer_hash(&format!("K{i:07}")) % n < SAMPLE as u64)
+            .count();
         let expected = SAMPLE as f64;
         assert!(
             (taken as f64 - expected).abs() < 5.0 * expected.sqrt(),

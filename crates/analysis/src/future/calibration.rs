@@ -132,13 +132,15 @@ pub struct CandidateBands {
 }
 
 /// Calibrates on the backtest: `types`, each candidate's bands and `actual` are per customer
-/// in the same order. `None` without candidates or customers.
+/// in the same order. `None` without candidates or customers, or when the lengths differ.
 pub fn calibrate(
     types: &[CustomerType],
     candidates: &[CandidateBands],
     actual: &[f64],
 ) -> Option<Calibration> {
-    if candidates.is_empty() || actual.is_empty() {
+    let aligned =
+        types.len() == actual.len() && candidates.iter().all(|c| c.bands.len() == actual.len());
+    if candidates.is_empty() || actual.is_empty() || !aligned {
         return None;
     }
     let everyone: Vec<usize> = (0..actual.len()).collect();

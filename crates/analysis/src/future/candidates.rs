@@ -904,7 +904,7 @@ fn model_forecast(
 }
 
 /// The source a fit stands for.
-pub(super) fn fit_source(fit: &ModelFit) -> Source {
+fn fit_source(fit: &ModelFit) -> Source {
     match fit {
         ModelFit::BgNbd(_) => Source::BgNbd,
         ModelFit::MbgNbd(_) => Source::MbgNbd,

@@ -317,4 +317,42 @@ mod tests {
         assert_eq!(blocked.customers, whole.customers);
         assert_eq!(blocked.source_by_type, whole.source_by_type);
     }
+
+    /// With room for rolling origins, the backtest stands at several dates, each with its own
+    /// share of the customers, and pools them.
+    #[test]
+    fn a_long_history_backtests_at_rolling_origins() {
+        let demo = generate(&DemoConfig {
+            customers: 1_500,
+            ..DemoConfig::default()
+        });
+        let series = demo.series(demo.as_of);
+        let typology = crate::TypologyConfig::default();
+        let config = FutureConfig {
+            models: vec![Source::BgNbd, Source::MbgNbd],
+            horizon_months: 6,
+            ..FutureConfig::default()
+        };
+        let b = backtest(&series, &typology, &config).expect("a backtest");
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().expect("date");
+        assert_eq!(
+            b.origins,
+            vec![d("2025-06-30"), d("2025-03-31"), d("2024-12-31")]
+        );
+        // Disjoint shares: each customer with business by its origin counts once.
+        let known_by_earliest = series
+            .customers
+            .iter()
+            .filter(|c| c.first_date <= d("2024-12-31"))
+            .count();
+        assert!(b.customers >= known_by_earliest && b.customers <= series.customers.len());
+        assert!(b.chosen.is_some() && b.transactions_mae.len() == 2);
+        let f = forecast(
+            &series,
+            &crate::classify_series_with(&series, &typology),
+            &typology,
+            &config,
+        );
+        assert_eq!(f.basis, ChoiceBasis::Backtest);
+    }
 }
