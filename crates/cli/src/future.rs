@@ -372,6 +372,13 @@ pub fn check_summary(f: &Forecast, lang: Lang) -> Option<String> {
             Lang::En => format!(" By type: {}.", parts.join(", ")).replace(" %)", "%)"),
         };
     }
+    if f.basis == ChoiceBasis::Holdout {
+        // Without a backtest these months also chose the model: the check is not independent.
+        s += lang.pick(
+            " Das Modell wurde an denselben Monaten gewählt; das schmeichelt der Prüfung.",
+            " The model was chosen on the same months, which flatters the check.",
+        );
+    }
     Some(s)
 }
 
