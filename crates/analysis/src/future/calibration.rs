@@ -4,8 +4,10 @@
 //! then did. From it come
 //! - per customer type, the **method**: a purchase model, or the type projection with one of
 //!   the dampings of its trend, whichever was closest customer for customer (the smallest mean
-//!   absolute error). A type with fewer than [`MIN_CUSTOMERS`] customers on the backtest takes
-//!   the method that was closest over all customers — except growth, shrinking and bell,
+//!   absolute error) among those whose total for the type came within 15 % of what happened
+//!   (else the one whose total came closest). A type with fewer than [`MIN_CUSTOMERS`]
+//!   customers on the backtest takes the method chosen over all customers — except growth,
+//!   shrinking and bell,
 //!   which keep the specification's projection (trend damped by 0.9 a month): the method
 //!   closest over all customers is mostly a model of steady buying, which ignores the trend
 //!   their type stands for;
@@ -33,6 +35,10 @@ use crate::typology::CustomerType;
 
 /// Customers a type needs on the backtest for a method of its own.
 pub const MIN_CUSTOMERS: usize = 30;
+
+/// How far a method's total for a type may have missed on the backtest for it to be chosen
+/// by its closeness customer for customer: the tolerance for a type's total.
+pub const MAX_BIAS: f64 = 0.15;
 
 /// Share of the outcomes each end of the range leaves outside: 10 % below, 10 % above.
 const TAIL: f64 = 0.10;
@@ -214,19 +220,40 @@ pub fn calibrate(
     Some(Calibration { types, ranges })
 }
 
-/// The candidate with the smallest absolute error summed over `members` (the first on ties).
+/// The candidate closest customer for customer over `members` (smallest absolute error)
+/// among those whose total came within [`MAX_BIAS`] of the actual total; when none did, the
+/// one whose total came closest. The first wins ties. (Absolute error alone favours a method
+/// that is right for the typical customer and low on the total, which is what the sales
+/// leader plans with.)
 fn closest(members: &[usize], candidates: &[CandidateBands], actual: &[f64]) -> usize {
-    let mut best = (f64::INFINITY, 0);
-    for (k, c) in candidates.iter().enumerate() {
-        let error: f64 = members
-            .iter()
-            .map(|&i| (c.bands[i].value - actual[i]).abs())
-            .sum();
-        if error < best.0 {
-            best = (error, k);
-        }
-    }
-    best.1
+    let total: f64 = members.iter().map(|&i| actual[i]).sum();
+    let scored: Vec<(usize, f64, f64)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let error: f64 = members
+                .iter()
+                .map(|&i| (c.bands[i].value - actual[i]).abs())
+                .sum();
+            let predicted: f64 = members.iter().map(|&i| c.bands[i].value).sum();
+            // A group that lost money has no meaningful ratio: every method counts as on target.
+            let bias = if total > 0.0 {
+                (predicted / total - 1.0).abs()
+            } else {
+                0.0
+            };
+            (k, error, bias)
+        })
+        .collect();
+    let by = |key: fn(&(usize, f64, f64)) -> f64| {
+        move |a: &&(usize, f64, f64), b: &&(usize, f64, f64)| key(a).total_cmp(&key(b))
+    };
+    scored
+        .iter()
+        .filter(|s| s.2 <= MAX_BIAS)
+        .min_by(by(|s| s.1))
+        .or_else(|| scored.iter().min_by(by(|s| s.2)))
+        .map_or(0, |s| s.0)
 }
 
 /// Half the median of the actual values that are not zero: the ranges' spread.
