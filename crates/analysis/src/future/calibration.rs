@@ -406,6 +406,33 @@ mod tests {
         assert_eq!((cal.ranges.lower, cal.ranges.upper), (0.0, 0.0));
     }
 
+    /// A method right for the typical customer but 30 % low on the total loses to one whose
+    /// total was right, though its customer-for-customer error is larger.
+    #[test]
+    fn a_method_far_off_the_total_is_not_chosen() {
+        // Nine small customers at 10 and one large at 100: total 190.
+        let actual: Vec<f64> = (0..300)
+            .map(|i| if i % 10 == 0 { 100.0 } else { 10.0 })
+            .collect();
+        let types = vec![CustomerType::Growth; actual.len()];
+        // Median-like: 10 for everyone, 100 of each 190: 47 % low on the total.
+        let typical = CandidateBands {
+            method: Method::Model(Source::ParetoNbd),
+            bands: bands(&vec![10.0; actual.len()], 1.0),
+        };
+        // Mean-like: 19 for everyone (total right).
+        let mean = CandidateBands {
+            method: Method::Projection { damping: 0.0 },
+            bands: bands(&vec![19.0; actual.len()], 1.0),
+        };
+        let error = |v: f64| actual.iter().map(|a| (v - a).abs()).sum::<f64>();
+        assert!(error(10.0) < error(19.0));
+        let cal = calibrate(&types, &[typical, mean], &actual).expect("calibrated");
+        let growth = cal.of(CustomerType::Growth).expect("growth");
+        assert_eq!(growth.method, Method::Projection { damping: 0.0 });
+        assert!((growth.before.ratio().expect("ratio") - 1.0).abs() < 1e-12);
+    }
+
     /// Too few growth customers for a method of their own: they keep the specification's
     /// projection even where a model was closest over everyone; steady takes that model.
     #[test]
