@@ -96,6 +96,14 @@ fn first_month() -> NaiveDate {
     NaiveDate::from_ymd_opt(2023, 1, 1).expect("valid date")
 }
 
+/// SplitMix64's finaliser: every bit of `z` spread over every bit of the result. The
+/// generator below steps through it; it also turns a plain hash into a well-mixed one.
+pub(crate) fn mix64(z: u64) -> u64 {
+    let z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    let z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// SplitMix64 (Steele, Lea, Flood 2014): small, fast and good enough for synthetic data; the
 /// seed is the whole state, so every run with the same seed draws the same numbers.
 #[derive(Debug, Clone)]
@@ -105,10 +113,7 @@ impl Rng {
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        mix64(self.0)
     }
 
     /// Uniform in [0, 1).

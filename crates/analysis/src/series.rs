@@ -1650,6 +1650,18 @@ pub struct ValueSeries {
     pub holdout: HoldoutSummary,
 }
 
+impl ValueSeries {
+    /// Index of the first month with business of any customer (see
+    /// [`kundenwert_core::Period::month_index_of`]): where the data starts.
+    pub fn first_month_index(&self) -> Option<i32> {
+        self.customers
+            .iter()
+            .filter_map(|c| c.months.first())
+            .map(|m| m.period.first_month_index())
+            .min()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ use kundenwert_ingest::ImportReport;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::fmt::{amount, count};
+use crate::fmt::{amount, count, percent};
 use crate::input::InputArgs;
 
 /// Period length of the value series.
@@ -838,15 +838,6 @@ pub fn type_name(t: CustomerType, lang: Lang) -> &'static str {
         CustomerType::Shrink => lang.pick("Schrumpfung", "shrinking"),
         CustomerType::Barnacle => lang.pick("Klette", "barnacle"),
         CustomerType::Insufficient => lang.pick("neu", "new"),
-    }
-}
-
-/// A share as a whole percentage: `38 %` (de) or `38%` (en).
-fn percent(share: f64, lang: Lang) -> String {
-    let p = amount(share * 100.0, 0, lang);
-    match lang {
-        Lang::De => format!("{p} %"),
-        Lang::En => format!("{p}%"),
     }
 }
 

@@ -32,6 +32,15 @@ pub fn date(d: chrono::NaiveDate, lang: Lang) -> String {
     d.format(lang.pick("%d.%m.%Y", "%Y-%m-%d")).to_string()
 }
 
+/// A share as a whole percentage: `38 %` (de) or `38%` (en).
+pub fn percent(share: f64, lang: Lang) -> String {
+    let p = amount(share * 100.0, 0, lang);
+    match lang {
+        Lang::De => format!("{p} %"),
+        Lang::En => format!("{p}%"),
+    }
+}
+
 /// Whole numbers with grouping.
 pub fn count(value: u64, lang: Lang) -> String {
     amount(value as f64, 0, lang)

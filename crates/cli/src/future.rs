@@ -9,7 +9,7 @@ use kundenwert_analysis::future::{Candidate, ChoiceBasis, Forecast, ModelFit, So
 use kundenwert_core::Lang;
 use serde_json::{json, Map, Value};
 
-use crate::fmt::{amount, count};
+use crate::fmt::{amount, count, date, percent};
 
 fn r6(v: f64) -> f64 {
     if v.is_finite() {
@@ -237,31 +237,24 @@ pub fn backtest_json(f: &Forecast, lang: Lang) -> Value {
 /// The backtest in words a sales leader follows: how last year's forecast did, overall and
 /// per type, and what this forecast takes from it.
 pub fn backtest_summary(b: &Backtest, lang: Lang) -> String {
-    let pct = |x: f64| amount(x * 100.0, 0, lang);
     let before = b.overall(false);
     let after = b.overall(true);
     let mut s = match lang {
         Lang::De => format!(
             "Rückblick: Dieselbe Prognose, erstellt zum {} für die Monate bis {}, für {} Kunden",
-            b.origin.format("%d.%m.%Y"),
-            b.until.format("%d.%m.%Y"),
+            date(b.origin, lang),
+            date(b.until, lang),
             count(b.customers as u64, lang)
         ),
         Lang::En => format!(
             "Backtest: the same forecast, made as of {} for the months to {}, for {} customers",
-            b.origin,
-            b.until,
+            date(b.origin, lang),
+            date(b.until, lang),
             count(b.customers as u64, lang)
         ),
     };
     if b.origins.len() > 1 {
-        let earlier: Vec<String> = b.origins[1..]
-            .iter()
-            .map(|d| match lang {
-                Lang::De => d.format("%d.%m.%Y").to_string(),
-                Lang::En => d.to_string(),
-            })
-            .collect();
+        let earlier: Vec<String> = b.origins[1..].iter().map(|d| date(*d, lang)).collect();
         s += &match lang {
             Lang::De => format!(" (und ebenso zum {})", earlier.join(" und ")),
             Lang::En => format!(" (and likewise as of {})", earlier.join(" and ")),
@@ -276,42 +269,60 @@ pub fn backtest_summary(b: &Backtest, lang: Lang) -> String {
     if let (Some(r), Some(c0), Some(c1)) = (before.ratio(), before.coverage(), after.coverage()) {
         s += &match lang {
             Lang::De => format!(
-                ", lag insgesamt {}; {} % der tatsächlichen Werte lagen in der 80-%-Spanne, mit den daran kalibrierten Spannen dieser Prognose {} %.",
+                ", lag insgesamt {}; {} der tatsächlichen Werte lagen in der 80-%-Spanne, mit den daran kalibrierten Spannen dieser Prognose {}.",
                 deviation(r, lang),
-                pct(c0),
-                pct(c1)
+                percent(c0, lang),
+                percent(c1, lang)
             ),
             Lang::En => format!(
-                ", was {} overall; {}% of the actual values lay inside the 80% range, with this forecast's ranges calibrated on it {}%.",
+                ", was {} overall; {} of the actual values lay inside the 80% range, with this forecast's ranges calibrated on it {}.",
                 deviation(r, lang),
-                pct(c0),
-                pct(c1)
+                percent(c0, lang),
+                percent(c1, lang)
             ),
         };
     } else {
         s.push('.');
     }
-    let parts: Vec<String> = b
-        .calibration
-        .types
-        .iter()
-        .filter(|c| reportable(&c.before, &before))
-        .filter_map(|c| {
-            let r = c.before.ratio()?;
-            Some(format!(
+    s += &by_type_sentence(
+        b.calibration.types.iter().map(|c| &c.before),
+        &before,
+        false,
+        lang,
+    );
+    s
+}
+
+/// " By type: growth 8 % too low (55 %), …." for the outcomes worth naming beside `all`
+/// ([`reportable`]), with each type's share inside its range when `coverage`; empty when
+/// there are none.
+fn by_type_sentence<'a>(
+    outcomes: impl Iterator<Item = &'a Outcome>,
+    all: &Outcome,
+    coverage: bool,
+    lang: Lang,
+) -> String {
+    let parts: Vec<String> = outcomes
+        .filter(|o| reportable(o, all))
+        .filter_map(|o| {
+            let mut part = format!(
                 "{} {}",
-                crate::analyze::type_name(c.customer_type, lang),
-                deviation(r, lang)
-            ))
+                crate::analyze::type_name(o.customer_type?, lang),
+                deviation(o.ratio()?, lang)
+            );
+            if coverage {
+                part += &format!(" ({})", percent(o.coverage()?, lang));
+            }
+            Some(part)
         })
         .collect();
-    if !parts.is_empty() {
-        s += &match lang {
-            Lang::De => format!(" Je Typ: {}.", parts.join(", ")),
-            Lang::En => format!(" By type: {}.", parts.join(", ")),
-        };
+    if parts.is_empty() {
+        return String::new();
     }
-    s
+    match lang {
+        Lang::De => format!(" Je Typ: {}.", parts.join(", ")),
+        Lang::En => format!(" By type: {}.", parts.join(", ")),
+    }
 }
 
 /// Customers a type needs before a summary names how it did.
@@ -334,44 +345,24 @@ fn reportable(o: &Outcome, all: &Outcome) -> bool {
 pub fn check_summary(f: &Forecast, lang: Lang) -> Option<String> {
     let outcomes = f.holdout.as_ref()?.outcomes.as_ref()?;
     let all = outcomes.iter().find(|o| o.customer_type.is_none())?;
-    let pct = |x: f64| amount(x * 100.0, 0, lang);
-    let mut s = match (all.ratio(), all.coverage()) {
-        (Some(r), Some(c)) => match lang {
-            Lang::De => format!(
-                "Geprüft an den {} Monaten nach dem Stichtag ({} Kunden): insgesamt {}, {} % der tatsächlichen Werte in der 80-%-Spanne.",
-                f.config.horizon_months,
-                count(all.customers as u64, lang),
-                deviation(r, lang),
-                pct(c)
-            ),
-            Lang::En => format!(
-                "Checked against the {} months after as-of ({} customers): overall {}, {}% of the actual values inside the 80% range.",
-                f.config.horizon_months,
-                count(all.customers as u64, lang),
-                deviation(r, lang),
-                pct(c)
-            ),
-        },
-        _ => return None,
+    let (ratio, coverage) = (all.ratio()?, all.coverage()?);
+    let mut s = match lang {
+        Lang::De => format!(
+            "Geprüft an den {} Monaten nach dem Stichtag ({} Kunden): insgesamt {}, {} der tatsächlichen Werte in der 80-%-Spanne.",
+            f.config.horizon_months,
+            count(all.customers as u64, lang),
+            deviation(ratio, lang),
+            percent(coverage, lang)
+        ),
+        Lang::En => format!(
+            "Checked against the {} months after as-of ({} customers): overall {}, {} of the actual values inside the 80% range.",
+            f.config.horizon_months,
+            count(all.customers as u64, lang),
+            deviation(ratio, lang),
+            percent(coverage, lang)
+        ),
     };
-    let parts: Vec<String> = outcomes
-        .iter()
-        .filter(|o| o.customer_type.is_some() && reportable(o, all))
-        .filter_map(|o| {
-            Some(format!(
-                "{} {} ({} %)",
-                crate::analyze::type_name(o.customer_type?, lang),
-                deviation(o.ratio()?, lang),
-                pct(o.coverage()?)
-            ))
-        })
-        .collect();
-    if !parts.is_empty() {
-        s += &match lang {
-            Lang::De => format!(" Je Typ: {}.", parts.join(", ")),
-            Lang::En => format!(" By type: {}.", parts.join(", ")).replace(" %)", "%)"),
-        };
-    }
+    s += &by_type_sentence(outcomes.iter(), all, true, lang);
     if f.basis == ChoiceBasis::Holdout {
         // Without a backtest these months also chose the model: the check is not independent.
         s += lang.pick(
@@ -384,13 +375,13 @@ pub fn check_summary(f: &Forecast, lang: Lang) -> Option<String> {
 
 /// "3 % too low" for a predicted / actual ratio of 0.97.
 fn deviation(ratio: f64, lang: Lang) -> String {
-    let off = (ratio - 1.0) * 100.0;
-    let size = amount(off.abs(), 0, lang);
+    let off = ratio - 1.0;
+    let size = percent(off.abs(), lang);
     match (lang, off >= 0.0) {
-        (Lang::De, true) => format!("{size} % zu hoch"),
-        (Lang::De, false) => format!("{size} % zu niedrig"),
-        (Lang::En, true) => format!("{size}% too high"),
-        (Lang::En, false) => format!("{size}% too low"),
+        (Lang::De, true) => format!("{size} zu hoch"),
+        (Lang::De, false) => format!("{size} zu niedrig"),
+        (Lang::En, true) => format!("{size} too high"),
+        (Lang::En, false) => format!("{size} too low"),
     }
 }
 
@@ -547,15 +538,15 @@ fn basis_reason(f: &Forecast, lang: Lang) -> String {
                 Lang::De => format!(
                     "{} gewählt: Zum {} erstellt, sagte es die Käufe je Kunde in den Monaten bis {} am besten voraus (mittlerer absoluter Fehler: {}). Je Kundentyp kommt das Verfahren aus diesem Rückblick, und die 80-%-Spannen sind daran kalibriert.",
                     label(s),
-                    b.origin.format("%d.%m.%Y"),
-                    b.until.format("%d.%m.%Y"),
+                    date(b.origin, lang),
+                    date(b.until, lang),
                     list.join(", "),
                 ),
                 Lang::En => format!(
                     "{} chosen: made as of {}, it predicted each customer's purchases in the months to {} best (mean absolute error: {}). Per customer type the method comes from this backtest, and the 80% ranges are calibrated on it.",
                     label(s),
-                    b.origin,
-                    b.until,
+                    date(b.origin, lang),
+                    date(b.until, lang),
                     list.join(", "),
                 ),
             }

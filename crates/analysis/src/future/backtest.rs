@@ -16,11 +16,12 @@ use chrono::NaiveDate;
 use kundenwert_core::Period;
 
 use super::calibration::{calibrate, Calibration, CandidateBands, Method, TypeCalibration};
-use super::candidates::{fit_candidates, model_band, prepare, spend_model, Candidate};
-use super::inputs::ModelInput;
-use super::outcome::{actual_value, Band, Outcome};
+use super::candidates::{
+    fit_candidates, model_band, prepare, purchase_error, spend_model, Candidate,
+};
+use super::outcome::{Band, Outcome};
 use super::projection::{DAMPING, DAMPINGS};
-use super::{FutureConfig, Source};
+use super::{FutureConfig, Prepared, Source};
 use crate::earlier::{month_end, series_at};
 use crate::par::par_map;
 use crate::typology::{classify_series_with, CustomerType, TypologyConfig};
@@ -141,86 +142,56 @@ pub fn windows(as_of: NaiveDate, first_month: i32, horizon: u32) -> Vec<(NaiveDa
     out
 }
 
-/// What one origin of the backtest gives: its customers' types, actual values and candidate
-/// bands (projections; the models' come once the model is chosen over all origins).
+/// What one origin of the backtest gives: its customers' types and what the forecast took of
+/// them (model inputs, projections, actual values), the fits, and each fitted model's error of
+/// purchases.
 struct AtOrigin {
     types: Vec<CustomerType>,
-    actual: Vec<f64>,
-    inputs: Vec<ModelInput>,
+    prepared: Prepared,
     spends: Vec<f64>,
     fits: Vec<Candidate>,
-    projections: Vec<CandidateBands>,
     /// Per fitted model, the absolute error of purchases summed over the customers.
     transaction_errors: Vec<(Source, f64)>,
 }
 
-fn at_origin(
-    earlier: &ValueSeries,
-    origin: NaiveDate,
-    typology: &TypologyConfig,
-    config: &FutureConfig,
-) -> AtOrigin {
-    let classifications = classify_series_with(earlier, typology);
-    let types: Vec<CustomerType> = classifications.iter().map(|c| c.customer_type).collect();
-    let prepared = prepare(earlier, &classifications, config);
-    drop(classifications);
-    let horizon = config.horizon_months;
-    let origin_month = Period::month_index_of(origin);
-    let actual: Vec<f64> = par_map(&earlier.customers, |_, c| {
-        actual_value(&c.holdout, origin_month, horizon, config.discount_rate)
-    });
-    let inputs = prepared.inputs;
-    let fits = fit_candidates(&inputs, config);
-    let (_, spends) = spend_model(&inputs, config);
-    let length = config.time_unit.per_months(f64::from(horizon));
-    let transaction_errors = fits
-        .iter()
-        .filter_map(|c| {
-            let fit = c.fit.as_ref().ok()?;
-            let error: f64 = fit
-                .expected_all(&inputs, length)
-                .iter()
-                .zip(&inputs)
-                .map(|(e, m)| (e - m.holdout_transactions).abs())
-                .sum();
-            Some((c.source, error))
-        })
-        .collect();
-    let projections = DAMPINGS
-        .iter()
-        .map(|&damping| CandidateBands {
-            method: Method::Projection { damping },
-            bands: prepared
-                .projections
-                .iter()
-                .map(|p| {
-                    p.map_or(
-                        Band {
-                            value: 0.0,
-                            low: 0.0,
-                            high: 0.0,
-                        },
-                        |p| {
-                            let v = p.value(horizon, config.discount_rate, damping);
-                            Band {
-                                value: v.future_value,
-                                low: v.low,
-                                high: v.high,
-                            }
-                        },
-                    )
-                })
-                .collect(),
-        })
-        .collect();
-    AtOrigin {
-        types,
-        actual,
-        inputs,
-        spends,
-        fits,
-        projections,
-        transaction_errors,
+impl AtOrigin {
+    fn of(earlier: &ValueSeries, typology: &TypologyConfig, config: &FutureConfig) -> AtOrigin {
+        let classifications = classify_series_with(earlier, typology);
+        let types = classifications.iter().map(|c| c.customer_type).collect();
+        let prepared = prepare(earlier, &classifications, config);
+        drop(classifications);
+        let inputs = &prepared.inputs;
+        let fits = fit_candidates(inputs, config);
+        let (_, spends) = spend_model(inputs, config);
+        let length = config
+            .time_unit
+            .per_months(f64::from(config.horizon_months));
+        let transaction_errors = fits
+            .iter()
+            .filter_map(|c| {
+                let fit = c.fit.as_ref().ok()?;
+                Some((
+                    c.source,
+                    purchase_error(&fit.expected_all(inputs, length), inputs),
+                ))
+            })
+            .collect();
+        AtOrigin {
+            types,
+            prepared,
+            spends,
+            fits,
+            transaction_errors,
+        }
+    }
+
+    /// Every customer's band from the projection with `damping`.
+    fn projected(&self, damping: f64, config: &FutureConfig) -> impl Iterator<Item = Band> + '_ {
+        let (horizon, rate) = (config.horizon_months, config.discount_rate);
+        self.prepared
+            .projections
+            .iter()
+            .map(move |p| p.map_or(Band::default(), |p| p.value(horizon, rate, damping)))
     }
 }
 
@@ -235,13 +206,11 @@ pub fn run(
     typology: &TypologyConfig,
     config: &FutureConfig,
 ) -> Option<Backtest> {
-    let first_month = series
-        .customers
-        .iter()
-        .filter_map(|c| c.months.first())
-        .map(|m| m.period.first_month_index())
-        .min()?;
-    let windows = windows(series.as_of, first_month, config.horizon_months);
+    let windows = windows(
+        series.as_of,
+        series.first_month_index()?,
+        config.horizon_months,
+    );
     let (origin, until) = *windows.first()?;
     let n = series.customers.len();
     let sampled = n > SAMPLE;
@@ -254,7 +223,7 @@ pub fn run(
                 let h = customer_hash(&c.id);
                 h % shares == j as u64 && (!sampled || ((h / shares) % n as u64) < SAMPLE as u64)
             });
-            (!earlier.customers.is_empty()).then(|| at_origin(&earlier, o, typology, config))
+            (!earlier.customers.is_empty()).then(|| AtOrigin::of(&earlier, typology, config))
         })
         .collect();
     let customers: usize = origins.iter().map(|o| o.types.len()).sum();
@@ -284,8 +253,14 @@ pub fn run(
         .map(|(s, _)| *s);
     // Pooled over the origins, in origin order: types, actual values, and each candidate's
     // bands (the model's first, when there is one).
-    let types: Vec<CustomerType> = origins.iter().flat_map(|o| o.types.clone()).collect();
-    let actual: Vec<f64> = origins.iter().flat_map(|o| o.actual.clone()).collect();
+    let types: Vec<CustomerType> = origins
+        .iter()
+        .flat_map(|o| o.types.iter().copied())
+        .collect();
+    let actual: Vec<f64> = origins
+        .iter()
+        .flat_map(|o| o.prepared.actual.iter().copied())
+        .collect();
     let mut candidates = Vec::new();
     if let Some(source) = chosen {
         let mut bands = Vec::with_capacity(customers);
@@ -297,19 +272,15 @@ pub fn run(
                 .and_then(|c| c.fit.as_ref().ok());
             match fit {
                 Some(fit) => {
-                    let alive = fit.p_alive_all(&o.inputs);
-                    bands.extend(par_map(&o.inputs, |i, m| {
+                    let inputs = &o.prepared.inputs;
+                    let alive = fit.p_alive_all(inputs);
+                    bands.extend(par_map(inputs, |i, m| {
                         model_band(fit, m, o.spends[i], alive.as_ref().map(|a| a[i]), config)
                     }));
                 }
                 // Never so (the model was fitted at every origin), but the bands must stay
-                // aligned with the customers.
-                None => bands.extend(
-                    o.projections
-                        .iter()
-                        .find(|c| c.method == Method::Projection { damping: DAMPING })
-                        .map_or(&[][..], |c| &c.bands[..]),
-                ),
+                // aligned with the customers: the forecast's own fallback.
+                None => bands.extend(o.projected(DAMPING, config)),
             }
         }
         candidates.push(CandidateBands {
@@ -317,12 +288,12 @@ pub fn run(
             bands,
         });
     }
-    for (k, damping) in DAMPINGS.iter().enumerate() {
+    for damping in DAMPINGS {
         candidates.push(CandidateBands {
-            method: Method::Projection { damping: *damping },
+            method: Method::Projection { damping },
             bands: origins
                 .iter()
-                .flat_map(|o| o.projections[k].bands.iter().copied())
+                .flat_map(|o| o.projected(damping, config))
                 .collect(),
         });
     }
@@ -343,14 +314,10 @@ pub fn run(
 /// low bits. The backtest's sample and its shares between origins follow from it, so they do
 /// not depend on the order of the customers or on the file they came from.
 fn customer_hash(id: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in id.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    h ^ (h >> 31)
+    let fnv = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    crate::demo::mix64(fnv)
 }
 
 #[cfg(test)]

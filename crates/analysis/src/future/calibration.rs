@@ -173,14 +173,7 @@ pub fn calibrate(
         })
         .collect();
     // Each customer's value and own band under its type's method.
-    let mut raw = vec![
-        Band {
-            value: 0.0,
-            low: 0.0,
-            high: 0.0,
-        };
-        actual.len()
-    ];
+    let mut raw = vec![Band::default(); actual.len()];
     for (_, k, _, members) in &chosen {
         for &i in members {
             raw[i] = candidates[*k].bands[i];

@@ -7,10 +7,10 @@ use kundenwert_clv::{
 };
 
 use super::backtest::Backtest;
-use super::calibration::Method;
+use super::calibration::{Method, Ranges};
 use super::inputs::{holdout_end, model_input, ModelInput};
 use super::interval::count_quantile;
-use super::outcome::{actual_value, by_type, Band};
+use super::outcome::{self, actual_value, Band};
 use super::projection::{project, Projection, DAMPING};
 use super::{
     ChoiceBasis, CustomerForecast, Forecast, FutureConfig, HoldoutCheck, Prepared, Source,
@@ -619,12 +619,17 @@ pub(super) fn model_band(
     p_alive: Option<f64>,
     config: &FutureConfig,
 ) -> Band {
-    let f = model_forecast(fit, m, spend, p_alive, config);
-    Band {
-        value: f.future_value,
-        low: f.future_value_low,
-        high: f.future_value_high,
-    }
+    model_forecast(fit, m, spend, p_alive, config).band()
+}
+
+/// The absolute error of `expected` purchases against each customer's purchases after as-of,
+/// summed over the customers.
+pub(super) fn purchase_error(expected: &[f64], inputs: &[ModelInput]) -> f64 {
+    expected
+        .iter()
+        .zip(inputs)
+        .map(|(e, m)| (e - m.holdout_transactions).abs())
+        .sum()
 }
 
 pub(super) fn run(
@@ -694,45 +699,48 @@ pub(super) fn run(
     let model = chosen.and_then(fit_of);
 
     // Per type: with a backtest, the method chosen there (a model that cannot be fitted now
-    // gives way to the projection); without one, the projection where it predicted the
-    // holdout value better, else the chosen model.
-    let mut method_by_type: Vec<(CustomerType, Method)> = Vec::new();
-    for t in CustomerType::ALL {
-        let from_backtest = backtest
-            .as_ref()
-            .and_then(|b| b.for_type(t))
-            .map(|c| match c.method {
+    // gives way to the projection) and its calibrated ranges; without one, the projection
+    // where it predicted the holdout value better, else the chosen model.
+    let by_type: Vec<(CustomerType, Method, Option<Ranges>)> = CustomerType::ALL
+        .iter()
+        .map(|&t| {
+            let calibrated = backtest.as_ref().and_then(|b| b.for_type(t));
+            let from_backtest = calibrated.map(|c| match c.method {
                 Method::Model(s) if fit_of(s).is_none() => Method::Projection { damping: DAMPING },
                 m => m,
             });
-        let method = match (from_backtest, &holdout, model) {
-            (Some(m), ..) => m,
-            (None, _, None) => Method::Projection { damping: DAMPING },
-            (None, Some(h), Some(_)) => {
-                let projection_better = h
-                    .value_mae_by_type
-                    .iter()
-                    .find(|(ty, ..)| *ty == t)
-                    .is_some_and(|(_, model_mae, proj_mae, _)| proj_mae < model_mae);
-                if projection_better {
-                    Method::Projection { damping: DAMPING }
-                } else {
-                    Method::Model(chosen.unwrap_or(Source::TypeProjection))
+            let method = match (from_backtest, &holdout, model) {
+                (Some(m), ..) => m,
+                (None, _, None) => Method::Projection { damping: DAMPING },
+                (None, Some(h), Some(_)) => {
+                    let projection_better = h
+                        .value_mae_by_type
+                        .iter()
+                        .find(|(ty, ..)| *ty == t)
+                        .is_some_and(|(_, model_mae, proj_mae, _)| proj_mae < model_mae);
+                    if projection_better {
+                        Method::Projection { damping: DAMPING }
+                    } else {
+                        Method::Model(chosen.unwrap_or(Source::TypeProjection))
+                    }
                 }
-            }
-            (None, None, Some(_)) => Method::Model(chosen.unwrap_or(Source::TypeProjection)),
-        };
-        method_by_type.push((t, method));
-    }
-    let source_by_type: Vec<(CustomerType, Source)> = method_by_type
-        .iter()
-        .map(|(t, m)| (*t, m.source()))
+                (None, None, Some(_)) => Method::Model(chosen.unwrap_or(Source::TypeProjection)),
+            };
+            (t, method, calibrated.map(|c| c.ranges))
+        })
         .collect();
+    let source_by_type: Vec<(CustomerType, Source)> =
+        by_type.iter().map(|(t, m, _)| (*t, m.source())).collect();
+    let type_of = |i: usize| {
+        types
+            .get(i)
+            .map_or(CustomerType::Insufficient, |c| c.customer_type)
+    };
 
     // P(alive) of every customer for each model in use where computing it for all at once
     // saves work (Pareto/NBD).
     let mut alive_by_model: Vec<(Source, Option<Vec<f64>>)> = Vec::new();
-    for (_, method) in &method_by_type {
+    for (_, method, _) in &by_type {
         if let Method::Model(s) = method {
             if !alive_by_model.iter().any(|(x, _)| x == s) {
                 let alive = fit_of(*s).and_then(|fit| fit.p_alive_all(&inputs));
@@ -741,13 +749,11 @@ pub(super) fn run(
         }
     }
     let customers = par_map(&inputs, |i, m| {
-        let t = types
-            .get(i)
-            .map_or(CustomerType::Insufficient, |c| c.customer_type);
-        let method = method_by_type
-            .iter()
-            .find(|(ty, _)| *ty == t)
-            .map_or(Method::Projection { damping: DAMPING }, |(_, m)| *m);
+        let t = type_of(i);
+        let (method, ranges) = by_type.iter().find(|(ty, ..)| *ty == t).map_or(
+            (Method::Projection { damping: DAMPING }, None),
+            |(_, m, r)| (*m, *r),
+        );
         let mut forecast = match method {
             Method::Model(s) => match fit_of(s) {
                 Some(fit) => {
@@ -763,16 +769,8 @@ pub(super) fn run(
                 projection_forecast(projections[i].as_ref(), damping, config)
             }
         };
-        if let Some(r) = backtest
-            .as_ref()
-            .and_then(|b| b.for_type(t))
-            .map(|c| c.ranges)
-        {
-            let band = r.apply(Band {
-                value: forecast.future_value,
-                low: forecast.future_value_low,
-                high: forecast.future_value_high,
-            });
+        if let Some(r) = ranges {
+            let band = r.apply(forecast.band());
             forecast.future_value_low = band.low;
             forecast.future_value_high = band.high;
         }
@@ -788,22 +786,9 @@ pub(super) fn run(
     });
     let holdout = holdout.map(|mut h| {
         if covered {
-            let ty: Vec<CustomerType> = (0..inputs.len())
-                .map(|i| {
-                    types
-                        .get(i)
-                        .map_or(CustomerType::Insufficient, |c| c.customer_type)
-                })
-                .collect();
-            let bands: Vec<Band> = customers
-                .iter()
-                .map(|c| Band {
-                    value: c.future_value,
-                    low: c.future_value_low,
-                    high: c.future_value_high,
-                })
-                .collect();
-            h.outcomes = Some(by_type(&ty, &bands, &actual));
+            let ty: Vec<CustomerType> = (0..inputs.len()).map(type_of).collect();
+            let bands: Vec<Band> = customers.iter().map(CustomerForecast::band).collect();
+            h.outcomes = Some(outcome::by_type(&ty, &bands, &actual));
         }
         h
     });
@@ -833,7 +818,7 @@ fn projection_forecast(
                 expected_transactions: None,
                 p_alive: p.p_alive,
                 expected_spend: None,
-                future_value: v.future_value,
+                future_value: v.value,
                 future_value_low: v.low,
                 future_value_high: v.high,
                 source: Source::TypeProjection,
@@ -935,12 +920,7 @@ fn check_holdout(
         let Ok(fit) = &c.fit else { continue };
         let p: Vec<f64> = fit.expected_all(inputs, length);
         predicted.push((c.source, p.iter().sum()));
-        let err: f64 = p
-            .iter()
-            .zip(inputs)
-            .map(|(p, m)| (p - m.holdout_transactions).abs())
-            .sum();
-        mae.push((c.source, err / n));
+        mae.push((c.source, purchase_error(&p, inputs) / n));
         per_model_predictions.insert(c.source, p);
     }
     let best = mae

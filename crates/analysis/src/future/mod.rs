@@ -173,6 +173,17 @@ pub struct CustomerForecast {
     pub source: Source,
 }
 
+impl CustomerForecast {
+    /// The value with its 80 % range.
+    pub fn band(&self) -> outcome::Band {
+        outcome::Band {
+            value: self.future_value,
+            low: self.future_value_low,
+            high: self.future_value_high,
+        }
+    }
+}
+
 /// The forecast of all customers.
 #[derive(Debug)]
 pub struct Forecast {

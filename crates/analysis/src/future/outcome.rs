@@ -6,8 +6,8 @@
 use crate::typology::CustomerType;
 use crate::PeriodValue;
 
-/// One customer's forecast value with its 80 % range.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One customer's forecast value with its 80 % range (all zero by default: nothing expected).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Band {
     /// Expected value.
     pub value: f64,

@@ -6,6 +6,7 @@
 //! It is the candidate for B2B customers who order at regular intervals, where the
 //! "buy till you die" models fit poorly; model choice compares both on the holdout.
 
+use super::outcome::Band;
 use crate::typology::stats::{block_means, mean, median, std_pop};
 use crate::typology::{CustomerType, Features};
 
@@ -38,17 +39,6 @@ pub struct Projection {
     pub barnacle: bool,
 }
 
-/// A projection's value over a horizon.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ProjectedValue {
-    /// Discounted expected value, weighted by `p_alive`.
-    pub future_value: f64,
-    /// Lower end of the 80 % interval.
-    pub low: f64,
-    /// Upper end of the 80 % interval.
-    pub high: f64,
-}
-
 impl Projection {
     /// Expected value of month `h` (1 = the first after as-of) before discounting, weighted by
     /// `p_alive`, with the trend damped by `damping` a month.
@@ -72,7 +62,7 @@ impl Projection {
     /// months were independent) with the uncertainty whether the customer is still there
     /// (Bernoulli with `p_alive`); it is a plain, explainable band, not a model-based predictive
     /// distribution.
-    pub fn value(&self, horizon: u32, discount_rate: f64, damping: f64) -> ProjectedValue {
+    pub fn value(&self, horizon: u32, discount_rate: f64, damping: f64) -> Band {
         let p_alive = self.p_alive;
         let mut damped = 0.0;
         let mut phi = 1.0;
@@ -93,8 +83,8 @@ impl Projection {
         if !self.barnacle && self.level >= 0.0 {
             low = low.max(0.0);
         }
-        ProjectedValue {
-            future_value: fv,
+        Band {
+            value: fv,
             low,
             high: fv + half,
         }
@@ -181,11 +171,7 @@ mod tests {
         assert!((p.p_alive - 1.0).abs() < 1e-12);
         let p = p.value(12, 0.10, DAMPING);
         let expected: f64 = (1..=12).map(|h| 100.0 / 1.1f64.powf(h as f64 / 12.0)).sum();
-        assert!(
-            (p.future_value - expected).abs() < 1e-9,
-            "{}",
-            p.future_value
-        );
+        assert!((p.value - expected).abs() < 1e-9, "{}", p.value);
         // No variation and certainly alive: the interval collapses.
         assert!((p.high - p.low).abs() < 1e-9);
     }
@@ -219,7 +205,7 @@ mod tests {
         // gap 12 months, ADI 1: exp(-(12 - 1) / 3).
         assert!((p.p_alive - (-11.0f64 / 3.0).exp()).abs() < 1e-12);
         let v = p.value(12, 0.10, DAMPING);
-        assert!(v.low >= 0.0 && v.low <= v.future_value && v.future_value <= v.high);
+        assert!(v.low >= 0.0 && v.low <= v.value && v.value <= v.high);
     }
 
     #[test]
@@ -227,6 +213,6 @@ mod tests {
         let y = vec![-5.0; 18];
         let f = features(&y);
         let p = project(&y, &f, CustomerType::Barnacle);
-        assert!(p.value(12, 0.10, DAMPING).future_value < 0.0);
+        assert!(p.value(12, 0.10, DAMPING).value < 0.0);
     }
 }

@@ -256,13 +256,7 @@ impl SeriesPortfolio {
     /// The reference from the customers' levels alone (no features kept for it).
     pub(crate) fn of(series: &crate::ValueSeries) -> Self {
         let as_of_month = kundenwert_core::Period::month_index_of(series.as_of);
-        let data_start = series
-            .customers
-            .iter()
-            .filter_map(|c| c.months.first())
-            .map(|m| m.period.first_month_index())
-            .min()
-            .unwrap_or(as_of_month);
+        let data_start = series.first_month_index().unwrap_or(as_of_month);
         let levels: Vec<f64> = crate::par::par_map(&series.customers, |_, c| {
             rules::reference_level(&monthly_values(c, series.as_of))
         })
