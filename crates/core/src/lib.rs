@@ -7,9 +7,11 @@
 
 mod period;
 mod role;
+mod typo;
 
 pub use period::{Period, PeriodKind};
 pub use role::{Role, UnknownRole};
+pub use typo::{closest, edit_distance};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
