@@ -5,7 +5,9 @@
 //! file. Keeping the CLI on the trait leaves room for a server-backed store later.
 //! [`StoredTransaction`] is the owned row an import writes; reading streams borrowed
 //! [`kundenwert_core::Transaction`]s in the order they were stored. Chains and plans are stored as
-//! JSON documents whose validation belongs to `kundenwert-chain`.
+//! JSON documents whose validation belongs to `kundenwert-chain`. The workspace also keeps its
+//! settings (TOML) and the result of its latest analysis ([`AnalysisRun`], [`CustomerResult`]),
+//! as plain records: what they mean belongs to the analysis.
 //!
 //! The schema is described in `SCHEMA.md`; migrations live in `migrations/` and are never edited
 //! once landed.
@@ -13,11 +15,16 @@
 
 mod error;
 mod migrations;
+mod results;
 mod runs;
 mod sqlite;
 
 pub use error::{InvalidRowReason, StoreError};
 pub use migrations::{MIGRATIONS, SCHEMA_VERSION};
+pub use results::{
+    pack_months, unpack_months, AnalysisRun, Column, Comparison, Cursor, CustomerQuery,
+    CustomerResult, Filter, FilterValue, MonthFigures,
+};
 pub use sqlite::Store;
 
 use chrono::NaiveDate;
@@ -349,4 +356,64 @@ pub trait Workspace {
     /// # Errors
     /// On a database failure.
     fn delete_selection(&mut self, name: &str) -> Result<bool, StoreError>;
+
+    /// A number that moves whenever the stored transactions change (an import stored rows, or
+    /// an import was removed): a stored analysis made at another version is out of date.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn data_version(&self) -> Result<i64, StoreError>;
+
+    /// The workspace's settings (TOML), when any were stored.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn settings(&self) -> Result<Option<String>, StoreError>;
+
+    /// Stores the workspace's settings (TOML; the caller validates them).
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn put_settings(&mut self, toml: &str) -> Result<(), StoreError>;
+
+    /// Replaces the stored analysis by `run` and `customers` (each with its months) in one
+    /// transaction; returns how many customers were stored. `run.customers` and
+    /// `run.computed_at` are set by the store.
+    ///
+    /// # Errors
+    /// On a database failure (e.g. a customer number twice); the stored analysis is then
+    /// unchanged.
+    fn replace_analysis(
+        &mut self,
+        run: &AnalysisRun,
+        customers: &mut dyn Iterator<Item = (CustomerResult, Vec<MonthFigures>)>,
+    ) -> Result<u64, StoreError>;
+
+    /// The stored analysis, without its customers; `None` before the first.
+    ///
+    /// # Errors
+    /// On a database failure or an unreadable row.
+    fn analysis_run(&self) -> Result<Option<AnalysisRun>, StoreError>;
+
+    /// The stored customers a query asks for, in its order.
+    ///
+    /// # Errors
+    /// On a database failure or an unreadable row.
+    fn analysis_customers(&self, query: &CustomerQuery) -> Result<Vec<CustomerResult>, StoreError>;
+
+    /// How many stored customers match a query's filter and search (its paging aside).
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn count_analysis_customers(&self, query: &CustomerQuery) -> Result<u64, StoreError>;
+
+    /// One stored customer by number, with its months; `None` when the analysis has no such
+    /// customer.
+    ///
+    /// # Errors
+    /// On a database failure or an unreadable row.
+    fn analysis_customer(
+        &self,
+        number: &str,
+    ) -> Result<Option<(CustomerResult, Vec<MonthFigures>)>, StoreError>;
 }

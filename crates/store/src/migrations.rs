@@ -7,6 +7,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_drop_read_indexes.sql",
         include_str!("../migrations/0002_drop_read_indexes.sql"),
     ),
+    (
+        "0003_settings_and_results.sql",
+        include_str!("../migrations/0003_settings_and_results.sql"),
+    ),
 ];
 
 /// The schema version this binary creates and understands.

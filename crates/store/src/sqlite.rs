@@ -78,6 +78,7 @@ impl Store {
         // default 2 MB page cache a million-row import spills and rereads pages constantly.
         conn.pragma_update(None, "cache_size", -65_536)
             .map_err(open_err)?;
+        crate::results::register_functions(&conn).map_err(open_err)?;
         migrate(&mut conn, &path)?;
         Ok(Store {
             conn,
@@ -447,6 +448,64 @@ impl Workspace for Store {
 
     fn delete_selection(&mut self, name: &str) -> Result<bool, StoreError> {
         self.delete("saved_selections", name)
+    }
+
+    fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT version FROM data_version WHERE id = 1", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    fn settings(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT document FROM settings WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    fn put_settings(&mut self, toml: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            &format!(
+                "INSERT INTO settings (id, document) VALUES (1, ?1) \
+                 ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = {NOW}"
+            ),
+            [toml],
+        )?;
+        Ok(())
+    }
+
+    fn replace_analysis(
+        &mut self,
+        run: &crate::AnalysisRun,
+        customers: &mut dyn Iterator<Item = (crate::CustomerResult, Vec<crate::MonthFigures>)>,
+    ) -> Result<u64, StoreError> {
+        crate::results::replace(&mut self.conn, run, customers)
+    }
+
+    fn analysis_run(&self) -> Result<Option<crate::AnalysisRun>, StoreError> {
+        crate::results::run(&self.conn)
+    }
+
+    fn analysis_customers(
+        &self,
+        query: &crate::CustomerQuery,
+    ) -> Result<Vec<crate::CustomerResult>, StoreError> {
+        crate::results::query(&self.conn, query)
+    }
+
+    fn count_analysis_customers(&self, query: &crate::CustomerQuery) -> Result<u64, StoreError> {
+        crate::results::count(&self.conn, query)
+    }
+
+    fn analysis_customer(
+        &self,
+        number: &str,
+    ) -> Result<Option<(crate::CustomerResult, Vec<crate::MonthFigures>)>, StoreError> {
+        crate::results::customer(&self.conn, number)
     }
 }
 

@@ -115,8 +115,9 @@ fn migrations_are_idempotent() {
         )
         .expect("count");
     assert_eq!(
-        tables, 5,
-        "imports, transactions, chains, plans, saved_selections"
+        tables, 9,
+        "imports, transactions, chains, plans, saved_selections, settings, data_version, \
+         analysis_run, analysis_customers"
     );
 }
 
@@ -154,6 +155,7 @@ fn migrations_are_never_edited() {
     let landed: &[(&str, u64)] = &[
         ("0001_init.sql", 0x4b5c_b5c4_a197_f7c9),
         ("0002_drop_read_indexes.sql", 0xa846_77f1_1ec1_148c),
+        ("0003_settings_and_results.sql", 0x7bb2_7824_e440_a6b2),
     ];
     assert_eq!(
         MIGRATIONS.len(),
@@ -985,7 +987,9 @@ fn a_version_1_workspace_loses_its_read_indexes_and_keeps_its_rows() {
         .expect("a row");
     }
     let mut store = Store::open(&path).expect("upgrade");
-    assert_eq!(store.schema_version().expect("version"), 2);
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    // The import stored before the data version existed counts as one change.
+    assert_eq!(store.data_version().expect("data version"), 1);
     assert_eq!(
         index_names(&store),
         vec!["transactions_document_position".to_owned()]
@@ -1072,3 +1076,5 @@ fn a_killed_import_leaves_the_workspace_as_before() {
         .expect("import");
     assert_eq!(out[0].inserted + out[0].duplicates_skipped, 2_000);
 }
+
+mod results;

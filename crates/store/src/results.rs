@@ -1,0 +1,696 @@
+//! The stored result of the workspace's latest analysis: the run (what it was computed from and
+//! with, and its summary), one row per customer, and the customer's months packed for a chart.
+//! The store knows these as plain records; what the figures mean belongs to the analysis.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::StoreError;
+
+/// The latest analysis of the workspace, without its customers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalysisRun {
+    /// The workspace's data version the analysis read (see [`crate::Workspace::data_version`]).
+    pub data_version: i64,
+    /// The settings it was computed with (TOML).
+    pub settings: String,
+    /// End of the history the values refer to.
+    pub as_of: NaiveDate,
+    /// What the analysis found beyond the single customers (JSON object).
+    pub summary: String,
+    /// How many customers it holds.
+    pub customers: u64,
+    /// How long it took, in seconds.
+    pub seconds: f64,
+    /// When it was computed, UTC `YYYY-MM-DDTHH:MM:SSZ` (set by the store).
+    pub computed_at: String,
+}
+
+/// One customer of the stored analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerResult {
+    /// Rank in customer-number order (1-based); the tie-breaker of every sort.
+    pub id: i64,
+    /// Customer number.
+    pub number: String,
+    /// Name, when the export has one.
+    pub name: Option<String>,
+    /// Customer type (its id, e.g. `growth`).
+    pub customer_type: String,
+    /// Confidence of the type, 0..1.
+    pub confidence: f64,
+    /// Why the type, in German.
+    pub reason_de: String,
+    /// Why the type, in English.
+    pub reason_en: String,
+    /// Status (its id), when there is one.
+    pub status: Option<String>,
+    /// ABC class (`A`, `B`, `C`).
+    pub abc: String,
+    /// Current value.
+    pub current_value: f64,
+    /// Future value, when forecast.
+    pub future_value: Option<f64>,
+    /// Lower end of the future value's range.
+    pub future_value_low: Option<f64>,
+    /// Upper end of the future value's range.
+    pub future_value_high: Option<f64>,
+    /// What the future value came from (a model's or the projection's id).
+    pub future_value_source: Option<String>,
+    /// Probability the customer is still buying.
+    pub p_alive: Option<f64>,
+    /// Expected purchases over the horizon.
+    pub expected_purchases: Option<f64>,
+    /// Revenue.
+    pub revenue: f64,
+    /// Margin, when known.
+    pub margin: Option<f64>,
+    /// Orders.
+    pub orders: u64,
+    /// First order.
+    pub first_order: NaiveDate,
+    /// Last order.
+    pub last_order: NaiveDate,
+}
+
+/// One month with business of a customer, as stored for drawing its chart: single precision
+/// (the totals are the row's columns).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MonthFigures {
+    /// Months since January of year 0 (`year * 12 + month - 1`).
+    pub month_index: i32,
+    /// Revenue of the month.
+    pub revenue: f32,
+    /// Margin of the month, when known.
+    pub margin: Option<f32>,
+    /// Orders of the month.
+    pub orders: u32,
+}
+
+/// Bytes of one packed month: month index (i32), revenue (f32), margin (f32, NaN = unknown),
+/// orders (u32), little-endian.
+const MONTH_BYTES: usize = 16;
+
+/// Packs months for the `months` column.
+pub fn pack_months(months: &[MonthFigures]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(months.len() * MONTH_BYTES);
+    for m in months {
+        out.extend_from_slice(&m.month_index.to_le_bytes());
+        out.extend_from_slice(&m.revenue.to_le_bytes());
+        out.extend_from_slice(&m.margin.unwrap_or(f32::NAN).to_le_bytes());
+        out.extend_from_slice(&m.orders.to_le_bytes());
+    }
+    out
+}
+
+/// Unpacks the `months` column; `None` when its length is not a whole number of months.
+pub fn unpack_months(bytes: &[u8]) -> Option<Vec<MonthFigures>> {
+    if !bytes.len().is_multiple_of(MONTH_BYTES) {
+        return None;
+    }
+    let word = |c: &[u8], i: usize| -> [u8; 4] { [c[i], c[i + 1], c[i + 2], c[i + 3]] };
+    Some(
+        bytes
+            .chunks_exact(MONTH_BYTES)
+            .map(|c| {
+                let margin = f32::from_le_bytes(word(c, 8));
+                MonthFigures {
+                    month_index: i32::from_le_bytes(word(c, 0)),
+                    revenue: f32::from_le_bytes(word(c, 4)),
+                    margin: (!margin.is_nan()).then_some(margin),
+                    orders: u32::from_le_bytes(word(c, 12)),
+                }
+            })
+            .collect(),
+    )
+}
+
+/// A column of the stored customers a filter or a sort can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Column {
+    /// Customer number (text).
+    Number,
+    /// Name (text).
+    Name,
+    /// Type id (text).
+    Type,
+    /// Status id (text).
+    Status,
+    /// ABC class (text).
+    Abc,
+    /// Current value.
+    CurrentValue,
+    /// Future value.
+    FutureValue,
+    /// Revenue.
+    Revenue,
+    /// Margin.
+    Margin,
+    /// P(alive).
+    PAlive,
+    /// Orders.
+    Orders,
+    /// Confidence of the type.
+    Confidence,
+    /// Last order (ISO date text).
+    LastOrder,
+    /// Rank in customer-number order.
+    Id,
+}
+
+impl Column {
+    fn sql(self) -> &'static str {
+        match self {
+            Column::Number => "number",
+            Column::Name => "name",
+            Column::Type => "type",
+            Column::Status => "status",
+            Column::Abc => "abc",
+            Column::CurrentValue => "current_value",
+            Column::FutureValue => "future_value",
+            Column::Revenue => "revenue",
+            Column::Margin => "margin",
+            Column::PAlive => "p_alive",
+            Column::Orders => "orders",
+            Column::Confidence => "confidence",
+            Column::LastOrder => "last_order",
+            Column::Id => "id",
+        }
+    }
+
+    fn is_text(self) -> bool {
+        matches!(
+            self,
+            Column::Number
+                | Column::Name
+                | Column::Type
+                | Column::Status
+                | Column::Abc
+                | Column::LastOrder
+        )
+    }
+}
+
+/// A comparison of a [`Filter`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    /// `=` (text: case-insensitive).
+    Eq,
+    /// `!=`.
+    Ne,
+    /// `<`.
+    Lt,
+    /// `<=`.
+    Le,
+    /// `>`.
+    Gt,
+    /// `>=`.
+    Ge,
+    /// Text contains (case-insensitive).
+    Contains,
+}
+
+/// A value a [`Filter`] compares with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilterValue {
+    /// For text columns.
+    Text(String),
+    /// For number columns.
+    Number(f64),
+}
+
+/// Which stored customers a query returns. A comparison with an unknown (NULL) figure is false,
+/// and `Not` of it true, as the selection language defines.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    /// `column op value`.
+    Compare {
+        /// The column.
+        column: Column,
+        /// The comparison.
+        op: Comparison,
+        /// The value.
+        value: FilterValue,
+    },
+    /// `column` equals one of `values`.
+    In {
+        /// The column.
+        column: Column,
+        /// The values.
+        values: Vec<FilterValue>,
+    },
+    /// The customer number is exactly (case and all) one of these.
+    Numbers(Vec<String>),
+    /// Negation.
+    Not(Box<Filter>),
+    /// All of them.
+    And(Vec<Filter>),
+    /// Any of them.
+    Or(Vec<Filter>),
+}
+
+/// A page of stored customers: filter, search, sort, keyset position and size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerQuery {
+    /// Only customers matching this.
+    pub filter: Option<Filter>,
+    /// Only customers whose number or name contains this (case-insensitive).
+    pub search: Option<String>,
+    /// Sort column; ties broken by [`CustomerResult::id`] in the same direction.
+    pub sort: Column,
+    /// Largest first.
+    pub descending: bool,
+    /// Continue after this customer (its sort value and id: the last row of the page before).
+    pub after: Option<Cursor>,
+    /// At most this many rows.
+    pub limit: Option<u64>,
+}
+
+impl Default for CustomerQuery {
+    fn default() -> Self {
+        CustomerQuery {
+            filter: None,
+            search: None,
+            sort: Column::Id,
+            descending: false,
+            after: None,
+            limit: None,
+        }
+    }
+}
+
+/// Where a page ends: the sort value and id of its last row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    /// The sort column's value (`None` for NULL).
+    pub value: Option<FilterValue>,
+    /// The row's id.
+    pub id: i64,
+}
+
+/// SQL function folding text for case-insensitive comparison the way the selection language
+/// does in Rust (`str::to_lowercase`, all of Unicode; SQLite's own `lower` knows ASCII only).
+pub(crate) const FOLD: &str = "kw_fold";
+
+/// Registers [`FOLD`] on a connection.
+pub(crate) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        FOLD,
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Text(t) => {
+                    Some(String::from_utf8_lossy(t).to_lowercase())
+                }
+                _ => None,
+            })
+        },
+    )
+}
+
+const CUSTOMER_COLUMNS: &str = "id, number, name, type, confidence, reason_de, reason_en, status, \
+     abc, current_value, future_value, future_value_low, future_value_high, future_value_source, \
+     p_alive, expected_purchases, revenue, margin, orders, first_order, last_order";
+
+fn date_of(text: &str, id: i64) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| StoreError::CorruptRow {
+        id,
+        message: format!("stored result date `{text}`: {e}"),
+    })
+}
+
+fn customer_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<(CustomerResult, String, String)> {
+    Ok((
+        CustomerResult {
+            id: r.get(0)?,
+            number: r.get(1)?,
+            name: r.get(2)?,
+            customer_type: r.get(3)?,
+            confidence: r.get(4)?,
+            reason_de: r.get(5)?,
+            reason_en: r.get(6)?,
+            status: r.get(7)?,
+            abc: r.get(8)?,
+            current_value: r.get(9)?,
+            future_value: r.get(10)?,
+            future_value_low: r.get(11)?,
+            future_value_high: r.get(12)?,
+            future_value_source: r.get(13)?,
+            p_alive: r.get(14)?,
+            expected_purchases: r.get(15)?,
+            revenue: r.get(16)?,
+            margin: r.get(17)?,
+            orders: r.get::<_, i64>(18)?.max(0) as u64,
+            first_order: NaiveDate::MIN,
+            last_order: NaiveDate::MIN,
+        },
+        r.get(19)?,
+        r.get(20)?,
+    ))
+}
+
+fn finish_customer(
+    (mut c, first, last): (CustomerResult, String, String),
+) -> Result<CustomerResult, StoreError> {
+    c.first_order = date_of(&first, c.id)?;
+    c.last_order = date_of(&last, c.id)?;
+    Ok(c)
+}
+
+/// Replaces the stored analysis by `run` and `customers` in one transaction: readers see the old
+/// one or the new one, never a mix.
+pub(crate) fn replace(
+    conn: &mut Connection,
+    run: &AnalysisRun,
+    customers: &mut dyn Iterator<Item = (CustomerResult, Vec<MonthFigures>)>,
+) -> Result<u64, StoreError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute("DELETE FROM analysis_run", [])?;
+    tx.execute("DELETE FROM analysis_customers", [])?;
+    let mut n = 0u64;
+    {
+        let mut insert = tx.prepare(
+            "INSERT INTO analysis_customers (id, number, name, type, confidence, reason_de, \
+             reason_en, status, abc, current_value, future_value, future_value_low, \
+             future_value_high, future_value_source, p_alive, expected_purchases, revenue, \
+             margin, orders, first_order, last_order, months) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
+             ?17, ?18, ?19, ?20, ?21, ?22)",
+        )?;
+        for (c, months) in customers {
+            n += 1;
+            insert.execute(params![
+                c.id,
+                c.number,
+                c.name,
+                c.customer_type,
+                c.confidence,
+                c.reason_de,
+                c.reason_en,
+                c.status,
+                c.abc,
+                c.current_value,
+                c.future_value,
+                c.future_value_low,
+                c.future_value_high,
+                c.future_value_source,
+                c.p_alive,
+                c.expected_purchases,
+                c.revenue,
+                c.margin,
+                c.orders as i64,
+                c.first_order.format("%Y-%m-%d").to_string(),
+                c.last_order.format("%Y-%m-%d").to_string(),
+                pack_months(&months),
+            ])?;
+        }
+    }
+    tx.execute(
+        "INSERT INTO analysis_run (id, data_version, settings, as_of, summary, customers, seconds) \
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            run.data_version,
+            run.settings,
+            run.as_of.format("%Y-%m-%d").to_string(),
+            run.summary,
+            n as i64,
+            run.seconds,
+        ],
+    )?;
+    tx.commit()?;
+    Ok(n)
+}
+
+/// The stored run, when there is one.
+pub(crate) fn run(conn: &Connection) -> Result<Option<AnalysisRun>, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT data_version, settings, as_of, summary, customers, seconds, computed_at \
+             FROM analysis_run WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, f64>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(
+        |(data_version, settings, as_of, summary, customers, seconds, computed_at)| {
+            Ok(AnalysisRun {
+                data_version,
+                settings,
+                as_of: date_of(&as_of, 1)?,
+                summary,
+                customers: customers.max(0) as u64,
+                seconds,
+                computed_at,
+            })
+        },
+    )
+    .transpose()
+}
+
+/// The conditions of a query's filter and search, with their arguments.
+fn conditions(q: &CustomerQuery, args: &mut Vec<SqlValue>) -> Vec<String> {
+    let mut conditions = Vec::new();
+    if let Some(f) = &q.filter {
+        let mut text = String::new();
+        filter_sql(f, &mut text, args);
+        conditions.push(text);
+    }
+    if let Some(s) = q.search.as_deref().filter(|s| !s.is_empty()) {
+        args.push(SqlValue::Text(s.to_lowercase()));
+        let a = args.len();
+        conditions.push(format!(
+            "(instr({FOLD}(number), ?{a}) > 0 OR coalesce(instr({FOLD}(name), ?{a}) > 0, 0))"
+        ));
+    }
+    conditions
+}
+
+/// The stored customers a query asks for, in its order.
+pub(crate) fn query(
+    conn: &Connection,
+    q: &CustomerQuery,
+) -> Result<Vec<CustomerResult>, StoreError> {
+    let mut sql = format!("SELECT {CUSTOMER_COLUMNS} FROM analysis_customers");
+    let mut args: Vec<SqlValue> = Vec::new();
+    let mut conditions = conditions(q, &mut args);
+    let col = q.sort.sql();
+    if let Some(cursor) = &q.after {
+        conditions.push(after_sql(col, q.descending, cursor, &mut args));
+    }
+    if !conditions.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conditions.join(" AND "));
+    }
+    let dir = if q.descending { "DESC" } else { "ASC" };
+    // NULLs count as the smallest value, as SQLite orders them: last when descending.
+    if q.sort == Column::Id {
+        let _ = write!(sql, " ORDER BY id {dir}");
+    } else {
+        let _ = write!(sql, " ORDER BY {col} {dir}, id {dir}");
+    }
+    if let Some(limit) = q.limit {
+        let _ = write!(sql, " LIMIT {limit}");
+    }
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), customer_of)?;
+    rows.map(|r| finish_customer(r?)).collect()
+}
+
+/// The condition "after the cursor" in the query's order, NULLs being the smallest values.
+fn after_sql(col: &str, descending: bool, cursor: &Cursor, args: &mut Vec<SqlValue>) -> String {
+    let id_arg = args.len() + 1;
+    args.push(SqlValue::Integer(cursor.id));
+    let id_cmp = if descending { "<" } else { ">" };
+    if col == "id" {
+        return format!("id {id_cmp} ?{id_arg}");
+    }
+    match &cursor.value {
+        None => {
+            if descending {
+                format!("({col} IS NULL AND id < ?{id_arg})")
+            } else {
+                format!("({col} IS NOT NULL OR id > ?{id_arg})")
+            }
+        }
+        Some(v) => {
+            let v_arg = args.len() + 1;
+            args.push(sql_value(v));
+            if descending {
+                format!("(({col}, id) < (?{v_arg}, ?{id_arg}) OR {col} IS NULL)")
+            } else {
+                format!("({col}, id) > (?{v_arg}, ?{id_arg})")
+            }
+        }
+    }
+}
+
+fn sql_value(v: &FilterValue) -> SqlValue {
+    match v {
+        FilterValue::Text(t) => SqlValue::Text(t.clone()),
+        FilterValue::Number(n) => SqlValue::Real(*n),
+    }
+}
+
+/// Appends `f` as an SQL condition that is never NULL (unknown figures compare false).
+fn filter_sql(f: &Filter, out: &mut String, args: &mut Vec<SqlValue>) {
+    match f {
+        Filter::Compare { column, op, value } => {
+            out.push_str("coalesce(");
+            compare_sql(*column, *op, value, out, args);
+            out.push_str(", 0)");
+        }
+        Filter::In { column, values } => {
+            out.push_str("coalesce(");
+            out.push_str(&operand(*column));
+            out.push_str(" IN (");
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_arg(*column, v, out, args);
+            }
+            out.push_str("), 0)");
+        }
+        Filter::Numbers(numbers) => {
+            out.push_str("(number IN (");
+            for (i, n) in numbers.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                args.push(SqlValue::Text(n.clone()));
+                let _ = write!(out, "?{}", args.len());
+            }
+            out.push_str("))");
+        }
+        Filter::Not(inner) => {
+            out.push_str("NOT ");
+            filter_sql(inner, out, args);
+        }
+        Filter::And(parts) | Filter::Or(parts) => {
+            let sep = if matches!(f, Filter::And(_)) {
+                " AND "
+            } else {
+                " OR "
+            };
+            out.push('(');
+            if parts.is_empty() {
+                out.push_str(if matches!(f, Filter::And(_)) {
+                    "1"
+                } else {
+                    "0"
+                });
+            }
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                filter_sql(p, out, args);
+            }
+            out.push(')');
+        }
+    }
+}
+
+/// The column as compared: text folded to lower case.
+fn operand(column: Column) -> String {
+    if column.is_text() {
+        format!("{FOLD}({})", column.sql())
+    } else {
+        column.sql().to_owned()
+    }
+}
+
+fn push_arg(column: Column, v: &FilterValue, out: &mut String, args: &mut Vec<SqlValue>) {
+    args.push(match v {
+        FilterValue::Text(t) if column.is_text() => SqlValue::Text(t.to_lowercase()),
+        other => sql_value(other),
+    });
+    let _ = write!(out, "?{}", args.len());
+}
+
+fn compare_sql(
+    column: Column,
+    op: Comparison,
+    value: &FilterValue,
+    out: &mut String,
+    args: &mut Vec<SqlValue>,
+) {
+    // A text value against a number column (or the reverse) matches nothing, as in Rust.
+    if column.is_text() != matches!(value, FilterValue::Text(_)) {
+        out.push_str("NULL");
+        return;
+    }
+    let lhs = operand(column);
+    let sym = match op {
+        Comparison::Contains => {
+            if column.is_text() {
+                let _ = write!(out, "instr({lhs}, ");
+                push_arg(column, value, out, args);
+                out.push_str(") > 0");
+            } else {
+                out.push_str("NULL");
+            }
+            return;
+        }
+        Comparison::Eq => "=",
+        Comparison::Ne => "<>",
+        Comparison::Lt => "<",
+        Comparison::Le => "<=",
+        Comparison::Gt => ">",
+        Comparison::Ge => ">=",
+    };
+    let _ = write!(out, "{lhs} {sym} ");
+    push_arg(column, value, out, args);
+}
+
+/// One stored customer by number, with its months.
+pub(crate) fn customer(
+    conn: &Connection,
+    number: &str,
+) -> Result<Option<(CustomerResult, Vec<MonthFigures>)>, StoreError> {
+    let row = conn
+        .query_row(
+            &format!("SELECT {CUSTOMER_COLUMNS}, months FROM analysis_customers WHERE number = ?1"),
+            [number],
+            |r| Ok((customer_of(r)?, r.get::<_, Vec<u8>>(21)?)),
+        )
+        .optional()?;
+    let Some((c, blob)) = row else {
+        return Ok(None);
+    };
+    let c = finish_customer(c)?;
+    let months = unpack_months(&blob).ok_or_else(|| StoreError::CorruptRow {
+        id: c.id,
+        message: format!("stored months of `{}` have {} bytes", c.number, blob.len()),
+    })?;
+    Ok(Some((c, months)))
+}
+
+/// How many stored customers match a query's filter and search (its paging aside).
+pub(crate) fn count(conn: &Connection, q: &CustomerQuery) -> Result<u64, StoreError> {
+    let mut args: Vec<SqlValue> = Vec::new();
+    let conditions = conditions(q, &mut args);
+    let mut sql = "SELECT count(*) FROM analysis_customers".to_owned();
+    if !conditions.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conditions.join(" AND "));
+    }
+    let n: i64 = conn.query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
