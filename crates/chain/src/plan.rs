@@ -234,6 +234,16 @@ pub struct TargetFilter {
 }
 
 impl TargetFilter {
+    /// The customers listed by number.
+    pub fn customers(&self) -> &[String] {
+        &self.customers
+    }
+
+    /// The selection, when the plan has one.
+    pub fn selection(&self) -> Option<&selection::Selection> {
+        self.selection.as_ref()
+    }
+
     /// Listed by number (exactly as written) or matched by the selection.
     pub fn matches(&self, customer: &dyn selection::CustomerFields) -> bool {
         let listed = customer

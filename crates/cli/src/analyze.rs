@@ -5,18 +5,16 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::ValueEnum;
-use kundenwert_analysis::cost_to_serve;
-use kundenwert_analysis::future::{
-    CustomerForecast, Forecast, FutureConfig, TimeUnit as ModelClock,
-};
+use kundenwert_analysis::future::{CustomerForecast, Forecast, TimeUnit as ModelClock};
 use kundenwert_analysis::portfolio::{Abc, AbcGroup, WhaleCurve, WhalePoint};
 use kundenwert_analysis::typology::Features;
 use kundenwert_analysis::{
-    classify_series_with, portfolio, AbcClass, Classification, CustomerSeries, CustomerType,
-    Portfolio, PortfolioConfig, ValueSeries,
+    AbcClass, Classification, CustomerSeries, CustomerType, Portfolio, ValueSeries,
 };
 use kundenwert_core::{Lang, PeriodKind, ValueBasis};
 use kundenwert_ingest::ImportReport;
+use kundenwert_workbench::pipeline::{round2, round4};
+use kundenwert_workbench::{Analysis, AnalysisError, Request, Settings};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -98,22 +96,23 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = PeriodArg::Month)]
     period: PeriodArg,
 
-    /// Time unit of the lifetime-value models.
-    #[arg(long, value_enum, default_value_t = TimeUnit::Week)]
-    time_unit: TimeUnit,
+    /// Time unit of the lifetime-value models [default: the settings', week].
+    #[arg(long, value_enum)]
+    time_unit: Option<TimeUnit>,
 
-    /// Months ahead for the future value.
-    #[arg(long, default_value_t = 12, value_name = "MONTHS")]
-    horizon: u32,
+    /// Months ahead for the future value [default: the settings', 12].
+    #[arg(long, value_name = "MONTHS")]
+    horizon: Option<u32>,
 
     /// Purchase models to fit and compare, comma-separated (default: all four). Gamma-Gamma
     /// for the spend and the type projection are always used.
     #[arg(long, value_enum, value_delimiter = ',', num_args = 1.., value_name = "MODEL,...")]
     models: Vec<ModelArg>,
 
-    /// Annual discount rate of the future value, as a fraction (0.10 = 10 % a year).
-    #[arg(long, default_value_t = 0.10, value_name = "RATE")]
-    discount_rate: f64,
+    /// Annual discount rate of the future value, as a fraction (0.10 = 10 % a year) [default:
+    /// the settings', 0.10].
+    #[arg(long, value_name = "RATE")]
+    discount_rate: Option<f64>,
 
     /// Skip the backtest (the same forecast made one horizon earlier and held against what
     /// then happened); choices and ranges are then not calibrated.
@@ -159,65 +158,24 @@ pub struct Args {
     features: bool,
 }
 
-pub fn run(args: Args) -> Result<()> {
-    let lang = args.input.lang();
-    // A broken configuration fails before the (possibly long) import.
-    let config = crate::config::Config::load(args.config.as_deref(), lang)?;
-    let timer = crate::Timer::start();
-    let (builder, report) = args.input.read()?;
-    timer.lap("read");
-    let mut series = builder.finish(args.period.into());
-    timer.lap("series");
-    let cfg = &config.cost_to_serve;
-    let fixed_file = args.fixed_costs.as_ref().or(cfg.fixed_costs.as_ref());
-    let serve = cost_to_serve::CostToServe {
-        per_order: args.cost_per_order.or(cfg.per_order).unwrap_or(0.0),
-        per_line: args.cost_per_line.or(cfg.per_line).unwrap_or(0.0),
-        margin_rate: args.margin_rate.or(cfg.margin_rate),
-        fixed_per_year: match fixed_file {
-            Some(f) => crate::fixed_costs::read(f, &series, lang)?,
-            None => Default::default(),
-        },
+/// The settings of this analysis: the `--config` file's, else (on the workspace) the
+/// workspace's, else the defaults; options given on the command line win.
+fn settings(args: &Args, lang: Lang) -> Result<Settings> {
+    let mut settings = match &args.config {
+        Some(path) => crate::settings::load_file(path, lang)?,
+        None if args.input.files.is_empty() && crate::workspace::path().exists() => {
+            let bench = crate::workspace::open_workbench(lang)?;
+            bench
+                .settings()
+                .map_err(|e| crate::workspace::workbench_error(&e, lang))?
+        }
+        None => Settings::default(),
     };
-    if serve.is_active() {
-        cost_to_serve::apply(&mut series, &serve).map_err(|e| match e {
-            cost_to_serve::CostToServeError::NoCost => crate::UserError::usage(
-                lang.pick(
-                    "die Daten haben weder Wareneinsatz noch Deckungsbeitrag: Servicekosten lassen sich nur von einer Marge abziehen",
-                    "the data has neither cost nor margin: cost to serve can only be taken off a margin",
-                )
-                .into(),
-                Some(
-                    lang.pick(
-                        "eine angenommene Marge angeben, z. B. `--margin-rate 0.3`",
-                        "give an assumed margin rate, e.g. `--margin-rate 0.3`",
-                    )
-                    .into(),
-                ),
-            ),
-            cost_to_serve::CostToServeError::OutOfRange => crate::UserError::usage(
-                lang.pick(
-                    "Servicekosten dürfen nicht negativ sein, `--margin-rate` liegt zwischen 0 und 1",
-                    "cost to serve must not be negative, `--margin-rate` lies between 0 and 1",
-                )
-                .into(),
-                None,
-            ),
-        })?;
-    }
-    let series = series;
-    let serve = serve.is_active().then_some(serve);
-    if !(0.0..=1.0).contains(&args.discount_rate) {
+    if let Some(rate) = args.discount_rate.filter(|r| !(0.0..=1.0).contains(r)) {
         return Err(crate::UserError::usage(
             match lang {
-                Lang::De => format!(
-                    "`--discount-rate {}` liegt nicht zwischen 0 und 1",
-                    args.discount_rate
-                ),
-                Lang::En => format!(
-                    "`--discount-rate {}` is not between 0 and 1",
-                    args.discount_rate
-                ),
+                Lang::De => format!("`--discount-rate {rate}` liegt nicht zwischen 0 und 1"),
+                Lang::En => format!("`--discount-rate {rate}` is not between 0 and 1"),
             },
             Some(
                 lang.pick(
@@ -229,40 +187,133 @@ pub fn run(args: Args) -> Result<()> {
         )
         .into());
     }
-    let future_config = FutureConfig {
-        horizon_months: args.horizon.max(1),
-        discount_rate: args.discount_rate,
-        time_unit: match args.time_unit {
+    let f = &mut settings.forecast;
+    if let Some(h) = args.horizon {
+        f.horizon = h.clamp(1, kundenwert_workbench::settings::MAX_HORIZON);
+    }
+    if let Some(r) = args.discount_rate {
+        f.discount_rate = r;
+    }
+    if let Some(t) = args.time_unit {
+        f.time_unit = match t {
             TimeUnit::Day => ModelClock::Day,
             TimeUnit::Week => ModelClock::Week,
             TimeUnit::Month => ModelClock::Month,
+        };
+    }
+    if !args.models.is_empty() {
+        f.models = args
+            .models
+            .iter()
+            .map(|m| {
+                kundenwert_analysis::future::Source::from(*m)
+                    .id()
+                    .to_owned()
+            })
+            .collect();
+    }
+    if args.no_backtest {
+        f.backtest = false;
+    }
+    let c = &mut settings.cost_to_serve;
+    c.per_order = args.cost_per_order.or(c.per_order);
+    c.per_line = args.cost_per_line.or(c.per_line);
+    c.margin_rate = args.margin_rate.or(c.margin_rate);
+    if args.fixed_costs.is_some() {
+        c.fixed_costs.clone_from(&args.fixed_costs);
+    }
+    Ok(settings)
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let lang = args.input.lang();
+    // Broken settings fail before the (possibly long) import.
+    let settings = settings(&args, lang)?;
+    let timer = crate::Timer::start();
+    let (builder, report) = args.input.read()?;
+    timer.lap("read");
+    let series = builder.finish(args.period.into());
+    timer.lap("series");
+    let (serve, unknown) =
+        kundenwert_workbench::cost_to_serve(&settings, &series).map_err(|e| {
+            let (message, hint) = e.localized(lang);
+            crate::UserError::usage(message, hint)
+        })?;
+    if !unknown.is_empty() {
+        let shown: Vec<&str> = unknown.iter().take(10).map(String::as_str).collect();
+        eprintln!(
+            "{}: {} ({})",
+            lang.pick(
+                "Fixkosten für Kunden ohne Umsatz in den Daten",
+                "fixed costs for customers without transactions in the data"
+            ),
+            unknown.len(),
+            shown.join(", ")
+        );
+    }
+    let analysis = kundenwert_workbench::analyse(
+        series,
+        &settings,
+        Request {
+            cost_to_serve: serve,
+            compare_as_of: args.compare_as_of,
+            keep_months: false,
         },
-        models: if args.models.is_empty() {
-            kundenwert_analysis::future::Source::MODELS.to_vec()
-        } else {
-            // In the canonical order, each once.
-            kundenwert_analysis::future::Source::MODELS
-                .into_iter()
-                .filter(|s| {
-                    args.models
-                        .iter()
-                        .any(|m| kundenwert_analysis::future::Source::from(*m) == *s)
-                })
-                .collect()
-        },
-        backtest: !args.no_backtest,
-        ..FutureConfig::default()
-    };
-    if let Some(d) = args.compare_as_of.filter(|d| *d >= series.as_of) {
-        return Err(crate::UserError::usage(
+        &mut |phase| timer.lap(phase.id()),
+    )
+    .map_err(|e| analysis_error(&e, lang))?;
+    for c in &analysis.forecast.candidates {
+        timer.note(&format!("fit {} {:.3} s", c.source.id(), c.seconds));
+    }
+    if args.json {
+        let document = to_json(&analysis, &report, &args, &settings, lang)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        document.write_pretty(&mut out)?;
+        writeln!(out)?;
+        out.flush()?;
+        timer.lap("json");
+    } else {
+        print!("{}", summary(&analysis, &report, args.top, &settings, lang));
+        if let Some(m) = &analysis.migration {
+            print!("{}", migration_text(m, args.top, lang));
+        }
+    }
+    Ok(())
+}
+
+/// An analysis that cannot run, as the user's error.
+fn analysis_error(e: &AnalysisError, lang: Lang) -> anyhow::Error {
+    use kundenwert_analysis::cost_to_serve::CostToServeError;
+    match e {
+        AnalysisError::CostToServe(CostToServeError::NoCost) => crate::UserError::usage(
+            lang.pick(
+                "die Daten haben weder Wareneinsatz noch Deckungsbeitrag: Servicekosten lassen sich nur von einer Marge abziehen",
+                "the data has neither cost nor margin: cost to serve can only be taken off a margin",
+            )
+            .into(),
+            Some(
+                lang.pick(
+                    "eine angenommene Marge angeben, z. B. `--margin-rate 0.3`",
+                    "give an assumed margin rate, e.g. `--margin-rate 0.3`",
+                )
+                .into(),
+            ),
+        ),
+        AnalysisError::CostToServe(_) => crate::UserError::usage(
+            lang.pick(
+                "Servicekosten dürfen nicht negativ sein, `--margin-rate` liegt zwischen 0 und 1",
+                "cost to serve must not be negative, `--margin-rate` lies between 0 and 1",
+            )
+            .into(),
+            None,
+        ),
+        AnalysisError::CompareNotBefore { compare, as_of } => crate::UserError::usage(
             match lang {
                 Lang::De => format!(
-                    "`--compare-as-of {d}` liegt nicht vor dem Stichtag {}",
-                    series.as_of
+                    "`--compare-as-of {compare}` liegt nicht vor dem Stichtag {as_of}"
                 ),
                 Lang::En => format!(
-                    "`--compare-as-of {d}` is not before the as-of date {}",
-                    series.as_of
+                    "`--compare-as-of {compare}` is not before the as-of date {as_of}"
                 ),
             },
             Some(
@@ -272,85 +323,12 @@ pub fn run(args: Args) -> Result<()> {
                 )
                 .into(),
             ),
-        )
-        .into());
+        ),
+        // Errors added later still reach the user, in English.
+        #[allow(unreachable_patterns)]
+        other => crate::UserError::usage(other.to_string(), None),
     }
-    // The backtest reads the months as they stood a horizon ago: before they are dropped.
-    let backtest = kundenwert_analysis::future::backtest(&series, &config.typology, &future_config);
-    timer.lap("backtest");
-    // Nothing after the types, the migration and the forecast's preparation reads the
-    // periods: they are dropped as soon as these are taken.
-    let mut series = series;
-    let (types, prepared, migration) = match args.compare_as_of {
-        Some(d) => {
-            let types = classify_series_with(&series, &config.typology);
-            let migration =
-                kundenwert_analysis::migration::migration(&series, &types, d, &config.typology);
-            let prepared =
-                kundenwert_analysis::future::prepare_releasing(&mut series, &types, &future_config);
-            (types, prepared, Some(migration))
-        }
-        None => {
-            let (types, prepared) = kundenwert_analysis::future::classify_and_prepare_releasing(
-                &mut series,
-                &config.typology,
-                &future_config,
-            );
-            (types, prepared, None)
-        }
-    };
-    let series = series;
-    timer.lap("types");
-    let forecast =
-        kundenwert_analysis::future::forecast_prepared(prepared, &types, &future_config, backtest);
-    for c in &forecast.candidates {
-        timer.note(&format!("fit {} {:.3} s", c.source.id(), c.seconds));
-    }
-    timer.lap("forecast");
-    if args.json {
-        let portfolio = portfolio_of(&series, &forecast);
-        let document = to_json(
-            &series,
-            &types,
-            &forecast,
-            &report,
-            &portfolio,
-            &args,
-            serve.as_ref(),
-            migration.as_ref(),
-            lang,
-        )?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        document.write_pretty(&mut out)?;
-        writeln!(out)?;
-        out.flush()?;
-        timer.lap("json");
-    } else {
-        print!(
-            "{}",
-            summary(
-                &series,
-                &types,
-                &forecast,
-                &report,
-                args.top,
-                serve.as_ref(),
-                lang
-            )
-        );
-        if let Some(m) = &migration {
-            print!("{}", migration_text(m, args.top, lang));
-        }
-    }
-    Ok(())
-}
-
-fn time_unit_name(t: TimeUnit) -> &'static str {
-    match t {
-        TimeUnit::Day => "day",
-        TimeUnit::Week => "week",
-        TimeUnit::Month => "month",
-    }
+    .into()
 }
 
 /// One customer of the JSON document, in the field order of product.md §5.
@@ -502,6 +480,7 @@ struct HeadJson<'a> {
     as_of: chrono::NaiveDate,
     period: &'static str,
     time_unit: &'static str,
+    settings: Value,
     value_basis: ValueBasis,
     cost_to_serve: Value,
     input: InputJson<'a>,
@@ -609,27 +588,6 @@ fn write_pretty_at(out: &mut impl Write, value: &impl Serialize, depth: usize) -
     Ok(())
 }
 
-/// Sums of many lines carry float noise; amounts in JSON are rounded to cents.
-fn round2(v: f64) -> f64 {
-    // `+ 0.0` turns the `-0.0` of an empty sum into `0.0`.
-    (v * 100.0).round() / 100.0 + 0.0
-}
-
-/// Shares in JSON: four decimals (0.01 %).
-fn round4(v: f64) -> f64 {
-    (v * 10_000.0).round() / 10_000.0 + 0.0
-}
-
-/// The portfolio of the series, with the quadrants of current × future value.
-fn portfolio_of(series: &ValueSeries, forecast: &Forecast) -> Portfolio {
-    let future: Vec<Option<f64>> = forecast
-        .customers
-        .iter()
-        .map(|c| Some(c.future_value))
-        .collect();
-    portfolio(series, &future, &PortfolioConfig::default())
-}
-
 fn abc_json(abc: &Abc) -> Value {
     let group = |g: &AbcGroup| {
         json!({
@@ -667,19 +625,21 @@ fn whale_json(w: &WhaleCurve) -> Value {
 }
 
 /// The JSON object of product.md §5.
-// Each argument is one independent part of the document.
-#[allow(clippy::too_many_arguments)]
 pub fn to_json<'a>(
-    series: &'a ValueSeries,
-    types: &'a [Classification],
-    forecast: &'a Forecast,
+    analysis: &'a Analysis,
     report: &'a ImportReport,
-    portfolio: &'a Portfolio,
     args: &Args,
-    serve: Option<&cost_to_serve::CostToServe>,
-    migration: Option<&kundenwert_analysis::migration::Migration>,
+    settings: &Settings,
     lang: Lang,
 ) -> Result<AnalyzeJson<'a>> {
+    let (series, types, forecast, portfolio) = (
+        &analysis.series,
+        &analysis.types[..],
+        &analysis.forecast,
+        &analysis.portfolio,
+    );
+    let serve = analysis.cost_to_serve.as_ref();
+    let migration = analysis.migration.as_ref();
     let mut by_type = serde_json::Map::new();
     for t in CustomerType::ALL {
         let members = || {
@@ -708,7 +668,8 @@ pub fn to_json<'a>(
         head: HeadJson {
             as_of: series.as_of,
             period: series.period.as_str(),
-            time_unit: time_unit_name(args.time_unit),
+            time_unit: settings.forecast.time_unit.id(),
+            settings: crate::settings::json(settings),
             value_basis: series.basis,
             cost_to_serve: json!(serve.map(|c| json!({
                 "per_order": c.per_order,
@@ -886,14 +847,14 @@ fn portfolio_lines(p: &Portfolio, basis: ValueBasis, lang: Lang) -> String {
 
 /// The terminal summary.
 pub fn summary(
-    series: &ValueSeries,
-    types: &[Classification],
-    forecast: &Forecast,
+    analysis: &Analysis,
     report: &ImportReport,
     top: usize,
-    serve: Option<&cost_to_serve::CostToServe>,
+    settings: &Settings,
     lang: Lang,
 ) -> String {
+    let (series, types, forecast) = (&analysis.series, &analysis.types[..], &analysis.forecast);
+    let serve = analysis.cost_to_serve.as_ref();
     let de = lang == Lang::De;
     let mut s = String::new();
     let as_of = crate::fmt::date(series.as_of, lang);
@@ -947,6 +908,11 @@ pub fn summary(
             s += &format!("       {} {d}\n", lang.pick("berechnet:", "derived:"));
         }
     }
+    s += &format!(
+        "{} {}\n",
+        lang.pick("Einstellungen:", "Settings:"),
+        crate::settings::changed_text(settings, lang)
+    );
     s += &format!(
         "\n{} {} {} · {} {} · {} {} · {} {}\n",
         lang.pick("Zeilen:   ", "Rows:     "),
@@ -1007,7 +973,7 @@ pub fn summary(
         lang.pick("Kundentypen:", "Types:    "),
         by_type.join(" · ")
     );
-    s += &portfolio_lines(&portfolio_of(series, forecast), series.basis, lang);
+    s += &portfolio_lines(&analysis.portfolio, series.basis, lang);
     s += &crate::future::summary_lines(forecast, lang);
     let basis = match (series.basis, de, serve) {
         (ValueBasis::Margin, true, Some(c)) => format!(

@@ -307,7 +307,7 @@ fn fields(args: &[String], lang: Lang) -> Result<Vec<(String, String)>> {
 
 /// Current value and type of the actors linked to customers, when the workspace holds
 /// transactions; empty otherwise (the diagram then shows the chain alone).
-fn figures(store: &Store, chain: &Chain, lang: Lang) -> BTreeMap<String, ActorFigures> {
+fn figures(chain: &Chain, lang: Lang) -> BTreeMap<String, ActorFigures> {
     let mut out = BTreeMap::new();
     if !chain
         .actors
@@ -316,17 +316,19 @@ fn figures(store: &Store, chain: &Chain, lang: Lang) -> BTreeMap<String, ActorFi
     {
         return out;
     }
-    let Ok(Some(analysis)) = crate::customers::load_from_store(store, lang) else {
+    let Ok(bench) = crate::workspace::analysed(lang) else {
         return out;
     };
     for a in &chain.actors {
-        let members = analysis.members(a.customer.as_deref(), a.segment.as_deref());
+        let Ok(members) = bench.members(a.customer.as_deref(), a.segment.as_deref()) else {
+            continue;
+        };
         if members.is_empty() {
             continue;
         }
         let current: f64 = members.iter().map(|m| m.current_value).sum();
         let customer_type = if members.len() == 1 {
-            Some(members[0].type_label.clone())
+            Some(kundenwert_workbench::type_label(&members[0], lang).to_owned())
         } else {
             None
         };
@@ -460,7 +462,7 @@ pub fn run(args: Args) -> Result<()> {
                 ExportFormat::Drawio => export::to_drawio(&chain, lang).into_bytes(),
                 ExportFormat::Graphml => export::to_graphml(&chain).into_bytes(),
                 ExportFormat::Svg => {
-                    let figures = figures(&store, &chain, lang);
+                    let figures = figures(&chain, lang);
                     export::to_svg(&chain, lang, &figures).into_bytes()
                 }
                 ExportFormat::Png => {
@@ -475,7 +477,7 @@ pub fn run(args: Args) -> Result<()> {
                         )
                         .into());
                     }
-                    let figures = figures(&store, &chain, lang);
+                    let figures = figures(&chain, lang);
                     match &font {
                         Some(f) => {
                             export::to_png_with_fallback_font(&chain, lang, &figures, scale, f)
@@ -530,7 +532,7 @@ pub fn run(args: Args) -> Result<()> {
         ChainCommand::Show { name } => {
             let store = crate::workspace::open_existing(lang)?;
             let chain = load(&store, &name, lang)?;
-            let figures = figures(&store, &chain, lang);
+            let figures = figures(&chain, lang);
             print!("{}", show(&chain, &figures, lang));
             Ok(())
         }

@@ -142,6 +142,8 @@ pub fn run(args: Args) -> Result<()> {
             as_of: None,
         };
         print!("\n{}", crate::import::store_files(&input)?);
+        let mut bench = crate::workspace::open_workbench(lang)?;
+        crate::workspace::refresh(&mut bench, lang)?;
     }
     Ok(())
 }

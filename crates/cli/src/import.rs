@@ -29,6 +29,11 @@ use crate::UserError;
 pub struct Args {
     #[command(flatten)]
     input: InputArgs,
+
+    /// Store only: leave bringing the workspace's analysis up to date to the next command that
+    /// reads it (e.g. when importing several files one after another).
+    #[arg(long)]
+    no_analysis: bool,
 }
 
 /// Rows a reading thread collects before it hands them on: large enough that the channel is
@@ -176,6 +181,12 @@ fn content_hash(path: &PathBuf) -> Result<String> {
 
 pub fn run(args: Args) -> Result<()> {
     print!("{}", store_files(&args.input)?);
+    if !args.no_analysis {
+        // The types and forecasts every other command reads, computed once now.
+        let lang = args.input.lang();
+        let mut bench = crate::workspace::open_workbench(lang)?;
+        crate::workspace::refresh(&mut bench, lang)?;
+    }
     Ok(())
 }
 

@@ -4,10 +4,7 @@
 
 mod analyze;
 mod chain;
-mod config;
-mod customers;
 mod demo;
-mod fixed_costs;
 mod fmt;
 mod future;
 mod import;
@@ -15,6 +12,7 @@ mod input;
 mod plan;
 mod select;
 mod series;
+mod settings;
 mod workspace;
 
 use std::path::PathBuf;
@@ -56,6 +54,8 @@ enum Command {
     Plan(plan::Args),
     /// Named customer selections (`type=growth and future_value>10000`) for plans and chains.
     Select(select::Args),
+    /// The settings the workspace's analysis uses: show, set one, import a TOML file.
+    Settings(settings::Args),
     /// Write the customer × period table (revenue, cost, margin, orders) as CSV.
     Series(series::Args),
     /// Write a synthetic German company (about 5,000 customers) as an ERP export, with the true
@@ -226,10 +226,20 @@ fn main() -> ExitCode {
         Command::Select(args) => select::run(args),
         Command::Analyze(args) => analyze::run(args),
         Command::Series(args) => series::run(args),
+        Command::Settings(args) => settings::run(args),
         Command::Demo(args) => demo::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped reading (`| head`) is not a failure.
+        Err(err)
+            if err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             if let Some(user) = err.downcast_ref::<UserError>() {
                 eprintln!("error: {}", user.message);

@@ -13,9 +13,9 @@ use kundenwert_chain::plan::{
 };
 use kundenwert_chain::Format;
 use kundenwert_core::Lang;
+use kundenwert_store::{CustomerQuery, Filter};
 use kundenwert_store::{Store, Workspace};
 
-use crate::customers::CustomerRow;
 use crate::fmt::amount;
 use crate::{resolve_lang, LangArg, UserError};
 
@@ -259,25 +259,38 @@ fn targets(store: &Store, plan: &Plan, lang: Lang) -> Result<PlanContext> {
         .targets
         .filter(saved.as_deref())
         .map_err(|e| UserError::usage(e.localized(lang), None))?;
-    let customers = crate::customers::load_from_store(store, lang)?.unwrap_or_default();
-    let mut chosen: Vec<&CustomerRow> = customers
-        .rows
-        .iter()
-        .filter(|r| filter.matches(*r))
-        .collect();
-    chosen.sort_by(|a, b| {
-        b.future_value
-            .unwrap_or(f64::NEG_INFINITY)
-            .total_cmp(&a.future_value.unwrap_or(f64::NEG_INFINITY))
-    });
+    let (chosen, as_of) = if crate::workspace::path().exists() {
+        let bench = crate::workspace::analysed(lang)?;
+        let as_of = bench
+            .run()
+            .map_err(|e| crate::workspace::workbench_error(&e, lang))?
+            .map(|r| r.as_of);
+        let mut either = vec![Filter::Numbers(filter.customers().to_vec())];
+        either.extend(filter.selection().map(kundenwert_workbench::filter_of));
+        let mut chosen = bench
+            .customers(&CustomerQuery {
+                filter: Some(Filter::Or(either)),
+                ..CustomerQuery::default()
+            })
+            .map_err(|e| crate::workspace::workbench_error(&e, lang))?;
+        // Best future value first; ties (and customers without one, last) in number order.
+        chosen.sort_by(|a, b| {
+            b.future_value
+                .unwrap_or(f64::NEG_INFINITY)
+                .total_cmp(&a.future_value.unwrap_or(f64::NEG_INFINITY))
+        });
+        (chosen, as_of)
+    } else {
+        (Vec::new(), None)
+    };
     Ok(PlanContext {
-        as_of: customers.as_of,
+        as_of,
         customers: chosen
             .into_iter()
             .map(|r| TargetCustomer {
-                id: r.id.clone(),
-                name: r.name.clone(),
-                type_label: Some(r.type_label.clone()),
+                type_label: Some(kundenwert_workbench::type_label(&r, lang).to_owned()),
+                id: r.number,
+                name: r.name,
                 current_value: Some(r.current_value),
                 future_value: r.future_value,
             })

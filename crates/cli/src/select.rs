@@ -2,6 +2,8 @@
 //! in the workspace, re-evaluated on the current data whenever they are used — by focus plans
 //! as `@name` or on their own.
 
+use std::io::Write;
+
 use anyhow::Result;
 use clap::Subcommand;
 use kundenwert_core::Lang;
@@ -79,33 +81,42 @@ pub fn run(args: Args) -> Result<()> {
             Ok(())
         }
         SelectCommand::Show { selection } => {
-            let store = crate::workspace::open_existing(lang)?;
-            let saved = store
+            let bench = crate::workspace::analysed(lang)?;
+            let saved = bench
+                .store()
                 .get_selection(&selection)
                 .map_err(|e| crate::workspace::store_error(&e, lang))?;
             let sel = parse(saved.as_deref().unwrap_or(&selection), lang)?;
-            let customers = crate::customers::load_from_store(&store, lang)?.unwrap_or_default();
-            let matched = customers.select(&sel);
-            println!(
+            let matched = bench
+                .select(&sel)
+                .map_err(|e| crate::workspace::workbench_error(&e, lang))?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            if let Some(line) = crate::workspace::analysis_line(&bench, lang)? {
+                writeln!(out, "{line}")?;
+            }
+            writeln!(
+                out,
                 "{sel}: {} {}",
-                matched.len(),
+                crate::fmt::count(matched.len() as u64, lang),
                 lang.pick("Kunden", "customers")
-            );
-            for c in matched {
-                println!(
+            )?;
+            for c in &matched {
+                writeln!(
+                    out,
                     "  {:<10} {:<30} {:<14} {:>14} {:>14}",
-                    c.id,
+                    c.number,
                     c.name
                         .as_deref()
                         .unwrap_or("")
                         .chars()
                         .take(30)
                         .collect::<String>(),
-                    c.type_label,
+                    kundenwert_workbench::type_label(c, lang),
                     amount(c.current_value, 0, lang),
                     c.future_value.map_or(String::new(), |v| amount(v, 0, lang)),
-                );
+                )?;
             }
+            out.flush()?;
             Ok(())
         }
         SelectCommand::List => {

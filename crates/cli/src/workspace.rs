@@ -6,10 +6,12 @@ use std::sync::OnceLock;
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use kundenwert_analysis::{SeriesBuilder, SeriesPass, SeriesSink};
-use kundenwert_core::{Lang, Transaction};
-use kundenwert_ingest::{ImportReport, Pass, RowSink};
-use kundenwert_store::{Store, StoreError, Workspace};
+use indicatif::{ProgressBar, ProgressStyle};
+use kundenwert_analysis::SeriesBuilder;
+use kundenwert_core::Lang;
+use kundenwert_ingest::ImportReport;
+use kundenwert_store::{Store, StoreError};
+use kundenwert_workbench::{Phase, Refreshed, Step, Workbench, WorkbenchError};
 
 use crate::UserError;
 
@@ -68,47 +70,10 @@ pub fn open_existing(lang: Lang) -> Result<Store> {
 /// Streams the workspace's transactions into value-series accumulators.
 pub fn read_series(as_of: Option<NaiveDate>, lang: Lang) -> Result<(SeriesBuilder, ImportReport)> {
     let store = open_existing(lang)?;
-    // One range of the table per core, read at the same time into one shared builder, as the
-    // reading threads of a file do.
-    let mut pass = SeriesPass::new(as_of);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut sinks: Vec<SeriesSink> = (0..threads).map(|_| pass.sink()).collect();
-    let mut pushes: Vec<_> = sinks
-        .iter_mut()
-        .map(|sink| move |t: Transaction<'_>| sink.push(&t))
-        .collect();
-    let mut parts: Vec<&mut (dyn FnMut(Transaction<'_>) + Send)> = pushes
-        .iter_mut()
-        .map(|p| p as &mut (dyn FnMut(Transaction<'_>) + Send))
-        .collect();
-    let n = store
-        .for_each_transaction_in_parts(&mut parts)
-        .map_err(|e| store_error(&e, lang))?;
-    drop(parts);
-    drop(pushes);
-    pass.close(sinks);
-    let builder = pass.into_builder();
+    let (builder, n) =
+        kundenwert_workbench::read_series(&store, as_of).map_err(|e| store_error(&e, lang))?;
     if n == 0 {
-        return Err(UserError::input(
-            match lang {
-                Lang::De => format!(
-                    "der Arbeitsbereich `{}` enthält noch keine Buchungen",
-                    path().display()
-                ),
-                Lang::En => format!(
-                    "the workspace `{}` holds no transactions yet",
-                    path().display()
-                ),
-            },
-            Some(
-                lang.pick(
-                    "Daten mit `kundenwert import DATEI` übernehmen",
-                    "import data with `kundenwert import FILE`",
-                )
-                .into(),
-            ),
-        )
-        .into());
+        return Err(empty_workspace(lang));
     }
     let report = ImportReport {
         rows_read: n,
@@ -116,4 +81,147 @@ pub fn read_series(as_of: Option<NaiveDate>, lang: Lang) -> Result<(SeriesBuilde
         ..ImportReport::default()
     };
     Ok((builder, report))
+}
+
+fn empty_workspace(lang: Lang) -> anyhow::Error {
+    UserError::input(
+        match lang {
+            Lang::De => format!(
+                "der Arbeitsbereich `{}` enthält noch keine Buchungen",
+                path().display()
+            ),
+            Lang::En => format!(
+                "the workspace `{}` holds no transactions yet",
+                path().display()
+            ),
+        },
+        Some(
+            lang.pick(
+                "Daten mit `kundenwert import DATEI` übernehmen",
+                "import data with `kundenwert import FILE`",
+            )
+            .into(),
+        ),
+    )
+    .into()
+}
+
+/// A workbench failure as a user error with its hint.
+pub fn workbench_error(e: &WorkbenchError, lang: Lang) -> anyhow::Error {
+    match e {
+        WorkbenchError::Store(e) => store_error(e, lang),
+        WorkbenchError::Settings(e) => {
+            let (message, hint) = e.localized(lang);
+            UserError::usage(message, hint).into()
+        }
+        WorkbenchError::FixedCosts(e) => {
+            let (message, hint) = e.localized(lang);
+            UserError::usage(message, hint).into()
+        }
+        WorkbenchError::Analysis(e) => UserError::usage(e.to_string(), None).into(),
+        other => UserError::input(other.to_string(), None).into(),
+    }
+}
+
+/// The existing workspace as a workbench.
+pub fn open_workbench(lang: Lang) -> Result<Workbench<Store>> {
+    Ok(Workbench::new(open_existing(lang)?))
+}
+
+/// Brings the workspace's stored analysis up to date, with a progress display on a terminal
+/// and one line on stderr when it computed; nothing when it was current.
+pub fn refresh(bench: &mut Workbench<Store>, lang: Lang) -> Result<()> {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let timer = crate::Timer::start();
+    let outcome = bench.refresh(&mut |step| {
+        bar.tick();
+        let message = match step {
+            Step::Reading => {
+                bar.enable_steady_tick(std::time::Duration::from_millis(200));
+                lang.pick("Analyse: Buchungen lesen", "Analysis: reading transactions")
+            }
+            Step::Read { .. } => {
+                timer.lap("read");
+                lang.pick("Analyse: Backtest", "Analysis: backtest")
+            }
+            Step::Analysed(phase) => {
+                timer.lap(phase.id());
+                match phase {
+                    Phase::Months | Phase::Backtest => {
+                        lang.pick("Analyse: Kundentypen", "Analysis: customer types")
+                    }
+                    Phase::Types => lang.pick("Analyse: Prognose", "Analysis: forecast"),
+                    Phase::Forecast | Phase::Portfolio => {
+                        lang.pick("Analyse: speichern", "Analysis: storing")
+                    }
+                }
+            }
+            Step::Stored { .. } => {
+                timer.lap("store");
+                ""
+            }
+        };
+        bar.set_message(message);
+    });
+    bar.finish_and_clear();
+    match outcome.map_err(|e| workbench_error(&e, lang))? {
+        Refreshed::Computed {
+            run,
+            unknown_fixed_cost_customers,
+        } => {
+            if !unknown_fixed_cost_customers.is_empty() {
+                eprintln!(
+                    "{}: {}",
+                    lang.pick(
+                        "Fixkosten für Kunden ohne Umsatz in den Daten",
+                        "fixed costs for customers without transactions in the data"
+                    ),
+                    unknown_fixed_cost_customers.len(),
+                );
+            }
+            eprintln!(
+                "{} {} {}, {} {}",
+                lang.pick(
+                    "Analyse des Arbeitsbereichs aktualisiert:",
+                    "Workspace analysis brought up to date:"
+                ),
+                crate::fmt::count(run.customers, lang),
+                lang.pick("Kunden", "customers"),
+                crate::fmt::date(run.as_of, lang),
+                lang.pick("als Stichtag", "as of"),
+            );
+        }
+        Refreshed::UpToDate | Refreshed::Empty => {}
+    }
+    Ok(())
+}
+
+/// The existing workspace with its stored analysis brought up to date (computed only when the
+/// transactions or the settings changed since).
+pub fn analysed(lang: Lang) -> Result<Workbench<Store>> {
+    let mut bench = open_workbench(lang)?;
+    refresh(&mut bench, lang)?;
+    Ok(bench)
+}
+
+/// The line every output of the stored analysis starts with: as-of, when computed, and the
+/// settings that differ from the defaults.
+pub fn analysis_line(bench: &Workbench<Store>, lang: Lang) -> Result<Option<String>> {
+    let Some(run) = bench.run().map_err(|e| workbench_error(&e, lang))? else {
+        return Ok(None);
+    };
+    let settings = kundenwert_workbench::Settings::parse(&run.settings)
+        .map(|s| crate::settings::changed_text(&s, lang))
+        .unwrap_or_default();
+    Ok(Some(format!(
+        "{} {} · {} {}",
+        lang.pick("Analyse, Stand", "Analysis as of"),
+        crate::fmt::date(run.as_of, lang),
+        lang.pick("Einstellungen:", "settings:"),
+        settings
+    )))
 }

@@ -201,7 +201,7 @@ fn configuration_file_is_checked() {
     assert!(out.stderr.contains("unknown field `sig`"), "{}", out.stderr);
     assert!(out
         .stderr
-        .ends_with("hint: every setting with its default is listed in `config/kundenwert.toml`\n"));
+        .ends_with("hint: every setting with its default is listed in `config/kundenwert.toml`; `kundenwert settings show` shows the workspace's\n"));
     assert_eq!(out.stdout, "");
     let out = run(
         dir.path(),

@@ -1,0 +1,457 @@
+//! The workspace, analysed: the application layer under the CLI, the web workbench and the
+//! reports.
+//!
+//! A [`Workbench`] holds a workspace ([`kundenwert_store::Workspace`]). It keeps the settings an
+//! analysis uses ([`Settings`], stored in the workspace), runs the analysis of the workspace's
+//! transactions with them ([`pipeline::analyse`]: types, forecast, portfolio), stores the result
+//! (one row per customer with its figures and months, and the run's summary) and answers
+//! questions of the stored result: the customer list with filter, search, sort and keyset
+//! paging, one customer, selections and the members of a chain's actors. The stored result is
+//! brought up to date when the transactions or the settings changed ([`Workbench::refresh`]);
+//! reading never recomputes.
+//!
+//! The analysis crate stays free of storage and the store free of analysis: this crate maps
+//! between them.
+#![deny(missing_docs)]
+
+pub mod fixed_costs;
+pub mod pipeline;
+mod records;
+pub mod settings;
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use kundenwert_analysis::cost_to_serve::CostToServe;
+use kundenwert_analysis::{CustomerType, SeriesBuilder, SeriesPass, SeriesSink, ValueSeries};
+use kundenwert_chain::selection::{self, Field, Op, Selection};
+use kundenwert_core::{Lang, PeriodKind, Transaction};
+use kundenwert_ingest::{Pass, RowSink};
+use kundenwert_store::{
+    AnalysisRun, Column, Comparison, CustomerQuery, CustomerResult, Filter, FilterValue,
+    MonthFigures, StoreError, Workspace,
+};
+
+pub use pipeline::{analyse, Analysis, AnalysisError, Phase, Request};
+pub use settings::{Settings, SettingsError};
+
+/// The version of Kundenwert that computed a stored analysis: another version recomputes it.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Why the workbench cannot answer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WorkbenchError {
+    /// The workspace failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The settings cannot be used.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// The analysis cannot run with these settings.
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    /// The fixed-costs file named in the settings cannot be read.
+    #[error(transparent)]
+    FixedCosts(#[from] fixed_costs::FixedCostsError),
+    /// A selection does not parse.
+    #[error("`{expression}`: {error}")]
+    Selection {
+        /// The expression.
+        expression: String,
+        /// Why.
+        error: selection::SelectionError,
+    },
+}
+
+/// Whether the stored analysis answers for the workspace as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Freshness {
+    /// The workspace holds no transactions: there is nothing to analyse.
+    Empty,
+    /// No analysis is stored yet.
+    Missing,
+    /// The stored analysis was made from other transactions, settings or version.
+    Stale,
+    /// The stored analysis answers for the workspace as it is.
+    Current,
+}
+
+/// A step of [`Workbench::refresh`], for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The stored transactions are being read.
+    Reading,
+    /// The transactions were read into value series.
+    Read {
+        /// How many.
+        transactions: u64,
+    },
+    /// A phase of the analysis ended.
+    Analysed(Phase),
+    /// The result was stored.
+    Stored {
+        /// Customers stored.
+        customers: u64,
+    },
+}
+
+/// What [`Workbench::refresh`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refreshed {
+    /// The stored analysis was current; nothing was computed.
+    UpToDate,
+    /// The workspace holds no transactions.
+    Empty,
+    /// The analysis was computed and stored.
+    Computed {
+        /// The stored run.
+        run: AnalysisRun,
+        /// Customers of the fixed-costs file the data has no transactions of.
+        unknown_fixed_cost_customers: Vec<String>,
+    },
+}
+
+/// The workspace, analysed.
+#[derive(Debug)]
+pub struct Workbench<W: Workspace> {
+    store: W,
+}
+
+impl<W: Workspace> Workbench<W> {
+    /// A workbench on `store`.
+    pub fn new(store: W) -> Self {
+        Workbench { store }
+    }
+
+    /// The workspace.
+    pub fn store(&self) -> &W {
+        &self.store
+    }
+
+    /// The workspace, to change it.
+    pub fn store_mut(&mut self) -> &mut W {
+        &mut self.store
+    }
+
+    /// The workspace's settings (the defaults where none are stored).
+    ///
+    /// # Errors
+    /// On a database failure, or stored settings this version cannot read.
+    pub fn settings(&self) -> Result<Settings, WorkbenchError> {
+        Ok(match self.store.settings()? {
+            Some(text) => Settings::parse(&text)?,
+            None => Settings::default(),
+        })
+    }
+
+    /// Sets one setting (`forecast.horizon`, `6`) and stores the settings; the stored analysis
+    /// is then out of date. Returns the new settings.
+    ///
+    /// # Errors
+    /// On an unknown key, a value of the wrong kind or range, or a database failure; nothing is
+    /// stored then.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<Settings, WorkbenchError> {
+        let settings = self.settings()?.with(key, value)?;
+        self.store.put_settings(&settings.to_toml())?;
+        Ok(settings)
+    }
+
+    /// Replaces the settings by those of a TOML file's text (what it leaves out takes its
+    /// default). Returns them.
+    ///
+    /// # Errors
+    /// On text that is not TOML of the settings, or a database failure; nothing is stored then.
+    pub fn import_settings(&mut self, text: &str) -> Result<Settings, WorkbenchError> {
+        let settings = Settings::parse(text)?;
+        self.store.put_settings(&settings.to_toml())?;
+        Ok(settings)
+    }
+
+    /// Whether the stored analysis answers for the workspace as it is now.
+    ///
+    /// # Errors
+    /// On a database failure or unreadable settings.
+    pub fn freshness(&self) -> Result<Freshness, WorkbenchError> {
+        if self.store.transaction_count()? == 0 {
+            return Ok(Freshness::Empty);
+        }
+        let Some(run) = self.store.analysis_run()? else {
+            return Ok(Freshness::Missing);
+        };
+        let settings = self.settings()?;
+        let summary: serde_json::Value = serde_json::from_str(&run.summary).unwrap_or_default();
+        let current = run.data_version == self.store.data_version()?
+            && run.settings == settings.to_toml()
+            && summary["kundenwert"] == VERSION
+            && summary["fixed_costs"] == fixed_costs_stamp(&settings);
+        Ok(if current {
+            Freshness::Current
+        } else {
+            Freshness::Stale
+        })
+    }
+
+    /// Brings the stored analysis up to date: when the transactions, the settings or the
+    /// version changed since it was made (or there is none), reads every transaction, analyses
+    /// them with the workspace's settings and stores the result in one transaction. `step` is
+    /// told what happens.
+    ///
+    /// # Errors
+    /// On a database failure, settings the analysis cannot use, or an unreadable fixed-costs
+    /// file; the stored analysis is then unchanged.
+    pub fn refresh(&mut self, step: &mut dyn FnMut(Step)) -> Result<Refreshed, WorkbenchError> {
+        match self.freshness()? {
+            Freshness::Current => return Ok(Refreshed::UpToDate),
+            Freshness::Empty => return Ok(Refreshed::Empty),
+            Freshness::Missing | Freshness::Stale => {}
+        }
+        let started = Instant::now();
+        let settings = self.settings()?;
+        // The data version is read before the transactions: an import landing meanwhile makes
+        // the stored run stale instead of passing for current.
+        let data_version = self.store.data_version()?;
+        step(Step::Reading);
+        let (builder, transactions) = read_series(&self.store, None)?;
+        if transactions == 0 {
+            return Ok(Refreshed::Empty);
+        }
+        step(Step::Read { transactions });
+        let series = builder.finish(PeriodKind::Month);
+        let (serve, unknown) = cost_to_serve(&settings, &series)?;
+        let analysis = analyse(
+            series,
+            &settings,
+            Request {
+                cost_to_serve: serve,
+                compare_as_of: None,
+                keep_months: true,
+            },
+            &mut |phase| step(Step::Analysed(phase)),
+        )?;
+        let mut run = AnalysisRun {
+            data_version,
+            settings: settings.to_toml(),
+            as_of: analysis.series.as_of,
+            summary: records::summary(&analysis, &fixed_costs_stamp(&settings), VERSION)
+                .to_string(),
+            customers: 0,
+            seconds: 0.0,
+            computed_at: String::new(),
+        };
+        run.seconds = started.elapsed().as_secs_f64();
+        let customers = self
+            .store
+            .replace_analysis(&run, &mut records::customers(&analysis))?;
+        step(Step::Stored { customers });
+        let run = self.store.analysis_run()?.unwrap_or(run);
+        Ok(Refreshed::Computed {
+            run,
+            unknown_fixed_cost_customers: unknown,
+        })
+    }
+
+    /// The stored analysis, without its customers.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn run(&self) -> Result<Option<AnalysisRun>, WorkbenchError> {
+        Ok(self.store.analysis_run()?)
+    }
+
+    /// The stored customers a query asks for.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn customers(&self, query: &CustomerQuery) -> Result<Vec<CustomerResult>, WorkbenchError> {
+        Ok(self.store.analysis_customers(query)?)
+    }
+
+    /// How many stored customers match a query (its paging aside).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn count(&self, query: &CustomerQuery) -> Result<u64, WorkbenchError> {
+        Ok(self.store.count_analysis_customers(query)?)
+    }
+
+    /// One customer with its months with business.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn customer(
+        &self,
+        number: &str,
+    ) -> Result<Option<(CustomerResult, Vec<MonthFigures>)>, WorkbenchError> {
+        Ok(self.store.analysis_customer(number)?)
+    }
+
+    /// The customers a selection matches, in customer-number order.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn select(&self, selection: &Selection) -> Result<Vec<CustomerResult>, WorkbenchError> {
+        self.customers(&CustomerQuery {
+            filter: Some(filter_of(selection)),
+            ..CustomerQuery::default()
+        })
+    }
+
+    /// The customers an actor of a chain stands for: one customer number, or a selection
+    /// (an expression that does not parse stands for nobody).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn members(
+        &self,
+        customer: Option<&str>,
+        segment: Option<&str>,
+    ) -> Result<Vec<CustomerResult>, WorkbenchError> {
+        if let Some(number) = customer {
+            return Ok(self.customer(number)?.map(|(c, _)| c).into_iter().collect());
+        }
+        match segment.map(selection::parse) {
+            Some(Ok(sel)) => self.select(&sel),
+            _ => Ok(Vec::new()),
+        }
+    }
+}
+
+/// The fixed-costs file's part of what makes a stored analysis current: its path and a hash of
+/// its bytes (a changed file changes the analysis); JSON null without one.
+fn fixed_costs_stamp(settings: &Settings) -> serde_json::Value {
+    match &settings.cost_to_serve.fixed_costs {
+        None => serde_json::Value::Null,
+        Some(path) => {
+            let hash = std::fs::read(path)
+                .map(|b| format!("{:016x}", fnv1a(&b)))
+                .unwrap_or_else(|_| "unreadable".to_owned());
+            serde_json::json!({ "path": path.display().to_string(), "hash": hash })
+        }
+    }
+}
+
+/// FNV-1a, 64 bit: enough to notice a changed file.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The cost to serve of `settings` for `series` (the fixed-costs file read), with the customers
+/// of that file the series does not know.
+///
+/// # Errors
+/// When the fixed-costs file cannot be read.
+pub fn cost_to_serve(
+    settings: &Settings,
+    series: &ValueSeries,
+) -> Result<(CostToServe, Vec<String>), fixed_costs::FixedCostsError> {
+    let c = &settings.cost_to_serve;
+    let fixed = match &c.fixed_costs {
+        Some(path) => fixed_costs::read(path, series)?,
+        None => fixed_costs::FixedCosts::default(),
+    };
+    Ok((
+        CostToServe {
+            per_order: c.per_order.unwrap_or(0.0),
+            per_line: c.per_line.unwrap_or(0.0),
+            margin_rate: c.margin_rate,
+            fixed_per_year: fixed.per_year,
+        },
+        fixed.unknown,
+    ))
+}
+
+/// Streams the workspace's transactions into value-series accumulators, one range of the table
+/// per core read at the same time into one shared builder (as the reading threads of a file
+/// do). Returns the builder and how many transactions it read.
+///
+/// # Errors
+/// On a database failure.
+pub fn read_series(
+    store: &dyn Workspace,
+    as_of: Option<NaiveDate>,
+) -> Result<(SeriesBuilder, u64), StoreError> {
+    let mut pass = SeriesPass::new(as_of);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut sinks: Vec<SeriesSink> = (0..threads).map(|_| pass.sink()).collect();
+    let mut pushes: Vec<_> = sinks
+        .iter_mut()
+        .map(|sink| move |t: Transaction<'_>| sink.push(&t))
+        .collect();
+    let mut parts: Vec<&mut (dyn FnMut(Transaction<'_>) + Send)> = pushes
+        .iter_mut()
+        .map(|p| p as &mut (dyn FnMut(Transaction<'_>) + Send))
+        .collect();
+    let n = store.for_each_transaction_in_parts(&mut parts)?;
+    drop(parts);
+    drop(pushes);
+    pass.close(sinks);
+    Ok((pass.into_builder(), n))
+}
+
+/// A customer type by its id (`growth`).
+pub fn customer_type(id: &str) -> Option<CustomerType> {
+    CustomerType::ALL.into_iter().find(|t| t.id() == id)
+}
+
+/// A stored customer's type for readers (`Wachstum` / `growth`); the id itself when unknown.
+pub fn type_label(c: &CustomerResult, lang: Lang) -> &str {
+    customer_type(&c.customer_type).map_or(c.customer_type.as_str(), |t| t.label(lang))
+}
+
+/// A stored customer's reason for its type, in `lang`.
+pub fn reason(c: &CustomerResult, lang: Lang) -> &str {
+    match lang {
+        Lang::De => &c.reason_de,
+        Lang::En => &c.reason_en,
+    }
+}
+
+/// The store's filter for a selection (same meaning; the store evaluates it).
+pub fn filter_of(selection: &Selection) -> Filter {
+    let column = |f: Field| match f {
+        Field::Id => Column::Number,
+        Field::Name => Column::Name,
+        Field::Type => Column::Type,
+        Field::Status => Column::Status,
+        Field::Abc => Column::Abc,
+        Field::CurrentValue => Column::CurrentValue,
+        Field::FutureValue => Column::FutureValue,
+        Field::Revenue => Column::Revenue,
+        Field::Margin => Column::Margin,
+        Field::PAlive => Column::PAlive,
+        Field::Transactions => Column::Orders,
+    };
+    let value = |v: &selection::Value| match v {
+        selection::Value::Text(t) => FilterValue::Text(t.clone()),
+        selection::Value::Number(n) => FilterValue::Number(*n),
+    };
+    match selection {
+        Selection::Compare {
+            field,
+            op,
+            value: v,
+        } => Filter::Compare {
+            column: column(*field),
+            op: match op {
+                Op::Eq => Comparison::Eq,
+                Op::Ne => Comparison::Ne,
+                Op::Lt => Comparison::Lt,
+                Op::Le => Comparison::Le,
+                Op::Gt => Comparison::Gt,
+                Op::Ge => Comparison::Ge,
+                Op::Contains => Comparison::Contains,
+            },
+            value: value(v),
+        },
+        Selection::In { field, values } => Filter::In {
+            column: column(*field),
+            values: values.iter().map(value).collect(),
+        },
+        Selection::Not(inner) => Filter::Not(Box::new(filter_of(inner))),
+        Selection::And(parts) => Filter::And(parts.iter().map(filter_of).collect()),
+        Selection::Or(parts) => Filter::Or(parts.iter().map(filter_of).collect()),
+    }
+}

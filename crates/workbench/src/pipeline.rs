@@ -1,0 +1,201 @@
+//! One analysis, from value series to every customer's type and forecast: cost to serve, the
+//! backtest, the types, the forecast and the portfolio, in the order that lets the months be
+//! dropped as soon as nothing reads them. `analyze` on files and the workspace's stored analysis
+//! both run this.
+
+use chrono::NaiveDate;
+use kundenwert_analysis::cost_to_serve::{self, CostToServe, CostToServeError};
+use kundenwert_analysis::future::{self, Forecast};
+use kundenwert_analysis::migration::Migration;
+use kundenwert_analysis::{portfolio, Classification, Portfolio, PortfolioConfig, ValueSeries};
+use kundenwert_store::MonthFigures;
+
+use crate::Settings;
+
+/// A step of the analysis, reported when it is done (for progress bars and timings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The months kept for charts were taken.
+    Months,
+    /// The forecast was made again one horizon earlier and held against what followed.
+    Backtest,
+    /// Every customer was typed (and its model inputs taken).
+    Types,
+    /// The models were fitted and every customer forecast.
+    Forecast,
+    /// ABC classes, whale curve and quadrants.
+    Portfolio,
+}
+
+impl Phase {
+    /// A short name for timings (`KUNDENWERT_TIMINGS`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Phase::Months => "months",
+            Phase::Backtest => "backtest",
+            Phase::Types => "types",
+            Phase::Forecast => "forecast",
+            Phase::Portfolio => "portfolio",
+        }
+    }
+}
+
+/// What an analysis is asked for beyond its settings.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The cost to serve (built from the settings and the fixed-costs file by the caller).
+    pub cost_to_serve: CostToServe,
+    /// Also type every customer at this earlier date and compare.
+    pub compare_as_of: Option<NaiveDate>,
+    /// Keep every customer's months with business for its chart (the stored analysis does).
+    pub keep_months: bool,
+}
+
+/// Every customer's months with business, in customer order, in one arena.
+#[derive(Debug, Clone, Default)]
+pub struct Months {
+    figures: Vec<MonthFigures>,
+    /// Where customer `i`'s months end in `figures`.
+    ends: Vec<usize>,
+}
+
+impl Months {
+    /// The months of customer `i` (in series order).
+    pub fn of(&self, i: usize) -> &[MonthFigures] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.ends
+            .get(i)
+            .map_or(&[], |&end| &self.figures[start..end])
+    }
+
+    fn take(series: &ValueSeries) -> Months {
+        let mut m = Months {
+            figures: Vec::new(),
+            ends: Vec::with_capacity(series.customers.len()),
+        };
+        for c in &series.customers {
+            m.figures.extend(c.months.iter().map(|p| MonthFigures {
+                month_index: p.period.first_month_index(),
+                revenue: p.revenue as f32,
+                margin: p.margin.map(|v| v as f32),
+                orders: u32::try_from(p.orders).unwrap_or(u32::MAX),
+            }));
+            m.ends.push(m.figures.len());
+        }
+        m
+    }
+}
+
+/// The result of one analysis. The series keeps its customers' totals; its periods are gone.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The value series (totals per customer; the periods were released).
+    pub series: ValueSeries,
+    /// Every customer's type, in series order.
+    pub types: Vec<Classification>,
+    /// The forecast.
+    pub forecast: Forecast,
+    /// ABC classes, whale curve and quadrants.
+    pub portfolio: Portfolio,
+    /// The type migration, when a comparison date was asked for.
+    pub migration: Option<Migration>,
+    /// The cost to serve applied, when any.
+    pub cost_to_serve: Option<CostToServe>,
+    /// The months for charts, when asked for.
+    pub months: Option<Months>,
+}
+
+/// Why an analysis cannot run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AnalysisError {
+    /// The cost to serve cannot be applied.
+    #[error(transparent)]
+    CostToServe(#[from] CostToServeError),
+    /// The comparison date is not before as-of.
+    #[error("the comparison date {compare} is not before the as-of date {as_of}")]
+    CompareNotBefore {
+        /// The comparison date.
+        compare: NaiveDate,
+        /// As-of.
+        as_of: NaiveDate,
+    },
+}
+
+/// Analyses `series` with `settings`; `done` is told each phase as it ends.
+///
+/// # Errors
+/// When the cost to serve cannot be applied (no cost in the data and no margin rate, or values
+/// out of range) or the comparison date is not before as-of.
+pub fn analyse(
+    mut series: ValueSeries,
+    settings: &Settings,
+    request: Request,
+    done: &mut dyn FnMut(Phase),
+) -> Result<Analysis, AnalysisError> {
+    let serve = request.cost_to_serve;
+    if serve.is_active() {
+        cost_to_serve::apply(&mut series, &serve)?;
+    }
+    let serve = serve.is_active().then_some(serve);
+    if let Some(d) = request.compare_as_of.filter(|d| *d >= series.as_of) {
+        return Err(AnalysisError::CompareNotBefore {
+            compare: d,
+            as_of: series.as_of,
+        });
+    }
+    let config = settings.future_config();
+    let months = request.keep_months.then(|| Months::take(&series));
+    if months.is_some() {
+        done(Phase::Months);
+    }
+    // The backtest reads the months as they stood a horizon ago: before they are dropped.
+    let backtest = future::backtest(&series, &settings.typology, &config);
+    done(Phase::Backtest);
+    // Nothing after the types, the migration and the forecast's preparation reads the
+    // periods: they are dropped as soon as these are taken.
+    let (types, prepared, migration) = match request.compare_as_of {
+        Some(d) => {
+            let types = kundenwert_analysis::classify_series_with(&series, &settings.typology);
+            let migration =
+                kundenwert_analysis::migration::migration(&series, &types, d, &settings.typology);
+            let prepared = future::prepare_releasing(&mut series, &types, &config);
+            (types, prepared, Some(migration))
+        }
+        None => {
+            let (types, prepared) =
+                future::classify_and_prepare_releasing(&mut series, &settings.typology, &config);
+            (types, prepared, None)
+        }
+    };
+    done(Phase::Types);
+    let forecast = future::forecast_prepared(prepared, &types, &config, backtest);
+    done(Phase::Forecast);
+    let future_values: Vec<Option<f64>> = forecast
+        .customers
+        .iter()
+        .map(|c| Some(c.future_value))
+        .collect();
+    let portfolio = portfolio(&series, &future_values, &PortfolioConfig::default());
+    done(Phase::Portfolio);
+    Ok(Analysis {
+        series,
+        types,
+        forecast,
+        portfolio,
+        migration,
+        cost_to_serve: serve,
+        months,
+    })
+}
+
+/// Sums of many lines carry float noise; amounts are reported rounded to cents.
+pub fn round2(v: f64) -> f64 {
+    // `+ 0.0` turns the `-0.0` of an empty sum into `0.0`.
+    (v * 100.0).round() / 100.0 + 0.0
+}
+
+/// Shares and probabilities: four decimals (0.01 %).
+pub fn round4(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0 + 0.0
+}

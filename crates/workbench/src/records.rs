@@ -1,0 +1,92 @@
+//! An analysis as the store keeps it: one record per customer (rounded as `analyze --json`
+//! reports it) with its months, and the run's summary.
+
+use kundenwert_analysis::CustomerType;
+use kundenwert_core::{Lang, ValueBasis};
+use kundenwert_store::{CustomerResult, MonthFigures};
+use serde_json::{json, Value};
+
+use crate::pipeline::{round2, round4, Analysis};
+
+/// Every customer of `a` as a stored record with its months, in series (customer-number) order.
+pub(crate) fn customers(
+    a: &Analysis,
+) -> impl Iterator<Item = (CustomerResult, Vec<MonthFigures>)> + '_ {
+    a.series
+        .customers
+        .iter()
+        .zip(&a.types)
+        .enumerate()
+        .map(move |(i, (c, class))| {
+            let f = a.forecast.customers.get(i);
+            let record = CustomerResult {
+                id: i as i64 + 1,
+                number: c.id.to_string(),
+                name: c.name.clone(),
+                customer_type: class.customer_type.id().to_owned(),
+                confidence: (class.confidence * 100.0).round() / 100.0,
+                reason_de: class.reason(Lang::De),
+                reason_en: class.reason(Lang::En),
+                status: class.status.id().map(str::to_owned),
+                abc: a
+                    .portfolio
+                    .abc
+                    .classes
+                    .get(i)
+                    .map_or("C", |k| k.as_str())
+                    .to_owned(),
+                current_value: round2(c.current_value),
+                future_value: f.map(|f| round2(f.future_value)),
+                future_value_low: f.map(|f| round2(f.future_value_low)),
+                future_value_high: f.map(|f| round2(f.future_value_high)),
+                future_value_source: f.map(|f| f.source.id().to_owned()),
+                p_alive: f.map(|f| round4(f.p_alive)),
+                expected_purchases: f.and_then(|f| f.expected_transactions).map(round4),
+                revenue: round2(c.revenue),
+                margin: c.margin.map(round2),
+                orders: c.orders,
+                first_order: c.first_date,
+                last_order: c.last_date,
+            };
+            let months = a
+                .months
+                .as_ref()
+                .map_or_else(Vec::new, |m| m.of(i).to_vec());
+            (record, months)
+        })
+}
+
+/// What the run found beyond the single customers, and what it was computed from beyond the
+/// settings (the version, the fixed-costs file's stamp).
+pub(crate) fn summary(a: &Analysis, fixed_costs: &Value, version: &str) -> Value {
+    let mut by_type = serde_json::Map::new();
+    for t in CustomerType::ALL {
+        let n = a.types.iter().filter(|k| k.customer_type == t).count();
+        by_type.insert(t.id().to_owned(), json!(n));
+    }
+    let backtest = a.forecast.backtest.as_ref().map(|b| {
+        let all = b.overall(true);
+        json!({
+            "as_of": b.origin,
+            "customers": all.customers,
+            "ratio": all.ratio().map(round4),
+            "coverage": all.coverage().map(round4),
+        })
+    });
+    json!({
+        "kundenwert": version,
+        "fixed_costs": fixed_costs,
+        "as_of": a.series.as_of,
+        "value_basis": match a.series.basis {
+            ValueBasis::Margin => "margin",
+            ValueBasis::Revenue => "revenue",
+        },
+        "margin_estimated": a.cost_to_serve.as_ref().is_some_and(|c| c.margin_rate.is_some()),
+        "customers": a.series.customers.len(),
+        "by_type": by_type,
+        "current_value": round2(a.series.customers.iter().map(|c| c.current_value).sum()),
+        "future_value": round2(a.forecast.customers.iter().map(|c| c.future_value).sum()),
+        "model": a.forecast.chosen.map(|s| s.id()),
+        "backtest": backtest,
+    })
+}
