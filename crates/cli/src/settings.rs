@@ -40,6 +40,7 @@ enum SettingsCommand {
         /// The setting (`section.key`, as `settings show` lists them).
         key: String,
         /// The value (a number, `true`/`false`, a word, or a TOML array).
+        #[arg(allow_hyphen_values = true)]
         value: String,
     },
     /// Replace the settings by those of a TOML file (what it leaves out takes its default).

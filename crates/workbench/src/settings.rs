@@ -93,14 +93,20 @@ pub enum SettingsError {
     /// A value outside its range; one line per problem.
     #[error("{}", .0.join("; "))]
     Invalid(Vec<String>),
+    /// `settings set` named a setting that only a whole file can change (the typology's tree).
+    #[error("`{key}` cannot be set on its own")]
+    NotSettable {
+        /// The key as given.
+        key: String,
+    },
 }
 
 impl SettingsError {
     /// The message in the user's language and a `hint:` line.
     pub fn localized(&self, lang: Lang) -> (String, Option<String>) {
         let listed = lang.pick(
-            "alle Einstellungen mit ihren Vorgaben stehen in `config/kundenwert.toml`; `kundenwert settings show` zeigt die des Arbeitsbereichs",
-            "every setting with its default is listed in `config/kundenwert.toml`; `kundenwert settings show` shows the workspace's",
+            "`kundenwert settings show` zeigt jede Einstellung mit ihrem Wert; `config/kundenwert.toml` erklärt sie",
+            "`kundenwert settings show` lists every setting with its value; `config/kundenwert.toml` explains them",
         );
         match self {
             SettingsError::Syntax(m) => (m.trim_end().to_owned(), Some(listed.to_owned())),
@@ -118,6 +124,19 @@ impl SettingsError {
                 }),
             ),
             SettingsError::Invalid(problems) => (problems.join("; "), Some(listed.to_owned())),
+            SettingsError::NotSettable { key } => (
+                match lang {
+                    Lang::De => format!("`{key}` lässt sich nicht einzeln setzen"),
+                    Lang::En => format!("`{key}` cannot be set on its own"),
+                },
+                Some(
+                    lang.pick(
+                        "in einer Datei ändern und mit `kundenwert settings import DATEI.toml` übernehmen",
+                        "change it in a file and take that with `kundenwert settings import FILE.toml`",
+                    )
+                    .to_owned(),
+                ),
+            ),
         }
     }
 }
@@ -220,6 +239,17 @@ impl Settings {
     pub fn with(&self, key: &str, value: &str) -> Result<Settings, SettingsError> {
         let keys = Settings::keys();
         if !keys.iter().any(|k| k == key) {
+            let whole = toml::Value::try_from(self).ok();
+            let exists = key
+                .split('.')
+                .try_fold(whole.as_ref(), |at, part| at.map(|v| v.get(part)))
+                .flatten()
+                .is_some();
+            if exists {
+                return Err(SettingsError::NotSettable {
+                    key: key.to_owned(),
+                });
+            }
             return Err(SettingsError::UnknownKey {
                 key: key.to_owned(),
                 suggestion: nearest(key, &keys),
@@ -248,13 +278,15 @@ impl Settings {
                 }
             };
         }
-        let text = toml::to_string(&table).unwrap_or_default();
-        Settings::parse(&text).map_err(|e| match e {
-            SettingsError::Syntax(m) => {
-                SettingsError::Syntax(format!("`{key} = {value}`: {}", m.trim_end()))
-            }
-            other => other,
-        })
+        // The parser's own message, without the position in a document the user never saw.
+        let settings: Settings =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    SettingsError::Syntax(format!("`{key} = {value}`: {}", e.message().trim_end()))
+                })?;
+        settings.check()?;
+        Ok(settings)
     }
 
     /// Every key `settings set` accepts (dotted), in the file's order. The typology's tree,

@@ -174,80 +174,74 @@ fn demo_export_and_types_against_truth() {
         assert!(n > 0, "no {actual} customer in the demo");
         assert!(recall >= MIN_RECALL, "recall of {actual} is {recall:.3}");
     }
-}
 
-/// Existing demo files are kept unless `--force` is given (exit 2 with a hint).
-#[test]
-fn demo_refuses_to_overwrite() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("demo")).unwrap();
-    std::fs::write(dir.path().join("demo/kundentypen_wahr.csv"), "meins\n").unwrap();
-    let out = run(dir.path(), &["demo", "--out", "demo", "--lang", "en"]);
-    assert_eq!(out.code, 2);
-    settings(dir.path()).bind(|| insta::assert_snapshot!("demo_exists_en", out.render()));
-    assert!(!dir.path().join("demo/rechnungen.csv").exists());
+    // `demo` imported the export into the workspace and stored its analysis: `select show`
+    // lists from there exactly the customers, types and values `analyze --json` computed.
+    let every = format!("type in ({})", TYPES.join(", "));
+    let listed = run(dir.path(), &["select", "show", "--lang", "en", &every]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(
+        listed.stderr.is_empty(),
+        "nothing recomputed: {}",
+        listed.stderr
+    );
+    let mut lines = listed.stdout.lines();
     assert_eq!(
-        std::fs::read_to_string(dir.path().join("demo/kundentypen_wahr.csv")).unwrap(),
-        "meins\n"
+        lines.next(),
+        Some("Analysis as of 2025-12-31 · settings: defaults")
     );
-    let out = run(
-        dir.path(),
-        &["demo", "--out", "demo", "--force", "--lang", "en"],
+    assert_eq!(
+        lines.next(),
+        Some(format!("{every}: 5,000 customers").as_str())
     );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out
-        .stdout
-        .contains("kundenwert analyze demo/rechnungen.csv"));
-    let truth = std::fs::read_to_string(dir.path().join("demo/kundentypen_wahr.csv")).unwrap();
-    assert!(truth.starts_with("Kundennr.;Typ\n"));
+    let rows: HashMap<String, (String, String, String)> = lines.map(select_row).collect();
+    assert_eq!(rows.len(), customers.len());
+    for c in customers {
+        let id = c["id"].as_str().unwrap();
+        let (label, current, future) = &rows[id];
+        // In English a type's label is its id.
+        assert_eq!(label, c["type"].as_str().unwrap(), "{id}");
+        assert_eq!(
+            current,
+            &whole(c["current_value"].as_f64().unwrap()),
+            "{id}"
+        );
+        let expected = c["future_value"].as_f64().map(whole).unwrap_or_default();
+        assert_eq!(future, &expected, "{id}");
+    }
 }
 
-/// Another seed and other type shares give another company; a share that is not a number, or
-/// all shares zero, is a usage error.
-#[test]
-fn another_company_by_seed_and_type_shares() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = run(
-        dir.path(),
-        &[
-            "demo",
-            "--out",
-            "b",
-            "--no-import",
-            "--seed",
-            "7",
-            "--type-shares",
-            "growth=0.5,bell=0",
-            "--lang",
-            "en",
-        ],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let truth = std::fs::read(dir.path().join("b/kundentypen_wahr.csv")).unwrap();
-    let truth = String::from_utf8_lossy(&truth);
-    let growth = truth.lines().filter(|l| l.ends_with(";growth")).count();
-    let bell = truth.lines().filter(|l| l.ends_with(";bell")).count();
-    // Growth's share 0.5 against the others' 0.76 (bell 0): about 40 % of 5,000.
-    assert!((1_800..=2_200).contains(&growth), "{growth}");
-    assert_eq!(bell, 0);
-    for bad in [
-        "growth=x",
-        "grow=0.3",
-        "steady=0,cyclical=0,bell=0,growth=0,shrinking=0,barnacle=0,new=0",
-    ] {
-        let out = run(
-            dir.path(),
-            &[
-                "demo",
-                "--out",
-                "c",
-                "--no-import",
-                "--type-shares",
-                bad,
-                "--lang",
-                "en",
-            ],
-        );
-        assert_eq!(out.code, 2, "{bad}: {}", out.stderr);
+/// One customer line of `select show` (`  number  name  type  current  future`, fixed
+/// columns): the number, the type's label and the two values as printed.
+fn select_row(line: &str) -> (String, (String, String, String)) {
+    let chars: Vec<char> = line.chars().collect();
+    let column = |from: usize, to: usize| -> String {
+        chars[from.min(chars.len())..to.min(chars.len())]
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_owned()
+    };
+    (
+        column(2, 12),
+        (column(44, 58), column(59, 73), column(74, 88)),
+    )
+}
+
+/// An amount as `select show` prints it in English: whole units, thousands with `,`.
+fn whole(value: f64) -> String {
+    let rounded = format!("{:.0}", value.abs());
+    let digits = rounded.as_bytes();
+    let mut out = String::new();
+    for (i, d) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(char::from(*d));
+    }
+    if value < 0.0 && rounded != "0" {
+        format!("-{out}")
+    } else {
+        out
     }
 }

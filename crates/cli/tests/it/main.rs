@@ -12,6 +12,7 @@ mod exit_codes;
 mod plan;
 mod rejects;
 mod series;
+mod settings;
 mod workspace;
 
 use std::path::{Path, PathBuf};
