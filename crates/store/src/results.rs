@@ -182,6 +182,25 @@ impl Column {
         }
     }
 
+    /// Whether a customer may lack the figure (no future value yet, no margin without cost).
+    fn nullable(self) -> bool {
+        matches!(
+            self,
+            Column::Name | Column::Status | Column::FutureValue | Column::Margin | Column::PAlive
+        )
+    }
+
+    /// For the columns holding ids, how they are stored: comparing a value brought to that
+    /// form with the bare column lets SQLite use the column's index, where folding the column
+    /// would read every row. `None` for free text.
+    fn stored_case(self) -> Option<fn(&str) -> String> {
+        match self {
+            Column::Type | Column::Status => Some(str::to_lowercase),
+            Column::Abc => Some(str::to_uppercase),
+            _ => None,
+        }
+    }
+
     fn is_text(self) -> bool {
         matches!(
             self,
@@ -547,25 +566,41 @@ fn sql_value(v: &FilterValue) -> SqlValue {
     }
 }
 
-/// Appends `f` as an SQL condition that is never NULL (unknown figures compare false).
+/// Appends `f` as an SQL condition that is never NULL (unknown figures compare false), so that
+/// `NOT` means what it means in the selection language. A comparison of a figure a customer
+/// may lack is guarded by `IS NOT NULL` rather than wrapped in `coalesce`, which would hide the
+/// column from its index.
 fn filter_sql(f: &Filter, out: &mut String, args: &mut Vec<SqlValue>) {
     match f {
         Filter::Compare { column, op, value } => {
-            out.push_str("coalesce(");
+            out.push('(');
             compare_sql(*column, *op, value, out, args);
-            out.push_str(", 0)");
+            not_null_guard(*column, out);
+            out.push(')');
         }
         Filter::In { column, values } => {
-            out.push_str("coalesce(");
-            out.push_str(&operand(*column));
+            out.push('(');
+            let exact = column.stored_case();
+            match exact {
+                Some(_) => out.push_str(column.sql()),
+                None => out.push_str(&operand(*column)),
+            }
             out.push_str(" IN (");
             for (i, v) in values.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                push_arg(*column, v, out, args);
+                match (exact, v) {
+                    (Some(case), FilterValue::Text(t)) => {
+                        args.push(SqlValue::Text(case(t)));
+                        let _ = write!(out, "?{}", args.len());
+                    }
+                    _ => push_arg(*column, v, out, args),
+                }
             }
-            out.push_str("), 0)");
+            out.push(')');
+            not_null_guard(*column, out);
+            out.push(')');
         }
         Filter::Numbers(numbers) => {
             out.push_str("(number IN (");
@@ -607,6 +642,13 @@ fn filter_sql(f: &Filter, out: &mut String, args: &mut Vec<SqlValue>) {
     }
 }
 
+/// ` AND column IS NOT NULL` for a figure a customer may lack.
+fn not_null_guard(column: Column, out: &mut String) {
+    if column.nullable() {
+        let _ = write!(out, " AND {} IS NOT NULL", column.sql());
+    }
+}
+
 /// The column as compared: text folded to lower case.
 fn operand(column: Column) -> String {
     if column.is_text() {
@@ -633,7 +675,15 @@ fn compare_sql(
 ) {
     // A text value against a number column (or the reverse) matches nothing, as in Rust.
     if column.is_text() != matches!(value, FilterValue::Text(_)) {
-        out.push_str("NULL");
+        out.push('0');
+        return;
+    }
+    if let (Some(case), FilterValue::Text(t), Comparison::Eq | Comparison::Ne) =
+        (column.stored_case(), value, op)
+    {
+        args.push(SqlValue::Text(case(t)));
+        let sym = if op == Comparison::Eq { "=" } else { "<>" };
+        let _ = write!(out, "{} {sym} ?{}", column.sql(), args.len());
         return;
     }
     let lhs = operand(column);
@@ -644,7 +694,7 @@ fn compare_sql(
                 push_arg(column, value, out, args);
                 out.push_str(") > 0");
             } else {
-                out.push_str("NULL");
+                out.push('0');
             }
             return;
         }

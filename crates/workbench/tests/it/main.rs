@@ -243,6 +243,13 @@ fn selections_read_from_the_store_match_the_selection_language() {
         "margin < 0",
         "not (type=steady or type=cyclical)",
         "current_value != 0 and not abc in (B, C)",
+        // Ids in any case, and `not` over figures some customers lack.
+        "type = GROWTH or abc = a",
+        "abc in (a, b) and not type in (Steady)",
+        "not status = lost",
+        "status != active",
+        "not status in (active, dormant)",
+        "not margin > 0",
     ] {
         let sel = selection::parse(expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
         let want: Vec<&str> = everyone
