@@ -6,7 +6,6 @@ use std::io::Write;
 use anyhow::Result;
 use clap::ValueEnum;
 use kundenwert_analysis::future::{CustomerForecast, Forecast, TimeUnit as ModelClock};
-use kundenwert_analysis::portfolio::{Abc, AbcGroup, WhaleCurve, WhalePoint};
 use kundenwert_analysis::typology::Features;
 use kundenwert_analysis::{
     AbcClass, Classification, CustomerSeries, CustomerType, Portfolio, ValueSeries,
@@ -588,42 +587,6 @@ fn write_pretty_at(out: &mut impl Write, value: &impl Serialize, depth: usize) -
     Ok(())
 }
 
-fn abc_json(abc: &Abc) -> Value {
-    let group = |g: &AbcGroup| {
-        json!({
-            "customers": g.customers,
-            "current_value": round2(g.current_value),
-        })
-    };
-    json!({
-        "cutoff_a": abc.cutoff_a,
-        "cutoff_b": abc.cutoff_b,
-        "total_positive_current_value": round2(abc.total_positive_value),
-        "A": group(&abc.a),
-        "B": group(&abc.b),
-        "C": group(&abc.c),
-    })
-}
-
-fn whale_json(w: &WhaleCurve) -> Value {
-    let point = |p: &WhalePoint| {
-        json!({
-            "customers": p.customers,
-            "customer_share": round4(p.customer_share),
-            "margin_share": round4(p.margin_share),
-        })
-    };
-    json!({
-        "customers": w.customers,
-        "total_margin": round2(w.total_margin),
-        "negative_customers": w.negative_customers,
-        "negative_share": round4(w.negative_share),
-        "negative_margin": round2(w.negative_margin),
-        "peak": w.peak.as_ref().map(point),
-        "points": w.points.iter().map(point).collect::<Vec<_>>(),
-    })
-}
-
 /// The JSON object of product.md §5.
 pub fn to_json<'a>(
     analysis: &'a Analysis,
@@ -696,8 +659,8 @@ pub fn to_json<'a>(
                 "by_type": by_type,
             }),
             portfolio: json!({
-                "abc": abc_json(&portfolio.abc),
-                "whale_curve": whale_json(&portfolio.whale_curve),
+                "abc": kundenwert_workbench::records::abc_json(&portfolio.abc),
+                "whale_curve": kundenwert_workbench::records::whale_json(&portfolio.whale_curve),
                 "quadrants": portfolio.quadrants,
                 "migration": serde_json::to_value(migration)?,
             }),

@@ -16,7 +16,7 @@
 
 pub mod fixed_costs;
 pub mod pipeline;
-mod records;
+pub mod records;
 pub mod settings;
 
 use std::time::Instant;
@@ -261,6 +261,19 @@ impl<W: Workspace> Workbench<W> {
     /// On a database failure.
     pub fn run(&self) -> Result<Option<AnalysisRun>, WorkbenchError> {
         Ok(self.store.analysis_run()?)
+    }
+
+    /// The stored analysis's portfolio: ABC classes, whale curve and the quadrants of current ×
+    /// future value, as `analyze --json` writes them under `portfolio`.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn portfolio(&self) -> Result<Option<serde_json::Value>, WorkbenchError> {
+        Ok(self.run()?.and_then(|run| {
+            serde_json::from_str::<serde_json::Value>(&run.summary)
+                .ok()
+                .map(|mut summary| summary["portfolio"].take())
+        }))
     }
 
     /// The stored customers a query asks for.

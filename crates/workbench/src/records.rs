@@ -1,6 +1,7 @@
 //! An analysis as the store keeps it: one record per customer (rounded as `analyze --json`
 //! reports it) with its months, and the run's summary.
 
+use kundenwert_analysis::portfolio::{Abc, AbcGroup, WhaleCurve, WhalePoint};
 use kundenwert_analysis::CustomerType;
 use kundenwert_core::{Lang, ValueBasis};
 use kundenwert_store::{CustomerResult, MonthFigures};
@@ -56,6 +57,44 @@ pub(crate) fn customers(
         })
 }
 
+/// The ABC classes as `analyze --json` and the stored summary write them.
+pub fn abc_json(abc: &Abc) -> Value {
+    let group = |g: &AbcGroup| {
+        json!({
+            "customers": g.customers,
+            "current_value": round2(g.current_value),
+        })
+    };
+    json!({
+        "cutoff_a": abc.cutoff_a,
+        "cutoff_b": abc.cutoff_b,
+        "total_positive_current_value": round2(abc.total_positive_value),
+        "A": group(&abc.a),
+        "B": group(&abc.b),
+        "C": group(&abc.c),
+    })
+}
+
+/// The whale curve as `analyze --json` and the stored summary write them.
+pub fn whale_json(w: &WhaleCurve) -> Value {
+    let point = |p: &WhalePoint| {
+        json!({
+            "customers": p.customers,
+            "customer_share": round4(p.customer_share),
+            "margin_share": round4(p.margin_share),
+        })
+    };
+    json!({
+        "customers": w.customers,
+        "total_margin": round2(w.total_margin),
+        "negative_customers": w.negative_customers,
+        "negative_share": round4(w.negative_share),
+        "negative_margin": round2(w.negative_margin),
+        "peak": w.peak.as_ref().map(point),
+        "points": w.points.iter().map(point).collect::<Vec<_>>(),
+    })
+}
+
 /// What the run found beyond the single customers, and what it was computed from beyond the
 /// settings (the version, the fixed-costs file's stamp).
 pub(crate) fn summary(a: &Analysis, fixed_costs: &Value, version: &str) -> Value {
@@ -88,5 +127,10 @@ pub(crate) fn summary(a: &Analysis, fixed_costs: &Value, version: &str) -> Value
         "future_value": round2(a.forecast.customers.iter().map(|c| c.future_value).sum()),
         "model": a.forecast.chosen.map(|s| s.id()),
         "backtest": backtest,
+        "portfolio": {
+            "abc": abc_json(&a.portfolio.abc),
+            "whale_curve": whale_json(&a.portfolio.whale_curve),
+            "quadrants": a.portfolio.quadrants,
+        },
     })
 }

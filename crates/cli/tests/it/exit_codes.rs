@@ -201,7 +201,7 @@ fn configuration_file_is_checked() {
     assert!(out.stderr.contains("unknown field `sig`"), "{}", out.stderr);
     assert!(out
         .stderr
-        .ends_with("hint: every setting with its default is listed in `config/kundenwert.toml`; `kundenwert settings show` shows the workspace's\n"));
+        .ends_with("hint: `kundenwert settings show` lists every setting with its value; `config/kundenwert.toml` explains them\n"));
     assert_eq!(out.stdout, "");
     let out = run(
         dir.path(),

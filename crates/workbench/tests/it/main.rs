@@ -154,6 +154,19 @@ fn the_stored_analysis_is_what_the_pipeline_computes() {
     let run = bench.run().expect("run").expect("run");
     assert_eq!(run.as_of, a.series.as_of);
     assert_eq!(run.customers, stored.len() as u64);
+    let portfolio = bench.portfolio().expect("read").expect("a run");
+    let abc = &a.portfolio.abc;
+    for (class, group) in [("A", &abc.a), ("B", &abc.b), ("C", &abc.c)] {
+        assert_eq!(
+            portfolio["abc"][class]["customers"], group.customers,
+            "{class}"
+        );
+    }
+    assert_eq!(
+        portfolio["whale_curve"]["customers"],
+        a.portfolio.whale_curve.customers
+    );
+    assert!(portfolio["quadrants"].is_object(), "{portfolio}");
     let cents = |x: f64, y: f64| (x - y).abs() <= 0.011;
     for (i, s) in stored.iter().enumerate() {
         let (c, k) = (&a.series.customers[i], &a.types[i]);
