@@ -308,16 +308,22 @@ fn fields(args: &[String], lang: Lang) -> Result<Vec<(String, String)>> {
 /// Current value and type of the actors linked to customers, when the workspace holds
 /// transactions; empty otherwise (the diagram then shows the chain alone).
 fn figures(chain: &Chain, lang: Lang) -> BTreeMap<String, ActorFigures> {
+    figures_stated(chain, lang).0
+}
+
+/// [`figures`], and the line stating the analysis they come from (as-of and settings) when
+/// there are any.
+fn figures_stated(chain: &Chain, lang: Lang) -> (BTreeMap<String, ActorFigures>, Option<String>) {
     let mut out = BTreeMap::new();
     if !chain
         .actors
         .iter()
         .any(|a| a.customer.is_some() || a.segment.is_some())
     {
-        return out;
+        return (out, None);
     }
     let Ok(bench) = crate::workspace::analysed(lang) else {
-        return out;
+        return (out, None);
     };
     for a in &chain.actors {
         let Ok(members) = bench.members(a.customer.as_deref(), a.segment.as_deref()) else {
@@ -341,7 +347,12 @@ fn figures(chain: &Chain, lang: Lang) -> BTreeMap<String, ActorFigures> {
             },
         );
     }
-    out
+    let stated = if out.is_empty() {
+        None
+    } else {
+        crate::workspace::analysis_line(&bench, lang).ok().flatten()
+    };
+    (out, stated)
 }
 
 fn write_out(output: Option<&PathBuf>, bytes: &[u8]) -> Result<()> {
@@ -532,7 +543,10 @@ pub fn run(args: Args) -> Result<()> {
         ChainCommand::Show { name } => {
             let store = crate::workspace::open_existing(lang)?;
             let chain = load(&store, &name, lang)?;
-            let figures = figures(&chain, lang);
+            let (figures, stated) = figures_stated(&chain, lang);
+            if let Some(line) = stated {
+                println!("{line}");
+            }
             print!("{}", show(&chain, &figures, lang));
             Ok(())
         }

@@ -13,7 +13,6 @@ use kundenwert_chain::plan::{
 };
 use kundenwert_chain::Format;
 use kundenwert_core::Lang;
-use kundenwert_store::{CustomerQuery, Filter};
 use kundenwert_store::{Store, Workspace};
 
 use crate::fmt::amount;
@@ -254,36 +253,32 @@ fn save(store: &mut Store, plan: &Plan, lang: Lang) -> Result<()> {
 
 /// The customers the plan targets on the workspace's current data, best future value first.
 fn targets(store: &Store, plan: &Plan, lang: Lang) -> Result<PlanContext> {
+    Ok(targets_stated(store, plan, lang)?.0)
+}
+
+/// [`targets`], and the line stating the analysis they come from (as-of and settings), when
+/// the workspace has one.
+fn targets_stated(store: &Store, plan: &Plan, lang: Lang) -> Result<(PlanContext, Option<String>)> {
     let saved = check_saved_selection(store, plan, lang)?;
     let filter = plan
         .targets
         .filter(saved.as_deref())
         .map_err(|e| UserError::usage(e.localized(lang), None))?;
-    let (chosen, as_of) = if crate::workspace::path().exists() {
+    let (chosen, as_of, stated) = if crate::workspace::path().exists() {
         let bench = crate::workspace::analysed(lang)?;
+        let stated = crate::workspace::analysis_line(&bench, lang)?;
         let as_of = bench
             .run()
             .map_err(|e| crate::workspace::workbench_error(&e, lang))?
             .map(|r| r.as_of);
-        let mut either = vec![Filter::Numbers(filter.customers().to_vec())];
-        either.extend(filter.selection().map(kundenwert_workbench::filter_of));
-        let mut chosen = bench
-            .customers(&CustomerQuery {
-                filter: Some(Filter::Or(either)),
-                ..CustomerQuery::default()
-            })
+        let chosen = bench
+            .plan_targets(&filter)
             .map_err(|e| crate::workspace::workbench_error(&e, lang))?;
-        // Best future value first; ties (and customers without one, last) in number order.
-        chosen.sort_by(|a, b| {
-            b.future_value
-                .unwrap_or(f64::NEG_INFINITY)
-                .total_cmp(&a.future_value.unwrap_or(f64::NEG_INFINITY))
-        });
-        (chosen, as_of)
+        (chosen, as_of, stated)
     } else {
-        (Vec::new(), None)
+        (Vec::new(), None, None)
     };
-    Ok(PlanContext {
+    let context = PlanContext {
         as_of,
         customers: chosen
             .into_iter()
@@ -295,7 +290,8 @@ fn targets(store: &Store, plan: &Plan, lang: Lang) -> Result<PlanContext> {
                 future_value: r.future_value,
             })
             .collect(),
-    })
+    };
+    Ok((context, stated))
 }
 
 fn write_out(output: Option<&PathBuf>, text: &str) -> Result<()> {
@@ -452,7 +448,10 @@ pub fn run(args: Args) -> Result<()> {
         PlanCommand::Show { name } => {
             let store = crate::workspace::open_existing(lang)?;
             let plan = load(&store, &name, lang)?;
-            let ctx = targets(&store, &plan, lang)?;
+            let (ctx, stated) = targets_stated(&store, &plan, lang)?;
+            if let Some(line) = stated {
+                println!("{line}");
+            }
             print!("{}", show(&plan, &ctx, lang));
             Ok(())
         }

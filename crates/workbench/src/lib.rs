@@ -314,6 +314,30 @@ impl<W: Workspace> Workbench<W> {
         })
     }
 
+    /// The customers a focus plan targets: those it lists by number and those its selection
+    /// matches, best future value first (customers without one last; ties in number order).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn plan_targets(
+        &self,
+        targets: &kundenwert_chain::plan::TargetFilter,
+    ) -> Result<Vec<CustomerResult>, WorkbenchError> {
+        let mut either = vec![Filter::Numbers(targets.customers().to_vec())];
+        either.extend(targets.selection().map(filter_of));
+        let mut chosen = self.customers(&CustomerQuery {
+            filter: Some(Filter::Or(either)),
+            ..CustomerQuery::default()
+        })?;
+        // A stable sort keeps number order among equals.
+        chosen.sort_by(|a, b| {
+            b.future_value
+                .unwrap_or(f64::NEG_INFINITY)
+                .total_cmp(&a.future_value.unwrap_or(f64::NEG_INFINITY))
+        });
+        Ok(chosen)
+    }
+
     /// The customers an actor of a chain stands for: one customer number, or a selection
     /// (an expression that does not parse stands for nobody).
     ///

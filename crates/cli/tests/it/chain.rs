@@ -285,3 +285,36 @@ fn a_chain_built_by_commands() {
     assert!(!yaml.contains("Bäckerei"), "{yaml}");
     assert!(!yaml.contains("money"), "{yaml}");
 }
+
+/// Actors linked to a customer number or a selection show the stored analysis's figures, and
+/// `show` states which analysis (as-of, settings) they come from.
+#[test]
+fn linked_actors_show_the_stored_analysis() {
+    let dir = super::workdir();
+    let d = dir.path();
+    ok(d, &["import", "export_de.csv", "--lang", "en"]);
+    std::fs::write(
+        d.join("kette.yaml"),
+        "chain: Hydraulik\nsubject: product\nactors:\n  - id: wir\n    tier: self\n    name: Hydraulik Müller GmbH\n  - id: kunde\n    tier: customer\n    name: Maschinenbau\n    customer: \"10001\"\n  - id: feste\n    tier: customer\n    name: Unauffällige\n    segment: \"type=steady or abc=A\"\n",
+    )
+    .unwrap();
+    ok(d, &["chain", "import", "kette.yaml", "--lang", "en"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(d, &["analyze", "--json", "--lang", "en"])).unwrap();
+    let first = &json["customers"][0];
+    assert_eq!(first["id"], "10001");
+    let show = ok(d, &["chain", "show", "Hydraulik", "--lang", "en"]);
+    assert!(
+        show.starts_with("Analysis as of 2024-12-18 · settings: defaults\n"),
+        "{show}"
+    );
+    let current = first["current_value"].as_f64().unwrap().round();
+    assert!(
+        show.contains(&format!(
+            "[kunde] Maschinenbau — current value {current}, {}",
+            first["type"].as_str().unwrap()
+        )),
+        "{show}"
+    );
+    super::settings(d).bind(|| insta::assert_snapshot!("chain_show_linked_en", show));
+}

@@ -85,6 +85,16 @@ fn a_plan_targets_customers_by_type_and_value() {
     }
     let rows = md.lines().filter(|l| l.starts_with("| 1")).count();
     assert_eq!(rows, expected.len(), "{md}");
+    // `show` states the analysis its targets come from, and lists the same customers.
+    ok(d, &["settings", "set", "forecast.horizon", "12"]);
+    let show = ok(d, &["plan", "show", "Growth North", "--lang", "en"]);
+    assert!(
+        show.starts_with("Analysis as of 2024-12-28 · settings: defaults\n"),
+        "{show}"
+    );
+    for id in &expected {
+        assert!(show.contains(&format!("  {id} ")), "{id} missing:\n{show}");
+    }
 
     // The plan's second activity names the chain actor `landmaschinen`: without a chain that
     // has it, the plan is refused with the path of the reference.
