@@ -4,7 +4,7 @@
 use kundenwert_clv::{bg_bb, FitOptions, Summary};
 
 fn data() -> Vec<Summary> {
-    include_str!("fixtures/donations.csv")
+    include_str!("../fixtures/donations.csv")
         .lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())

@@ -27,7 +27,7 @@ fn days(ymd: u32) -> i64 {
 }
 
 fn summaries() -> Vec<CnbdSummary> {
-    let text = include_str!("fixtures/CDNOW_sample.txt");
+    let text = include_str!("../fixtures/CDNOW_sample.txt");
     let mut by_id: BTreeMap<u32, BTreeSet<i64>> = BTreeMap::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split_whitespace().collect();

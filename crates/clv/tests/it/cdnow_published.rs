@@ -32,7 +32,7 @@ struct Customer {
 }
 
 fn customers() -> Vec<Customer> {
-    let text = include_str!("fixtures/CDNOW_sample.txt");
+    let text = include_str!("../fixtures/CDNOW_sample.txt");
     let mut by_id: BTreeMap<u32, Customer> = BTreeMap::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split_whitespace().collect();

@@ -1,8 +1,6 @@
-//! Simulation helpers shared by helper B's tests: a seeded generator and the gamma and beta
+//! Simulation helpers shared by the simulation tests: a seeded generator and the gamma and beta
 //! draws the customer-base models need. Self-contained so the simulations are independent of
 //! the code under test.
-// Each test crate that includes this module uses a different subset of it.
-#![allow(dead_code)]
 
 /// SplitMix64 (Steele, Lea & Flood 2014): small, fast, and good enough for Monte Carlo checks.
 #[derive(Debug)]

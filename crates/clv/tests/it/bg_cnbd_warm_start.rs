@@ -1,9 +1,8 @@
 //! BG/CNBD-k fits that save passes: the warm start [`bg_cnbd::fit_from`] reaches the optimum of
 //! the cold fit, on data simulated from the model.
 
-mod b_support;
 
-use b_support::Rng;
+use crate::simulation::Rng;
 use kundenwert_clv::bg_cnbd::{self, BgCnbdParams, CnbdSummary};
 use kundenwert_clv::{compress, minimize, FitOptions};
 

@@ -8,7 +8,7 @@
 use kundenwert_clv::{bg_cnbd, bg_nbd, mbg_nbd, FitOptions, Summary};
 
 fn demo() -> Vec<Summary> {
-    let text = include_str!("fixtures/demo_company_summaries.csv");
+    let text = include_str!("../fixtures/demo_company_summaries.csv");
     text.lines()
         .skip(1)
         .map(|l| {

@@ -29,7 +29,7 @@ const CAL_END: u32 = 19970930;
 
 /// Calibration summaries, one per customer.
 fn summaries() -> Vec<Summary> {
-    let text = include_str!("fixtures/CDNOW_sample.txt");
+    let text = include_str!("../fixtures/CDNOW_sample.txt");
     let mut by_id: BTreeMap<u32, BTreeSet<i64>> = BTreeMap::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split_whitespace().collect();
