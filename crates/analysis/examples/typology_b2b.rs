@@ -61,7 +61,7 @@ fn main() {
                 customers,
                 months: 36,
                 acquired,
-                // The seeds of `tests/typology.rs` by default.
+                // The seeds of `tests/it/typology.rs` by default.
                 seed: seed + 10 * pattern as u64 + i as u64,
             });
             let features: Vec<Option<Features>> = panel

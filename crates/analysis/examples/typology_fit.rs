@@ -36,7 +36,7 @@ const FOLDS: usize = 5;
 const DEPTHS: [usize; 6] = [6, 7, 8, 9, 10, 12];
 const MIN_LEAVES: [usize; 4] = [5, 10, 20, 40];
 /// First seed of the B2B training panels. The tests draw theirs from other seeds
-/// (`tests/typology.rs`), so nothing they report was seen here.
+/// (`tests/it/typology.rs`), so nothing they report was seen here.
 const B2B_TRAIN_SEED: u64 = 5_000;
 /// Customers per pattern and rate in the B2B training panels.
 const B2B_CUSTOMERS: usize = 300;

@@ -1,5 +1,5 @@
 //! The labelled panels of `tests/fixtures/typology/<panel>/` as the examples and
-//! `tests/typology.rs` read them (included with `#[path]`; not an example of its own).
+//! `tests/it/typology.rs` read them (included with `#[path]`; not an example of its own).
 
 // Each example uses part of it.
 #![allow(dead_code)]

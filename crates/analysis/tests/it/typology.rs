@@ -41,7 +41,7 @@ struct Customer {
     true_status: String,
 }
 
-#[path = "../examples/support/labelled.rs"]
+#[path = "../../examples/support/labelled.rs"]
 mod labelled;
 
 /// Reads a panel: per customer the margins from its first observed month to month 0
@@ -668,7 +668,7 @@ fn malformed_tree_falls_back_to_the_rules() {
 /// exactly [`TypologyConfig::default`] (the CLI checks the whole file the same way).
 #[test]
 fn shipped_config_holds_the_default_tree() {
-    let text = include_str!("../../../config/kundenwert.toml");
+    let text = include_str!("../../../../config/kundenwert.toml");
     let table: toml::Table = toml::from_str(text).unwrap();
     let typology: TypologyConfig = table["typology"].clone().try_into().unwrap();
     assert_eq!(typology, TypologyConfig::default());
