@@ -10,8 +10,8 @@ use kundenwert_chain::plan::{
 use kundenwert_core::Lang;
 use proptest::prelude::*;
 
-const GROWTH: &str = include_str!("../fixtures/plan_growth.yaml");
-const BAD: &str = include_str!("../fixtures/plan_bad.yaml");
+const GROWTH: &str = include_str!("../../fixtures/plan_growth.yaml");
+const BAD: &str = include_str!("../../fixtures/plan_bad.yaml");
 
 fn growth() -> Plan {
     parse_plan(GROWTH, None).unwrap_or_else(|e| panic!("{}", e.localized(Lang::En)))
@@ -170,8 +170,8 @@ fn canonical_exports_are_stable_and_round_trip() {
     let p = growth();
     let yaml = plan_to_yaml(&p);
     let json = plan_to_json(&p);
-    insta::assert_snapshot!("e_plan_canonical_yaml", yaml);
-    insta::assert_snapshot!("e_plan_canonical_json", json);
+    insta::assert_snapshot!("canonical_yaml", yaml);
+    insta::assert_snapshot!("canonical_json", json);
     let from_yaml = parse_plan(&yaml, None).expect("canonical YAML parses");
     let from_json = parse_plan(&json, None).expect("canonical JSON parses");
     assert_eq!(from_yaml, p);
@@ -191,9 +191,9 @@ fn saved_selection_references_are_not_parsed_as_expressions() {
 fn markdown_and_html_reports() {
     let p = growth();
     let ctx = context();
-    insta::assert_snapshot!("e_plan_markdown_de", to_markdown(&p, &ctx, Lang::De));
-    insta::assert_snapshot!("e_plan_markdown_en", to_markdown(&p, &ctx, Lang::En));
-    insta::assert_snapshot!("e_plan_html_de", to_html(&p, &ctx, Lang::De));
+    insta::assert_snapshot!("markdown_de", to_markdown(&p, &ctx, Lang::De));
+    insta::assert_snapshot!("markdown_en", to_markdown(&p, &ctx, Lang::En));
+    insta::assert_snapshot!("html_de", to_html(&p, &ctx, Lang::De));
     let en = to_html(&p, &ctx, Lang::En);
     assert!(en.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(en.contains("<td class=\"n\">12,346</td><td class=\"n\">1,234,567</td>"));

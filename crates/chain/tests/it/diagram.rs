@@ -173,8 +173,8 @@ fn figures() -> BTreeMap<String, ActorFigures> {
 fn tree(svg: &str) -> usvg::Tree {
     let mut options = usvg::Options::default();
     let db = options.fontdb_mut();
-    db.load_font_data(include_bytes!("../assets/DejaVuSans.ttf").to_vec());
-    db.load_font_data(include_bytes!("../assets/DejaVuSans-Bold.ttf").to_vec());
+    db.load_font_data(include_bytes!("../../assets/DejaVuSans.ttf").to_vec());
+    db.load_font_data(include_bytes!("../../assets/DejaVuSans-Bold.ttf").to_vec());
     usvg::Tree::from_str(svg, &options).expect("usvg parses the diagram")
 }
 
@@ -219,12 +219,12 @@ fn frame(group: &usvg::Group) -> usvg::Rect {
 }
 
 #[test]
-fn d_svg_snapshot_de() {
+fn svg_snapshot_de() {
     insta::assert_snapshot!(to_svg(&chain(), Lang::De, &figures()));
 }
 
 #[test]
-fn d_svg_is_well_formed_with_escaped_text() {
+fn svg_is_well_formed_with_escaped_text() {
     let svg = to_svg(&chain(), Lang::De, &figures());
     let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
     let root = doc.root_element();
@@ -286,7 +286,7 @@ fn d_svg_is_well_formed_with_escaped_text() {
 }
 
 #[test]
-fn d_text_stays_in_its_box_and_never_overlaps() {
+fn text_stays_in_its_box_and_never_overlaps() {
     let c = chain();
     for lang in [Lang::De, Lang::En] {
         let svg = to_svg(&c, lang, &figures());
@@ -325,7 +325,7 @@ fn d_text_stays_in_its_box_and_never_overlaps() {
 }
 
 #[test]
-fn d_png_has_the_svg_size_and_shows_every_flow_colour() {
+fn png_has_the_svg_size_and_shows_every_flow_colour() {
     let c = chain();
     let svg = to_svg(&c, Lang::De, &figures());
     let doc = roxmltree::Document::parse(&svg).unwrap();
@@ -387,7 +387,7 @@ fn d_png_has_the_svg_size_and_shows_every_flow_colour() {
 }
 
 #[test]
-fn d_png_rejects_bad_scales() {
+fn png_rejects_bad_scales() {
     let c = chain();
     let f = BTreeMap::new();
     for scale in [0.0, -1.0, f32::NAN, f32::INFINITY] {
@@ -403,7 +403,7 @@ fn d_png_rejects_bad_scales() {
 }
 
 #[test]
-fn d_english_labels() {
+fn english_labels() {
     let svg = to_svg(&chain(), Lang::En, &BTreeMap::new());
     let doc = roxmltree::Document::parse(&svg).unwrap();
     let all: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
@@ -430,7 +430,7 @@ fn box_top(svg: &str, i: usize) -> f32 {
 }
 
 #[test]
-fn d_columns_are_ordered_against_crossings() {
+fn columns_are_ordered_against_crossings() {
     // Customers a, b feed users in crossed file order: a → user-b, b → user-a.
     let mut c = Chain {
         chain: "x".into(),
@@ -463,7 +463,7 @@ fn d_columns_are_ordered_against_crossings() {
 }
 
 #[test]
-fn d_degenerate_chains_still_draw() {
+fn degenerate_chains_still_draw() {
     let empty = Chain {
         chain: String::new(),
         subject: Subject::CustomerGroup,
@@ -493,7 +493,7 @@ fn d_degenerate_chains_still_draw() {
 }
 
 #[test]
-fn d_fallback_font_is_read_or_reported() {
+fn fallback_font_is_read_or_reported() {
     let c = chain();
     let f = BTreeMap::new();
     let assets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
@@ -603,7 +603,7 @@ mod generated {
 
         /// Any chain gives well-formed XML whose box texts stay inside their boxes.
         #[test]
-        fn d_any_chain_draws_within_its_boxes(c in chains()) {
+        fn any_chain_draws_within_its_boxes(c in chains()) {
             let svg = to_svg(&c, Lang::De, &BTreeMap::new());
             prop_assert!(roxmltree::Document::parse(&svg).is_ok());
             let tree = tree(&svg);
