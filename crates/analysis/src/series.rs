@@ -2,8 +2,8 @@ use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 
 use chrono::{Datelike, NaiveDate};
+use kundenwert_core::{Pass, RowSink};
 use kundenwert_core::{Period, PeriodKind, Transaction, ValueBasis};
-use kundenwert_ingest::{Pass, RowSink};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use compact_str::CompactString;

@@ -5,10 +5,12 @@
 //! [`Role`] names what a column of an export means, [`Lang`] the language of user-facing text.
 #![deny(missing_docs)]
 
+mod pass;
 mod period;
 mod role;
 mod typo;
 
+pub use pass::{Pass, RowSink};
 pub use period::{Period, PeriodKind};
 pub use role::{Role, UnknownRole};
 pub use typo::{closest, edit_distance};

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::{mpsc, Mutex};
 
-use kundenwert_core::{Lang, Role, Transaction};
+use kundenwert_core::{Lang, Role};
 use serde::Serialize;
 
 pub use numbers::DecimalStyle;
@@ -36,29 +36,9 @@ use header::ColumnMap;
 use row::{decide, Evidence, Outcome, RowCache, RowPlan};
 use split::{record_end, Fields};
 
-/// Receives accepted rows; each reading thread has its own.
-pub trait RowSink: Send {
-    /// Takes one accepted row.
-    fn push(&mut self, tx: &Transaction<'_>);
-}
-
-/// Where one reading of one file goes.
-///
-/// A file may be read twice, when its whole columns decide formats differently from its first
-/// rows; the first reading's pass is then dropped unused. Passes of several files are combined
-/// with [`Pass::absorb`].
-pub trait Pass: Send + Sync {
-    /// The sink of one reading thread.
-    type Sink: RowSink;
-    /// A sink for one thread.
-    fn sink(&self) -> Self::Sink;
-    /// Takes back the threads' sinks once the reading is done.
-    fn close(&mut self, sinks: Vec<Self::Sink>);
-    /// Adds the pass of another file.
-    fn absorb(&mut self, other: Self)
-    where
-        Self: Sized;
-}
+// The pass traits live in the core so that the analysis can implement them without depending
+// on the reader (and its XLSX stack).
+pub use kundenwert_core::{Pass, RowSink};
 
 /// What the user told the import (all optional: everything is detected otherwise).
 #[derive(Debug, Clone, Default)]
@@ -1337,6 +1317,7 @@ fn file_report(
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+    use kundenwert_core::Transaction;
 
     /// Every accepted row as (customer, date, revenue in cents).
     #[derive(Debug, Default)]

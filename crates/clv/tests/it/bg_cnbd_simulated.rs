@@ -1,7 +1,6 @@
 //! BG/CNBD-k against data simulated from the model: parameter recovery (including k) and the
 //! conditional expectation and P(alive) against a Monte-Carlo simulation.
 
-
 use crate::simulation::{mean_se, Rng};
 use kundenwert_clv::bg_cnbd::{self, BgCnbdParams, CnbdSummary};
 use kundenwert_clv::FitOptions;

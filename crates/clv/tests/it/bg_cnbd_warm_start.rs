@@ -1,7 +1,6 @@
 //! BG/CNBD-k fits that save passes: the warm start [`bg_cnbd::fit_from`] reaches the optimum of
 //! the cold fit, on data simulated from the model.
 
-
 use crate::simulation::Rng;
 use kundenwert_clv::bg_cnbd::{self, BgCnbdParams, CnbdSummary};
 use kundenwert_clv::{compress, minimize, FitOptions};

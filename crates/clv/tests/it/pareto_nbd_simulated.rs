@@ -2,7 +2,6 @@
 //! E[holdout - E(holdout | data)] = 0 and E[alive - P(alive | data)] = 0 in every group of
 //! customers defined by their data.
 
-
 use crate::simulation::{mean_se, Rng};
 use kundenwert_clv::pareto_nbd::ParetoNbdParams;
 use kundenwert_clv::Summary;

@@ -2,7 +2,6 @@
 //! way to the optimum, not the optimum: on simulated data large enough to be sampled, each fit
 //! matches a plain minimisation of the sum of the public per-customer log-likelihoods.
 
-
 use crate::simulation::Rng;
 use kundenwert_clv::gamma_gamma::{self, GammaGammaParams, SpendSummary};
 use kundenwert_clv::{bg_nbd, compress, mbg_nbd, minimize, pareto_nbd, FitOptions, Summary};
