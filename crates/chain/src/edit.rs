@@ -6,6 +6,7 @@
 //! chain is left unchanged.
 
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 
 use crate::model::{Actor, Chain, Contact, Flow, FlowKind, Person, Tier};
 use crate::parse::{
@@ -57,34 +58,17 @@ pub enum EditError {
 impl EditError {
     /// The message in German or English.
     pub fn localized(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (EditError::Invalid(e), lang) => e.localized(lang),
-            (EditError::NoSuchActor(id), Lang::De) => format!("kein Akteur mit der ID '{id}'"),
-            (EditError::NoSuchActor(id), Lang::En) => format!("no actor with id '{id}'"),
-            (EditError::NoSuchPerson { actor, name }, Lang::De) => {
-                format!("Akteur '{actor}' hat keine Person '{name}'")
+        match self {
+            EditError::Invalid(e) => e.localized(lang),
+            EditError::NoSuchActor(id) => text::chain_edit_no_such_actor(lang, id),
+            EditError::NoSuchPerson { actor, name } => {
+                text::chain_edit_no_such_person(lang, actor, name)
             }
-            (EditError::NoSuchPerson { actor, name }, Lang::En) => {
-                format!("actor '{actor}' has no person '{name}'")
+            EditError::NoSuchFlow { from, to, kind } => {
+                text::chain_edit_no_such_flow(lang, from, kind.id(), to)
             }
-            (EditError::NoSuchFlow { from, to, kind }, Lang::De) => {
-                format!("kein Fluss {from} → {to} der Art '{}'", kind.id())
-            }
-            (EditError::NoSuchFlow { from, to, kind }, Lang::En) => {
-                format!("no flow {from} → {to} of kind '{}'", kind.id())
-            }
-            (EditError::ActorInUse { id, flows }, Lang::De) => format!(
-                "Akteur '{id}' wird von {flows} Fluss/Flüssen verwendet; mit --cascade werden sie mit entfernt"
-            ),
-            (EditError::ActorInUse { id, flows }, Lang::En) => format!(
-                "actor '{id}' is used by {flows} flow(s); --cascade removes them too"
-            ),
-            (EditError::OnlySelf(id), Lang::De) => format!(
-                "'{id}' ist der einzige Akteur mit tier 'self' (das eigene Unternehmen) und kann nicht entfernt werden"
-            ),
-            (EditError::OnlySelf(id), Lang::En) => format!(
-                "'{id}' is the only actor with tier 'self' (our own company) and cannot be removed"
-            ),
+            EditError::ActorInUse { id, flows } => text::chain_edit_actor_in_use(lang, flows, id),
+            EditError::OnlySelf(id) => text::chain_edit_only_self(lang, id),
         }
     }
 }

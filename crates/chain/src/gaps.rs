@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 use serde::Serialize;
 
 use crate::model::{Chain, Contact, Tier};
@@ -148,47 +149,28 @@ impl Gaps {
     pub fn render(&self, lang: Lang) -> String {
         let mut out = String::new();
         if self.is_empty() {
-            out.push_str(lang.pick(
-                "Keine Kontaktlücken: Zu jedem Akteur ist jemand bekannt, auf jeder Stufe gibt es direkten Kontakt.\n",
-                "No contact gaps: someone is known at every actor, and every tier has a direct contact.\n",
-            ));
+            out.push_str(text::chain_no_gaps(lang));
+            out.push('\n');
             return out;
         }
         if !self.tiers_without_direct_contact.is_empty() {
             let _ = writeln!(
                 out,
                 "{}",
-                lang.pick(
-                    "Stufen ohne direkten Kontakt:",
-                    "Tiers without any direct contact:"
-                )
+                text::chain_gaps_tiers_without_direct_contact(lang)
             );
             for tier in &self.tiers_without_direct_contact {
                 let _ = writeln!(out, "  - {}", tier.label(lang));
             }
         }
         if !self.actors_without_persons.is_empty() {
-            let _ = writeln!(
-                out,
-                "{}",
-                lang.pick(
-                    "Akteure, bei denen wir niemanden kennen:",
-                    "Actors where we know nobody:"
-                )
-            );
+            let _ = writeln!(out, "{}", text::chain_gaps_actors_without_persons(lang));
             for a in &self.actors_without_persons {
                 let _ = writeln!(out, "  - {} [{}] ({})", a.name, a.id, a.tier.label(lang));
             }
         }
         if !self.persons_without_contact.is_empty() {
-            let _ = writeln!(
-                out,
-                "{}",
-                lang.pick(
-                    "Personen, zu denen wir keinen Kontakt haben:",
-                    "Persons we have no contact with:"
-                )
-            );
+            let _ = writeln!(out, "{}", text::chain_gaps_persons_without_contact(lang));
             for p in &self.persons_without_contact {
                 let _ = writeln!(out, "  - {}", person_line(p));
             }
@@ -197,28 +179,19 @@ impl Gaps {
             let _ = writeln!(
                 out,
                 "{}",
-                match lang {
-                    Lang::De => format!(
-                        "Kontakte, die länger als {} Tage zurückliegen:",
-                        self.stale_after_days
-                    ),
-                    Lang::En => format!("Contacts older than {} days:", self.stale_after_days),
-                }
+                text::chain_gaps_stale_contacts(lang, self.stale_after_days)
             );
             for p in &self.stale_contacts {
                 let days = p.days_since.unwrap_or_default();
                 let last = p
                     .last_contact
-                    .map(|d| d.format(lang.pick("%d.%m.%Y", "%Y-%m-%d")).to_string())
+                    .map(|d| d.format(lang.date_pattern()).to_string())
                     .unwrap_or_default();
                 let _ = writeln!(
                     out,
                     "  - {} — {}",
                     person_line(p),
-                    match lang {
-                        Lang::De => format!("zuletzt {last}, vor {days} Tagen"),
-                        Lang::En => format!("last {last}, {days} days ago"),
-                    }
+                    text::chain_gaps_last_contact(lang, last, days)
                 );
             }
         }

@@ -7,22 +7,23 @@
 
 use chrono::NaiveDate;
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 use serde::{Deserialize, Serialize};
 
-/// Declares a closed set of file values with its identifier and German/English label in one place,
-/// so that parsing, messages ("allowed values") and labels can never drift apart.
+/// Declares a closed set of file values with its identifier and the catalog accessor of its label in
+/// one place, so that parsing, messages ("allowed values") and labels can never drift apart.
 macro_rules! file_enum {
     (
         $(#[$meta:meta])*
         $name:ident {
-            $($variant:ident = $id:literal, $de:literal, $en:literal;)*
+            $($variant:ident = $id:literal, $label:ident;)*
         }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name {
             $(
-                #[doc = concat!("`", $id, "`: ", $en, " (", $de, ").")]
+                #[doc = concat!("`", $id, "`; label: `text::", stringify!($label), "`.")]
                 #[serde(rename = $id)]
                 $variant,
             )*
@@ -42,7 +43,7 @@ macro_rules! file_enum {
             /// The label a reader sees, in German or English.
             pub fn label(&self, lang: Lang) -> &'static str {
                 match self {
-                    $($name::$variant => lang.pick($de, $en),)*
+                    $($name::$variant => text::$label(lang),)*
                 }
             }
 
@@ -71,73 +72,73 @@ macro_rules! file_enum {
 file_enum! {
     /// What the chain is drawn for.
     Subject {
-        Product = "product", "Produkt", "product";
-        Service = "service", "Dienstleistung", "service";
-        CustomerGroup = "customer_group", "Kundengruppe", "customer group";
+        Product = "product", chain_subject_product;
+        Service = "service", chain_subject_service;
+        CustomerGroup = "customer_group", chain_subject_customer_group;
     }
 }
 
 file_enum! {
     /// The stage of the chain an actor belongs to; `ALL` is in chain order (left to right).
     Tier {
-        Supplier = "supplier", "Lieferant", "supplier";
-        SelfTier = "self", "Wir (eigenes Unternehmen)", "us (own company)";
-        Customer = "customer", "Kunde", "customer";
-        CustomerOfCustomer = "customer_of_customer", "Kunde des Kunden", "customer's customer";
-        User = "user", "Nutzer", "user";
-        Other = "other", "Sonstige", "other";
+        Supplier = "supplier", chain_tier_supplier;
+        SelfTier = "self", chain_tier_self;
+        Customer = "customer", chain_tier_customer;
+        CustomerOfCustomer = "customer_of_customer", chain_tier_customer_of_customer;
+        User = "user", chain_tier_user;
+        Other = "other", chain_tier_other;
     }
 }
 
 file_enum! {
     /// Company size of an actor.
     Size {
-        Micro = "micro", "Kleinstunternehmen", "micro";
-        Small = "small", "klein", "small";
-        Medium = "medium", "mittel", "medium";
-        Large = "large", "groß", "large";
+        Micro = "micro", chain_size_micro;
+        Small = "small", chain_size_small;
+        Medium = "medium", chain_size_medium;
+        Large = "large", chain_size_large;
     }
 }
 
 file_enum! {
     /// Position of an actor in its own market.
     CompetitivePosition {
-        Leader = "leader", "Marktführer", "leader";
-        Challenger = "challenger", "Herausforderer", "challenger";
-        Follower = "follower", "Mitläufer", "follower";
-        Niche = "niche", "Nischenanbieter", "niche player";
+        Leader = "leader", chain_position_leader;
+        Challenger = "challenger", chain_position_challenger;
+        Follower = "follower", chain_position_follower;
+        Niche = "niche", chain_position_niche;
     }
 }
 
 file_enum! {
     /// Our business relationship with an actor.
     Relationship {
-        None = "none", "keine", "none";
-        Indirect = "indirect", "indirekt", "indirect";
-        Prospect = "prospect", "Interessent", "prospect";
-        Customer = "customer", "Kunde", "customer";
-        Supplier = "supplier", "Lieferant", "supplier";
-        Partner = "partner", "Partner", "partner";
+        None = "none", chain_relationship_none;
+        Indirect = "indirect", chain_relationship_indirect;
+        Prospect = "prospect", chain_relationship_prospect;
+        Customer = "customer", chain_relationship_customer;
+        Supplier = "supplier", chain_relationship_supplier;
+        Partner = "partner", chain_relationship_partner;
     }
 }
 
 file_enum! {
     /// How we reach a person: directly, only through others, or not at all.
     Contact {
-        Direct = "direct", "direkt", "direct";
-        Indirect = "indirect", "indirekt", "indirect";
-        None = "none", "kein Kontakt", "no contact";
+        Direct = "direct", chain_contact_direct;
+        Indirect = "indirect", chain_contact_indirect;
+        None = "none", chain_contact_none;
     }
 }
 
 file_enum! {
     /// What moves between two actors.
     FlowKind {
-        Goods = "goods", "Ware", "goods";
-        Service = "service", "Dienstleistung", "service";
-        Money = "money", "Geld", "money";
-        Information = "information", "Information", "information";
-        Influence = "influence", "Einfluss", "influence";
+        Goods = "goods", chain_flow_goods;
+        Service = "service", chain_flow_service;
+        Money = "money", chain_flow_money;
+        Information = "information", chain_flow_information;
+        Influence = "influence", chain_flow_influence;
     }
 }
 

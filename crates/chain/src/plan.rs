@@ -31,6 +31,7 @@ use std::fmt::{self, Write as _};
 
 use chrono::NaiveDate;
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -38,17 +39,17 @@ use serde_json::Value as Json;
 use crate::parse::Format;
 use crate::selection;
 
-/// A closed set of file values with identifier and German/English label in one place.
+/// A closed set of file values with identifier and the catalog accessor of its label in one place.
 macro_rules! plan_enum {
     (
         $(#[$meta:meta])*
-        $name:ident { $($variant:ident = $id:literal, $de:literal, $en:literal;)* }
+        $name:ident { $($variant:ident = $id:literal, $label:ident;)* }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
         pub enum $name {
             $(
-                #[doc = concat!("`", $id, "`: ", $en, " (", $de, ").")]
+                #[doc = concat!("`", $id, "`; label: `text::", stringify!($label), "`.")]
                 #[serde(rename = $id)]
                 $variant,
             )*
@@ -65,7 +66,7 @@ macro_rules! plan_enum {
 
             /// The label a reader sees.
             pub fn label(self, lang: Lang) -> &'static str {
-                match self { $($name::$variant => lang.pick($de, $en),)* }
+                match self { $($name::$variant => text::$label(lang),)* }
             }
 
             /// The value for a file identifier.
@@ -83,44 +84,44 @@ macro_rules! plan_enum {
 plan_enum! {
     /// What the plan is about.
     ScopeKind {
-        CustomerType = "customer_type", "Kundentyp", "customer type";
-        Product = "product", "Produkt", "product";
-        Service = "service", "Dienstleistung", "service";
-        Chain = "chain", "Problemlösekette", "problem-solving chain";
+        CustomerType = "customer_type", plan_scope_customer_type;
+        Product = "product", plan_scope_product;
+        Service = "service", plan_scope_service;
+        Chain = "chain", plan_scope_chain;
     }
 }
 
 plan_enum! {
     /// Why relationships are to be improved.
     ReasonKind {
-        Growth = "growth", "Wachstum", "growth";
-        Profitability = "profitability", "Profitabilität", "profitability";
-        Innovation = "innovation", "Innovation", "innovation";
-        Retention = "retention", "Kundenbindung", "retention";
-        Other = "other", "Sonstiges", "other";
+        Growth = "growth", plan_reason_growth;
+        Profitability = "profitability", plan_reason_profitability;
+        Innovation = "innovation", plan_reason_innovation;
+        Retention = "retention", plan_reason_retention;
+        Other = "other", plan_reason_other;
     }
 }
 
 plan_enum! {
     /// Where an activity stands.
     Status {
-        Open = "open", "offen", "open";
-        InProgress = "in_progress", "in Arbeit", "in progress";
-        Done = "done", "erledigt", "done";
-        Dropped = "dropped", "verworfen", "dropped";
+        Open = "open", plan_status_open;
+        InProgress = "in_progress", plan_status_in_progress;
+        Done = "done", plan_status_done;
+        Dropped = "dropped", plan_status_dropped;
     }
 }
 
 plan_enum! {
     /// Customer types a `customer_type` scope may name (product.md §1).
     CustomerType {
-        Steady = "steady", "unauffällige Kunden", "steady customers";
-        Cyclical = "cyclical", "zyklische Kunden", "cyclical customers";
-        Bell = "bell", "Glockenkunden", "bell customers";
-        Growth = "growth", "Wachstumskunden", "growth customers";
-        Shrinking = "shrinking", "Schrumpfungskunden", "shrinking customers";
-        Barnacle = "barnacle", "Klettenkunden", "barnacle customers";
-        New = "new", "Kunden mit zu wenig Historie", "customers with too little history";
+        Steady = "steady", plan_customer_type_steady;
+        Cyclical = "cyclical", plan_customer_type_cyclical;
+        Bell = "bell", plan_customer_type_bell;
+        Growth = "growth", plan_customer_type_growth;
+        Shrinking = "shrinking", plan_customer_type_shrinking;
+        Barnacle = "barnacle", plan_customer_type_barnacle;
+        New = "new", plan_customer_type_new;
     }
 }
 
@@ -353,12 +354,10 @@ pub enum Expected {
 impl Expected {
     fn label(self, lang: Lang) -> &'static str {
         match self {
-            Expected::Text => lang.pick("ein Text", "a text"),
-            Expected::WholeNumber => lang.pick("eine ganze Zahl", "a whole number"),
-            Expected::List => lang.pick("eine Liste", "a list"),
-            Expected::Mapping => {
-                lang.pick("eine Zuordnung (Schlüssel: Wert)", "a mapping (key: value)")
-            }
+            Expected::Text => text::plan_expected_text(lang),
+            Expected::WholeNumber => text::file_expected_whole_number(lang),
+            Expected::List => text::file_expected_list(lang),
+            Expected::Mapping => text::file_expected_mapping(lang),
         }
     }
 }
@@ -384,64 +383,25 @@ impl PlanError {
     /// `activities[0].status: 'offen' is not one of open, in_progress, done, dropped`.
     pub fn localized(&self, lang: Lang) -> String {
         use PlanErrorKind as K;
-        let what = match (&self.kind, lang) {
-            (K::Syntax { message }, Lang::De) => {
-                format!("Datei nicht lesbar (Syntaxfehler): {message}")
+        let what = match &self.kind {
+            K::Syntax { message } => text::file_syntax_error(lang, message),
+            K::Missing => text::file_missing_required(lang).into(),
+            K::UnknownKey {
+                allowed,
+                suggestion,
+            } => match suggestion {
+                Some(s) => text::file_unknown_key_did_you_mean(lang, allowed, s),
+                None => text::file_unknown_key(lang, allowed),
+            },
+            K::NotOneOf { value, allowed } => text::file_not_one_of(lang, allowed, value),
+            K::WrongType { expected, found } => {
+                text::file_wrong_type(lang, expected.label(lang), found)
             }
-            (K::Syntax { message }, Lang::En) => {
-                format!("file not readable (syntax error): {message}")
-            }
-            (K::Missing, _) => lang
-                .pick("fehlt (Pflichtangabe)", "missing (required)")
-                .into(),
-            (
-                K::UnknownKey {
-                    allowed,
-                    suggestion,
-                },
-                _,
-            ) => {
-                let hint = match (suggestion, lang) {
-                    (Some(s), Lang::De) => format!(" (gemeint: '{s}'?)"),
-                    (Some(s), Lang::En) => format!(" (did you mean '{s}'?)"),
-                    (None, _) => String::new(),
-                };
-                match lang {
-                    Lang::De => format!("unbekannter Schlüssel{hint}; erlaubt: {allowed}"),
-                    Lang::En => format!("unknown key{hint}; allowed: {allowed}"),
-                }
-            }
-            (K::NotOneOf { value, allowed }, Lang::De) => {
-                format!("'{value}' ist keiner der Werte {allowed}")
-            }
-            (K::NotOneOf { value, allowed }, Lang::En) => {
-                format!("'{value}' is not one of {allowed}")
-            }
-            (K::WrongType { expected, found }, Lang::De) => {
-                format!("erwartet {}, gefunden {found}", expected.label(lang))
-            }
-            (K::WrongType { expected, found }, Lang::En) => {
-                format!("expected {}, found {found}", expected.label(lang))
-            }
-            (K::OutOfRange { value, min, max }, Lang::De) => {
-                format!("{value} liegt nicht zwischen {min} und {max}")
-            }
-            (K::OutOfRange { value, min, max }, Lang::En) => {
-                format!("{value} is not between {min} and {max}")
-            }
-            (K::BadDate { value }, Lang::De) => {
-                format!("'{value}' ist kein Datum der Form JJJJ-MM-TT")
-            }
-            (K::BadDate { value }, Lang::En) => {
-                format!("'{value}' is not a date of the form YYYY-MM-DD")
-            }
-            (K::Empty, _) => lang
-                .pick("darf nicht leer sein", "must not be empty")
-                .into(),
-            (K::DuplicateKey, _) => lang
-                .pick("Schlüssel kommt doppelt vor", "key appears twice")
-                .into(),
-            (K::Selection(e), _) => e.localized(lang),
+            K::OutOfRange { value, min, max } => text::file_not_between(lang, max, min, value),
+            K::BadDate { value } => text::file_bad_date(lang, value),
+            K::Empty => text::file_must_not_be_empty(lang).into(),
+            K::DuplicateKey => text::file_duplicate_key(lang).into(),
+            K::Selection(e) => e.localized(lang),
         };
         if self.path.is_empty() {
             what
@@ -1154,67 +1114,35 @@ struct Labels {
 }
 
 fn labels(lang: Lang) -> Labels {
-    match lang {
-        Lang::De => Labels {
-            title: "Fokusplan",
-            as_of: "Stand",
-            scope: "Wofür",
-            why: "Warum",
-            customers: "Welche Kunden",
-            selection: "Auswahl",
-            listed: "Benannte Kunden",
-            none: "Keine Kunden ausgewählt.",
-            not_found: "Nicht in den Daten gefunden",
-            customer: "Kunde",
-            name: "Name",
-            ty: "Kundentyp",
-            current: "Kundenwert aktuell",
-            future: "Kundenwert zukünftig",
-            total: "Summe",
-            activities: "Aktivitäten",
-            no_activities: "Noch keine Aktivitäten.",
-            priority: "Priorität",
-            what: "Aktivität",
-            owner: "Verantwortlich",
-            due: "Bis",
-            status: "Status",
-            actor: "Akteur",
-            person: "Ansprechpartner",
-            priorities: "Schwerpunkte",
-            coaching: "Kundencoaching",
-            notes: "Notizen",
-            saved: "gespeicherte Auswahl",
-        },
-        Lang::En => Labels {
-            title: "Focus plan",
-            as_of: "As of",
-            scope: "For",
-            why: "Why",
-            customers: "Which customers",
-            selection: "Selection",
-            listed: "Named customers",
-            none: "No customers selected.",
-            not_found: "Not found in the data",
-            customer: "Customer",
-            name: "Name",
-            ty: "Customer type",
-            current: "Current value",
-            future: "Future value",
-            total: "Total",
-            activities: "Activities",
-            no_activities: "No activities yet.",
-            priority: "Priority",
-            what: "Activity",
-            owner: "Owner",
-            due: "Due",
-            status: "Status",
-            actor: "Actor",
-            person: "Person",
-            priorities: "Priorities",
-            coaching: "Customer coaching",
-            notes: "Notes",
-            saved: "saved selection",
-        },
+    Labels {
+        title: text::plan_label_title(lang),
+        as_of: text::plan_label_as_of(lang),
+        scope: text::plan_label_scope(lang),
+        why: text::plan_label_why(lang),
+        customers: text::plan_label_customers(lang),
+        selection: text::plan_label_selection(lang),
+        listed: text::plan_label_listed(lang),
+        none: text::plan_label_none(lang),
+        not_found: text::plan_label_not_found(lang),
+        customer: text::plan_label_customer(lang),
+        name: text::plan_label_name(lang),
+        ty: text::plan_label_type(lang),
+        current: text::plan_label_current(lang),
+        future: text::plan_label_future(lang),
+        total: text::plan_label_total(lang),
+        activities: text::plan_label_activities(lang),
+        no_activities: text::plan_label_no_activities(lang),
+        priority: text::plan_label_priority(lang),
+        what: text::plan_label_what(lang),
+        owner: text::plan_label_owner(lang),
+        due: text::plan_label_due(lang),
+        status: text::plan_label_status(lang),
+        actor: text::plan_label_actor(lang),
+        person: text::plan_label_person(lang),
+        priorities: text::plan_label_priorities(lang),
+        coaching: text::plan_label_coaching(lang),
+        notes: text::plan_label_notes(lang),
+        saved: text::plan_label_saved(lang),
     }
 }
 
@@ -1225,7 +1153,7 @@ fn amount(x: Option<f64>, lang: Lang) -> String {
     };
     let rounded = x.round();
     let digits = format!("{:.0}", rounded.abs());
-    let sep = lang.pick(".", ",");
+    let sep = lang.thousands_separator();
     let mut out = String::new();
     if rounded < 0.0 {
         out.push('-');
@@ -1240,10 +1168,7 @@ fn amount(x: Option<f64>, lang: Lang) -> String {
 }
 
 fn date(d: NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::De => d.format("%d.%m.%Y").to_string(),
-        Lang::En => d.format("%Y-%m-%d").to_string(),
-    }
+    d.format(lang.date_pattern()).to_string()
 }
 
 fn scope_text(scope: &Scope, lang: Lang) -> String {
@@ -1488,7 +1413,7 @@ pub fn to_html(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}: {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        lang.pick("de", "en"),
+        lang.code(),
         l.title,
         h(&plan.plan)
     );

@@ -20,6 +20,7 @@
 use std::fmt;
 
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 
 /// A figure of a customer that a selection can test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -409,82 +410,27 @@ impl SelectionError {
     pub fn localized(&self, lang: Lang) -> String {
         use SelectionErrorKind as K;
         let fields = Field::ALL.map(Field::as_str).join(", ");
-        let what = match (&self.kind, lang) {
-            (K::Empty, _) => lang
-                .pick("die Auswahl ist leer", "the selection is empty")
-                .to_owned(),
-            (K::UnknownField { name }, Lang::De) => {
-                format!("unbekanntes Feld '{name}'; Felder: {fields}")
+        let what = match &self.kind {
+            K::Empty => text::selection_empty(lang).to_owned(),
+            K::UnknownField { name } => text::selection_unknown_field(lang, &fields, name),
+            K::ExpectedOperator { found } => text::selection_expected_operator(lang, found),
+            K::ExpectedValue { after } => text::selection_expected_value(lang, after),
+            K::ExpectedField { found } => text::selection_expected_field(lang, &fields, found),
+            K::NotANumber { field, value } => text::selection_not_a_number(lang, field, value),
+            K::AmbiguousNumber { value } => {
+                text::selection_ambiguous_number(lang, value.replace('.', ""), value)
             }
-            (K::UnknownField { name }, Lang::En) => {
-                format!("unknown field '{name}'; fields: {fields}")
+            K::OperatorNotForField { op, field } => {
+                text::selection_operator_not_for_field(lang, field, op)
             }
-            (K::ExpectedOperator { found }, Lang::De) => {
-                format!("erwartet ein Vergleichszeichen (= != < <= > >= ~ in), gefunden {found}")
-            }
-            (K::ExpectedOperator { found }, Lang::En) => {
-                format!("expected an operator (= != < <= > >= ~ in), found {found}")
-            }
-            (K::ExpectedValue { after }, Lang::De) => format!("nach '{after}' fehlt ein Wert"),
-            (K::ExpectedValue { after }, Lang::En) => {
-                format!("expected a value after '{after}'")
-            }
-            (K::ExpectedField { found }, Lang::De) => {
-                format!("erwartet ein Feld ({fields}), gefunden {found}")
-            }
-            (K::ExpectedField { found }, Lang::En) => {
-                format!("expected a field ({fields}), found {found}")
-            }
-            (K::NotANumber { field, value }, Lang::De) => {
-                format!("'{value}' ist keine Zahl ({field} ist ein Zahlenfeld)")
-            }
-            (K::NotANumber { field, value }, Lang::En) => {
-                format!("'{value}' is not a number ({field} is a number field)")
-            }
-            (K::AmbiguousNumber { value }, Lang::De) => {
-                let int = value.replace('.', "");
-                format!("'{value}' ist mehrdeutig: Tausender als {int} schreiben (oder mit '_' gruppieren), eine Dezimalzahl als {value}0")
-            }
-            (K::AmbiguousNumber { value }, Lang::En) => {
-                let int = value.replace('.', "");
-                format!("'{value}' is ambiguous: write {int} (or group digits with '_') for thousands, {value}0 for a decimal")
-            }
-            (K::OperatorNotForField { op, field }, Lang::De) => {
-                format!("'{op}' passt nicht zum Feld {field}")
-            }
-            (K::OperatorNotForField { op, field }, Lang::En) => {
-                format!("'{op}' does not apply to the field {field}")
-            }
-            (K::UnclosedQuote, _) => lang
-                .pick(
-                    "das Anführungszeichen wird nicht geschlossen",
-                    "the quote is never closed",
-                )
-                .to_owned(),
-            (K::ExpectedClose { found }, Lang::De) => format!("erwartet ')', gefunden {found}"),
-            (K::ExpectedClose { found }, Lang::En) => format!("expected ')', found {found}"),
-            (K::ExpectedOpenAfterIn, _) => lang
-                .pick("nach 'in' fehlt '('", "expected '(' after 'in'")
-                .to_owned(),
-            (K::Trailing { found }, Lang::De) => {
-                format!("unerwartet {found} (fehlt 'and' oder 'or'?)")
-            }
-            (K::Trailing { found }, Lang::En) => {
-                format!("unexpected {found} (missing 'and' or 'or'?)")
-            }
-            (K::TooDeep, _) => lang
-                .pick(
-                    "mehr als 64 Ebenen aus Klammern oder 'not' geschachtelt",
-                    "nested deeper than 64 levels of parentheses or 'not'",
-                )
-                .to_owned(),
-            (K::UnexpectedChar { found }, Lang::De) => format!("unerwartetes Zeichen '{found}'"),
-            (K::UnexpectedChar { found }, Lang::En) => format!("unexpected character '{found}'"),
+            K::UnclosedQuote => text::selection_unclosed_quote(lang).to_owned(),
+            K::ExpectedClose { found } => text::selection_expected_close(lang, found),
+            K::ExpectedOpenAfterIn => text::selection_expected_open_after_in(lang).to_owned(),
+            K::Trailing { found } => text::selection_trailing(lang, found),
+            K::TooDeep => text::selection_too_deep(lang).to_owned(),
+            K::UnexpectedChar { found } => text::selection_unexpected_char(lang, found),
         };
-        match lang {
-            Lang::De => format!("bei Spalte {}: {what}", self.column),
-            Lang::En => format!("at {}: {what}", self.column),
-        }
+        text::selection_error_at(lang, self.column, what)
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 
 use crate::model::{Chain, Tier};
 
@@ -105,12 +106,10 @@ pub enum Expected {
 impl Expected {
     fn label(self, lang: Lang) -> &'static str {
         match self {
-            Expected::Text => lang.pick("einen Text", "a text"),
-            Expected::WholeNumber => lang.pick("eine ganze Zahl", "a whole number"),
-            Expected::List => lang.pick("eine Liste", "a list"),
-            Expected::Mapping => {
-                lang.pick("eine Zuordnung (Schlüssel: Wert)", "a mapping (key: value)")
-            }
+            Expected::Text => text::chain_expected_text(lang),
+            Expected::WholeNumber => text::file_expected_whole_number(lang),
+            Expected::List => text::file_expected_list(lang),
+            Expected::Mapping => text::file_expected_mapping(lang),
         }
     }
 }
@@ -141,7 +140,7 @@ impl ChainError {
             match self.kind {
                 // The parser's message already says where.
                 ErrorKind::Syntax { .. } => what,
-                _ => format!("{}: {what}", lang.pick("Datei", "file")),
+                _ => text::file_whole_document(lang, what),
             }
         } else {
             format!("{}: {what}", self.path)
@@ -150,90 +149,36 @@ impl ChainError {
 
     fn describe(&self, lang: Lang) -> String {
         match &self.kind {
-            ErrorKind::Syntax { message } => match lang {
-                Lang::De => format!("Datei nicht lesbar (Syntaxfehler): {message}"),
-                Lang::En => format!("file not readable (syntax error): {message}"),
-            },
-            ErrorKind::Missing => lang
-                .pick("fehlt (Pflichtangabe)", "missing (required)")
-                .into(),
+            ErrorKind::Syntax { message } => text::file_syntax_error(lang, message),
+            ErrorKind::Missing => text::file_missing_required(lang).into(),
             ErrorKind::UnknownKey {
                 allowed,
                 suggestion,
-            } => {
-                let hint = match (suggestion, lang) {
-                    (Some(s), Lang::De) => format!(" (gemeint: '{s}'?)"),
-                    (Some(s), Lang::En) => format!(" (did you mean '{s}'?)"),
-                    (None, _) => String::new(),
-                };
-                match lang {
-                    Lang::De => format!("unbekannter Schlüssel{hint}; erlaubt: {allowed}"),
-                    Lang::En => format!("unknown key{hint}; allowed: {allowed}"),
-                }
+            } => match suggestion {
+                Some(s) => text::file_unknown_key_did_you_mean(lang, allowed, s),
+                None => text::file_unknown_key(lang, allowed),
+            },
+            ErrorKind::DuplicateKey => text::file_duplicate_key(lang).into(),
+            ErrorKind::NotOneOf { value, allowed } => text::file_not_one_of(lang, allowed, value),
+            ErrorKind::WrongType { expected, found } => {
+                text::file_wrong_type(lang, expected.label(lang), found)
             }
-            ErrorKind::DuplicateKey => lang
-                .pick("Schlüssel kommt doppelt vor", "key appears twice")
-                .into(),
-            ErrorKind::NotOneOf { value, allowed } => match lang {
-                Lang::De => format!("'{value}' ist keiner der Werte {allowed}"),
-                Lang::En => format!("'{value}' is not one of {allowed}"),
+            ErrorKind::OutOfRange { value, min, max } => match max {
+                Some(max) => text::file_not_between(lang, max, min, value),
+                None => text::file_less_than(lang, min, value),
             },
-            ErrorKind::WrongType { expected, found } => match lang {
-                Lang::De => format!("erwartet {}, gefunden {found}", expected.label(lang)),
-                Lang::En => format!("expected {}, found {found}", expected.label(lang)),
-            },
-            ErrorKind::OutOfRange { value, min, max } => match (max, lang) {
-                (Some(max), Lang::De) => format!("{value} liegt nicht zwischen {min} und {max}"),
-                (Some(max), Lang::En) => format!("{value} is not between {min} and {max}"),
-                (None, Lang::De) => format!("{value} ist kleiner als {min}"),
-                (None, Lang::En) => format!("{value} is less than {min}"),
-            },
-            ErrorKind::BadDate { value } => match lang {
-                Lang::De => format!("'{value}' ist kein Datum der Form JJJJ-MM-TT"),
-                Lang::En => format!("'{value}' is not a date of the form YYYY-MM-DD"),
-            },
-            ErrorKind::Empty => lang
-                .pick("darf nicht leer sein", "must not be empty")
-                .into(),
-            ErrorKind::DuplicateActorId { id, first } => match lang {
-                Lang::De => format!("Akteur-ID '{id}' ist schon vergeben ({first})"),
-                Lang::En => format!("actor id '{id}' is already used ({first})"),
-            },
-            ErrorKind::DuplicatePerson { name } => match lang {
-                Lang::De => format!("Person '{name}' kommt bei diesem Akteur doppelt vor"),
-                Lang::En => format!("person '{name}' appears twice at this actor"),
-            },
-            ErrorKind::DuplicateFlow => lang
-                .pick(
-                    "gleicher Fluss (from, to, kind) kommt doppelt vor",
-                    "the same flow (from, to, kind) appears twice",
-                )
-                .into(),
-            ErrorKind::SelfLoop => lang
-                .pick(
-                    "Fluss von einem Akteur zu sich selbst",
-                    "flow from an actor to itself",
-                )
-                .into(),
-            ErrorKind::EmptyFile => lang.pick("ist leer", "is empty").into(),
-            ErrorKind::UnknownActor { id } => match lang {
-                Lang::De => format!("unbekannter Akteur '{id}'"),
-                Lang::En => format!("unknown actor '{id}'"),
-            },
-            ErrorKind::NoSelf => lang
-                .pick(
-                    "kein Akteur mit tier 'self' (genau einer ist nötig: das eigene Unternehmen)",
-                    "no actor with tier 'self' (exactly one is required: our own company)",
-                )
-                .into(),
-            ErrorKind::SecondSelf { first } => match lang {
-                Lang::De => format!(
-                    "zweiter Akteur mit tier 'self' (erster: {first}); genau einer ist erlaubt"
-                ),
-                Lang::En => format!(
-                    "a second actor with tier 'self' (first: {first}); exactly one is allowed"
-                ),
-            },
+            ErrorKind::BadDate { value } => text::file_bad_date(lang, value),
+            ErrorKind::Empty => text::file_must_not_be_empty(lang).into(),
+            ErrorKind::DuplicateActorId { id, first } => {
+                text::chain_duplicate_actor_id(lang, first, id)
+            }
+            ErrorKind::DuplicatePerson { name } => text::chain_duplicate_person(lang, name),
+            ErrorKind::DuplicateFlow => text::chain_duplicate_flow(lang).into(),
+            ErrorKind::SelfLoop => text::chain_self_loop(lang).into(),
+            ErrorKind::EmptyFile => text::chain_empty_file(lang).into(),
+            ErrorKind::UnknownActor { id } => text::chain_unknown_actor(lang, id),
+            ErrorKind::NoSelf => text::chain_missing_self(lang).into(),
+            ErrorKind::SecondSelf { first } => text::chain_second_self(lang, first),
         }
     }
 }

@@ -37,6 +37,30 @@ impl Lang {
             Lang::En => en,
         }
     }
+
+    /// The language's code: `de` or `en` (as in files and HTML `lang` attributes).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::De => "de",
+            Lang::En => "en",
+        }
+    }
+
+    /// The date pattern (strftime) users read: `%d.%m.%Y` (de) or `%Y-%m-%d` (en).
+    pub fn date_pattern(self) -> &'static str {
+        match self {
+            Lang::De => "%d.%m.%Y",
+            Lang::En => "%Y-%m-%d",
+        }
+    }
+
+    /// The thousands separator of whole amounts: `.` (de) or `,` (en).
+    pub fn thousands_separator(self) -> &'static str {
+        match self {
+            Lang::De => ".",
+            Lang::En => ",",
+        }
+    }
 }
 
 /// One accepted line of an export, borrowed from the reader's buffers.

@@ -1,6 +1,7 @@
 //! Pieces shared by the text diagrams: label texts, colours per flow kind, escaping.
 
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 
 use crate::model::{Actor, Contact, FlowKind, Tier};
 
@@ -50,10 +51,10 @@ pub(crate) fn stars(importance: u8) -> String {
 /// The strongest contact as reader text, e.g. "direkter Kontakt" or "keine Person bekannt".
 pub(crate) fn contact_text(actor: &Actor, lang: Lang) -> &'static str {
     match actor.best_contact() {
-        Some(Contact::Direct) => lang.pick("direkter Kontakt", "direct contact"),
-        Some(Contact::Indirect) => lang.pick("nur indirekter Kontakt", "indirect contact only"),
-        Some(Contact::None) => lang.pick("kein Kontakt", "no contact"),
-        None => lang.pick("keine Person bekannt", "nobody known"),
+        Some(Contact::Direct) => text::chain_best_contact_direct(lang),
+        Some(Contact::Indirect) => text::chain_best_contact_indirect(lang),
+        Some(Contact::None) => text::chain_best_contact_none(lang),
+        None => text::chain_best_contact_nobody_known(lang),
     }
 }
 

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 
 use super::common::{actor_color, contact_color, detail_line, flow_color, html_text};
 use crate::model::{Chain, Contact, FlowKind, Tier};
@@ -108,14 +109,14 @@ fn legend(out: &mut String, lang: Lang) {
             rows,
             "<tr><td><font color=\"{}\">{line}</font></td><td align=\"left\">{}: {}</td></tr>",
             contact_color(Some(contact)),
-            html_text(lang.pick("Kontakt", "contact")),
+            html_text(text::chain_contact(lang)),
             html_text(contact.label(lang))
         );
     }
     let _ = writeln!(
         out,
         "  \"legend\" [shape=plaintext, fontsize=9, label=<<table border=\"0\" cellborder=\"0\"><tr><td colspan=\"2\"><b>{}</b></td></tr>{rows}</table>>];",
-        html_text(lang.pick("Legende", "Legend"))
+        html_text(text::chain_legend(lang))
     );
 }
 

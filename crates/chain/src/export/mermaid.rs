@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 
 use super::common::{contact_color, detail_line, flow_color, OWN_COLOR};
 use crate::model::{Chain, Contact, FlowKind, Tier};
@@ -99,22 +100,8 @@ pub fn to_mermaid(chain: &Chain, lang: Lang) -> String {
 }
 
 fn legend(out: &mut String, lang: Lang) {
-    let _ = writeln!(
-        out,
-        "%% {}",
-        lang.pick(
-            "Legende: Rahmen durchgezogen grün = direkter Kontakt, gestrichelt orange = nur indirekt, gepunktet rot = kein Kontakt oder niemand bekannt",
-            "Legend: solid green border = direct contact, dashed orange = indirect only, dotted red = no contact or nobody known",
-        )
-    );
-    let _ = writeln!(
-        out,
-        "%% {}",
-        lang.pick(
-            "×n = Anzahl solcher Akteure, ★ = Wichtigkeit (1–5); Pfeile: --> Ware/Dienstleistung, ==> Geld, -.-> Information/Einfluss",
-            "×n = number of such actors, ★ = importance (1–5); arrows: --> goods/service, ==> money, -.-> information/influence",
-        )
-    );
+    let _ = writeln!(out, "%% {}", text::chain_mermaid_legend_contacts(lang));
+    let _ = writeln!(out, "%% {}", text::chain_mermaid_legend_symbols(lang));
 }
 
 /// Mermaid comments end at the line break; keep a name on one line.

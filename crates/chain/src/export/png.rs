@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 use resvg::{tiny_skia, usvg};
 
 use super::svg::{to_svg, FONT_BOLD, FONT_FAMILY, FONT_REGULAR};
@@ -14,13 +15,11 @@ use crate::model::{ActorFigures, Chain};
 pub const MAX_PNG_SIDE: u32 = 16_384;
 
 /// Why a chain could not be rendered as PNG.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum PngError {
     /// The scale is not a positive, finite number.
-    #[error("scale must be a positive number, got {0}")]
     InvalidScale(f32),
     /// The image would be larger than [`MAX_PNG_SIDE`] pixels on a side.
-    #[error("the image would be {width} × {height} pixels; at most {MAX_PNG_SIDE} per side are possible, use a smaller scale")]
     TooLarge {
         /// Width in pixels at the requested scale.
         width: u32,
@@ -28,10 +27,8 @@ pub enum PngError {
         height: u32,
     },
     /// The generated SVG could not be parsed (a bug in the SVG export).
-    #[error("the diagram could not be rendered: {0}")]
-    Svg(#[from] usvg::Error),
+    Svg(usvg::Error),
     /// The fallback font file could not be read.
-    #[error("the font file {path} could not be read: {source}")]
     FontRead {
         /// The configured font file.
         path: PathBuf,
@@ -39,38 +36,48 @@ pub enum PngError {
         source: std::io::Error,
     },
     /// The fallback font file holds no font that could be loaded.
-    #[error("{0} is not a TrueType/OpenType font")]
     NotAFont(PathBuf),
     /// The PNG could not be encoded.
-    #[error("the PNG could not be encoded: {0}")]
     Encode(String),
 }
 
 impl PngError {
     /// The message in the reader's language.
     pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (_, Lang::En) => self.to_string(),
-            (PngError::InvalidScale(s), Lang::De) => {
-                format!("Der Maßstab muss eine positive Zahl sein, angegeben: {s}")
+        match self {
+            PngError::InvalidScale(s) => text::chain_png_invalid_scale(lang, s),
+            PngError::TooLarge { width, height } => {
+                text::chain_png_too_large(lang, height, MAX_PNG_SIDE, width)
             }
-            (PngError::TooLarge { width, height }, Lang::De) => format!(
-                "Das Bild wäre {width} × {height} Pixel groß; höchstens {MAX_PNG_SIDE} je Seite sind möglich, bitte einen kleineren Maßstab wählen"
-            ),
-            (PngError::Svg(e), Lang::De) => {
-                format!("Das Diagramm konnte nicht gezeichnet werden: {e}")
+            PngError::Svg(e) => text::chain_png_svg(lang, e),
+            PngError::FontRead { path, source } => {
+                text::chain_png_font_read(lang, source, path.display())
             }
-            (PngError::FontRead { path, source }, Lang::De) => format!(
-                "Die Schriftdatei {} konnte nicht gelesen werden: {source}",
-                path.display()
-            ),
-            (PngError::NotAFont(path), Lang::De) => {
-                format!("{} ist keine TrueType/OpenType-Schrift", path.display())
-            }
-            (PngError::Encode(e), Lang::De) => {
-                format!("Das PNG konnte nicht geschrieben werden: {e}")
-            }
+            PngError::NotAFont(path) => text::chain_png_not_a_font(lang, path.display()),
+            PngError::Encode(e) => text::chain_png_encode(lang, e),
         }
+    }
+}
+
+impl std::fmt::Display for PngError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for PngError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PngError::Svg(e) => Some(e),
+            PngError::FontRead { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl From<usvg::Error> for PngError {
+    fn from(e: usvg::Error) -> PngError {
+        PngError::Svg(e)
     }
 }
 

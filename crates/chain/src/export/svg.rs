@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 use skrifa::charmap::Charmap;
 use skrifa::instance::{LocationRef, Size as FontSize};
 use skrifa::metrics::GlyphMetrics;
@@ -216,7 +217,7 @@ fn esc(text: &str) -> String {
 fn thousands(value: f64, lang: Lang) -> String {
     let rounded = value.round();
     let digits = format!("{:.0}", rounded.abs());
-    let sep = lang.pick(".", ",");
+    let sep = lang.thousands_separator();
     let mut out = String::new();
     if rounded < 0.0 {
         out.push('−');
@@ -737,11 +738,7 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
         w = n(width),
         h = n(height)
     );
-    let title = format!(
-        "{} – {}",
-        lang.pick("Problemlösekette", "Problem-solving chain"),
-        chain.chain
-    );
+    let title = text::chain_svg_title(lang, &chain.chain);
     let _ = writeln!(s, "<title>{}</title>", esc(&title));
     s.push_str("<defs>\n");
     for kind in FlowKind::ALL {
@@ -766,12 +763,7 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
         n(title_y),
         esc(&m.fit(&chain.chain, TITLE_SIZE, true, width - 2.0 * MARGIN))
     );
-    let subtitle = format!(
-        "{} · {}: {}",
-        lang.pick("Problemlösekette", "Problem-solving chain"),
-        lang.pick("Gegenstand", "Subject"),
-        chain.subject.label(lang)
-    );
+    let subtitle = text::chain_svg_subtitle(lang, chain.subject.label(lang));
     let _ = writeln!(
         s,
         r#"<text x="{}" y="{}" font-size="12" fill="{MUTED}">{}</text>"#,
@@ -1008,7 +1000,7 @@ fn box_content(m: &Metrics, a: &Actor, lang: Lang, fig: Option<&ActorFigures>) -
         let dots = format!("{}{}", "●".repeat(imp), "○".repeat(5 - imp));
         text(
             &mut lines,
-            format!("{} {dots}", lang.pick("Bedeutung", "Importance")),
+            text::chain_importance_dots(lang, dots),
             TEXT_SIZE,
             INK,
             false,
@@ -1022,14 +1014,14 @@ fn box_content(m: &Metrics, a: &Actor, lang: Lang, fig: Option<&ActorFigures>) -
     .flatten()
     .collect();
     if !profile.is_empty() {
-        let prefix = if a.size.is_some() {
-            lang.pick("Größe: ", "Size: ")
-        } else {
-            ""
-        };
+        let profile = profile.join(" · ");
         text(
             &mut lines,
-            format!("{prefix}{}", profile.join(" · ")),
+            if a.size.is_some() {
+                text::chain_actor_profile_with_size(lang, profile)
+            } else {
+                profile
+            },
             TEXT_SIZE,
             INK,
             false,
@@ -1038,11 +1030,7 @@ fn box_content(m: &Metrics, a: &Actor, lang: Lang, fig: Option<&ActorFigures>) -
     if let Some(r) = a.relationship {
         text(
             &mut lines,
-            format!(
-                "{}: {}",
-                lang.pick("Beziehung", "Relationship"),
-                r.label(lang)
-            ),
+            text::chain_actor_relationship(lang, r.label(lang)),
             TEXT_SIZE,
             INK,
             false,
@@ -1053,11 +1041,7 @@ fn box_content(m: &Metrics, a: &Actor, lang: Lang, fig: Option<&ActorFigures>) -
             if v.is_finite() {
                 text(
                     &mut lines,
-                    format!(
-                        "{}: {}",
-                        lang.pick("Kundenwert", "Customer value"),
-                        thousands(v, lang)
-                    ),
+                    text::chain_actor_customer_value(lang, thousands(v, lang)),
                     TEXT_SIZE,
                     INK,
                     false,
@@ -1067,7 +1051,7 @@ fn box_content(m: &Metrics, a: &Actor, lang: Lang, fig: Option<&ActorFigures>) -
         if let Some(t) = &f.customer_type {
             text(
                 &mut lines,
-                format!("{}: {t}", lang.pick("Kundentyp", "Customer type")),
+                text::chain_actor_customer_type(lang, t),
                 TEXT_SIZE,
                 INK,
                 false,
@@ -1076,11 +1060,7 @@ fn box_content(m: &Metrics, a: &Actor, lang: Lang, fig: Option<&ActorFigures>) -
         if let Some(c) = f.customers {
             text(
                 &mut lines,
-                format!(
-                    "{}: {}",
-                    lang.pick("Kunden", "Customers"),
-                    thousands(c as f64, lang)
-                ),
+                text::chain_actor_customers(lang, thousands(c as f64, lang)),
                 TEXT_SIZE,
                 INK,
                 false,
@@ -1090,11 +1070,7 @@ fn box_content(m: &Metrics, a: &Actor, lang: Lang, fig: Option<&ActorFigures>) -
     if !a.success_factors.is_empty() {
         text(
             &mut lines,
-            format!(
-                "{}: {}",
-                lang.pick("Erfolgsfaktoren", "Success factors"),
-                a.success_factors.join(", ")
-            ),
+            text::chain_actor_success_factors(lang, a.success_factors.join(", ")),
             SMALL_SIZE,
             MUTED,
             true,
@@ -1129,25 +1105,19 @@ fn person_line(m: &Metrics, p: &Person, lang: Lang, max: f32) -> Line {
         detail.push(r.clone());
     }
     if let Some(k) = &p.known_by {
-        detail.push(format!("{} {k}", lang.pick("bekannt bei", "known by")));
+        detail.push(text::chain_person_known_by(lang, k));
     }
-    let mut title = format!(
-        "{} — {}: {}",
-        p.name,
-        lang.pick("Kontakt", "contact"),
-        p.contact.label(lang)
-    );
+    let mut title = text::chain_person_tooltip(lang, p.contact.label(lang), &p.name);
     for d in &detail {
         title.push_str(", ");
         title.push_str(d);
     }
     if let Some(date) = p.last_contact {
-        let _ = write!(
-            title,
-            ", {} {}",
-            lang.pick("letzter Kontakt", "last contact"),
-            date.format(lang.pick("%d.%m.%Y", "%Y-%m-%d"))
-        );
+        title.push_str(", ");
+        title.push_str(&text::chain_person_last_contact(
+            lang,
+            date.format(lang.date_pattern()),
+        ));
     }
     if let Some(notes) = &p.notes {
         title.push_str(" — ");
@@ -1434,7 +1404,7 @@ fn legend(m: &Metrics, lang: Lang, top: f32, width: f32) -> (String, f32) {
     let sample = 30.0;
     let mut rows: Vec<(String, Vec<(String, String)>)> = Vec::new();
     rows.push((
-        lang.pick("Flüsse", "Flows").to_owned(),
+        text::chain_legend_flows(lang).to_owned(),
         FlowKind::ALL
             .iter()
             .map(|k| {
@@ -1450,11 +1420,7 @@ fn legend(m: &Metrics, lang: Lang, top: f32, width: f32) -> (String, f32) {
             .collect(),
     ));
     rows.push((
-        lang.pick(
-            "Kontaktlinie von uns (stärkster Kontakt je Akteur)",
-            "Contact line from us (strongest contact per actor)",
-        )
-        .to_owned(),
+        text::chain_legend_contact_line(lang).to_owned(),
         Contact::ALL
             .iter()
             .map(|c| (contact_stroke(*c), c.label(lang).to_owned()))
@@ -1492,9 +1458,9 @@ fn legend(m: &Metrics, lang: Lang, top: f32, width: f32) -> (String, f32) {
         y += 22.0;
     }
     let symbols = [
-        lang.pick("●●●○○ Bedeutung 3 von 5", "●●●○○ importance 3 of 5"),
-        lang.pick("×3 Anzahl solcher Akteure", "×3 number of such actors"),
-        lang.pick("Hervorgehoben: wir", "Highlighted: us"),
+        text::chain_legend_importance(lang),
+        text::chain_legend_count(lang),
+        text::chain_legend_highlighted(lang),
     ];
     let _ = writeln!(
         s,

@@ -1,0 +1,17 @@
+## Problems in chain and plan files (YAML/JSON), shared by both.
+
+file-whole-document = Datei: { $what }
+file-syntax-error = Datei nicht lesbar (Syntaxfehler): { $message }
+file-missing-required = fehlt (Pflichtangabe)
+file-unknown-key = unbekannter Schlüssel; erlaubt: { $allowed }
+file-unknown-key-did-you-mean = unbekannter Schlüssel (gemeint: '{ $suggestion }'?); erlaubt: { $allowed }
+file-duplicate-key = Schlüssel kommt doppelt vor
+file-not-one-of = '{ $value }' ist keiner der Werte { $allowed }
+file-wrong-type = erwartet { $expected }, gefunden { $found }
+file-not-between = { $value } liegt nicht zwischen { $min } und { $max }
+file-less-than = { $value } ist kleiner als { $min }
+file-bad-date = '{ $value }' ist kein Datum der Form JJJJ-MM-TT
+file-must-not-be-empty = darf nicht leer sein
+file-expected-whole-number = eine ganze Zahl
+file-expected-list = eine Liste
+file-expected-mapping = eine Zuordnung (Schlüssel: Wert)

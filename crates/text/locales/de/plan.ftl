@@ -1,0 +1,53 @@
+## The focus plan: labels of its values, its Markdown/HTML export.
+
+plan-scope-customer-type = Kundentyp
+plan-scope-product = Produkt
+plan-scope-service = Dienstleistung
+plan-scope-chain = Problemlösekette
+plan-reason-growth = Wachstum
+plan-reason-profitability = Profitabilität
+plan-reason-innovation = Innovation
+plan-reason-retention = Kundenbindung
+plan-reason-other = Sonstiges
+plan-status-open = offen
+plan-status-in-progress = in Arbeit
+plan-status-done = erledigt
+plan-status-dropped = verworfen
+plan-customer-type-steady = unauffällige Kunden
+plan-customer-type-cyclical = zyklische Kunden
+plan-customer-type-bell = Glockenkunden
+plan-customer-type-growth = Wachstumskunden
+plan-customer-type-shrinking = Schrumpfungskunden
+plan-customer-type-barnacle = Klettenkunden
+plan-customer-type-new = Kunden mit zu wenig Historie
+
+plan-expected-text = ein Text
+
+plan-label-title = Fokusplan
+plan-label-as-of = Stand
+plan-label-scope = Wofür
+plan-label-why = Warum
+plan-label-customers = Welche Kunden
+plan-label-selection = Auswahl
+plan-label-listed = Benannte Kunden
+plan-label-none = Keine Kunden ausgewählt.
+plan-label-not-found = Nicht in den Daten gefunden
+plan-label-customer = Kunde
+plan-label-name = Name
+plan-label-type = Kundentyp
+plan-label-current = Kundenwert aktuell
+plan-label-future = Kundenwert zukünftig
+plan-label-total = Summe
+plan-label-activities = Aktivitäten
+plan-label-no-activities = Noch keine Aktivitäten.
+plan-label-priority = Priorität
+plan-label-what = Aktivität
+plan-label-owner = Verantwortlich
+plan-label-due = Bis
+plan-label-status = Status
+plan-label-actor = Akteur
+plan-label-person = Ansprechpartner
+plan-label-priorities = Schwerpunkte
+plan-label-coaching = Kundencoaching
+plan-label-notes = Notizen
+plan-label-saved = gespeicherte Auswahl

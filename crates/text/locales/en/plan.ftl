@@ -1,0 +1,53 @@
+## The focus plan: labels of its values, its Markdown/HTML export.
+
+plan-scope-customer-type = customer type
+plan-scope-product = product
+plan-scope-service = service
+plan-scope-chain = problem-solving chain
+plan-reason-growth = growth
+plan-reason-profitability = profitability
+plan-reason-innovation = innovation
+plan-reason-retention = retention
+plan-reason-other = other
+plan-status-open = open
+plan-status-in-progress = in progress
+plan-status-done = done
+plan-status-dropped = dropped
+plan-customer-type-steady = steady customers
+plan-customer-type-cyclical = cyclical customers
+plan-customer-type-bell = bell customers
+plan-customer-type-growth = growth customers
+plan-customer-type-shrinking = shrinking customers
+plan-customer-type-barnacle = barnacle customers
+plan-customer-type-new = customers with too little history
+
+plan-expected-text = a text
+
+plan-label-title = Focus plan
+plan-label-as-of = As of
+plan-label-scope = For
+plan-label-why = Why
+plan-label-customers = Which customers
+plan-label-selection = Selection
+plan-label-listed = Named customers
+plan-label-none = No customers selected.
+plan-label-not-found = Not found in the data
+plan-label-customer = Customer
+plan-label-name = Name
+plan-label-type = Customer type
+plan-label-current = Current value
+plan-label-future = Future value
+plan-label-total = Total
+plan-label-activities = Activities
+plan-label-no-activities = No activities yet.
+plan-label-priority = Priority
+plan-label-what = Activity
+plan-label-owner = Owner
+plan-label-due = Due
+plan-label-status = Status
+plan-label-actor = Actor
+plan-label-person = Person
+plan-label-priorities = Priorities
+plan-label-coaching = Customer coaching
+plan-label-notes = Notes
+plan-label-saved = saved selection
