@@ -408,29 +408,9 @@ fn require(seen: &[String], required: &[&str], path: &str, sink: &mut Sink) {
     }
 }
 
-/// The allowed key within edit distance 2 of a typo (ignoring case), if there is one.
+/// The allowed key nearest to a typo (the product's one rule, `kundenwert_core::closest`).
 fn closest(key: &str, allowed: &[&str]) -> Option<String> {
-    let key = key.to_lowercase();
-    allowed
-        .iter()
-        .map(|a| (levenshtein(&key, a), *a))
-        .filter(|(d, a)| *d <= 2.min(a.len() / 2) || (*d <= 3 && a.len() >= 8))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, a)| a.to_string())
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    kundenwert_core::closest(key, allowed).map(str::to_owned)
 }
 
 fn mapping<'a>(node: &'a Node, path: &str, sink: &mut Sink) -> Option<&'a [(Node, Node)]> {

@@ -614,28 +614,9 @@ fn describe(v: &Json) -> String {
     }
 }
 
+/// The allowed key nearest to a typo (the product's one rule, `kundenwert_core::closest`).
 fn closest(key: &str, allowed: &[&str]) -> Option<String> {
-    allowed
-        .iter()
-        .map(|a| (levenshtein(key, a), a))
-        .filter(|(d, a)| *d <= 2.max(a.len() / 4) && *d < a.len())
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, a)| (*a).to_owned())
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
+    kundenwert_core::closest(key, allowed).map(str::to_owned)
 }
 
 #[derive(Default)]
