@@ -98,22 +98,13 @@ pub enum SettingsError {
 impl SettingsError {
     /// The message in the user's language and a `hint:` line.
     pub fn localized(&self, lang: Lang) -> (String, Option<String>) {
-        let listed = lang.pick(
-            "alle Einstellungen mit ihren Vorgaben stehen in `config/kundenwert.toml`; `kundenwert settings show` zeigt die des Arbeitsbereichs",
-            "every setting with its default is listed in `config/kundenwert.toml`; `kundenwert settings show` shows the workspace's",
-        );
+        let listed = kundenwert_text::settings_listed_hint(lang);
         match self {
             SettingsError::Syntax(m) => (m.trim_end().to_owned(), Some(listed.to_owned())),
             SettingsError::UnknownKey { key, suggestion } => (
-                match lang {
-                    Lang::De => format!("unbekannte Einstellung `{key}`"),
-                    Lang::En => format!("unknown setting `{key}`"),
-                },
+                kundenwert_text::settings_unknown_key(lang, key),
                 Some(match suggestion {
-                    Some(s) => match lang {
-                        Lang::De => format!("gemeint ist vielleicht `{s}`"),
-                        Lang::En => format!("did you mean `{s}`?"),
-                    },
+                    Some(s) => kundenwert_text::settings_did_you_mean(lang, s),
                     None => listed.to_owned(),
                 }),
             ),

@@ -1,0 +1,9 @@
+## Settings of the workspace and the yearly fixed costs per customer.
+
+settings-listed-hint = every setting with its default is listed in `config/kundenwert.toml`; `kundenwert settings show` shows the workspace's
+settings-unknown-key = unknown setting `{ $key }`
+settings-did-you-mean = did you mean `{ $suggestion }`?
+
+fixed-costs-read-hint = name a CSV file with customer number and fixed cost per year
+fixed-costs-bad-line = { $path }:{ $line }: `{ $customer }`/`{ $amount }` is not a customer number with an amount ≥ 0
+fixed-costs-bad-lines-hint = one customer number and yearly fixed cost per line, e.g. `10007,1200.00`
