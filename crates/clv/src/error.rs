@@ -1,6 +1,7 @@
 //! Errors of the model fits.
 
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 
 /// Why a model could not be fitted.
 #[derive(Debug, thiserror::Error)]
@@ -45,39 +46,14 @@ impl FitError {
     /// Message for a reader in German or English.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            FitError::NoData => lang
-                .pick("Keine Daten zum Schätzen.", "No data to fit.")
-                .to_string(),
-            FitError::NoRepeatBuyers => lang
-                .pick(
-                    "Kein Kunde hat wiederholt gekauft; das Modell ist nicht schätzbar.",
-                    "No customer made a repeat purchase; the model cannot be fitted.",
-                )
-                .to_string(),
-            FitError::NotConverged { iterations, .. } => format!(
-                "{} {iterations} {}",
-                lang.pick(
-                    "Die Optimierung konvergierte nicht nach",
-                    "The optimiser did not converge after"
-                ),
-                lang.pick("Iterationen.", "iterations.")
-            ),
-            FitError::NonFinite { what } => format!(
-                "{} ({what}).",
-                lang.pick("Nicht endlicher Zahlenwert", "Non-finite numeric value")
-            ),
-            FitError::TooFewCustomers { found, needed } => match lang {
-                Lang::De => format!(
-                    "Zu wenige Kunden mit Wiederholungskäufen ({found}; mindestens {needed} nötig), um ein Kaufmodell zu schätzen."
-                ),
-                Lang::En => format!(
-                    "Too few customers with repeat purchases ({found}; at least {needed} needed) to fit a purchase model."
-                ),
-            },
-            FitError::InvalidInput { what } => format!(
-                "{} ({what}).",
-                lang.pick("Ungültige Eingabe", "Invalid input")
-            ),
+            FitError::NoData => text::clv_no_data(lang).to_string(),
+            FitError::NoRepeatBuyers => text::clv_no_repeat_buyers(lang).to_string(),
+            FitError::NotConverged { iterations, .. } => text::clv_not_converged(lang, iterations),
+            FitError::NonFinite { what } => text::clv_non_finite(lang, what),
+            FitError::TooFewCustomers { found, needed } => {
+                text::clv_too_few_customers(lang, found, needed)
+            }
+            FitError::InvalidInput { what } => text::clv_invalid_input(lang, what),
         }
     }
 }

@@ -128,7 +128,7 @@ impl ImportReport {
 #[non_exhaustive]
 pub enum ImportError {
     /// The file cannot be opened or read.
-    #[error("cannot read `{path}`: {source}")]
+    #[error("{}", kundenwert_text::import_io(Lang::En, .source, .path))]
     Io {
         /// File.
         path: String,
@@ -136,13 +136,13 @@ pub enum ImportError {
         source: std::io::Error,
     },
     /// `--encoding` names no encoding.
-    #[error("unknown encoding `{label}`")]
+    #[error("{}", kundenwert_text::import_unknown_encoding(Lang::En, .label))]
     UnknownEncoding {
         /// The label given.
         label: String,
     },
     /// Nothing but blank lines.
-    #[error("`{path}` is empty")]
+    #[error("{}", kundenwert_text::import_empty(Lang::En, .path))]
     Empty {
         /// File.
         path: String,
@@ -158,7 +158,7 @@ pub enum ImportError {
         missing: Vec<Role>,
     },
     /// A `--column` override names a header the file does not have.
-    #[error("`{path}` has no column `{header}` (asked for as `{role}`)")]
+    #[error("{}", kundenwert_text::import_unknown_header(Lang::En, .header, .path, .role))]
     UnknownHeader {
         /// File.
         path: String,
@@ -170,7 +170,7 @@ pub enum ImportError {
         found: Vec<String>,
     },
     /// The day/month order of slash dates cannot be decided from the whole column.
-    #[error("`{path}`, column `{column}`: the order of day and month cannot be decided (every date such as `{example}` fits both)")]
+    #[error("{}", kundenwert_text::import_ambiguous_dates(Lang::En, .column, .example, .path))]
     AmbiguousDates {
         /// File.
         path: String,
@@ -180,7 +180,7 @@ pub enum ImportError {
         example: String,
     },
     /// The spreadsheet cannot be read.
-    #[error("cannot read the spreadsheet `{path}`: {message}")]
+    #[error("{}", kundenwert_text::import_spreadsheet(Lang::En, .message, .path))]
     Spreadsheet {
         /// File.
         path: String,
@@ -188,7 +188,7 @@ pub enum ImportError {
         message: String,
     },
     /// A format we do not read (yet).
-    #[error("`{path}`: {format} files are not supported")]
+    #[error("{}", kundenwert_text::import_unsupported(Lang::En, .format, .path))]
     Unsupported {
         /// File.
         path: String,
@@ -200,7 +200,7 @@ pub enum ImportError {
 impl ImportError {
     /// The message in the user's language and a `hint:` line, when there is one.
     pub fn localized(&self, lang: Lang) -> (String, Option<String>) {
-        let de = lang == Lang::De;
+        use kundenwert_text as text;
         let list = |found: &[String]| {
             found
                 .iter()
@@ -209,59 +209,50 @@ impl ImportError {
                 .join(", ")
         };
         match self {
-            ImportError::Io { path, source } => (
-                if de { format!("`{path}` kann nicht gelesen werden: {source}") } else { self.to_string() },
-                None,
-            ),
+            ImportError::Io { path, source } => (text::import_io(lang, source, path), None),
             ImportError::UnknownEncoding { label } => (
-                if de { format!("unbekannte Zeichenkodierung `{label}`") } else { self.to_string() },
-                Some(lang.pick("z. B. `--encoding windows-1252` oder `--encoding utf-8`", "use e.g. `--encoding windows-1252` or `--encoding utf-8`").to_string()),
+                text::import_unknown_encoding(lang, label),
+                Some(text::import_unknown_encoding_hint(lang).to_string()),
             ),
-            ImportError::Empty { path } => (
-                if de { format!("`{path}` ist leer") } else { self.to_string() },
-                None,
-            ),
-            ImportError::MissingColumns { path, found, missing } => {
-                let roles = missing.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
-                let msg = if de {
-                    format!("`{path}` hat keine brauchbare Spalte für {roles}; gefunden: {}", list(found))
-                } else {
-                    format!("`{path}` has no usable column for {roles}; found: {}", list(found))
-                };
+            ImportError::Empty { path } => (text::import_empty(lang, path), None),
+            ImportError::MissingColumns {
+                path,
+                found,
+                missing,
+            } => {
+                let roles = missing
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let msg = text::import_missing_columns(lang, list(found), path, roles);
                 let example = missing.first().map_or("revenue", |r| r.as_str());
-                let hint = if de {
-                    format!("erwartet werden Kunde (z. B. `Kundennr.`), Datum (`Belegdatum`) und Umsatz (`Nettoumsatz`) oder Menge und Einzelpreis; Spalte selbst zuordnen mit `--column {example}=\"Spaltenname\"`")
-                } else {
-                    format!("expected a customer (e.g. `Customer ID`), a date (`Invoice Date`) and revenue (`Revenue`) or quantity and unit price; map a column yourself with `--column {example}=\"Header\"`")
-                };
+                let hint = text::import_missing_columns_hint(lang, example);
                 (msg, Some(hint))
             }
-            ImportError::UnknownHeader { path, role, header, found } => (
-                if de {
-                    format!("`{path}` hat keine Spalte `{header}` (angegeben für `{role}`); gefunden: {}", list(found))
-                } else {
-                    format!("{self}; found: {}", list(found))
-                },
-                Some(lang.pick("Spaltennamen genau wie in der Kopfzeile angeben, oder `#N` für die N-te Spalte", "give the header exactly as in the file, or `#N` for the N-th column").to_string()),
+            ImportError::UnknownHeader {
+                path,
+                role,
+                header,
+                found,
+            } => (
+                text::import_unknown_header_found(lang, list(found), header, path, role),
+                Some(text::import_unknown_header_hint(lang).to_string()),
             ),
-            ImportError::AmbiguousDates { path, column, example } => (
-                if de {
-                    format!("`{path}`, Spalte `{column}`: die Reihenfolge von Tag und Monat ist nicht zu entscheiden (jedes Datum wie `{example}` passt zu beiden)")
-                } else {
-                    self.to_string()
-                },
-                Some(lang.pick(
-                    "mit `--date-format %d/%m/%Y` (Tag zuerst) oder `--date-format %m/%d/%Y` (Monat zuerst, USA) angeben",
-                    "pass `--date-format %m/%d/%Y` (month first, US) or `--date-format %d/%m/%Y` (day first)",
-                ).to_string()),
+            ImportError::AmbiguousDates {
+                path,
+                column,
+                example,
+            } => (
+                text::import_ambiguous_dates(lang, column, example, path),
+                Some(text::import_ambiguous_dates_hint(lang).to_string()),
             ),
-            ImportError::Spreadsheet { path, message } => (
-                if de { format!("die Tabelle `{path}` kann nicht gelesen werden: {message}") } else { self.to_string() },
-                None,
-            ),
+            ImportError::Spreadsheet { path, message } => {
+                (text::import_spreadsheet(lang, message, path), None)
+            }
             ImportError::Unsupported { path, format } => (
-                if de { format!("`{path}`: {format}-Dateien werden nicht unterstützt") } else { self.to_string() },
-                Some(lang.pick("als CSV oder XLSX exportieren", "export as CSV or XLSX").to_string()),
+                text::import_unsupported(lang, format, path),
+                Some(text::import_unsupported_hint(lang).to_string()),
             ),
         }
     }

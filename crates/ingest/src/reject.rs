@@ -1,6 +1,7 @@
 //! Rejected rows and why, in German and English (product.md §4).
 
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 use serde::Serialize;
 
 /// Why a row was not used.
@@ -52,10 +53,10 @@ pub enum Reason {
 
 /// Shows `%d.%m.%Y` as `DD.MM.YYYY` (or `TT.MM.JJJJ`).
 fn human_pattern(pattern: &str, lang: Lang) -> String {
-    let (d, y) = match lang {
-        Lang::De => ("TT", "JJJJ"),
-        Lang::En => ("DD", "YYYY"),
-    };
+    let (d, y) = (
+        text::import_pattern_day(lang),
+        text::import_pattern_year(lang),
+    );
     pattern
         .replace("%d", d)
         .replace("%m", "MM")
@@ -66,58 +67,31 @@ fn human_pattern(pattern: &str, lang: Lang) -> String {
 impl Reason {
     /// The message a user reads.
     pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Reason::InvalidDate { value, format }, Lang::En) => {
-                format!("'{value}' is not a valid date ({})", human_pattern(format, lang))
+        match self {
+            Reason::InvalidDate { value, format } => {
+                text::import_reject_invalid_date(lang, human_pattern(format, lang), value)
             }
-            (Reason::InvalidDate { value, format }, Lang::De) => {
-                format!("'{value}' ist kein gültiges Datum ({})", human_pattern(format, lang))
+            Reason::InvalidNumber { value, example } => {
+                text::import_reject_invalid_number(lang, example, value)
             }
-            (Reason::InvalidNumber { value, example }, Lang::En) => {
-                format!("'{value}' is not a number (format {example})")
-            }
-            (Reason::InvalidNumber { value, example }, Lang::De) => {
-                format!("'{value}' ist keine Zahl (Format {example})")
-            }
-            (Reason::CustomerMissing, Lang::En) => "customer number missing; row skipped".into(),
-            (Reason::CustomerMissing, Lang::De) => {
-                "Kundennummer fehlt; Zeile übersprungen".into()
-            }
-            (Reason::DateMissing, Lang::En) => "date missing; row skipped".into(),
-            (Reason::DateMissing, Lang::De) => "Datum fehlt; Zeile übersprungen".into(),
-            (Reason::AmountMissing, Lang::En) => "amount missing; row skipped".into(),
-            (Reason::AmountMissing, Lang::De) => "Betrag fehlt; Zeile übersprungen".into(),
-            (Reason::FieldCount { found, expected, other_delimiter }, Lang::En) => {
-                let fields = if *found == 1 { "field" } else { "fields" };
-                let mut m = format!("row has {found} {fields} instead of {expected}");
+            Reason::CustomerMissing => text::import_reject_customer_missing(lang).into(),
+            Reason::DateMissing => text::import_reject_date_missing(lang).into(),
+            Reason::AmountMissing => text::import_reject_amount_missing(lang).into(),
+            Reason::FieldCount {
+                found,
+                expected,
+                other_delimiter,
+            } => {
+                let mut m = text::import_reject_field_count(lang, expected, found);
                 if let Some(c) = other_delimiter {
-                    m.push_str(&format!("; it looks separated by `{}`, not like the header", show(*c)));
+                    m.push_str(&text::import_reject_other_delimiter(lang, show(*c)));
                 }
                 m
             }
-            (Reason::FieldCount { found, expected, other_delimiter }, Lang::De) => {
-                let fields = if *found == 1 { "Feld" } else { "Felder" };
-                let mut m = format!("Zeile hat {found} {fields} statt {expected}");
-                if let Some(c) = other_delimiter {
-                    m.push_str(&format!(
-                        "; sie scheint durch `{}` getrennt, anders als die Kopfzeile",
-                        show(*c)
-                    ));
-                }
-                m
+            Reason::StrayQuote { lines } => text::import_reject_stray_quote(lang, lines),
+            Reason::UnclosedQuote { lines_not_read } => {
+                text::import_reject_unclosed_quote(lang, lines_not_read)
             }
-            (Reason::StrayQuote { lines }, Lang::En) => format!(
-                "quote is not closed on this line and would swallow the next {lines} rows; this row was skipped, the following rows were read on their own"
-            ),
-            (Reason::StrayQuote { lines }, Lang::De) => format!(
-                "Anführungszeichen wird in dieser Zeile nicht geschlossen und würde die nächsten {lines} Zeilen verschlucken; diese Zeile wurde übersprungen, die folgenden einzeln gelesen"
-            ),
-            (Reason::UnclosedQuote { lines_not_read }, Lang::En) => format!(
-                "quote is never closed; the rest of the file was not read ({lines_not_read} lines)"
-            ),
-            (Reason::UnclosedQuote { lines_not_read }, Lang::De) => format!(
-                "Anführungszeichen wird nie geschlossen; der Rest der Datei wurde nicht gelesen ({lines_not_read} Zeilen)"
-            ),
         }
     }
 }
@@ -148,10 +122,11 @@ pub struct Rejection {
 impl Rejection {
     /// `Line 301, Belegdatum: '31.02.2024' is not a valid date (DD.MM.YYYY)`.
     pub fn message(&self, lang: Lang) -> String {
-        let line = lang.pick("Zeile", "Line");
         match &self.column {
-            Some(col) => format!("{line} {}, {col}: {}", self.line, self.reason.message(lang)),
-            None => format!("{line} {}: {}", self.line, self.reason.message(lang)),
+            Some(col) => {
+                text::import_rejection_in_column(lang, col, self.line, self.reason.message(lang))
+            }
+            None => text::import_rejection(lang, self.line, self.reason.message(lang)),
         }
     }
 }

@@ -1,11 +1,12 @@
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
     /// The workspace file cannot be opened or created.
-    #[error("cannot open the workspace `{path}`: {source}")]
+    #[error("{}", text::store_open(Lang::En, .source, .path))]
     Open {
         /// File.
         path: String,
@@ -13,7 +14,7 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
     /// The workspace was written by a newer Kundenwert whose schema this binary does not know.
-    #[error("the workspace `{path}` has schema version {found}; this version of Kundenwert knows up to {known}")]
+    #[error("{}", text::store_schema_too_new(Lang::En, .found, .known, .path))]
     SchemaTooNew {
         /// File.
         path: String,
@@ -23,7 +24,7 @@ pub enum StoreError {
         known: i64,
     },
     /// A migration failed; the workspace stays at the version before it.
-    #[error("cannot upgrade the workspace `{path}` to schema version {version}: {source}")]
+    #[error("{}", text::store_migration(Lang::En, .source, .path, .version))]
     Migration {
         /// File.
         path: String,
@@ -33,7 +34,7 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
     /// A row of an import cannot be stored; the import was rolled back.
-    #[error("row {row} of `{path}` cannot be stored: {reason}")]
+    #[error("{}", text::store_invalid_row(Lang::En, .path, .reason, .row))]
     InvalidRow {
         /// File of the import.
         path: String,
@@ -44,7 +45,7 @@ pub enum StoreError {
     },
     /// Reading a file of a streamed import failed (the reader reports why); the import was
     /// rolled back.
-    #[error("reading `{path}` failed; nothing was imported")]
+    #[error("{}", text::store_read_failed(Lang::En, .path))]
     ReadFailed {
         /// The file.
         path: String,
@@ -52,22 +53,20 @@ pub enum StoreError {
     /// The reader of a streamed import pushed rows of a reading attempt it had left for a
     /// later one, or named such an attempt as final (its rows were already undone); the
     /// import was rolled back. A fault of the reader, not of the file.
-    #[error(
-        "the reader of `{path}` went back to an earlier reading attempt; nothing was imported"
-    )]
+    #[error("{}", text::store_attempts_interleaved(Lang::En, .path))]
     AttemptsInterleaved {
         /// The file.
         path: String,
     },
     /// The temporary file an import sorts its documented lines in could not be written or
     /// read back; the import was rolled back.
-    #[error("cannot use a temporary file to sort the import: {source}; nothing was imported")]
+    #[error("{}", text::store_temp_file(Lang::En, .source))]
     TempFile {
         /// Cause.
         source: std::io::Error,
     },
     /// A document to store is not JSON.
-    #[error("the {kind} `{name}` is not a JSON document: {message}")]
+    #[error("{}", text::store_invalid_document(Lang::En, .kind, .message, .name))]
     InvalidDocument {
         /// `chain` or `plan`.
         kind: &'static str,
@@ -77,7 +76,7 @@ pub enum StoreError {
         message: String,
     },
     /// A stored row cannot be read back (edited by hand or by another program).
-    #[error("a stored transaction (id {id}) is unreadable: {message}")]
+    #[error("{}", text::store_corrupt_row(Lang::En, .id, .message))]
     CorruptRow {
         /// Row id.
         id: i64,
@@ -85,7 +84,7 @@ pub enum StoreError {
         message: String,
     },
     /// Any other database failure.
-    #[error("workspace database error: {0}")]
+    #[error("{}", text::store_database(Lang::En, .0))]
     Database(#[from] rusqlite::Error),
 }
 
@@ -111,17 +110,9 @@ impl InvalidRowReason {
     /// The reason in the user's language.
     pub fn message(self, lang: Lang) -> &'static str {
         match self {
-            InvalidRowReason::NotFinite => lang.pick(
-                "Umsatz, Kosten oder Menge ist keine endliche Zahl",
-                "revenue, cost or quantity is not a finite number",
-            ),
-            InvalidRowReason::EmptyCustomer => {
-                lang.pick("die Kundennummer ist leer", "the customer number is empty")
-            }
-            InvalidRowReason::DateOutOfRange => lang.pick(
-                "das Jahr des Datums liegt nicht zwischen 0 und 9999",
-                "the date's year is not between 0 and 9999",
-            ),
+            InvalidRowReason::NotFinite => text::store_row_not_finite(lang),
+            InvalidRowReason::EmptyCustomer => text::store_row_empty_customer(lang),
+            InvalidRowReason::DateOutOfRange => text::store_row_date_out_of_range(lang),
         }
     }
 }
@@ -129,110 +120,44 @@ impl InvalidRowReason {
 impl StoreError {
     /// The message in the user's language and a `hint:` line, when there is one.
     pub fn localized(&self, lang: Lang) -> (String, Option<String>) {
-        let de = lang == Lang::De;
         match self {
             StoreError::Open { path, source } => (
-                if de {
-                    format!("der Arbeitsbereich `{path}` kann nicht geöffnet werden: {source}")
-                } else {
-                    self.to_string()
-                },
-                Some(
-                    lang.pick(
-                        "prüfen, ob das Verzeichnis existiert und beschreibbar ist",
-                        "check that the directory exists and is writable",
-                    )
-                    .to_string(),
-                ),
+                text::store_open(lang, source, path),
+                Some(text::store_open_hint(lang).to_string()),
             ),
             StoreError::SchemaTooNew { path, found, known } => (
-                if de {
-                    format!("der Arbeitsbereich `{path}` hat Schema-Version {found}; diese Kundenwert-Version kennt höchstens {known}")
-                } else {
-                    self.to_string()
-                },
-                Some(
-                    lang.pick(
-                        "Kundenwert aktualisieren; der Arbeitsbereich wurde von einer neueren Version angelegt",
-                        "update Kundenwert; the workspace was written by a newer version",
-                    )
-                    .to_string(),
-                ),
+                text::store_schema_too_new(lang, found, known, path),
+                Some(text::store_schema_too_new_hint(lang).to_string()),
             ),
-            StoreError::Migration { path, version, source } => (
-                if de {
-                    format!("der Arbeitsbereich `{path}` kann nicht auf Schema-Version {version} gebracht werden: {source}")
-                } else {
-                    self.to_string()
-                },
-                None,
-            ),
+            StoreError::Migration {
+                path,
+                version,
+                source,
+            } => (text::store_migration(lang, source, path, version), None),
             StoreError::InvalidRow { path, row, reason } => (
-                if de {
-                    format!(
-                        "Zeile {row} aus `{path}` kann nicht gespeichert werden: {}; nichts wurde importiert",
-                        reason.message(lang)
-                    )
-                } else {
-                    format!("{self}; nothing was imported")
-                },
+                text::store_invalid_row_nothing_imported(lang, path, reason.message(lang), row),
                 None,
             ),
-            StoreError::ReadFailed { path } => (
-                if de {
-                    format!("`{path}` konnte nicht gelesen werden; nichts wurde importiert")
-                } else {
-                    self.to_string()
-                },
-                None,
-            ),
-            StoreError::AttemptsInterleaved { path } => (
-                if de {
-                    format!("der Leser von `{path}` ist zu einem früheren Leseversuch zurückgekehrt; nichts wurde importiert")
-                } else {
-                    self.to_string()
-                },
-                None,
-            ),
+            StoreError::ReadFailed { path } => (text::store_read_failed(lang, path), None),
+            StoreError::AttemptsInterleaved { path } => {
+                (text::store_attempts_interleaved(lang, path), None)
+            }
             StoreError::TempFile { source } => (
-                if de {
-                    format!("eine temporäre Datei zum Sortieren des Imports ist nicht nutzbar: {source}; nichts wurde importiert")
-                } else {
-                    self.to_string()
-                },
-                Some(
-                    lang.pick(
-                        "freien Platz im temporären Verzeichnis prüfen (TMPDIR)",
-                        "check the free space in the temporary directory (TMPDIR)",
-                    )
-                    .to_string(),
-                ),
+                text::store_temp_file(lang, source),
+                Some(text::store_temp_file_hint(lang).to_string()),
             ),
-            StoreError::InvalidDocument { kind, name, message } => (
-                if de {
-                    let kind = if *kind == "chain" { "Kette" } else { "Plan" };
-                    format!("{kind} `{name}` ist kein JSON-Dokument: {message}")
-                } else {
-                    self.to_string()
-                },
+            StoreError::InvalidDocument {
+                kind,
+                name,
+                message,
+            } => (
+                text::store_invalid_document(lang, kind, message, name),
                 None,
             ),
-            StoreError::CorruptRow { id, message } => (
-                if de {
-                    format!("ein gespeicherter Umsatz (id {id}) ist nicht lesbar: {message}")
-                } else {
-                    self.to_string()
-                },
-                None,
-            ),
-            StoreError::Database(source) => (
-                if de {
-                    format!("Datenbankfehler im Arbeitsbereich: {source}")
-                } else {
-                    self.to_string()
-                },
-                None,
-            ),
+            StoreError::CorruptRow { id, message } => {
+                (text::store_corrupt_row(lang, id, message), None)
+            }
+            StoreError::Database(source) => (text::store_database(lang, source), None),
         }
     }
 }

@@ -58,39 +58,24 @@ impl FixedCostsError {
         match self {
             FixedCostsError::Read { path, source } => (
                 format!("`{}`: {source}", path.display()),
-                Some(
-                    lang.pick(
-                        "eine CSV-Datei mit Kundennummer und Fixkosten pro Jahr angeben",
-                        "name a CSV file with customer number and fixed cost per year",
-                    )
-                    .into(),
-                ),
+                Some(kundenwert_text::fixed_costs_read_hint(lang).into()),
             ),
             FixedCostsError::BadLines { path, lines } => (
                 lines
                     .iter()
                     .map(|b| {
                         let (line, customer, amount) = (b.line, &b.customer, &b.amount);
-                        match lang {
-                            Lang::De => format!(
-                                "{}:{line}: `{customer}`/`{amount}` ist keine Kundennummer mit Betrag ≥ 0",
-                                path.display()
-                            ),
-                            Lang::En => format!(
-                                "{}:{line}: `{customer}`/`{amount}` is not a customer number with an amount ≥ 0",
-                                path.display()
-                            ),
-                        }
+                        kundenwert_text::fixed_costs_bad_line(
+                            lang,
+                            amount,
+                            customer,
+                            line,
+                            path.display(),
+                        )
                     })
                     .collect::<Vec<_>>()
                     .join("\n"),
-                Some(
-                    lang.pick(
-                        "je Zeile Kundennummer und Fixkosten pro Jahr, z. B. `10007;1.200,00`",
-                        "one customer number and yearly fixed cost per line, e.g. `10007,1200.00`",
-                    )
-                    .into(),
-                ),
+                Some(kundenwert_text::fixed_costs_bad_lines_hint(lang).into()),
             ),
         }
     }

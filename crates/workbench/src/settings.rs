@@ -104,38 +104,20 @@ pub enum SettingsError {
 impl SettingsError {
     /// The message in the user's language and a `hint:` line.
     pub fn localized(&self, lang: Lang) -> (String, Option<String>) {
-        let listed = lang.pick(
-            "`kundenwert settings show` zeigt jede Einstellung mit ihrem Wert; `config/kundenwert.toml` erklärt sie",
-            "`kundenwert settings show` lists every setting with its value; `config/kundenwert.toml` explains them",
-        );
+        let listed = kundenwert_text::settings_listed_hint(lang);
         match self {
             SettingsError::Syntax(m) => (m.trim_end().to_owned(), Some(listed.to_owned())),
             SettingsError::UnknownKey { key, suggestion } => (
-                match lang {
-                    Lang::De => format!("unbekannte Einstellung `{key}`"),
-                    Lang::En => format!("unknown setting `{key}`"),
-                },
+                kundenwert_text::settings_unknown_key(lang, key),
                 Some(match suggestion {
-                    Some(s) => match lang {
-                        Lang::De => format!("gemeint ist vielleicht `{s}`"),
-                        Lang::En => format!("did you mean `{s}`?"),
-                    },
+                    Some(s) => kundenwert_text::settings_did_you_mean(lang, s),
                     None => listed.to_owned(),
                 }),
             ),
             SettingsError::Invalid(problems) => (problems.join("; "), Some(listed.to_owned())),
             SettingsError::NotSettable { key } => (
-                match lang {
-                    Lang::De => format!("`{key}` lässt sich nicht einzeln setzen"),
-                    Lang::En => format!("`{key}` cannot be set on its own"),
-                },
-                Some(
-                    lang.pick(
-                        "in einer Datei ändern und mit `kundenwert settings import DATEI.toml` übernehmen",
-                        "change it in a file and take that with `kundenwert settings import FILE.toml`",
-                    )
-                    .to_owned(),
-                ),
+                kundenwert_text::settings_not_settable(lang, key),
+                Some(kundenwert_text::settings_not_settable_hint(lang).to_owned()),
             ),
         }
     }

@@ -132,13 +132,13 @@ impl CustomerType {
     /// The type's name for readers (as in `analyze`'s summary): `Wachstum` / `growth`.
     pub fn label(self, lang: kundenwert_core::Lang) -> &'static str {
         match self {
-            CustomerType::Stable => lang.pick("unauffällig", "steady"),
-            CustomerType::Cyclical => lang.pick("zyklisch", "cyclical"),
-            CustomerType::Bell => lang.pick("Glocke", "bell"),
-            CustomerType::Growth => lang.pick("Wachstum", "growth"),
-            CustomerType::Shrink => lang.pick("Schrumpfung", "shrinking"),
-            CustomerType::Barnacle => lang.pick("Klette", "barnacle"),
-            CustomerType::Insufficient => lang.pick("neu", "new"),
+            CustomerType::Stable => kundenwert_text::typology_type_steady(lang),
+            CustomerType::Cyclical => kundenwert_text::typology_type_cyclical(lang),
+            CustomerType::Bell => kundenwert_text::typology_type_bell(lang),
+            CustomerType::Growth => kundenwert_text::typology_type_growth(lang),
+            CustomerType::Shrink => kundenwert_text::typology_type_shrinking(lang),
+            CustomerType::Barnacle => kundenwert_text::typology_type_barnacle(lang),
+            CustomerType::Insufficient => kundenwert_text::typology_type_new(lang),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! English.
 
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 
 use super::evidence::Claim;
 use super::rules::claim_of;
@@ -92,59 +93,46 @@ impl Classification {
         let p = self.evidence_p();
         let (purchases, months) = (e.purchases, e.months);
         if self.rule == RULE_EVIDENCE {
-            let what = match (claim_of(self.customer_type), lang) {
-                (Some(Claim::Rising), Lang::De) => "Käufe oder Monatswerte steigen",
-                (Some(Claim::Rising), Lang::En) => "purchases or monthly values rise",
-                (Some(Claim::Falling), Lang::De) => "Käufe oder Monatswerte fallen",
-                (Some(Claim::Falling), Lang::En) => "purchases or monthly values fall",
-                (Some(Claim::Hump), Lang::De) => "Käufe oder Monatswerte steigen und fallen wieder",
-                (Some(Claim::Hump), Lang::En) => "purchases or monthly values rise and fall again",
-                (_, Lang::De) => "Käufe oder Monatswerte folgen einer Saison oder kommen in Phasen",
-                (_, Lang::En) => "purchases or monthly values follow a season or come in phases",
+            let what = match claim_of(self.customer_type) {
+                Some(Claim::Rising) => text::typology_claim_rising(lang),
+                Some(Claim::Falling) => text::typology_claim_falling(lang),
+                Some(Claim::Hump) => text::typology_claim_hump(lang),
+                _ => text::typology_claim_season(lang),
             };
             let shape = self.unproven.unwrap_or(CustomerType::Stable).label(lang);
             let p = p_text(p.unwrap_or(1.0), lang);
             let label = self.customer_type.label(lang);
-            return Some(match lang {
-                Lang::De => format!(
-                    "{label}: {what} über den Zufall hinaus (p {p} bei {purchases} Käufen über {months} Monate); der Verlauf allein sah nach {shape} aus."
-                ),
-                Lang::En => format!(
-                    "{}{}: {what} beyond chance (p {p} in {purchases} purchases over {months} months); the shape alone looked like {shape}.",
-                    label[..1].to_uppercase(),
-                    &label[1..]
-                ),
-            });
+            // An English sentence starts with a capital; German type labels keep their case.
+            let label = if lang == Lang::En {
+                format!("{}{}", label[..1].to_uppercase(), &label[1..])
+            } else {
+                label.to_owned()
+            };
+            return Some(text::typology_evidence_shown(
+                lang, label, months, p, purchases, shape, what,
+            ));
         }
-        Some(match (self.customer_type, self.unproven, lang) {
-            (CustomerType::Insufficient, _, _) => return None,
-            (_, Some(t), Lang::De) => format!(
-                "Unauffällig: kein Muster über den Zufall hinaus in {purchases} Käufen über {months} Monate (der Verlauf sah nach {} aus, p {}; nötig wäre p < {}).",
-                t.label(lang),
+        Some(match (self.customer_type, self.unproven) {
+            (CustomerType::Insufficient, _) => return None,
+            (_, Some(t)) => text::typology_evidence_not_shown(
+                lang,
+                level_text(self.evidence_level().unwrap_or(0.0), lang),
+                months,
                 p_text(p.unwrap_or(1.0), lang),
-                level_text(self.evidence_level().unwrap_or(0.0), lang)
-            ),
-            (_, Some(t), Lang::En) => format!(
-                "Steady: no pattern beyond chance in {purchases} purchases over {months} months (the shape looked like {}, p {}; it would need p < {}).",
+                purchases,
                 t.label(lang),
+            ),
+            (CustomerType::Stable, None) => text::typology_evidence_steady(
+                lang,
+                months,
                 p_text(p.unwrap_or(1.0), lang),
-                level_text(self.evidence_level().unwrap_or(0.0), lang)
+                purchases,
             ),
-            (CustomerType::Stable, None, Lang::De) => format!(
-                " {purchases} Käufe über {months} Monate; das stärkste Muster p {}.",
-                p_text(p.unwrap_or(1.0), lang)
-            ),
-            (CustomerType::Stable, None, Lang::En) => format!(
-                " {purchases} purchases over {months} months; the strongest pattern p {}.",
-                p_text(p.unwrap_or(1.0), lang)
-            ),
-            (_, None, Lang::De) => format!(
-                " Über den Zufall hinaus: p {} bei {purchases} Käufen über {months} Monate.",
-                p_text(p.unwrap_or(1.0), lang)
-            ),
-            (_, None, Lang::En) => format!(
-                " Beyond chance: p {} in {purchases} purchases over {months} months.",
-                p_text(p.unwrap_or(1.0), lang)
+            (_, None) => text::typology_evidence_beyond_chance(
+                lang,
+                months,
+                p_text(p.unwrap_or(1.0), lang),
+                purchases,
             ),
         })
     }
@@ -152,111 +140,63 @@ impl Classification {
     /// Why the customer got its type: one sentence naming the rule's numbers.
     pub fn reason(&self, lang: Lang) -> String {
         let Some(f) = &self.features else {
-            return lang
-                .pick(
-                    "Kein Monat mit Deckungsbeitrag.",
-                    "No month with a contribution margin.",
-                )
-                .to_string();
+            return text::typology_no_margin_month(lang).to_string();
         };
         let n = |v| num(v, lang);
-        let mut text = match (self.rule, lang) {
-            (RULE_NO_EVIDENCE | RULE_EVIDENCE, _) => self.evidence_text(lang).unwrap_or_default(),
+        let mut reason = match self.rule {
+            RULE_NO_EVIDENCE | RULE_EVIDENCE => self.evidence_text(lang).unwrap_or_default(),
             // The tree: the conditions on the way to the leaf, then the type.
-            (RULE_TREE, _) => {
+            RULE_TREE => {
                 let conditions = conditions_text(&self.conditions, lang);
                 let mut chars = conditions.chars();
-                let first: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
-                format!("{first}{} → {}.", chars.as_str(), self.customer_type.label(lang))
+                let first: String = chars
+                    .next()
+                    .map(|c| c.to_uppercase().collect())
+                    .unwrap_or_default();
+                format!(
+                    "{first}{} → {}.",
+                    chars.as_str(),
+                    self.customer_type.label(lang)
+                )
             }
-            (0, Lang::De) => format!(
-                "Nur {} aktive Monate in {} Monaten: zu wenig Verlauf für einen Typ (nötig sind 4 aktive Monate in mindestens 6).",
-                f.n_active, f.span
+            0 => text::typology_reason_too_little_history(lang, f.n_active, f.span),
+            1 => text::typology_reason_loyal_no_value(lang, n(f.level12), f.tenure),
+            2 => text::typology_reason_growing(
+                lang,
+                n(f.p),
+                pct(f.peak_pos),
+                n(f.ratio_31),
+                n(f.tau),
             ),
-            (0, Lang::En) => format!(
-                "Only {} active months in {} months: too little history for a type (needs 4 active months in at least 6).",
-                f.n_active, f.span
-            ),
-            (1, Lang::De) => format!(
-                "Seit {} Monaten treu, aber die letzten 12 Monate bringen im Mittel {} (null oder weniger).",
-                f.tenure,
-                n(f.level12)
-            ),
-            (1, Lang::En) => format!(
-                "Loyal for {} months, but the last 12 months average {} (zero or less).",
-                f.tenure,
-                n(f.level12)
-            ),
-            (2, Lang::De) => format!(
-                "Wachsend: Mann-Kendall-tau {} (p = {}), letztes Drittel {}-mal das erste, Höhepunkt bei {} % der Laufzeit.",
-                n(f.tau), n(f.p), n(f.ratio_31), pct(f.peak_pos)
-            ),
-            (2, Lang::En) => format!(
-                "Growing: Mann-Kendall tau {} (p = {}), last third {} times the first, peak at {} % of the span.",
-                n(f.tau), n(f.p), n(f.ratio_31), pct(f.peak_pos)
-            ),
-            (3, Lang::De) => format!(
-                "Bis zu einem Höhepunkt bei {} % der Laufzeit gestiegen und wieder gefallen: Anfang {} % und Ende {} % unter dem Höhepunkt.",
-                pct(f.peak_pos), pct(f.rise), pct(f.fall)
-            ),
-            (3, Lang::En) => format!(
-                "Rose to a peak at {} % of the span and fell again: start {} % and end {} % below the peak.",
-                pct(f.peak_pos), pct(f.rise), pct(f.fall)
-            ),
-            (4, Lang::De) => format!(
-                "Schrumpfend: Mann-Kendall-tau {} (p = {}), letztes Drittel {}-mal das erste.",
-                n(f.tau), n(f.p), n(f.ratio_31)
-            ),
-            (4, Lang::En) => format!(
-                "Shrinking: Mann-Kendall tau {} (p = {}), last third {} times the first.",
-                n(f.tau), n(f.p), n(f.ratio_31)
-            ),
-            (5, Lang::De) => format!(
-                "Seit {} Monaten treu, aber die letzten 12 Monate bringen im Mittel {}, {} % des typischen Kundenniveaus.",
-                f.tenure,
+            3 => text::typology_reason_bell(lang, pct(f.fall), pct(f.peak_pos), pct(f.rise)),
+            4 => text::typology_reason_shrinking(lang, n(f.p), n(f.ratio_31), n(f.tau)),
+            5 => text::typology_reason_barnacle(
+                lang,
                 n(f.level12),
-                pct(self.level_rel.unwrap_or(0.0))
-            ),
-            (5, Lang::En) => format!(
-                "Loyal for {} months, but the last 12 months average {}, {} % of the portfolio's typical level.",
+                pct(self.level_rel.unwrap_or(0.0)),
                 f.tenure,
-                n(f.level12),
-                pct(self.level_rel.unwrap_or(0.0))
             ),
-            (6, Lang::De) => format!(
-                "Zyklisch: Monate schwanken um {}, Auftragsgrößen um {} (cv²); {} von 4 Zyklus-Anzeichen, {} Hochphasen mit {} Pausen dazwischen.",
-                n(f.cv_month), n(f.cv2), self.cyclical_votes.unwrap_or(0), f.highs, f.troughs
+            6 => text::typology_reason_cyclical(
+                lang,
+                n(f.cv2),
+                n(f.cv_month),
+                f.highs,
+                f.troughs,
+                self.cyclical_votes.unwrap_or(0),
             ),
-            (6, Lang::En) => format!(
-                "Cyclical: months vary by {}, order sizes by {} (cv²); {} of 4 signs of a cycle, {} high phases with {} pauses between them.",
-                n(f.cv_month), n(f.cv2), self.cyclical_votes.unwrap_or(0), f.highs, f.troughs
-            ),
-            (_, Lang::De) => format!(
-                "Kein klarer Trend, Höhepunkt oder Zyklus (tau {}, p = {}, Schwankung der Blöcke {}).",
-                n(f.tau), n(f.p), n(f.cv_block)
-            ),
-            (_, Lang::En) => format!(
-                "No clear trend, peak or cycle (tau {}, p = {}, block variation {}).",
-                n(f.tau), n(f.p), n(f.cv_block)
-            ),
+            _ => text::typology_reason_steady(lang, n(f.cv_block), n(f.p), n(f.tau)),
         };
         if self.rule != RULE_NO_EVIDENCE && self.rule != RULE_EVIDENCE && !self.levels.is_off() {
             if let Some(evidence) = self.evidence_text(lang) {
-                text.push_str(&evidence);
+                reason.push_str(&evidence);
             }
         }
         if self.weak_evidence {
-            text.push_str(lang.pick(
-                " Schwache Evidenz: die Blöcke schwanken stark oder ändern sich deutlich.",
-                " Weak evidence: the blocks vary strongly or change significantly.",
-            ));
+            reason.push_str(text::typology_weak_evidence(lang));
         }
         if matches!(self.status, Status::Lost | Status::OneTime) {
-            text.push_str(&match lang {
-                Lang::De => format!(" Seit {} Monaten ohne Umsatz.", f.gap_end),
-                Lang::En => format!(" No business for {} months.", f.gap_end),
-            });
+            reason.push_str(&text::typology_no_business_for(lang, f.gap_end));
         }
-        text
+        reason
     }
 }

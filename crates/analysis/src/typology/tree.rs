@@ -10,6 +10,7 @@
 //! grown on. The default tree and how it was chosen: `examples/typology_fit.rs`.
 
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 use serde::{Deserialize, Serialize};
 
 use super::evidence::Evidence;
@@ -203,115 +204,48 @@ impl TreeFeature {
 
     /// What the feature measures, for the reason sentence.
     pub fn label(self, lang: Lang) -> &'static str {
-        let (de, en) = match self {
-            TreeFeature::LeftCensored => ("Beginn vor den Daten", "start before the data"),
-            TreeFeature::Tenure => (
-                "Monate seit dem ersten Auftrag",
-                "months since the first order",
-            ),
-            TreeFeature::Span => ("aktive Spanne in Monaten", "active span in months"),
-            TreeFeature::NActive => ("Monate mit Umsatz", "months with business"),
-            TreeFeature::GapEnd => (
-                "Monate seit dem letzten Auftrag",
-                "months since the last order",
-            ),
-            TreeFeature::Adi => (
-                "mittlerer Bestellabstand in Monaten",
-                "mean months between orders",
-            ),
-            TreeFeature::Density => ("Anteil aktiver Monate", "share of active months"),
-            TreeFeature::Cv2 => (
-                "Schwankung der Auftragsgrößen (cv²)",
-                "order-size variation (cv²)",
-            ),
-            TreeFeature::LevelRel => (
-                "letzte 12 Monate relativ zum typischen Kunden",
-                "last 12 months relative to the typical customer",
-            ),
-            TreeFeature::Recent => (
-                "letzte 12 Monate relativ zum Lebensmittel",
-                "last 12 months relative to the lifetime mean",
-            ),
-            TreeFeature::NBlocks => ("Trendblöcke", "trend blocks"),
-            TreeFeature::Tau => ("Trend τ", "trend τ"),
-            TreeFeature::P => ("p-Wert des Trends", "trend p-value"),
-            TreeFeature::Ratio31 => ("letztes/erstes Drittel", "last/first third"),
-            TreeFeature::PeakPos => (
-                "Lage des Höhepunkts (0 Anfang, 1 Ende)",
-                "peak position (0 start, 1 end)",
-            ),
-            TreeFeature::Rise => ("Anstieg zum Höhepunkt", "rise to the peak"),
-            TreeFeature::Fall => ("Abfall nach dem Höhepunkt", "fall after the peak"),
-            TreeFeature::TauPre => ("τ vor dem Höhepunkt", "τ before the peak"),
-            TreeFeature::TauPost => ("τ nach dem Höhepunkt", "τ after the peak"),
-            TreeFeature::CvBlock => ("Schwankung der Blöcke", "block variation"),
-            TreeFeature::CvMonth => ("Schwankung der Monate", "monthly variation"),
-            TreeFeature::AcfSeason => ("saisonale Autokorrelation", "seasonal autocorrelation"),
-            TreeFeature::RunsZ => ("Runs-z der Phasen", "runs z of the phases"),
-            TreeFeature::Highs => ("Hochphasen", "high phases"),
-            TreeFeature::Troughs => ("Pausen zwischen Hochphasen", "pauses between high phases"),
-            TreeFeature::Acf1 => (
-                "Ähnlichkeit aufeinanderfolgender Monate (Autokorrelation)",
-                "similarity of consecutive months (autocorrelation)",
-            ),
-            TreeFeature::SeasonPower => (
-                "Anteil einer Saisonwelle an der Schwankung",
-                "share of the variation in one seasonal wave",
-            ),
-            TreeFeature::SlopeRel => (
-                "Änderung entlang der Trendlinie relativ zum Mittel",
-                "change along the trend line relative to the mean",
-            ),
-            TreeFeature::Curvature => (
-                "Krümmung relativ zum Mittel (negativ = Buckel)",
-                "curvature relative to the mean (negative = hump)",
-            ),
-            TreeFeature::SeasonEvidence => (
-                "Gewicht der Saisonwelle (Rauschen um 1)",
-                "weight of the seasonal wave (noise about 1)",
-            ),
-            TreeFeature::LowShare => (
-                "Anteil der Monate in Tiefphasen",
-                "share of months in low phases",
-            ),
-            TreeFeature::LongestPause => (
-                "längste Pause ohne Umsatz in Monaten",
-                "longest pause without business in months",
-            ),
-            TreeFeature::TrendCount => (
-                "Trend der Käufe gegen Zufall (z)",
-                "trend of the purchases against chance (z)",
-            ),
-            TreeFeature::TrendValue => (
-                "Trend der Monatswerte gegen Zufall (z)",
-                "trend of the monthly values against chance (z)",
-            ),
-            TreeFeature::HumpCount => (
-                "Buckel der Käufe gegen Zufall (z)",
-                "hump of the purchases against chance (z)",
-            ),
-            TreeFeature::HumpValue => (
-                "Buckel der Monatswerte gegen Zufall (z)",
-                "hump of the monthly values against chance (z)",
-            ),
-            TreeFeature::SeasonCount => (
-                "Saisonwelle der Käufe gegen Zufall (√χ²)",
-                "seasonal wave of the purchases against chance (√χ²)",
-            ),
-            TreeFeature::SeasonValue => (
-                "Saisonwelle der Monatswerte gegen Zufall (√χ²)",
-                "seasonal wave of the monthly values against chance (√χ²)",
-            ),
-            TreeFeature::ClusterValue => (
-                "Häufung starker Monate gegen Zufall (z)",
-                "clustering of strong months against chance (z)",
-            ),
-            TreeFeature::Purchases => (
-                "Käufe nach dem ersten Monat",
-                "purchases after the first month",
-            ),
-        };
-        lang.pick(de, en)
+        match self {
+            TreeFeature::LeftCensored => text::typology_feature_left_censored(lang),
+            TreeFeature::Tenure => text::typology_feature_tenure(lang),
+            TreeFeature::Span => text::typology_feature_span(lang),
+            TreeFeature::NActive => text::typology_feature_n_active(lang),
+            TreeFeature::GapEnd => text::typology_feature_gap_end(lang),
+            TreeFeature::Adi => text::typology_feature_adi(lang),
+            TreeFeature::Density => text::typology_feature_density(lang),
+            TreeFeature::Cv2 => text::typology_feature_cv2(lang),
+            TreeFeature::LevelRel => text::typology_feature_level_rel(lang),
+            TreeFeature::Recent => text::typology_feature_recent(lang),
+            TreeFeature::NBlocks => text::typology_feature_n_blocks(lang),
+            TreeFeature::Tau => text::typology_feature_tau(lang),
+            TreeFeature::P => text::typology_feature_p(lang),
+            TreeFeature::Ratio31 => text::typology_feature_ratio31(lang),
+            TreeFeature::PeakPos => text::typology_feature_peak_pos(lang),
+            TreeFeature::Rise => text::typology_feature_rise(lang),
+            TreeFeature::Fall => text::typology_feature_fall(lang),
+            TreeFeature::TauPre => text::typology_feature_tau_pre(lang),
+            TreeFeature::TauPost => text::typology_feature_tau_post(lang),
+            TreeFeature::CvBlock => text::typology_feature_cv_block(lang),
+            TreeFeature::CvMonth => text::typology_feature_cv_month(lang),
+            TreeFeature::AcfSeason => text::typology_feature_acf_season(lang),
+            TreeFeature::RunsZ => text::typology_feature_runs_z(lang),
+            TreeFeature::Highs => text::typology_feature_highs(lang),
+            TreeFeature::Troughs => text::typology_feature_troughs(lang),
+            TreeFeature::Acf1 => text::typology_feature_acf1(lang),
+            TreeFeature::SeasonPower => text::typology_feature_season_power(lang),
+            TreeFeature::SlopeRel => text::typology_feature_slope_rel(lang),
+            TreeFeature::Curvature => text::typology_feature_curvature(lang),
+            TreeFeature::SeasonEvidence => text::typology_feature_season_evidence(lang),
+            TreeFeature::LowShare => text::typology_feature_low_share(lang),
+            TreeFeature::LongestPause => text::typology_feature_longest_pause(lang),
+            TreeFeature::TrendCount => text::typology_feature_trend_count(lang),
+            TreeFeature::TrendValue => text::typology_feature_trend_value(lang),
+            TreeFeature::HumpCount => text::typology_feature_hump_count(lang),
+            TreeFeature::HumpValue => text::typology_feature_hump_value(lang),
+            TreeFeature::SeasonCount => text::typology_feature_season_count(lang),
+            TreeFeature::SeasonValue => text::typology_feature_season_value(lang),
+            TreeFeature::ClusterValue => text::typology_feature_cluster_value(lang),
+            TreeFeature::Purchases => text::typology_feature_purchases(lang),
+        }
     }
 
     /// Whether the feature counts something (shown without decimals).
@@ -538,33 +472,14 @@ pub enum TreeProblem {
 impl TreeProblem {
     /// The problem in the user's language (the path is `[typology] tree`).
     pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (TreeProblem::Empty, Lang::De) => "`[typology] tree` ist leer".into(),
-            (TreeProblem::Empty, Lang::En) => "`[typology] tree` is empty".into(),
-            (TreeProblem::BadChild { node, child, len }, Lang::De) => format!(
-                "`[typology] tree`, Knoten {node}: Kind {child} ist kein späterer Knoten (der Baum hat {len})"
-            ),
-            (TreeProblem::BadChild { node, child, len }, Lang::En) => format!(
-                "`[typology] tree`, node {node}: child {child} is not a later node (the tree has {len})"
-            ),
-            (TreeProblem::BadThreshold { node }, Lang::De) => {
-                format!("`[typology] tree`, Knoten {node}: Schwelle `le` ist keine endliche Zahl")
+        match self {
+            TreeProblem::Empty => text::typology_tree_empty(lang).into(),
+            TreeProblem::BadChild { node, child, len } => {
+                text::typology_tree_bad_child(lang, child, len, node)
             }
-            (TreeProblem::BadThreshold { node }, Lang::En) => {
-                format!("`[typology] tree`, node {node}: threshold `le` is not a finite number")
-            }
-            (TreeProblem::NewLeaf { node }, Lang::De) => format!(
-                "`[typology] tree`, Knoten {node}: ein Blatt kann nicht `new` sein (das entscheidet die Regel zur Historienlänge)"
-            ),
-            (TreeProblem::NewLeaf { node }, Lang::En) => format!(
-                "`[typology] tree`, node {node}: a leaf cannot be `new` (the history-length rule decides that)"
-            ),
-            (TreeProblem::BadConfidence { node }, Lang::De) => {
-                format!("`[typology] tree`, Knoten {node}: `confidence` liegt nicht zwischen 0 und 1")
-            }
-            (TreeProblem::BadConfidence { node }, Lang::En) => {
-                format!("`[typology] tree`, node {node}: `confidence` is not between 0 and 1")
-            }
+            TreeProblem::BadThreshold { node } => text::typology_tree_bad_threshold(lang, node),
+            TreeProblem::NewLeaf { node } => text::typology_tree_new_leaf(lang, node),
+            TreeProblem::BadConfidence { node } => text::typology_tree_bad_confidence(lang, node),
         }
     }
 }
@@ -615,7 +530,7 @@ fn threshold_text(v: f64, lang: Lang) -> String {
 /// bounds, so a sentence never reads "0.15 (above 0.15)".
 fn value_text(c: &Condition, lang: Lang) -> String {
     let s = if c.feature == TreeFeature::AcfSeason && c.value <= NO_SEASON {
-        lang.pick("keine (zu kurz)", "none (too short)").to_string()
+        text::typology_no_season(lang).to_string()
     } else if c.feature.is_count() || c.value.is_infinite() {
         format!("{}", c.value)
     } else {
@@ -641,21 +556,13 @@ pub fn conditions_text(conditions: &[Condition], lang: Lang) -> String {
         .iter()
         .map(|c| {
             let bounds = match (c.lower, c.upper) {
-                (Some(l), Some(u)) => format!(
-                    "{} {} {} {}",
-                    lang.pick("über", "above"),
+                (Some(l), Some(u)) => text::typology_bounds_between(
+                    lang,
                     threshold_text(l, lang),
-                    lang.pick("und höchstens", "and at most"),
-                    threshold_text(u, lang)
+                    threshold_text(u, lang),
                 ),
-                (Some(l), None) => {
-                    format!("{} {}", lang.pick("über", "above"), threshold_text(l, lang))
-                }
-                (None, Some(u)) => format!(
-                    "{} {}",
-                    lang.pick("höchstens", "at most"),
-                    threshold_text(u, lang)
-                ),
+                (Some(l), None) => text::typology_bounds_above(lang, threshold_text(l, lang)),
+                (None, Some(u)) => text::typology_bounds_at_most(lang, threshold_text(u, lang)),
                 (None, None) => String::new(),
             };
             format!(
@@ -668,7 +575,7 @@ pub fn conditions_text(conditions: &[Condition], lang: Lang) -> String {
     match parts.split_last() {
         None => String::new(),
         Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} {} {last}", rest.join(", "), lang.pick("und", "and")),
+        Some((last, rest)) => text::typology_conditions_and(lang, last, rest.join(", ")),
     }
 }
 

@@ -1,0 +1,33 @@
+## Reading export files: errors that stop an import, rejected rows.
+
+import-io = `{ $path }` kann nicht gelesen werden: { $error }
+import-unknown-encoding = unbekannte Zeichenkodierung `{ $label }`
+import-unknown-encoding-hint = z. B. `--encoding windows-1252` oder `--encoding utf-8`
+import-empty = `{ $path }` ist leer
+import-missing-columns = `{ $path }` hat keine brauchbare Spalte für { $roles }; gefunden: { $found }
+import-missing-columns-hint = erwartet werden Kunde (z. B. `Kundennr.`), Datum (`Belegdatum`) und Umsatz (`Nettoumsatz`) oder Menge und Einzelpreis; Spalte selbst zuordnen mit `--column { $example }="Spaltenname"`
+import-unknown-header = `{ $path }` hat keine Spalte `{ $header }` (angegeben für `{ $role }`)
+import-unknown-header-found = `{ $path }` hat keine Spalte `{ $header }` (angegeben für `{ $role }`); gefunden: { $found }
+import-unknown-header-hint = Spaltennamen genau wie in der Kopfzeile angeben, oder `#N` für die N-te Spalte
+import-ambiguous-dates = `{ $path }`, Spalte `{ $column }`: die Reihenfolge von Tag und Monat ist nicht zu entscheiden (jedes Datum wie `{ $example }` passt zu beiden)
+import-ambiguous-dates-hint = mit `--date-format %d/%m/%Y` (Tag zuerst) oder `--date-format %m/%d/%Y` (Monat zuerst, USA) angeben
+import-spreadsheet = die Tabelle `{ $path }` kann nicht gelesen werden: { $message }
+import-unsupported = `{ $path }`: { $format }-Dateien werden nicht unterstützt
+import-unsupported-hint = als CSV oder XLSX exportieren
+
+import-pattern-day = TT
+import-pattern-year = JJJJ
+import-reject-invalid-date = '{ $value }' ist kein gültiges Datum ({ $pattern })
+import-reject-invalid-number = '{ $value }' ist keine Zahl (Format { $example })
+import-reject-customer-missing = Kundennummer fehlt; Zeile übersprungen
+import-reject-date-missing = Datum fehlt; Zeile übersprungen
+import-reject-amount-missing = Betrag fehlt; Zeile übersprungen
+import-reject-field-count = Zeile hat { $found } { $found ->
+    [one] Feld
+   *[other] Felder
+} statt { $expected }
+import-reject-other-delimiter = ; sie scheint durch `{ $delimiter }` getrennt, anders als die Kopfzeile
+import-reject-stray-quote = Anführungszeichen wird in dieser Zeile nicht geschlossen und würde die nächsten { $lines } Zeilen verschlucken; diese Zeile wurde übersprungen, die folgenden einzeln gelesen
+import-reject-unclosed-quote = Anführungszeichen wird nie geschlossen; der Rest der Datei wurde nicht gelesen ({ $lines } Zeilen)
+import-rejection-in-column = Zeile { $line }, { $column }: { $reason }
+import-rejection = Zeile { $line }: { $reason }

@@ -1,0 +1,33 @@
+## Reading export files: errors that stop an import, rejected rows.
+
+import-io = cannot read `{ $path }`: { $error }
+import-unknown-encoding = unknown encoding `{ $label }`
+import-unknown-encoding-hint = use e.g. `--encoding windows-1252` or `--encoding utf-8`
+import-empty = `{ $path }` is empty
+import-missing-columns = `{ $path }` has no usable column for { $roles }; found: { $found }
+import-missing-columns-hint = expected a customer (e.g. `Customer ID`), a date (`Invoice Date`) and revenue (`Revenue`) or quantity and unit price; map a column yourself with `--column { $example }="Header"`
+import-unknown-header = `{ $path }` has no column `{ $header }` (asked for as `{ $role }`)
+import-unknown-header-found = `{ $path }` has no column `{ $header }` (asked for as `{ $role }`); found: { $found }
+import-unknown-header-hint = give the header exactly as in the file, or `#N` for the N-th column
+import-ambiguous-dates = `{ $path }`, column `{ $column }`: the order of day and month cannot be decided (every date such as `{ $example }` fits both)
+import-ambiguous-dates-hint = pass `--date-format %m/%d/%Y` (month first, US) or `--date-format %d/%m/%Y` (day first)
+import-spreadsheet = cannot read the spreadsheet `{ $path }`: { $message }
+import-unsupported = `{ $path }`: { $format } files are not supported
+import-unsupported-hint = export as CSV or XLSX
+
+import-pattern-day = DD
+import-pattern-year = YYYY
+import-reject-invalid-date = '{ $value }' is not a valid date ({ $pattern })
+import-reject-invalid-number = '{ $value }' is not a number (format { $example })
+import-reject-customer-missing = customer number missing; row skipped
+import-reject-date-missing = date missing; row skipped
+import-reject-amount-missing = amount missing; row skipped
+import-reject-field-count = row has { $found } { $found ->
+    [one] field
+   *[other] fields
+} instead of { $expected }
+import-reject-other-delimiter = ; it looks separated by `{ $delimiter }`, not like the header
+import-reject-stray-quote = quote is not closed on this line and would swallow the next { $lines } rows; this row was skipped, the following rows were read on their own
+import-reject-unclosed-quote = quote is never closed; the rest of the file was not read ({ $lines } lines)
+import-rejection-in-column = Line { $line }, { $column }: { $reason }
+import-rejection = Line { $line }: { $reason }

@@ -1,0 +1,19 @@
+## The workspace (SQLite store).
+
+store-open = cannot open the workspace `{ $path }`: { $error }
+store-open-hint = check that the directory exists and is writable
+store-schema-too-new = the workspace `{ $path }` has schema version { $found }; this version of Kundenwert knows up to { $known }
+store-schema-too-new-hint = update Kundenwert; the workspace was written by a newer version
+store-migration = cannot upgrade the workspace `{ $path }` to schema version { $version }: { $error }
+store-invalid-row = row { $row } of `{ $path }` cannot be stored: { $reason }
+store-invalid-row-nothing-imported = row { $row } of `{ $path }` cannot be stored: { $reason }; nothing was imported
+store-read-failed = reading `{ $path }` failed; nothing was imported
+store-attempts-interleaved = the reader of `{ $path }` went back to an earlier reading attempt; nothing was imported
+store-temp-file = cannot use a temporary file to sort the import: { $error }; nothing was imported
+store-temp-file-hint = check the free space in the temporary directory (TMPDIR)
+store-invalid-document = the { $kind } `{ $name }` is not a JSON document: { $message }
+store-corrupt-row = a stored transaction (id { $id }) is unreadable: { $message }
+store-database = workspace database error: { $error }
+store-row-not-finite = revenue, cost or quantity is not a finite number
+store-row-empty-customer = the customer number is empty
+store-row-date-out-of-range = the date's year is not between 0 and 9999
