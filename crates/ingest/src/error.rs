@@ -1,0 +1,138 @@
+//! Why an import could not be done at all.
+
+use kundenwert_core::{Lang, Role};
+
+/// Why an import could not be done at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// The file cannot be opened or read.
+    #[error("{}", kundenwert_text::import_io(Lang::En, .source, .path))]
+    Io {
+        /// File.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// `--encoding` names no encoding.
+    #[error("{}", kundenwert_text::import_unknown_encoding(Lang::En, .label))]
+    UnknownEncoding {
+        /// The label given.
+        label: String,
+    },
+    /// Nothing but blank lines.
+    #[error("{}", kundenwert_text::import_empty(Lang::En, .path))]
+    Empty {
+        /// File.
+        path: String,
+    },
+    /// Required roles have no column.
+    #[error("`{path}` has no usable {} column", missing.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "))]
+    MissingColumns {
+        /// File.
+        path: String,
+        /// Headers found.
+        found: Vec<String>,
+        /// Roles without a column.
+        missing: Vec<Role>,
+    },
+    /// A `--column` override names a header the file does not have.
+    #[error("{}", kundenwert_text::import_unknown_header(Lang::En, .header, .path, .role))]
+    UnknownHeader {
+        /// File.
+        path: String,
+        /// Role asked for.
+        role: Role,
+        /// Header given.
+        header: String,
+        /// Headers found.
+        found: Vec<String>,
+    },
+    /// The day/month order of slash dates cannot be decided from the whole column.
+    #[error("{}", kundenwert_text::import_ambiguous_dates(Lang::En, .column, .example, .path))]
+    AmbiguousDates {
+        /// File.
+        path: String,
+        /// Date column header.
+        column: String,
+        /// Example value.
+        example: String,
+    },
+    /// The spreadsheet cannot be read.
+    #[error("{}", kundenwert_text::import_spreadsheet(Lang::En, .message, .path))]
+    Spreadsheet {
+        /// File.
+        path: String,
+        /// Cause.
+        message: String,
+    },
+    /// A format we do not read (yet).
+    #[error("{}", kundenwert_text::import_unsupported(Lang::En, .format, .path))]
+    Unsupported {
+        /// File.
+        path: String,
+        /// Format.
+        format: String,
+    },
+}
+
+impl ImportError {
+    /// The message in the user's language and a `hint:` line, when there is one.
+    pub fn localized(&self, lang: Lang) -> (String, Option<String>) {
+        use kundenwert_text as text;
+        let list = |found: &[String]| {
+            found
+                .iter()
+                .map(|h| format!("`{h}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            ImportError::Io { path, source } => (text::import_io(lang, source, path), None),
+            ImportError::UnknownEncoding { label } => (
+                text::import_unknown_encoding(lang, label),
+                Some(text::import_unknown_encoding_hint(lang).to_string()),
+            ),
+            ImportError::Empty { path } => (text::import_empty(lang, path), None),
+            ImportError::MissingColumns {
+                path,
+                found,
+                missing,
+            } => {
+                let roles = missing
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let msg = text::import_missing_columns(lang, list(found), path, roles);
+                let example = missing.first().map_or("revenue", |r| r.as_str());
+                let hint = text::import_missing_columns_hint(lang, example);
+                (msg, Some(hint))
+            }
+            ImportError::UnknownHeader {
+                path,
+                role,
+                header,
+                found,
+            } => (
+                text::import_unknown_header_found(lang, list(found), header, path, role),
+                Some(text::import_unknown_header_hint(lang).to_string()),
+            ),
+            ImportError::AmbiguousDates {
+                path,
+                column,
+                example,
+            } => (
+                text::import_ambiguous_dates(lang, column, example, path),
+                Some(text::import_ambiguous_dates_hint(lang).to_string()),
+            ),
+            ImportError::Spreadsheet { path, message } => {
+                (text::import_spreadsheet(lang, message, path), None)
+            }
+            ImportError::Unsupported { path, format } => (
+                text::import_unsupported(lang, format, path),
+                Some(text::import_unsupported_hint(lang).to_string()),
+            ),
+        }
+    }
+}
