@@ -15,3 +15,4 @@ file-must-not-be-empty = darf nicht leer sein
 file-expected-whole-number = eine ganze Zahl
 file-expected-list = eine Liste
 file-expected-mapping = eine Zuordnung (Schlüssel: Wert)
+file-not-utf8 = `{ $path }` ist kein UTF-8-Text

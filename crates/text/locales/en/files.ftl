@@ -15,3 +15,4 @@ file-must-not-be-empty = must not be empty
 file-expected-whole-number = a whole number
 file-expected-list = a list
 file-expected-mapping = a mapping (key: value)
+file-not-utf8 = `{ $path }` is not UTF-8 text
