@@ -98,7 +98,7 @@ pub enum PlanFormat {
 /// A plan file or command that does not hold: one line per problem, exit code 2.
 fn invalid(errors: &PlanErrors, lang: Lang) -> anyhow::Error {
     let problems: Vec<String> = errors.0.iter().map(|e| e.localized(lang)).collect();
-    crate::invalid_document("der Plan", "the plan", &problems, lang).into()
+    crate::invalid_document(text::file_invalid_plan, &problems, lang).into()
 }
 
 fn store_err(e: &kundenwert_store::StoreError, lang: Lang) -> anyhow::Error {
