@@ -1,6 +1,7 @@
 //! `kundenwert analyze`: value history, current value and rejected rows, as a terminal summary
 //! or as the JSON object of product.md §5.
 
+use kundenwert_text as text;
 use std::io::Write;
 
 use anyhow::Result;
@@ -172,17 +173,8 @@ fn settings(args: &Args, lang: Lang) -> Result<Settings> {
     };
     if let Some(rate) = args.discount_rate.filter(|r| !(0.0..=1.0).contains(r)) {
         return Err(crate::UserError::usage(
-            match lang {
-                Lang::De => format!("`--discount-rate {rate}` liegt nicht zwischen 0 und 1"),
-                Lang::En => format!("`--discount-rate {rate}` is not between 0 and 1"),
-            },
-            Some(
-                lang.pick(
-                    "als Anteil angeben: 0.10 für 10 % im Jahr",
-                    "give a fraction: 0.10 for 10 % a year",
-                )
-                .into(),
-            ),
+            text::analyze_discount_rate_range(lang, rate),
+            Some(text::analyze_discount_rate_hint(lang).into()),
         )
         .into());
     }
@@ -241,12 +233,8 @@ pub fn run(args: Args) -> Result<()> {
     if !unknown.is_empty() {
         let shown: Vec<&str> = unknown.iter().take(10).map(String::as_str).collect();
         eprintln!(
-            "{}: {} ({})",
-            lang.pick(
-                "Fixkosten für Kunden ohne Umsatz in den Daten",
-                "fixed costs for customers without transactions in the data"
-            ),
-            unknown.len(),
+            "{} ({})",
+            text::workspace_unknown_fixed_cost_customers(lang, unknown.len()),
             shown.join(", ")
         );
     }
@@ -285,43 +273,15 @@ fn analysis_error(e: &AnalysisError, lang: Lang) -> anyhow::Error {
     use kundenwert_analysis::cost_to_serve::CostToServeError;
     match e {
         AnalysisError::CostToServe(CostToServeError::NoCost) => crate::UserError::usage(
-            lang.pick(
-                "die Daten haben weder Wareneinsatz noch Deckungsbeitrag: Servicekosten lassen sich nur von einer Marge abziehen",
-                "the data has neither cost nor margin: cost to serve can only be taken off a margin",
-            )
-            .into(),
-            Some(
-                lang.pick(
-                    "eine angenommene Marge angeben, z. B. `--margin-rate 0.3`",
-                    "give an assumed margin rate, e.g. `--margin-rate 0.3`",
-                )
-                .into(),
-            ),
+            text::analyze_no_cost(lang).into(),
+            Some(text::analyze_no_cost_hint(lang).into()),
         ),
-        AnalysisError::CostToServe(_) => crate::UserError::usage(
-            lang.pick(
-                "Servicekosten dürfen nicht negativ sein, `--margin-rate` liegt zwischen 0 und 1",
-                "cost to serve must not be negative, `--margin-rate` lies between 0 and 1",
-            )
-            .into(),
-            None,
-        ),
+        AnalysisError::CostToServe(_) => {
+            crate::UserError::usage(text::analyze_cost_to_serve_negative(lang).into(), None)
+        }
         AnalysisError::CompareNotBefore { compare, as_of } => crate::UserError::usage(
-            match lang {
-                Lang::De => format!(
-                    "`--compare-as-of {compare}` liegt nicht vor dem Stichtag {as_of}"
-                ),
-                Lang::En => format!(
-                    "`--compare-as-of {compare}` is not before the as-of date {as_of}"
-                ),
-            },
-            Some(
-                lang.pick(
-                    "ein früheres Datum angeben, z. B. ein Jahr vorher",
-                    "give an earlier date, e.g. a year before",
-                )
-                .into(),
-            ),
+            text::analyze_compare_not_before(lang, as_of, compare),
+            Some(text::analyze_compare_not_before_hint(lang).into()),
         ),
         // Errors added later still reach the user, in English.
         #[allow(unreachable_patterns)]
@@ -687,10 +647,12 @@ fn migration_text(m: &kundenwert_analysis::migration::Migration, top: usize, lan
             .map_or(id, |t| type_name(*t, lang))
     };
     let mut s = format!(
-        "\n{} {} → {}\n",
-        lang.pick("Typwanderung", "Type migration"),
-        crate::fmt::date(m.from, lang),
-        crate::fmt::date(m.to, lang)
+        "\n{}\n",
+        text::analyze_migration_title(
+            lang,
+            crate::fmt::date(m.from, lang),
+            crate::fmt::date(m.to, lang)
+        )
     );
     let width = m
         .types
@@ -699,10 +661,7 @@ fn migration_text(m: &kundenwert_analysis::migration::Migration, top: usize, lan
         .max()
         .unwrap_or(5)
         .max(12);
-    s += &format!(
-        "  {:<width$}",
-        lang.pick("vorher \\ jetzt", "before \\ now")
-    );
+    s += &format!("  {:<width$}", text::analyze_migration_corner(lang));
     for t in &m.types {
         s += &format!(" {:>12}", name(t));
     }
@@ -715,19 +674,13 @@ fn migration_text(m: &kundenwert_analysis::migration::Migration, top: usize, lan
         s += "\n";
     }
     s += &format!(
-        "  {} {}\n",
-        count(m.new_customers, lang),
-        lang.pick(
-            "Kunden sind seitdem neu dazugekommen",
-            "customers are new since"
-        )
+        "  {}\n",
+        text::analyze_migration_new(lang, count(m.new_customers, lang))
     );
     if !m.moved.is_empty() {
         s += &format!(
-            "{} ({}, {}):\n",
-            lang.pick("Gewandert", "Moved"),
-            count(m.moved.len() as u64, lang),
-            lang.pick("nach aktuellem Wert", "by current value")
+            "{}\n",
+            text::analyze_migration_moved(lang, count(m.moved.len() as u64, lang))
         );
         for mv in m.moved.iter().take(top) {
             s += &format!(
@@ -754,57 +707,37 @@ fn one_line(s: &str) -> String {
 
 /// A type's name for readers.
 pub fn type_name(t: CustomerType, lang: Lang) -> &'static str {
-    match t {
-        CustomerType::Stable => lang.pick("unauffällig", "steady"),
-        CustomerType::Cyclical => lang.pick("zyklisch", "cyclical"),
-        CustomerType::Bell => lang.pick("Glocke", "bell"),
-        CustomerType::Growth => lang.pick("Wachstum", "growth"),
-        CustomerType::Shrink => lang.pick("Schrumpfung", "shrinking"),
-        CustomerType::Barnacle => lang.pick("Klette", "barnacle"),
-        CustomerType::Insufficient => lang.pick("neu", "new"),
-    }
+    t.label(lang)
 }
 
 /// The ABC line and the whale-curve headline of the summary.
 fn portfolio_lines(p: &Portfolio, basis: ValueBasis, lang: Lang) -> String {
     let abc = &p.abc;
-    let mut s = format!(
-        "{} {} A · {} B · {} C ({} / {} / {})\n",
-        lang.pick("ABC-Klassen:", "ABC classes:"),
+    let mut s = text::analyze_abc(
+        lang,
         count(abc.a.customers as u64, lang),
         count(abc.b.customers as u64, lang),
         count(abc.c.customers as u64, lang),
         percent(abc.cutoff_a, lang),
         percent(abc.cutoff_b, lang),
-        lang.pick("Rest des aktuellen Werts", "rest of the current value"),
     );
+    s.push('\n');
     let w = &p.whale_curve;
-    let margin = match (basis, lang) {
-        (ValueBasis::Margin, Lang::De) => "des Deckungsbeitrags",
-        (ValueBasis::Margin, Lang::En) => "of the margin",
-        (ValueBasis::Revenue, Lang::De) => "des Umsatzes",
-        (ValueBasis::Revenue, Lang::En) => "of the revenue",
+    let margin = match basis {
+        ValueBasis::Margin => text::analyze_of_margin(lang),
+        ValueBasis::Revenue => text::analyze_of_revenue(lang),
     };
     let headline = match &w.peak {
-        Some(peak) => format!(
-            "{} {} {} = {} {margin}",
-            lang.pick("die besten", "the top"),
+        Some(peak) => text::analyze_whale_peak(
+            lang,
+            margin,
             percent(peak.customer_share, lang),
-            lang.pick("der Kunden", "of customers"),
             percent(peak.margin_share, lang),
         ),
-        None => format!(
-            "{} {margin} {}",
-            lang.pick("Summe", "total"),
-            lang.pick("nicht positiv", "not positive")
-        ),
+        None => text::analyze_whale_not_positive(lang, margin),
     };
-    s += &format!(
-        "{} {headline} · {} {}\n",
-        lang.pick("Walkurve:   ", "Whale curve:"),
-        percent(w.negative_share, lang),
-        lang.pick("der Kunden negativ", "of customers negative"),
-    );
+    s += &text::analyze_whale_line(lang, headline, percent(w.negative_share, lang));
+    s.push('\n');
     s
 }
 
@@ -818,112 +751,81 @@ pub fn summary(
 ) -> String {
     let (series, types, forecast) = (&analysis.series, &analysis.types[..], &analysis.forecast);
     let serve = analysis.cost_to_serve.as_ref();
-    let de = lang == Lang::De;
     let mut s = String::new();
     let as_of = crate::fmt::date(series.as_of, lang);
-    let period = match (series.period, de) {
-        (PeriodKind::Month, true) => "Monate",
-        (PeriodKind::Quarter, true) => "Quartale",
-        (PeriodKind::Year, true) => "Jahre",
-        (p, false) => match p {
-            PeriodKind::Month => "months",
-            PeriodKind::Quarter => "quarters",
-            PeriodKind::Year => "years",
-        },
+    let period = match series.period {
+        PeriodKind::Month => text::analyze_period_months(lang),
+        PeriodKind::Quarter => text::analyze_period_quarters(lang),
+        PeriodKind::Year => text::analyze_period_years(lang),
     };
-    s += &format!(
-        "{} {as_of} ({period})\n\n",
-        lang.pick("Kundenwert-Analyse, Stand", "Kundenwert analysis as of")
-    );
+    s += &format!("{}\n\n", text::analyze_title(lang, &as_of, period));
     if report.files.is_empty() {
         s += &format!(
-            "{} {}\n",
-            lang.pick("Arbeitsbereich:", "Workspace:"),
-            crate::workspace::path().display()
+            "{}\n",
+            text::analyze_workspace(lang, crate::workspace::path().display())
         );
     }
     for f in &report.files {
-        s += &format!("{} {}\n", lang.pick("Datei:", "File: "), f.path);
+        s += &format!("{}\n", text::analyze_file(lang, &f.path));
         let delimiter = match f.delimiter.as_deref() {
             Some("\t") => "tab".to_string(),
             Some(d) => d.to_string(),
             None => "xlsx".to_string(),
         };
         s += &format!(
-            "       {} {}, {} `{}`, {} `{}`, {} {}{}\n",
-            lang.pick("Kodierung", "encoding"),
-            f.encoding,
-            lang.pick("Trenner", "delimiter"),
-            delimiter,
-            lang.pick("Dezimalzeichen", "decimal"),
-            f.decimal.as_deref().unwrap_or("?"),
-            lang.pick("Datum", "dates"),
-            f.date_format,
-            if f.datev { ", DATEV" } else { "" },
+            "       {}\n",
+            text::analyze_file_formats(
+                lang,
+                &f.date_format,
+                if f.datev { ", DATEV" } else { "" },
+                f.decimal.as_deref().unwrap_or("?"),
+                delimiter,
+                &f.encoding,
+            )
         );
         let cols: Vec<String> = f.columns.iter().map(|(r, h)| format!("{r}={h}")).collect();
         s += &format!(
-            "       {} {}\n",
-            lang.pick("Spalten:", "columns:"),
-            cols.join(", ")
+            "       {}\n",
+            text::analyze_file_columns(lang, cols.join(", "))
         );
         for d in &f.derived {
-            s += &format!("       {} {d}\n", lang.pick("berechnet:", "derived:"));
+            s += &format!("       {}\n", text::analyze_file_derived(lang, d));
         }
     }
     s += &format!(
-        "{} {}\n",
-        lang.pick("Einstellungen:", "Settings:"),
-        crate::settings::changed_text(settings, lang)
+        "{}\n",
+        text::analyze_settings(lang, crate::settings::changed_text(settings, lang))
     );
     s += &format!(
-        "\n{} {} {} · {} {} · {} {} · {} {}\n",
-        lang.pick("Zeilen:   ", "Rows:     "),
-        count(report.rows_read, lang),
-        lang.pick("gelesen", "read"),
-        count(report.rows_accepted, lang),
-        lang.pick("übernommen", "accepted"),
-        count(report.rows_rejected, lang),
-        lang.pick("abgelehnt", "rejected"),
-        count(report.blank_lines, lang),
-        if report.blank_lines == 1 {
-            lang.pick("Leerzeile übersprungen", "blank line skipped")
-        } else {
-            lang.pick("Leerzeilen übersprungen", "blank lines skipped")
-        },
+        "\n{}\n",
+        text::analyze_rows(
+            lang,
+            count(report.rows_accepted, lang),
+            count(report.blank_lines, lang),
+            count(report.rows_read, lang),
+            count(report.rows_rejected, lang),
+        )
     );
     if series.holdout.rows > 0 {
         s += &format!(
-            "{} {} {}\n",
-            lang.pick("Zurückgelegt:", "Holdout:  "),
-            count(series.holdout.rows, lang),
-            lang.pick(
-                "Zeilen nach dem Stichtag (für die Prüfung von Prognosen)",
-                "rows after as-of (kept to check forecasts)"
-            ),
+            "{}\n",
+            text::analyze_holdout(lang, count(series.holdout.rows, lang))
         );
     }
     let revenue: f64 = series.customers.iter().map(|c| c.revenue).sum();
-    s += &format!(
-        "{} {}",
-        lang.pick("Umsatz:   ", "Revenue:  "),
-        amount(revenue, 2, lang)
-    );
+    s += &text::analyze_revenue(lang, amount(revenue, 2, lang));
     if series.basis == ValueBasis::Margin {
         let cost: f64 = series.customers.iter().filter_map(|c| c.cost).sum();
-        s += &format!(
-            " · {} {} · {} {}",
-            lang.pick("Wareneinsatz", "cost"),
+        s += &text::analyze_cost_and_margin(
+            lang,
             amount(cost, 2, lang),
-            lang.pick("Deckungsbeitrag", "margin"),
-            amount(revenue - cost, 2, lang)
+            amount(revenue - cost, 2, lang),
         );
     }
     s += "\n";
     s += &format!(
-        "{} {}\n",
-        lang.pick("Kunden:   ", "Customers:"),
-        count(series.customers.len() as u64, lang)
+        "{}\n",
+        text::analyze_customers(lang, count(series.customers.len() as u64, lang))
     );
     let by_type: Vec<String> = CustomerType::ALL
         .iter()
@@ -931,62 +833,33 @@ pub fn summary(
         .filter(|(_, n)| *n > 0)
         .map(|(t, n)| format!("{} {}", count(n as u64, lang), type_name(*t, lang)))
         .collect();
-    s += &format!(
-        "{} {}\n",
-        lang.pick("Kundentypen:", "Types:    "),
-        by_type.join(" · ")
-    );
+    s += &format!("{}\n", text::analyze_types(lang, by_type.join(" · ")));
     s += &portfolio_lines(&analysis.portfolio, series.basis, lang);
     s += &crate::future::summary_lines(forecast, lang);
-    let basis = match (series.basis, de, serve) {
-        (ValueBasis::Margin, true, Some(c)) => format!(
-            "Deckungsbeitrag II nach Servicekosten ({} je Auftrag, {} je Zeile){}",
-            amount(c.per_order, 2, lang),
-            amount(c.per_line, 2, lang),
-            c.margin_rate.map_or(String::new(), |m| format!(
-                ", Wareneinsatz geschätzt mit {} Marge",
-                percent(m, lang)
-            )) + &if c.fixed_per_year.is_empty() {
+    let basis = match (series.basis, serve) {
+        (ValueBasis::Margin, Some(c)) => {
+            text::analyze_basis_margin_ii(
+                lang,
+                amount(c.per_line, 2, lang),
+                amount(c.per_order, 2, lang),
+            ) + &c.margin_rate.map_or(String::new(), |m| {
+                text::analyze_basis_estimated_cost(lang, percent(m, lang))
+            }) + &if c.fixed_per_year.is_empty() {
                 String::new()
             } else {
-                format!(", Fixkosten für {} Kunden", c.fixed_per_year.len())
+                text::analyze_basis_fixed_costs(lang, c.fixed_per_year.len())
             }
-        ),
-        (ValueBasis::Margin, false, Some(c)) => format!(
-            "contribution margin II after cost to serve ({} per order, {} per line){}",
-            amount(c.per_order, 2, lang),
-            amount(c.per_line, 2, lang),
-            c.margin_rate.map_or(String::new(), |m| format!(
-                ", cost of goods estimated at a {} margin",
-                percent(m, lang)
-            )) + &if c.fixed_per_year.is_empty() {
-                String::new()
-            } else {
-                format!(", fixed costs for {} customers", c.fixed_per_year.len())
-            }
-        ),
-        (ValueBasis::Margin, true, None) => "Deckungsbeitrag (DB I)".to_string(),
-        (ValueBasis::Margin, false, None) => "contribution margin".to_string(),
-        (ValueBasis::Revenue, true, _) => {
-            "Umsatz – die Daten haben weder Wareneinsatz noch Deckungsbeitrag".to_string()
         }
-        (ValueBasis::Revenue, false, _) => {
-            "revenue – the data has neither cost nor margin".to_string()
-        }
+        (ValueBasis::Margin, None) => text::analyze_basis_margin(lang).to_string(),
+        (ValueBasis::Revenue, _) => text::analyze_basis_revenue(lang).to_string(),
     };
     let window_start = kundenwert_core::Period::containing(PeriodKind::Month, series.as_of)
         .first_month_index()
         - 11;
     let start = kundenwert_core::Period::containing_month(PeriodKind::Month, window_start).start();
     s += &format!(
-        "\n{} ({}, {} – {})\n",
-        lang.pick(
-            "Top-Kunden nach aktuellem Wert",
-            "Top customers by current value"
-        ),
-        basis,
-        crate::fmt::date(start, lang),
-        as_of
+        "\n{}\n",
+        text::analyze_top_customers(lang, basis, crate::fmt::date(start, lang), &as_of)
     );
     let mut ranked: Vec<(&CustomerSeries, &Classification, Option<&CustomerForecast>)> = series
         .customers
@@ -996,33 +869,18 @@ pub fn summary(
         .map(|(i, (c, k))| (c, k, forecast.customers.get(i)))
         .collect();
     ranked.sort_by(|a, b| b.0.current_value.total_cmp(&a.0.current_value));
-    let headers = if de {
-        [
-            "#",
-            "Kunde",
-            "Name",
-            "Aktueller Wert",
-            "Umsatz gesamt",
-            "Aufträge",
-            "Letzter Kauf",
-            "Typ",
-            "Zukünftiger Wert (80 %)",
-            "Aktiv",
-        ]
-    } else {
-        [
-            "#",
-            "Customer",
-            "Name",
-            "Current value",
-            "Total revenue",
-            "Orders",
-            "Last order",
-            "Type",
-            "Future value (80%)",
-            "Active",
-        ]
-    };
+    let headers = [
+        "#",
+        text::analyze_col_customer(lang),
+        text::analyze_col_name(lang),
+        text::analyze_col_current_value(lang),
+        text::analyze_col_total_revenue(lang),
+        text::analyze_col_orders(lang),
+        text::analyze_col_last_order(lang),
+        text::analyze_col_type(lang),
+        text::analyze_col_future_value(lang),
+        text::analyze_col_active(lang),
+    ];
     let rows: Vec<[String; 10]> = ranked
         .iter()
         .take(top)
@@ -1088,12 +946,8 @@ pub fn summary(
     }
     if report.rows_rejected > 0 {
         s += &format!(
-            "\n{} {}\n",
-            count(report.rows_rejected, lang),
-            lang.pick(
-                "Zeilen abgelehnt – Einzelheiten oben auf stderr",
-                "rows rejected – details on stderr above"
-            )
+            "\n{}\n",
+            text::analyze_rows_rejected(lang, count(report.rows_rejected, lang))
         );
     }
     s

@@ -5,6 +5,7 @@
 //! changes it through `kundenwert-chain` (which validates the result) and stores it back in one
 //! statement, so a failed command changes nothing.
 
+use kundenwert_text as text;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -226,7 +227,7 @@ pub enum ExportFormat {
 /// A chain file or edit that does not hold: one line per problem, exit code 2.
 fn invalid(errors: &ChainErrors, lang: Lang) -> anyhow::Error {
     let problems: Vec<String> = errors.0.iter().map(|e| e.localized(lang)).collect();
-    crate::invalid_document("die Kette", "the chain", &problems, lang).into()
+    crate::invalid_document(text::file_invalid_chain, &problems, lang).into()
 }
 
 fn edit_error(e: EditError, lang: Lang) -> anyhow::Error {
@@ -248,22 +249,11 @@ fn load(store: &Store, name: &str, lang: Lang) -> Result<Chain> {
             .map(|c| format!("`{}`", c.name))
             .collect();
         return Err(UserError::input(
-            match lang {
-                Lang::De => format!("keine Kette namens `{name}` im Arbeitsbereich"),
-                Lang::En => format!("no chain named `{name}` in the workspace"),
-            },
+            text::chain_cmd_no_such(lang, name),
             Some(if names.is_empty() {
-                lang.pick(
-                    "eine Kette mit `kundenwert chain import DATEI` oder `kundenwert chain new` anlegen",
-                    "create one with `kundenwert chain import FILE` or `kundenwert chain new`",
-                )
-                .to_string()
+                text::chain_cmd_no_such_hint(lang).to_string()
             } else {
-                format!(
-                    "{} {}",
-                    lang.pick("vorhanden:", "stored:"),
-                    names.join(", ")
-                )
+                text::chain_cmd_stored_list(lang, names.join(", "))
             }),
         )
         .into());
@@ -287,17 +277,8 @@ fn fields(args: &[String], lang: Lang) -> Result<Vec<(String, String)>> {
                 .map(|(k, v)| (k.trim().to_string(), v.to_string()))
                 .ok_or_else(|| {
                     UserError::usage(
-                        match lang {
-                            Lang::De => format!("`{a}` hat nicht die Form SCHLÜSSEL=WERT"),
-                            Lang::En => format!("`{a}` is not of the form KEY=VALUE"),
-                        },
-                        Some(
-                            lang.pick(
-                                "z. B. `tier=customer` oder `name=\"Landtechnik Süd\"`",
-                                "e.g. `tier=customer` or `name=\"Farm Machines Inc\"`",
-                            )
-                            .into(),
-                        ),
+                        text::chain_cmd_not_key_value(lang, a),
+                        Some(text::chain_cmd_not_key_value_hint(lang).into()),
                     )
                     .into()
                 })
@@ -376,17 +357,8 @@ pub fn run(args: Args) -> Result<()> {
                 .with_context(|| format!("cannot read `{}`", file.display()))?;
             let text = String::from_utf8(text).map_err(|_| {
                 UserError::usage(
-                    match lang {
-                        Lang::De => format!("`{}` ist kein UTF-8-Text", file.display()),
-                        Lang::En => format!("`{}` is not UTF-8 text", file.display()),
-                    },
-                    Some(
-                        lang.pick(
-                            "Kettendateien als UTF-8 speichern",
-                            "save chain files as UTF-8",
-                        )
-                        .into(),
-                    ),
+                    text::file_not_utf8(lang, file.display()),
+                    Some(text::chain_cmd_not_utf8_hint(lang).into()),
                 )
             })?;
             let chain = parse(&text, Format::from_path(&file)).map_err(|e| invalid(&e, lang))?;
@@ -397,20 +369,14 @@ pub fn run(args: Args) -> Result<()> {
                 .is_some();
             save(&mut store, &chain, lang)?;
             let persons: usize = chain.actors.iter().map(|a| a.persons.len()).sum();
+            let (actors, flows) = (chain.actors.len(), chain.flows.len());
             println!(
-                "{} `{}`: {} {} · {} {} · {} {}",
+                "{}",
                 if existed {
-                    lang.pick("Kette ersetzt", "Chain replaced")
+                    text::chain_cmd_replaced(lang, actors, flows, &chain.chain, persons)
                 } else {
-                    lang.pick("Kette gespeichert", "Chain stored")
-                },
-                chain.chain,
-                chain.actors.len(),
-                lang.pick("Akteure", "actors"),
-                persons,
-                lang.pick("Personen", "persons"),
-                chain.flows.len(),
-                lang.pick("Flüsse", "flows"),
+                    text::chain_cmd_stored(lang, actors, flows, &chain.chain, persons)
+                }
             );
             Ok(())
         }
@@ -427,17 +393,8 @@ pub fn run(args: Args) -> Result<()> {
                 .is_some()
             {
                 return Err(UserError::usage(
-                    match lang {
-                        Lang::De => format!("eine Kette namens `{name}` gibt es schon"),
-                        Lang::En => format!("a chain named `{name}` already exists"),
-                    },
-                    Some(
-                        lang.pick(
-                            "einen anderen Namen wählen oder `kundenwert chain rm` verwenden",
-                            "choose another name or use `kundenwert chain rm`",
-                        )
-                        .into(),
-                    ),
+                    text::chain_cmd_exists(lang, &name),
+                    Some(text::chain_cmd_exists_hint(lang).into()),
                 )
                 .into());
             }
@@ -449,11 +406,7 @@ pub fn run(args: Args) -> Result<()> {
             let chain =
                 parse(&doc.to_string(), Some(Format::Json)).map_err(|e| invalid(&e, lang))?;
             save(&mut store, &chain, lang)?;
-            println!(
-                "{} `{}`",
-                lang.pick("Kette angelegt", "Chain created"),
-                chain.chain
-            );
+            println!("{}", text::chain_cmd_created(lang, &chain.chain));
             Ok(())
         }
         ChainCommand::Export {
@@ -479,12 +432,8 @@ pub fn run(args: Args) -> Result<()> {
                 ExportFormat::Png => {
                     if output.is_none() {
                         return Err(UserError::usage(
-                            lang.pick("PNG braucht eine Ausgabedatei", "PNG needs an output file")
-                                .into(),
-                            Some(
-                                lang.pick("`-o kette.png` angeben", "add `-o chain.png`")
-                                    .into(),
-                            ),
+                            text::chain_cmd_png_needs_output(lang).into(),
+                            Some(text::chain_cmd_png_needs_output_hint(lang).into()),
                         )
                         .into());
                     }
@@ -514,28 +463,22 @@ pub fn run(args: Args) -> Result<()> {
                 None => Vec::new(),
             };
             if chains.is_empty() {
-                println!(
-                    "{}",
-                    lang.pick(
-                        "Keine Ketten gespeichert – `kundenwert chain import DATEI`",
-                        "No chains stored – `kundenwert chain import FILE`"
-                    )
-                );
+                println!("{}", text::chain_cmd_none_stored(lang));
             }
             for c in chains {
                 let Some(store) = &store else { break };
                 let chain = load(store, &c.name, lang)?;
                 let persons: usize = chain.actors.iter().map(|a| a.persons.len()).sum();
                 println!(
-                    "{}  ({}, {} {}, {} {}, {} {})",
-                    c.name,
-                    chain.subject.label(lang),
-                    chain.actors.len(),
-                    lang.pick("Akteure", "actors"),
-                    persons,
-                    lang.pick("Personen", "persons"),
-                    lang.pick("geändert", "updated"),
-                    c.updated_at,
+                    "{}",
+                    text::chain_cmd_list_entry(
+                        lang,
+                        chain.actors.len(),
+                        &c.name,
+                        persons,
+                        chain.subject.label(lang),
+                        &c.updated_at,
+                    )
                 );
             }
             Ok(())
@@ -579,7 +522,7 @@ pub fn run(args: Args) -> Result<()> {
             if !removed {
                 load(&store, &name, lang)?;
             }
-            println!("{} `{name}`", lang.pick("Kette gelöscht", "Chain deleted"));
+            println!("{}", text::chain_cmd_deleted(lang, &name));
             Ok(())
         }
         ChainCommand::Actor(cmd) => {
@@ -597,10 +540,7 @@ pub fn run(args: Args) -> Result<()> {
                     let id = actor.id.clone();
                     edit::add_actor(&mut chain, actor).map_err(|e| edit_error(e, lang))?;
                     save(&mut store, &chain, lang)?;
-                    (
-                        name,
-                        format!("{} `{id}`", lang.pick("Akteur hinzugefügt", "Actor added")),
-                    )
+                    (name, text::chain_cmd_actor_added(lang, &id))
                 }
                 ActorCommand::Set {
                     chain: name,
@@ -617,10 +557,7 @@ pub fn run(args: Args) -> Result<()> {
                         }
                     }
                     save(&mut store, &chain, lang)?;
-                    (
-                        name,
-                        format!("{} `{id}`", lang.pick("Akteur geändert", "Actor changed")),
-                    )
+                    (name, text::chain_cmd_actor_changed(lang, &id))
                 }
                 ActorCommand::Rm {
                     chain: name,
@@ -631,13 +568,7 @@ pub fn run(args: Args) -> Result<()> {
                     edit::remove_actor(&mut chain, &actor, cascade)
                         .map_err(|e| edit_error(e, lang))?;
                     save(&mut store, &chain, lang)?;
-                    (
-                        name,
-                        format!(
-                            "{} `{actor}`",
-                            lang.pick("Akteur entfernt", "Actor removed")
-                        ),
-                    )
+                    (name, text::chain_cmd_actor_removed(lang, &actor))
                 }
             };
             println!("{message} ({name})");
@@ -661,13 +592,7 @@ pub fn run(args: Args) -> Result<()> {
                     edit::add_person(&mut chain, &actor, person)
                         .map_err(|e| edit_error(e, lang))?;
                     save(&mut store, &chain, lang)?;
-                    (
-                        name,
-                        format!(
-                            "{} `{who}` @ `{actor}`",
-                            lang.pick("Person hinzugefügt", "Person added")
-                        ),
-                    )
+                    (name, text::chain_cmd_person_added(lang, &actor, &who))
                 }
                 PersonCommand::Set {
                     chain: name,
@@ -685,13 +610,7 @@ pub fn run(args: Args) -> Result<()> {
                         }
                     }
                     save(&mut store, &chain, lang)?;
-                    (
-                        name,
-                        format!(
-                            "{} `{who}` @ `{actor}`",
-                            lang.pick("Person geändert", "Person changed")
-                        ),
-                    )
+                    (name, text::chain_cmd_person_changed(lang, &actor, &who))
                 }
                 PersonCommand::Rm {
                     chain: name,
@@ -702,13 +621,7 @@ pub fn run(args: Args) -> Result<()> {
                     edit::remove_person(&mut chain, &actor, &person)
                         .map_err(|e| edit_error(e, lang))?;
                     save(&mut store, &chain, lang)?;
-                    (
-                        name,
-                        format!(
-                            "{} `{person}` @ `{actor}`",
-                            lang.pick("Person entfernt", "Person removed")
-                        ),
-                    )
+                    (name, text::chain_cmd_person_removed(lang, &actor, &person))
                 }
             };
             println!("{message} ({name})");
@@ -729,13 +642,7 @@ pub fn run(args: Args) -> Result<()> {
                         .map_err(|e| edit_error(e, lang))?;
                     edit::add_flow(&mut chain, flow).map_err(|e| edit_error(e, lang))?;
                     save(&mut store, &chain, lang)?;
-                    (
-                        name,
-                        format!(
-                            "{} {from} → {to} ({kind})",
-                            lang.pick("Fluss hinzugefügt", "Flow added")
-                        ),
-                    )
+                    (name, text::chain_cmd_flow_added(lang, &from, &kind, &to))
                 }
                 FlowCommand::Rm {
                     chain: name,
@@ -750,13 +657,7 @@ pub fn run(args: Args) -> Result<()> {
                     edit::remove_flow(&mut chain, &from, &to, k)
                         .map_err(|e| edit_error(e, lang))?;
                     save(&mut store, &chain, lang)?;
-                    (
-                        name,
-                        format!(
-                            "{} {from} → {to} ({kind})",
-                            lang.pick("Fluss entfernt", "Flow removed")
-                        ),
-                    )
+                    (name, text::chain_cmd_flow_removed(lang, &from, &kind, &to))
                 }
             };
             println!("{message} ({name})");
@@ -784,7 +685,7 @@ fn show(chain: &Chain, figures: &BTreeMap<String, ActorFigures>, lang: Lang) -> 
                 facts.push(format!("×{c}"));
             }
             if let Some(i) = a.importance {
-                facts.push(format!("{} {i}/5", lang.pick("Bedeutung", "importance")));
+                facts.push(text::chain_show_importance(lang, i));
             }
             if let Some(v) = a.size {
                 facts.push(v.label(lang).to_string());
@@ -797,10 +698,9 @@ fn show(chain: &Chain, figures: &BTreeMap<String, ActorFigures>, lang: Lang) -> 
             }
             if let Some(f) = figures.get(&a.id) {
                 if let Some(v) = f.current_value {
-                    facts.push(format!(
-                        "{} {}",
-                        lang.pick("aktueller Wert", "current value"),
-                        crate::fmt::amount(v, 0, lang)
+                    facts.push(text::chain_show_current_value(
+                        lang,
+                        crate::fmt::amount(v, 0, lang),
                     ));
                 }
                 if let Some(t) = &f.customer_type {
@@ -814,16 +714,12 @@ fn show(chain: &Chain, figures: &BTreeMap<String, ActorFigures>, lang: Lang) -> 
             s += "\n";
             if !a.success_factors.is_empty() {
                 s += &format!(
-                    "      {} {}\n",
-                    lang.pick("Erfolgsfaktoren:", "success factors:"),
-                    a.success_factors.join(", ")
+                    "      {}\n",
+                    text::chain_show_success_factors(lang, a.success_factors.join(", "))
                 );
             }
             if a.persons.is_empty() {
-                s += &format!(
-                    "      {}\n",
-                    lang.pick("(keine Person bekannt)", "(no person known)")
-                );
+                s += &format!("      {}\n", text::chain_show_nobody_known(lang));
             }
             for p in &a.persons {
                 s += &format!("      • {}", p.name);
@@ -832,21 +728,17 @@ fn show(chain: &Chain, figures: &BTreeMap<String, ActorFigures>, lang: Lang) -> 
                 }
                 s += &format!(" — {}", p.contact.label(lang));
                 if let Some(k) = &p.known_by {
-                    s += &format!(" ({} {k})", lang.pick("kennt:", "known by"));
+                    s += &text::chain_show_known_by(lang, k);
                 }
                 if let Some(d) = p.last_contact {
-                    s += &format!(
-                        ", {} {}",
-                        lang.pick("zuletzt", "last"),
-                        crate::fmt::date(d, lang)
-                    );
+                    s += &text::chain_show_last_contact(lang, crate::fmt::date(d, lang));
                 }
                 s += "\n";
             }
         }
     }
     if !chain.flows.is_empty() {
-        s += &format!("\n{}\n", lang.pick("Flüsse", "Flows"));
+        s += &format!("\n{}\n", text::chain_legend_flows(lang));
         for f in &chain.flows {
             s += &format!("  {} → {}  {}", f.from, f.to, f.kind.label(lang));
             if let Some(l) = &f.label {

@@ -2,6 +2,7 @@
 //! [`kundenwert_analysis::demo`] as a German ERP export (Windows-1252, `;`, decimal comma,
 //! `DD.MM.YYYY`, CRLF) and the true customer types beside it.
 
+use kundenwert_text as text;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -77,18 +78,8 @@ pub fn run(args: Args) -> Result<()> {
     if !args.force {
         if let Some(existing) = [&export, &truth].into_iter().find(|p| p.exists()) {
             return Err(UserError::usage(
-                format!(
-                    "`{}` {}",
-                    existing.display(),
-                    lang.pick("gibt es schon", "already exists")
-                ),
-                Some(
-                    lang.pick(
-                        "mit `--force` überschreiben oder mit `--out DIR` einen anderen Ordner wählen",
-                        "overwrite it with `--force` or choose another folder with `--out DIR`",
-                    )
-                    .to_string(),
-                ),
+                text::demo_exists(lang, existing.display()),
+                Some(text::demo_exists_hint(lang).to_string()),
             )
             .into());
         }
@@ -105,15 +96,8 @@ pub fn run(args: Args) -> Result<()> {
     }
     if config.type_shares.iter().all(|(_, w)| *w <= 0.0) {
         return Err(UserError::usage(
-            lang.pick("alle Typanteile sind null", "every type share is zero")
-                .to_string(),
-            Some(
-                lang.pick(
-                    "mindestens einem Typ einen Anteil über null geben",
-                    "give at least one type a share above zero",
-                )
-                .to_string(),
-            ),
+            text::demo_all_shares_zero(lang).to_string(),
+            Some(text::demo_all_shares_zero_hint(lang).to_string()),
         )
         .into());
     }
@@ -262,24 +246,10 @@ fn summary(demo: &Demo, export: &Path, truth: &Path, lang: Lang) -> String {
         .count()
         .max(truth.display().to_string().chars().count());
     let as_of = crate::fmt::date(demo.as_of, lang);
-    let (title, export_text, truth_text, next) = match lang {
-        Lang::De => (
-            format!(
-                "Demo-Daten geschrieben: ein erfundenes mittelständisches Unternehmen mit {customers} Kunden, {MONTHS} Monate bis {as_of}."
-            ),
-            format!("{lines} Rechnungszeilen als ERP-Export (Windows-1252, `;`, Dezimalkomma)"),
-            format!("der wahre Kundentyp jedes der {customers} Kunden"),
-            "Weiter mit:",
-        ),
-        Lang::En => (
-            format!(
-                "Demo data written: a fictitious German mid-sized company with {customers} customers, {MONTHS} months up to {as_of}."
-            ),
-            format!("{lines} invoice lines as a German ERP export (Windows-1252, `;`, decimal comma)"),
-            format!("the true customer type of each of the {customers} customers"),
-            "Next:",
-        ),
-    };
+    let title = text::demo_written(lang, as_of, &customers, MONTHS);
+    let export_text = text::demo_export_file(lang, lines);
+    let truth_text = text::demo_truth_file(lang, &customers);
+    let next = text::demo_next(lang);
     format!(
         "{title}\n  {:<width$}  {export_text}\n  {:<width$}  {truth_text}\n{next}\n  kundenwert analyze {}\n",
         export.display(),

@@ -29,7 +29,7 @@ pub fn amount(value: f64, decimals: usize, lang: Lang) -> String {
 
 /// A date as a reader expects it: `31.12.2024` (de) or `2024-12-31` (en).
 pub fn date(d: chrono::NaiveDate, lang: Lang) -> String {
-    d.format(lang.pick("%d.%m.%Y", "%Y-%m-%d")).to_string()
+    d.format(lang.date_pattern()).to_string()
 }
 
 /// A share as a whole percentage: `38 %` (de) or `38%` (en).

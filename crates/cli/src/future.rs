@@ -7,6 +7,7 @@ use kundenwert_analysis::future::outcome::Outcome;
 use kundenwert_analysis::future::NoDropout;
 use kundenwert_analysis::future::{Candidate, ChoiceBasis, Forecast, ModelFit, Source, TimeUnit};
 use kundenwert_core::Lang;
+use kundenwert_text as text;
 use serde_json::{json, Map, Value};
 
 use crate::fmt::{amount, count, date, percent};
@@ -239,48 +240,29 @@ pub fn backtest_json(f: &Forecast, lang: Lang) -> Value {
 pub fn backtest_summary(b: &Backtest, lang: Lang) -> String {
     let before = b.overall(false);
     let after = b.overall(true);
-    let mut s = match lang {
-        Lang::De => format!(
-            "Rückblick: Dieselbe Prognose, erstellt zum {} für die Monate bis {}, für {} Kunden",
-            date(b.origin, lang),
-            date(b.until, lang),
-            count(b.customers as u64, lang)
-        ),
-        Lang::En => format!(
-            "Backtest: the same forecast, made as of {} for the months to {}, for {} customers",
-            date(b.origin, lang),
-            date(b.until, lang),
-            count(b.customers as u64, lang)
-        ),
-    };
+    let mut s = text::future_backtest(
+        lang,
+        count(b.customers as u64, lang),
+        date(b.origin, lang),
+        date(b.until, lang),
+    );
     if b.origins.len() > 1 {
         let earlier: Vec<String> = b.origins[1..].iter().map(|d| date(*d, lang)).collect();
-        s += &match lang {
-            Lang::De => format!(" (und ebenso zum {})", earlier.join(" und ")),
-            Lang::En => format!(" (and likewise as of {})", earlier.join(" and ")),
-        };
+        s += &text::future_backtest_earlier(
+            lang,
+            earlier.join(text::future_backtest_earlier_and(lang)),
+        );
     }
     if let Some(n) = b.sampled_from {
-        s += &match lang {
-            Lang::De => format!(" (Stichprobe aus {})", count(n as u64, lang)),
-            Lang::En => format!(" (a sample of {})", count(n as u64, lang)),
-        };
+        s += &text::future_backtest_sample(lang, count(n as u64, lang));
     }
     if let (Some(r), Some(c0), Some(c1)) = (before.ratio(), before.coverage(), after.coverage()) {
-        s += &match lang {
-            Lang::De => format!(
-                ", lag insgesamt {}; {} der tatsächlichen Werte lagen in der 80-%-Spanne, mit den daran kalibrierten Spannen dieser Prognose {}.",
-                deviation(r, lang),
-                percent(c0, lang),
-                percent(c1, lang)
-            ),
-            Lang::En => format!(
-                ", was {} overall; {} of the actual values lay inside the 80% range, with this forecast's ranges calibrated on it {}.",
-                deviation(r, lang),
-                percent(c0, lang),
-                percent(c1, lang)
-            ),
-        };
+        s += &text::future_backtest_result(
+            lang,
+            percent(c1, lang),
+            percent(c0, lang),
+            deviation(r, lang),
+        );
     } else {
         s.push('.');
     }
@@ -319,10 +301,7 @@ fn by_type_sentence<'a>(
     if parts.is_empty() {
         return String::new();
     }
-    match lang {
-        Lang::De => format!(" Je Typ: {}.", parts.join(", ")),
-        Lang::En => format!(" By type: {}.", parts.join(", ")),
-    }
+    text::future_by_type(lang, parts.join(", "))
 }
 
 /// Customers a type needs before a summary names how it did.
@@ -346,29 +325,17 @@ pub fn check_summary(f: &Forecast, lang: Lang) -> Option<String> {
     let outcomes = f.holdout.as_ref()?.outcomes.as_ref()?;
     let all = outcomes.iter().find(|o| o.customer_type.is_none())?;
     let (ratio, coverage) = (all.ratio()?, all.coverage()?);
-    let mut s = match lang {
-        Lang::De => format!(
-            "Geprüft an den {} Monaten nach dem Stichtag ({} Kunden): insgesamt {}, {} der tatsächlichen Werte in der 80-%-Spanne.",
-            f.config.horizon_months,
-            count(all.customers as u64, lang),
-            deviation(ratio, lang),
-            percent(coverage, lang)
-        ),
-        Lang::En => format!(
-            "Checked against the {} months after as-of ({} customers): overall {}, {} of the actual values inside the 80% range.",
-            f.config.horizon_months,
-            count(all.customers as u64, lang),
-            deviation(ratio, lang),
-            percent(coverage, lang)
-        ),
-    };
+    let mut s = text::future_check(
+        lang,
+        percent(coverage, lang),
+        count(all.customers as u64, lang),
+        deviation(ratio, lang),
+        f.config.horizon_months,
+    );
     s += &by_type_sentence(outcomes.iter(), all, true, lang);
     if f.basis == ChoiceBasis::Holdout {
         // Without a backtest these months also chose the model: the check is not independent.
-        s += lang.pick(
-            " Das Modell wurde an denselben Monaten gewählt; das schmeichelt der Prüfung.",
-            " The model was chosen on the same months, which flatters the check.",
-        );
+        s += text::future_check_not_independent(lang);
     }
     Some(s)
 }
@@ -377,50 +344,40 @@ pub fn check_summary(f: &Forecast, lang: Lang) -> Option<String> {
 fn deviation(ratio: f64, lang: Lang) -> String {
     let off = ratio - 1.0;
     let size = percent(off.abs(), lang);
-    match (lang, off >= 0.0) {
-        (Lang::De, true) => format!("{size} zu hoch"),
-        (Lang::De, false) => format!("{size} zu niedrig"),
-        (Lang::En, true) => format!("{size} too high"),
-        (Lang::En, false) => format!("{size} too low"),
+    if off >= 0.0 {
+        text::future_too_high(lang, size)
+    } else {
+        text::future_too_low(lang, size)
     }
 }
 
 fn unit_name(unit: TimeUnit, n: f64, lang: Lang) -> &'static str {
     let one = (n - 1.0).abs() < 1e-9;
-    match (unit, lang, one) {
-        (TimeUnit::Day, Lang::De, true) => "Tag",
-        (TimeUnit::Day, Lang::De, false) => "Tagen",
-        (TimeUnit::Day, Lang::En, true) => "day",
-        (TimeUnit::Day, Lang::En, false) => "days",
-        (TimeUnit::Week, Lang::De, true) => "Woche",
-        (TimeUnit::Week, Lang::De, false) => "Wochen",
-        (TimeUnit::Week, Lang::En, true) => "week",
-        (TimeUnit::Week, Lang::En, false) => "weeks",
-        (TimeUnit::Month, Lang::De, true) => "Monat",
-        (TimeUnit::Month, Lang::De, false) => "Monaten",
-        (TimeUnit::Month, Lang::En, true) => "month",
-        (TimeUnit::Month, Lang::En, false) => "months",
+    match (unit, one) {
+        (TimeUnit::Day, true) => text::future_unit_day(lang),
+        (TimeUnit::Day, false) => text::future_unit_days(lang),
+        (TimeUnit::Week, true) => text::future_unit_week(lang),
+        (TimeUnit::Week, false) => text::future_unit_weeks(lang),
+        (TimeUnit::Month, true) => text::future_unit_month(lang),
+        (TimeUnit::Month, false) => text::future_unit_months(lang),
     }
 }
 
 /// Why the model was chosen, in one or two sentences with the numbers.
 pub fn choice_reason(f: &Forecast, lang: Lang) -> String {
-    let mut text = basis_reason(f, lang);
+    let mut reason = basis_reason(f, lang);
     let chosen_fit = f
         .candidates
         .iter()
         .find(|c| Some(c.source) == f.chosen)
         .and_then(|c| c.fit.as_ref().ok());
     if let Some(fit) = chosen_fit.filter(|f| f.at_boundary()) {
-        text += &boundary_note(fit, f.config.time_unit, lang);
+        reason += &boundary_note(fit, f.config.time_unit, lang);
     }
     if chosen_fit.is_some_and(ModelFit::budget_used) {
-        text += lang.pick(
-            " Die Schätzung hat ihr Budget an Durchläufen über die Daten aufgebraucht, bevor sie konvergierte: Die Parameter sind der beste gefundene Punkt.",
-            " The fit used up its budget of passes over the data before it converged: the parameters are the best point found.",
-        );
+        reason += text::future_budget_used(lang);
     }
-    text
+    reason
 }
 
 /// What it means that the chosen model's fit ran to the edge of its parameter space: either
@@ -442,55 +399,26 @@ fn boundary_note(fit: &ModelFit, unit: TimeUnit, lang: Lang) -> String {
     };
     let per = match fit {
         ModelFit::ParetoNbd(_) => per_time_unit(unit, lang),
-        _ => lang.pick("je Kauf", "per purchase"),
+        _ => text::future_per_purchase(lang),
     };
     if let Some(NoDropout::Poisson { lambda }) = fit.limit().map(|l| l.model) {
         let per = per_time_unit(unit, lang);
-        match lang {
-            Lang::De => format!(
-                " Die Schätzung lief an den Rand des Parameterraums: In diesen Daten scheint kein Kunde abzuwandern, und alle kaufen mit derselben Rate ({} Käufe {per}); die Vorhersage kommt aus diesem Grenzfall (Poisson), Abwanderung und Streuung der Raten sind nicht schätzbar (keine Standardfehler).",
-                amount(lambda, 4, lang)
-            ),
-            Lang::En => format!(
-                " The fit ran to the edge of the parameter space: in this data no customer seems to leave, and all buy at the same rate ({} purchases {per}); the forecast comes from that limit (Poisson), and dropout and the spread of the rates cannot be estimated (no standard errors).",
-                amount(lambda, 4, lang)
-            ),
-        }
+        text::future_boundary_poisson(lang, per, amount(lambda, 4, lang))
     } else if nobody {
-        lang.pick(
-            " Die Schätzung lief an den Rand des Parameterraums: In diesen Daten scheint kaum ein Kunde abzuwandern, die Aktivwahrscheinlichkeit liegt für fast alle nahe 1, und die Abwanderung ist nicht schätzbar (keine Standardfehler).",
-            " The fit ran to the edge of the parameter space: in this data hardly any customer seems to leave, P(alive) is close to 1 for nearly everyone, and the dropout cannot be estimated (no standard errors).",
-        )
-        .to_string()
+        text::future_boundary_nobody_leaves(lang).to_string()
     } else if same {
-        match lang {
-            Lang::De => format!(
-                " Die Schätzung lief an den Rand des Parameterraums: Alle Kunden scheinen mit derselben Rate abzuwandern ({} {per}); wie stark sie sich darin unterscheiden, ist nicht schätzbar (keine Standardfehler).",
-                amount(rate, 4, lang)
-            ),
-            Lang::En => format!(
-                " The fit ran to the edge of the parameter space: all customers seem to leave at the same rate ({} {per}); how much they differ in it cannot be estimated (no standard errors).",
-                amount(rate, 4, lang)
-            ),
-        }
+        text::future_boundary_same_rate(lang, per, amount(rate, 4, lang))
     } else {
-        lang.pick(
-            " Die Schätzung lief entlang eines flachen Kamms an den Rand des Parameterraums: Einige Parameter sind nicht schätzbar (keine Standardfehler).",
-            " The fit ran along a flat ridge to the edge of the parameter space: some parameters cannot be estimated (no standard errors).",
-        )
-        .to_string()
+        text::future_boundary_ridge(lang).to_string()
     }
 }
 
 /// "a week" and its kin, for rates.
 fn per_time_unit(unit: TimeUnit, lang: Lang) -> &'static str {
-    match (unit, lang) {
-        (TimeUnit::Day, Lang::De) => "je Tag",
-        (TimeUnit::Week, Lang::De) => "je Woche",
-        (TimeUnit::Month, Lang::De) => "je Monat",
-        (TimeUnit::Day, Lang::En) => "a day",
-        (TimeUnit::Week, Lang::En) => "a week",
-        (TimeUnit::Month, Lang::En) => "a month",
+    match unit {
+        TimeUnit::Day => text::future_per_day(lang),
+        TimeUnit::Week => text::future_per_week(lang),
+        TimeUnit::Month => text::future_per_month(lang),
     }
 }
 
@@ -506,24 +434,9 @@ fn basis_reason(f: &Forecast, lang: Lang) -> String {
                 .collect();
             // The models usually fail for the same reason (too few repeat buyers): say it once.
             why.dedup();
-            match lang {
-                Lang::De => format!(
-                    "Kein Kaufmodell ließ sich schätzen ({}); alle Zukunftswerte kommen aus der Typ-Projektion.",
-                    why.join("; ")
-                ),
-                Lang::En => format!(
-                    "No purchase model could be fitted ({}); every future value comes from the type projection.",
-                    why.join("; ")
-                ),
-            }
+            text::future_no_model(lang, why.join("; "))
         }
-        (ChoiceBasis::OnlyOne, Some(s)) => match lang {
-            Lang::De => format!(
-                "{} ist das einzige Modell, das sich schätzen ließ.",
-                label(s)
-            ),
-            Lang::En => format!("{} is the only model that could be fitted.", label(s)),
-        },
+        (ChoiceBasis::OnlyOne, Some(s)) => text::future_only_one(lang, label(s)),
         (ChoiceBasis::Backtest, Some(s)) => {
             let Some(b) = f.backtest.as_ref() else {
                 return String::new();
@@ -534,22 +447,13 @@ fn basis_reason(f: &Forecast, lang: Lang) -> String {
                 .iter()
                 .map(|(src, e)| format!("{} {}", label(*src), amount(*e, 3, lang)))
                 .collect();
-            match lang {
-                Lang::De => format!(
-                    "{} gewählt: Zum {} erstellt, sagte es die Käufe je Kunde in den Monaten bis {} am besten voraus (mittlerer absoluter Fehler: {}). Je Kundentyp kommt das Verfahren aus diesem Rückblick, und die 80-%-Spannen sind daran kalibriert.",
-                    label(s),
-                    date(b.origin, lang),
-                    date(b.until, lang),
-                    list.join(", "),
-                ),
-                Lang::En => format!(
-                    "{} chosen: made as of {}, it predicted each customer's purchases in the months to {} best (mean absolute error: {}). Per customer type the method comes from this backtest, and the 80% ranges are calibrated on it.",
-                    label(s),
-                    date(b.origin, lang),
-                    date(b.until, lang),
-                    list.join(", "),
-                ),
-            }
+            text::future_chosen_backtest(
+                lang,
+                list.join(", "),
+                label(s),
+                date(b.origin, lang),
+                date(b.until, lang),
+            )
         }
         (ChoiceBasis::Holdout, Some(s)) => {
             let h = f.holdout.as_ref();
@@ -578,39 +482,19 @@ fn basis_reason(f: &Forecast, lang: Lang) -> String {
                 })
                 .map(|(t, _)| t.id())
                 .collect();
-            let mut text = match lang {
-                Lang::De => format!(
-                    "{} gewählt: In den {} {} nach dem Stichtag sagte es die Käufe je Kunde am besten voraus (mittlerer absoluter Fehler: {}); vorhergesagt {} Wiederholungskäufe, tatsächlich {}.",
-                    label(s),
-                    amount(length, 1, lang),
-                    unit_name(f.config.time_unit, length, lang),
-                    list.join(", "),
-                    amount(predicted, 1, lang),
-                    count(actual as u64, lang),
-                ),
-                Lang::En => format!(
-                    "{} chosen: over the {} {} after as-of it predicted each customer's purchases best (mean absolute error: {}); predicted {} repeat purchases, actual {}.",
-                    label(s),
-                    amount(length, 1, lang),
-                    unit_name(f.config.time_unit, length, lang),
-                    list.join(", "),
-                    amount(predicted, 1, lang),
-                    count(actual as u64, lang),
-                ),
-            };
+            let mut reason = text::future_chosen_holdout(
+                lang,
+                count(actual as u64, lang),
+                list.join(", "),
+                amount(length, 1, lang),
+                label(s),
+                amount(predicted, 1, lang),
+                unit_name(f.config.time_unit, length, lang),
+            );
             if !projection_types.is_empty() {
-                text += &match lang {
-                    Lang::De => format!(
-                        " Für die Typen {} traf die Typ-Projektion den Wert nach dem Stichtag besser und liefert dort die Zukunftswerte.",
-                        projection_types.join(", ")
-                    ),
-                    Lang::En => format!(
-                        " For the types {} the type projection matched the value after as-of better and gives their future values.",
-                        projection_types.join(", ")
-                    ),
-                };
+                reason += &text::future_projection_types(lang, projection_types.join(", "));
             }
-            text
+            reason
         }
         (ChoiceBasis::Bic, Some(s)) => {
             let mut bics: Vec<(Source, f64)> = f
@@ -623,18 +507,7 @@ fn basis_reason(f: &Forecast, lang: Lang) -> String {
                 .iter()
                 .map(|(src, b)| format!("{} {}", label(*src), amount(*b, 1, lang)))
                 .collect();
-            match lang {
-                Lang::De => format!(
-                    "{} gewählt nach BIC (kleiner ist besser: {}). Es gibt keine Daten nach dem Stichtag, um die Modelle an echten Käufen zu prüfen; mit `--as-of` vor dem Datenende werden sie daran verglichen.",
-                    label(s),
-                    list.join(", ")
-                ),
-                Lang::En => format!(
-                    "{} chosen by BIC (lower is better: {}). There is no data after as-of to check the models against real purchases; with `--as-of` before the end of the data they are compared on it.",
-                    label(s),
-                    list.join(", ")
-                ),
-            }
+            text::future_chosen_bic(lang, list.join(", "), label(s))
         }
     }
 }
@@ -646,49 +519,26 @@ pub fn summary_lines(f: &Forecast, lang: Lang) -> String {
     let high: f64 = f.customers.iter().map(|c| c.future_value_high).sum();
     let alive: f64 = f.customers.iter().map(|c| c.p_alive).sum();
     let mut s = format!(
-        "\n{} {} {} ({}): {} ({} {} – {})\n",
-        lang.pick("Zukünftiger Wert, nächste", "Future value, next"),
-        f.config.horizon_months,
-        lang.pick("Monate", "months"),
-        match lang {
-            Lang::De => format!(
-                "abgezinst mit {} % p. a.",
-                amount(f.config.discount_rate * 100.0, 1, lang)
-            ),
-            Lang::En => format!(
-                "discounted at {}% a year",
-                amount(f.config.discount_rate * 100.0, 1, lang)
-            ),
-        },
-        amount(total, 2, lang),
-        lang.pick(
-            "Summe der 80-%-Spannen je Kunde",
-            "sum of the per-customer 80% ranges"
-        ),
-        amount(low, 2, lang),
-        amount(high, 2, lang),
+        "\n{}\n",
+        text::future_summary(
+            lang,
+            amount(high, 2, lang),
+            amount(low, 2, lang),
+            f.config.horizon_months,
+            amount(f.config.discount_rate * 100.0, 1, lang),
+            amount(total, 2, lang),
+        )
     );
     s += &format!(
-        "{} {} {}\n",
-        lang.pick("Erwartet aktiv:", "Expected active:"),
-        amount(alive, 0, lang),
-        lang.pick(
-            "Kunden (Summe der Aktiv-Wahrscheinlichkeiten)",
-            "customers (sum of p_alive)"
-        ),
+        "{}\n",
+        text::future_expected_active(lang, amount(alive, 0, lang))
     );
-    s += &format!(
-        "{} {}\n",
-        lang.pick("Modell:", "Model:"),
-        choice_reason(f, lang)
-    );
+    s += &format!("{}\n", text::future_model(lang, choice_reason(f, lang)));
     match &f.backtest {
         Some(b) => s += &format!("{}\n", backtest_summary(b, lang)),
         None if f.config.backtest => {
-            s += lang.pick(
-                "Rückblick: nicht möglich, die Daten reichen nicht ein Jahr vor Stichtag minus Horizont zurück; die Spannen sind nicht kalibriert.\n",
-                "Backtest: not possible, the data does not reach a year before as-of minus the horizon; the ranges are not calibrated.\n",
-            )
+            s += text::future_backtest_impossible(lang);
+            s.push('\n');
         }
         None => {}
     }
@@ -707,7 +557,7 @@ pub trait SourceLabel {
 impl SourceLabel for Source {
     fn label_for(self, lang: Lang) -> &'static str {
         match self {
-            Source::TypeProjection => lang.pick("Typ-Projektion", "type projection"),
+            Source::TypeProjection => text::future_source_type_projection(lang),
             other => other.label(),
         }
     }

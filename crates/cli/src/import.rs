@@ -8,6 +8,7 @@
 //! nothing, and lines of a document that is already stored (overlapping re-exports) are
 //! skipped and counted.
 
+use kundenwert_text as text;
 use std::cell::RefCell;
 use std::io::Read;
 use std::path::PathBuf;
@@ -195,27 +196,13 @@ pub fn store_files(input: &InputArgs) -> Result<String> {
     let lang = input.lang();
     if input.files.is_empty() {
         return Err(UserError::usage(
-            lang.pick("keine Datei angegeben", "no file given").into(),
-            Some(
-                lang.pick(
-                    "z. B. `kundenwert import rechnungen_2024.csv`",
-                    "e.g. `kundenwert import invoices_2024.csv`",
-                )
-                .into(),
-            ),
+            text::import_no_file(lang).into(),
+            Some(text::import_no_file_hint(lang).into()),
         )
         .into());
     }
     if input.as_of.is_some() {
-        return Err(UserError::usage(
-            lang.pick(
-                "`--as-of` gilt für `analyze`, nicht für `import`: gespeichert wird alles",
-                "`--as-of` applies to `analyze`, not to `import`: everything is stored",
-            )
-            .into(),
-            None,
-        )
-        .into());
+        return Err(UserError::usage(text::import_as_of_not_here(lang).into(), None).into());
     }
     // The hashes first: a file that cannot be opened stops before the workspace is touched.
     let mut hashes = Vec::new();
@@ -259,43 +246,22 @@ pub fn store_files(input: &InputArgs) -> Result<String> {
         .collect();
     let mut out = String::new();
     for ((path, report), outcome) in reports.into_iter().zip(outcomes) {
-        out += &format!(
-            "{}: {} {} · {} {} · {} {}\n",
+        out += &text::import_file_counts(
+            lang,
+            count(report.rows_accepted, lang),
             path,
             count(report.rows_read, lang),
-            lang.pick("gelesen", "read"),
-            count(report.rows_accepted, lang),
-            lang.pick("übernommen", "accepted"),
             count(report.rows_rejected, lang),
-            lang.pick("abgelehnt", "rejected"),
         );
+        out.push('\n');
         if outcome.already_imported {
-            out += &format!(
-                "  {}\n",
-                lang.pick(
-                    "bereits importiert (gleicher Dateiinhalt) – nichts hinzugefügt",
-                    "already imported (same file content) – nothing added"
-                )
-            );
+            out += &format!("  {}\n", text::import_already_imported(lang));
         } else {
-            out += &format!(
-                "  {} {}",
-                count(outcome.inserted, lang),
-                if outcome.inserted == 1 {
-                    lang.pick("Buchung gespeichert", "transaction stored")
-                } else {
-                    lang.pick("Buchungen gespeichert", "transactions stored")
-                },
-            );
+            out += "  ";
+            out += &text::import_stored(lang, count(outcome.inserted, lang));
             if outcome.duplicates_skipped > 0 {
-                out += &format!(
-                    " · {} {}",
-                    count(outcome.duplicates_skipped, lang),
-                    lang.pick(
-                        "schon vorhanden (gleicher Beleg und Position) – übersprungen",
-                        "already stored (same document and line) – skipped"
-                    ),
-                );
+                out +=
+                    &text::import_duplicates_skipped(lang, count(outcome.duplicates_skipped, lang));
             }
             out += "\n";
         }
@@ -303,16 +269,8 @@ pub fn store_files(input: &InputArgs) -> Result<String> {
     let total = store
         .transaction_count()
         .map_err(|e| crate::workspace::store_error(&e, lang))?;
-    out += &format!(
-        "{} `{}`: {} {}\n",
-        lang.pick("Arbeitsbereich", "Workspace"),
-        crate::workspace::path().display(),
-        count(total, lang),
-        if total == 1 {
-            lang.pick("Buchung", "transaction")
-        } else {
-            lang.pick("Buchungen", "transactions")
-        },
-    );
+    out +=
+        &text::import_workspace_total(lang, count(total, lang), crate::workspace::path().display());
+    out.push('\n');
     Ok(out)
 }

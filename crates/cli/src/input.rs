@@ -1,6 +1,7 @@
 //! The input options `analyze` and `series` share, and running the import with a progress bar,
 //! rejected-row messages and the rejects file.
 
+use kundenwert_text as text;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -91,31 +92,13 @@ impl InputArgs {
         for spec in &self.columns {
             let Some((role, header)) = spec.split_once('=') else {
                 return Err(UserError::usage(
-                    match lang {
-                        Lang::De => format!("`--column {spec}` braucht die Form ROLLE=SPALTE"),
-                        Lang::En => format!("`--column {spec}` needs the form ROLE=HEADER"),
-                    },
-                    Some(
-                        lang.pick(
-                            "z. B. `--column revenue=Nettoumsatz`",
-                            "e.g. `--column revenue=dollar_value`",
-                        )
-                        .into(),
-                    ),
+                    text::input_column_form(lang, spec),
+                    Some(text::input_column_form_hint(lang).into()),
                 ));
             };
             let role: Role = role.parse().map_err(|e: kundenwert_core::UnknownRole| {
-                let message = match lang {
-                    Lang::De => {
-                        let names: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
-                        format!(
-                            "unbekannte Rolle `{}`; erwartet wird eine von {}",
-                            e.0,
-                            names.join(", ")
-                        )
-                    }
-                    Lang::En => e.to_string(),
-                };
+                let names: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                let message = text::input_unknown_role(lang, &e.0, names.join(", "));
                 UserError::usage(message, None)
             })?;
             columns.push((role, header.to_string()));
@@ -127,17 +110,8 @@ impl InputArgs {
             Some(d) if d.len() == 1 => Some(Dialect::Delimited(d.as_bytes()[0])),
             Some(d) => {
                 return Err(UserError::usage(
-                    match lang {
-                        Lang::De => format!("`--delimiter {d}` ist kein einzelnes Zeichen"),
-                        Lang::En => format!("`--delimiter {d}` is not a single character"),
-                    },
-                    Some(
-                        lang.pick(
-                            "eines von `;` `,` `tab` `|` `whitespace` angeben",
-                            "use one of `;` `,` `tab` `|` `whitespace`",
-                        )
-                        .into(),
-                    ),
+                    text::input_delimiter_not_single(lang, d),
+                    Some(text::input_delimiter_hint(lang).into()),
                 ))
             }
         };
@@ -213,14 +187,8 @@ impl InputArgs {
         print_rejections(&report, lang, self.rejects.is_some());
         if report.rows_accepted == 0 {
             return Err(UserError::input(
-                lang.pick("keine einzige Zeile ist brauchbar", "not a single row is usable").to_string(),
-                Some(
-                    lang.pick(
-                        "die abgelehnten Zeilen oben nennen die Gründe; Formate mit `--decimal`, `--date-format` oder `--column` festlegen",
-                        "the rejected rows above say why; set formats with `--decimal`, `--date-format` or `--column`",
-                    )
-                    .to_string(),
-                ),
+                text::input_no_usable_row(lang).to_string(),
+                Some(text::input_no_usable_row_hint(lang).to_string()),
             )
             .into());
         }
@@ -238,9 +206,8 @@ fn print_rejections(report: &ImportReport, lang: Lang, written: bool) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(
         err,
-        "{}: {}",
-        lang.pick("Abgelehnte Zeilen", "Rejected rows"),
-        crate::fmt::count(report.rows_rejected, lang)
+        "{}",
+        text::input_rejected_rows(lang, crate::fmt::count(report.rows_rejected, lang))
     );
     for r in report.rejected.iter().take(SHOWN_REJECTIONS) {
         let _ = writeln!(err, "  {}: {}", r.file, r.message(lang));
@@ -249,19 +216,11 @@ fn print_rejections(report: &ImportReport, lang: Lang, written: bool) {
         let more = report.rejected.len() - SHOWN_REJECTIONS;
         let _ = writeln!(
             err,
-            "  … {} {}",
-            lang.pick("und", "and"),
-            crate::fmt::count(more as u64, lang)
+            "{}",
+            text::input_rejected_more(lang, crate::fmt::count(more as u64, lang))
         );
         if !written {
-            let _ = writeln!(
-                err,
-                "hint: {}",
-                lang.pick(
-                    "alle abgelehnten Zeilen mit `--rejects DATEI` schreiben",
-                    "write all rejected rows with `--rejects FILE`"
-                )
-            );
+            let _ = writeln!(err, "hint: {}", text::input_rejects_file_hint(lang));
         }
     }
 }
@@ -274,10 +233,13 @@ fn write_rejects(path: &PathBuf, report: &ImportReport, lang: Lang) -> Result<()
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .from_writer(out);
-    w.write_record(match lang {
-        Lang::De => ["Datei", "Zeile", "Spalte", "Grund", "Zeileninhalt"],
-        Lang::En => ["file", "line", "column", "reason", "row"],
-    })?;
+    w.write_record([
+        text::input_rejects_header_file(lang),
+        text::input_rejects_header_line(lang),
+        text::input_rejects_header_column(lang),
+        text::input_rejects_header_reason(lang),
+        text::input_rejects_header_row(lang),
+    ])?;
     for r in &report.rejected {
         w.write_record([
             r.file.as_str(),

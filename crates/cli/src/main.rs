@@ -148,35 +148,19 @@ fn memory_note() -> String {
 }
 
 /// A document (chain or plan file, or an edit) that does not hold: a head line naming what and
-/// how many problems, then one indented line per problem with its path; exit code 2, and the
-/// hint that nothing was stored.
+/// how many problems (`head` gets the count, e.g. `kundenwert_text::file_invalid_chain`), then
+/// one indented line per problem with its path; exit code 2, and the hint that nothing was
+/// stored.
 pub fn invalid_document(
-    what_de: &str,
-    what_en: &str,
+    head: fn(Lang, usize) -> String,
     problems: &[String],
     lang: Lang,
 ) -> UserError {
-    let n = problems.len();
-    let head = match lang {
-        Lang::De => format!(
-            "{what_de} ist nicht gültig ({n} {}):",
-            if n == 1 { "Problem" } else { "Probleme" }
-        ),
-        Lang::En => format!(
-            "{what_en} is not valid ({n} {}):",
-            if n == 1 { "problem" } else { "problems" }
-        ),
-    };
+    let head = head(lang, problems.len());
     let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
     UserError::usage(
         format!("{head}\n{}", lines.join("\n")),
-        Some(
-            lang.pick(
-                "nichts wurde gespeichert; erlaubte Werte stehen bei jedem Problem",
-                "nothing was stored; each problem names the allowed values",
-            )
-            .into(),
-        ),
+        Some(kundenwert_text::file_invalid_nothing_stored(lang).into()),
     )
 }
 

@@ -4,6 +4,7 @@
 //! Markdown or HTML in German or English. `kundenwert select` keeps named selections that plans
 //! refer to as `@name`.
 
+use kundenwert_text as text;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -96,7 +97,7 @@ pub enum PlanFormat {
 /// A plan file or command that does not hold: one line per problem, exit code 2.
 fn invalid(errors: &PlanErrors, lang: Lang) -> anyhow::Error {
     let problems: Vec<String> = errors.0.iter().map(|e| e.localized(lang)).collect();
-    crate::invalid_document("der Plan", "the plan", &problems, lang).into()
+    crate::invalid_document(text::file_invalid_plan, &problems, lang).into()
 }
 
 fn store_err(e: &kundenwert_store::StoreError, lang: Lang) -> anyhow::Error {
@@ -106,17 +107,8 @@ fn store_err(e: &kundenwert_store::StoreError, lang: Lang) -> anyhow::Error {
 fn load(store: &Store, name: &str, lang: Lang) -> Result<Plan> {
     let Some(json) = store.get_plan(name).map_err(|e| store_err(&e, lang))? else {
         return Err(UserError::input(
-            match lang {
-                Lang::De => format!("kein Plan namens `{name}` im Arbeitsbereich"),
-                Lang::En => format!("no plan named `{name}` in the workspace"),
-            },
-            Some(
-                lang.pick(
-                    "`kundenwert plan list` zeigt die gespeicherten Pläne",
-                    "`kundenwert plan list` shows the stored plans",
-                )
-                .into(),
-            ),
+            text::plan_cmd_no_such(lang, name),
+            Some(text::plan_cmd_no_such_hint(lang).into()),
         )
         .into());
     };
@@ -132,17 +124,8 @@ fn check_saved_selection(store: &Store, plan: &Plan, lang: Lang) -> Result<Optio
     match store.get_selection(name).map_err(|e| store_err(&e, lang))? {
         Some(expr) => Ok(Some(expr)),
         None => Err(UserError::usage(
-            match lang {
-                Lang::De => format!("targets.selection: keine gespeicherte Auswahl `@{name}`"),
-                Lang::En => format!("targets.selection: no saved selection `@{name}`"),
-            },
-            Some(
-                lang.pick(
-                    "mit `kundenwert select save NAME AUSDRUCK` anlegen",
-                    "create it with `kundenwert select save NAME EXPRESSION`",
-                )
-                .into(),
-            ),
+            text::plan_cmd_no_such_selection(lang, name),
+            Some(text::plan_cmd_no_such_selection_hint(lang).into()),
         )
         .into()),
     }
@@ -159,23 +142,8 @@ fn check_chain_links(store: &Store, plan: &Plan, lang: Lang) -> Result<()> {
             Some(json) => chains.push(json),
             None => {
                 return Err(UserError::usage(
-                    match lang {
-                        Lang::De => format!(
-                            "scope.value: keine Kette namens `{}` im Arbeitsbereich",
-                            plan.scope.value
-                        ),
-                        Lang::En => format!(
-                            "scope.value: no chain named `{}` in the workspace",
-                            plan.scope.value
-                        ),
-                    },
-                    Some(
-                        lang.pick(
-                            "`kundenwert chain list` zeigt die gespeicherten Ketten",
-                            "`kundenwert chain list` shows the stored chains",
-                        )
-                        .into(),
-                    ),
+                    text::plan_cmd_no_such_chain(lang, &plan.scope.value),
+                    Some(text::plan_cmd_no_such_chain_hint(lang).into()),
                 )
                 .into())
             }
@@ -196,25 +164,11 @@ fn check_chain_links(store: &Store, plan: &Plan, lang: Lang) -> Result<()> {
         let Some(actor) = &a.actor else { continue };
         let found = chains.iter().find_map(|c| c.actor(actor));
         match found {
-            None => problems.push(match lang {
-                Lang::De => format!(
-                    "activities[{i}].actor: kein Akteur `{actor}` in den gespeicherten Ketten"
-                ),
-                Lang::En => {
-                    format!("activities[{i}].actor: no actor `{actor}` in the stored chains")
-                }
-            }),
+            None => problems.push(text::plan_cmd_no_such_actor(lang, actor, i)),
             Some(act) => {
                 if let Some(person) = &a.person {
                     if !act.persons.iter().any(|p| &p.name == person) {
-                        problems.push(match lang {
-                            Lang::De => format!(
-                                "activities[{i}].person: `{person}` ist bei `{actor}` nicht bekannt"
-                            ),
-                            Lang::En => format!(
-                                "activities[{i}].person: `{person}` is not known at `{actor}`"
-                            ),
-                        });
+                        problems.push(text::plan_cmd_unknown_person(lang, actor, i, person));
                     }
                 }
             }
@@ -226,19 +180,10 @@ fn check_chain_links(store: &Store, plan: &Plan, lang: Lang) -> Result<()> {
     Err(UserError::usage(
         format!(
             "{}\n  {}",
-            lang.pick(
-                "der Plan verweist auf Unbekanntes:",
-                "the plan refers to what does not exist:"
-            ),
+            text::plan_cmd_unknown_references(lang),
             problems.join("\n  ")
         ),
-        Some(
-            lang.pick(
-                "nichts wurde gespeichert; zuerst die Kette importieren oder den Verweis korrigieren",
-                "nothing was stored; import the chain first or correct the reference",
-            )
-            .into(),
-        ),
+        Some(text::plan_cmd_unknown_references_hint(lang).into()),
     )
     .into())
 }
@@ -312,27 +257,15 @@ pub fn run(args: Args) -> Result<()> {
         PlanCommand::Import { file } => {
             let bytes = std::fs::read(&file)
                 .with_context(|| format!("cannot read `{}`", file.display()))?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                UserError::usage(
-                    match lang {
-                        Lang::De => format!("`{}` ist kein UTF-8-Text", file.display()),
-                        Lang::En => format!("`{}` is not UTF-8 text", file.display()),
-                    },
-                    None,
-                )
-            })?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| UserError::usage(text::file_not_utf8(lang, file.display()), None))?;
             let plan =
                 parse_plan(&text, Format::from_path(&file)).map_err(|e| invalid(&e, lang))?;
             let mut store = crate::workspace::open(lang)?;
             save(&mut store, &plan, lang)?;
             println!(
-                "{} `{}`: {} {} · {} {}",
-                lang.pick("Plan gespeichert", "Plan stored"),
-                plan.plan,
-                plan.activities.len(),
-                lang.pick("Aktivitäten", "activities"),
-                plan.coaching.len(),
-                lang.pick("Kunden im Coaching", "customers to coach"),
+                "{}",
+                text::plan_cmd_stored(lang, plan.activities.len(), plan.coaching.len(), &plan.plan,)
             );
             Ok(())
         }
@@ -345,17 +278,8 @@ pub fn run(args: Args) -> Result<()> {
         } => {
             let Some((kind, value)) = scope.split_once('=') else {
                 return Err(UserError::usage(
-                    match lang {
-                        Lang::De => format!("`--scope {scope}` braucht die Form ART=WERT"),
-                        Lang::En => format!("`--scope {scope}` needs the form KIND=VALUE"),
-                    },
-                    Some(
-                        lang.pick(
-                            "z. B. `--scope customer_type=growth` oder `--scope product=Hydraulikzylinder`",
-                            "e.g. `--scope customer_type=growth` or `--scope product=cylinders`",
-                        )
-                        .into(),
-                    ),
+                    text::plan_cmd_scope_form(lang, &scope),
+                    Some(text::plan_cmd_scope_form_hint(lang).into()),
                 )
                 .into());
             };
@@ -389,58 +313,41 @@ pub fn run(args: Args) -> Result<()> {
                 .is_some()
             {
                 return Err(UserError::usage(
-                    match lang {
-                        Lang::De => format!("einen Plan namens `{}` gibt es schon", plan.plan),
-                        Lang::En => format!("a plan named `{}` already exists", plan.plan),
-                    },
-                    Some(
-                        lang.pick(
-                            "anderen Namen wählen oder `kundenwert plan rm` verwenden",
-                            "choose another name or use `kundenwert plan rm`",
-                        )
-                        .into(),
-                    ),
+                    text::plan_cmd_exists(lang, &plan.plan),
+                    Some(text::plan_cmd_exists_hint(lang).into()),
                 )
                 .into());
             }
             save(&mut store, &plan, lang)?;
             let ctx = targets(&store, &plan, lang)?;
             println!(
-                "{} `{}`: {} {}",
-                lang.pick("Plan angelegt", "Plan created"),
-                plan.plan,
-                ctx.customers.len(),
-                lang.pick("Zielkunden heute", "target customers today"),
+                "{}",
+                text::plan_cmd_created(lang, ctx.customers.len(), &plan.plan)
             );
             Ok(())
         }
         PlanCommand::List => {
             if !crate::workspace::path().exists() {
-                println!(
-                    "{}",
-                    lang.pick("Keine Pläne gespeichert", "No plans stored")
-                );
+                println!("{}", text::plan_cmd_none_stored(lang));
                 return Ok(());
             }
             let store = crate::workspace::open_existing(lang)?;
             let plans = store.list_plans().map_err(|e| store_err(&e, lang))?;
             if plans.is_empty() {
-                println!(
-                    "{}",
-                    lang.pick("Keine Pläne gespeichert", "No plans stored")
-                );
+                println!("{}", text::plan_cmd_none_stored(lang));
             }
             for p in plans {
                 let plan = load(&store, &p.name, lang)?;
                 println!(
-                    "{}  ({}: {}, {} {}, {} {})",
-                    p.name,
-                    plan.scope.kind.label(lang),
-                    plan.scope.value,
-                    plan.activities.len(),
-                    lang.pick("Aktivitäten", "activities"),
-                    lang.pick("geändert", "updated"),
-                    p.updated_at
+                    "{}",
+                    text::plan_cmd_list_entry(
+                        lang,
+                        plan.activities.len(),
+                        &p.name,
+                        plan.scope.kind.label(lang),
+                        &p.updated_at,
+                        &plan.scope.value,
+                    )
                 );
             }
             Ok(())
@@ -477,7 +384,7 @@ pub fn run(args: Args) -> Result<()> {
             if !store.delete_plan(&name).map_err(|e| store_err(&e, lang))? {
                 load(&store, &name, lang)?;
             }
-            println!("{} `{name}`", lang.pick("Plan gelöscht", "Plan deleted"));
+            println!("{}", text::plan_cmd_deleted(lang, &name));
             Ok(())
         }
     }
@@ -486,11 +393,9 @@ pub fn run(args: Args) -> Result<()> {
 /// The plan as text with its target customers today.
 fn show(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
     let mut s = format!(
-        "{}\n{} {}: {}\n",
+        "{}\n{}\n",
         plan.plan,
-        lang.pick("Schwerpunkt", "Scope"),
-        plan.scope.kind.label(lang),
-        plan.scope.value
+        text::plan_show_scope(lang, plan.scope.kind.label(lang), &plan.scope.value)
     );
     if !plan.reasons.is_empty() {
         let reasons: Vec<String> = plan
@@ -501,16 +406,12 @@ fn show(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
                 None => r.kind.label(lang).to_string(),
             })
             .collect();
-        s += &format!("{} {}\n", lang.pick("Warum:", "Why:"), reasons.join("; "));
+        s += &format!("{}\n", text::plan_show_why(lang, reasons.join("; ")));
     }
     if let Some(sel) = &plan.targets.selection {
-        s += &format!("{} {sel}\n", lang.pick("Auswahl:", "Selection:"));
+        s += &format!("{}\n", text::plan_show_selection(lang, sel));
     }
-    s += &format!(
-        "\n{} ({})\n",
-        lang.pick("Zielkunden heute", "Target customers today"),
-        ctx.customers.len()
-    );
+    s += &format!("\n{}\n", text::plan_show_targets(lang, ctx.customers.len()));
     for c in &ctx.customers {
         s += &format!(
             "  {:<10} {:<30} {:<14} {:>14} {:>14}\n",
@@ -528,31 +429,26 @@ fn show(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
         );
     }
     if !plan.activities.is_empty() {
-        s += &format!("\n{}\n", lang.pick("Aktivitäten", "Activities"));
+        s += &format!("\n{}\n", text::plan_label_activities(lang));
         for a in &plan.activities {
             s += &format!("  [{}] {}", a.status.label(lang), a.what);
             if let Some(o) = &a.owner {
                 s += &format!(" — {o}");
             }
             if let Some(d) = a.due {
-                s += &format!(
-                    ", {} {}",
-                    lang.pick("bis", "due"),
-                    crate::fmt::date(d, lang)
-                );
+                s += &text::plan_show_due(lang, crate::fmt::date(d, lang));
             }
             s += "\n";
         }
     }
     if !plan.coaching.is_empty() {
         s += &format!(
-            "\n{} {}\n",
-            lang.pick("Kundencoaching:", "Customer coaching:"),
-            plan.coaching.join(", ")
+            "\n{}\n",
+            text::plan_show_coaching(lang, plan.coaching.join(", "))
         );
     }
     if !plan.priorities.is_empty() {
-        s += &format!("\n{}\n", lang.pick("Prioritäten", "Priorities"));
+        s += &format!("\n{}\n", text::plan_show_priorities(lang));
         for (i, p) in plan.priorities.iter().enumerate() {
             s += &format!("  {}. {p}\n", i + 1);
         }

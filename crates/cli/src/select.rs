@@ -2,6 +2,7 @@
 //! in the workspace, re-evaluated on the current data whenever they are used — by focus plans
 //! as `@name` or on their own.
 
+use kundenwert_text as text;
 use std::io::Write;
 
 use anyhow::Result;
@@ -52,13 +53,7 @@ fn parse(expr: &str, lang: Lang) -> Result<kundenwert_chain::selection::Selectio
     kundenwert_chain::selection::parse(expr).map_err(|e| {
         UserError::usage(
             format!("`{expr}`: {}", e.localized(lang)),
-            Some(
-                lang.pick(
-                    "z. B. `type=growth and future_value > 10000`",
-                    "e.g. `type=growth and future_value > 10000`",
-                )
-                .into(),
-            ),
+            Some(text::select_example_hint(lang).into()),
         )
         .into()
     })
@@ -74,10 +69,7 @@ pub fn run(args: Args) -> Result<()> {
             store
                 .put_selection(&name, &sel.to_string())
                 .map_err(|e| crate::workspace::store_error(&e, lang))?;
-            println!(
-                "{} `{name}`: {sel}",
-                lang.pick("Auswahl gespeichert", "Selection saved")
-            );
+            println!("{}", text::select_saved(lang, &name, &sel));
             Ok(())
         }
         SelectCommand::Show { selection } => {
@@ -96,9 +88,8 @@ pub fn run(args: Args) -> Result<()> {
             }
             writeln!(
                 out,
-                "{sel}: {} {}",
-                crate::fmt::count(matched.len() as u64, lang),
-                lang.pick("Kunden", "customers")
+                "{}",
+                text::select_matched(lang, crate::fmt::count(matched.len() as u64, lang), &sel)
             )?;
             for c in &matched {
                 writeln!(
@@ -142,19 +133,9 @@ pub fn run(args: Args) -> Result<()> {
                 .delete_selection(&name)
                 .map_err(|e| crate::workspace::store_error(&e, lang))?;
             if !removed {
-                return Err(UserError::input(
-                    match lang {
-                        Lang::De => format!("keine gespeicherte Auswahl `{name}`"),
-                        Lang::En => format!("no saved selection `{name}`"),
-                    },
-                    None,
-                )
-                .into());
+                return Err(UserError::input(text::select_no_such(lang, &name), None).into());
             }
-            println!(
-                "{} `{name}`",
-                lang.pick("Auswahl gelöscht", "Selection deleted")
-            );
+            println!("{}", text::select_deleted(lang, &name));
             Ok(())
         }
     }

@@ -3,6 +3,7 @@
 //! change brings the stored analysis up to date at once. Also the `--config FILE` of `analyze`
 //! and how outputs state the settings they were computed with.
 
+use kundenwert_text as text;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -53,14 +54,7 @@ enum SettingsCommand {
 /// Reads a settings file (`--config`).
 pub fn load_file(path: &Path, lang: Lang) -> Result<Settings> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        UserError::usage(
-            format!(
-                "{} `{}`: {e}",
-                lang.pick("kann nicht lesen:", "cannot read"),
-                path.display()
-            ),
-            None,
-        )
+        UserError::usage(text::settings_cannot_read(lang, &e, path.display()), None)
     })?;
     Settings::parse(&text).map_err(|e| {
         let (message, hint) = e.localized(lang);
@@ -95,7 +89,7 @@ pub fn changed_text(settings: &Settings, lang: Lang) -> String {
         .map(|(k, v, _)| format!("{k} = {v}"))
         .collect();
     if changed.is_empty() {
-        lang.pick("Vorgaben", "defaults").to_owned()
+        text::settings_defaults(lang).to_owned()
     } else {
         changed.join(", ")
     }
@@ -115,20 +109,12 @@ pub fn run(args: Args) -> Result<()> {
             let mut out = std::io::stdout().lock();
             writeln!(
                 out,
-                "{} `{}` ({})",
-                lang.pick(
-                    "Einstellungen des Arbeitsbereichs",
-                    "Settings of the workspace"
-                ),
-                crate::workspace::path().display(),
-                lang.pick(
-                    "* = von der Vorgabe abweichend",
-                    "* = differs from the default"
-                ),
+                "{}",
+                text::settings_show_title(lang, crate::workspace::path().display())
             )?;
             for (key, value, differs) in settings.lines() {
                 let value = if value.is_empty() {
-                    lang.pick("(nicht gesetzt)", "(not set)").to_owned()
+                    text::settings_not_set(lang).to_owned()
                 } else {
                     value
                 };
@@ -146,10 +132,7 @@ pub fn run(args: Args) -> Result<()> {
                 .into_iter()
                 .find(|(k, _, _)| *k == key)
                 .map_or(value, |(_, v, _)| v);
-            println!(
-                "{} {key} = {shown}",
-                lang.pick("Einstellung gespeichert:", "Setting stored:")
-            );
+            println!("{}", text::settings_stored(lang, &key, shown));
             if !args.no_analysis {
                 crate::workspace::refresh(&mut bench, lang)?;
             }
@@ -157,14 +140,7 @@ pub fn run(args: Args) -> Result<()> {
         }
         SettingsCommand::Import { file } => {
             let text = std::fs::read_to_string(&file).map_err(|e| {
-                UserError::usage(
-                    format!(
-                        "{} `{}`: {e}",
-                        lang.pick("kann nicht lesen:", "cannot read"),
-                        file.display()
-                    ),
-                    None,
-                )
+                UserError::usage(text::settings_cannot_read(lang, &e, file.display()), None)
             })?;
             let mut bench = kundenwert_workbench::Workbench::new(crate::workspace::open(lang)?);
             let settings = bench.import_settings(&text).map_err(|e| match e {
@@ -175,10 +151,8 @@ pub fn run(args: Args) -> Result<()> {
                 other => crate::workspace::workbench_error(&other, lang),
             })?;
             println!(
-                "{} `{}` · {}",
-                lang.pick("Einstellungen übernommen aus", "Settings taken from"),
-                file.display(),
-                changed_text(&settings, lang)
+                "{}",
+                text::settings_imported(lang, changed_text(&settings, lang), file.display())
             );
             if !args.no_analysis {
                 crate::workspace::refresh(&mut bench, lang)?;

@@ -1,6 +1,7 @@
 //! The workspace store the commands share: where it is, opening it with messages a user can
 //! act on, and reading its transactions into value series.
 
+use kundenwert_text as text;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -50,17 +51,8 @@ pub fn open_existing(lang: Lang) -> Result<Store> {
     let p = path();
     if !p.exists() {
         return Err(UserError::input(
-            match lang {
-                Lang::De => format!("der Arbeitsbereich `{}` existiert nicht", p.display()),
-                Lang::En => format!("the workspace `{}` does not exist", p.display()),
-            },
-            Some(
-                lang.pick(
-                    "zuerst Daten mit `kundenwert import DATEI` übernehmen, oder Dateien direkt angeben: `kundenwert analyze DATEI`",
-                    "import data first with `kundenwert import FILE`, or name files directly: `kundenwert analyze FILE`",
-                )
-                .into(),
-            ),
+            text::workspace_missing(lang, p.display()),
+            Some(text::workspace_missing_hint(lang).into()),
         )
         .into());
     }
@@ -85,23 +77,8 @@ pub fn read_series(as_of: Option<NaiveDate>, lang: Lang) -> Result<(SeriesBuilde
 
 fn empty_workspace(lang: Lang) -> anyhow::Error {
     UserError::input(
-        match lang {
-            Lang::De => format!(
-                "der Arbeitsbereich `{}` enthält noch keine Buchungen",
-                path().display()
-            ),
-            Lang::En => format!(
-                "the workspace `{}` holds no transactions yet",
-                path().display()
-            ),
-        },
-        Some(
-            lang.pick(
-                "Daten mit `kundenwert import DATEI` übernehmen",
-                "import data with `kundenwert import FILE`",
-            )
-            .into(),
-        ),
+        text::workspace_empty(lang, path().display()),
+        Some(text::workspace_empty_hint(lang).into()),
     )
     .into()
 }
@@ -142,22 +119,18 @@ pub fn refresh(bench: &mut Workbench<Store>, lang: Lang) -> Result<()> {
         let message = match step {
             Step::Reading => {
                 bar.enable_steady_tick(std::time::Duration::from_millis(200));
-                lang.pick("Analyse: Buchungen lesen", "Analysis: reading transactions")
+                text::workspace_step_reading(lang)
             }
             Step::Read { .. } => {
                 timer.lap("read");
-                lang.pick("Analyse: Backtest", "Analysis: backtest")
+                text::workspace_step_backtest(lang)
             }
             Step::Analysed(phase) => {
                 timer.lap(phase.id());
                 match phase {
-                    Phase::Months | Phase::Backtest => {
-                        lang.pick("Analyse: Kundentypen", "Analysis: customer types")
-                    }
-                    Phase::Types => lang.pick("Analyse: Prognose", "Analysis: forecast"),
-                    Phase::Forecast | Phase::Portfolio => {
-                        lang.pick("Analyse: speichern", "Analysis: storing")
-                    }
+                    Phase::Months | Phase::Backtest => text::workspace_step_types(lang),
+                    Phase::Types => text::workspace_step_forecast(lang),
+                    Phase::Forecast | Phase::Portfolio => text::workspace_step_storing(lang),
                 }
             }
             Step::Stored { .. } => {
@@ -175,24 +148,20 @@ pub fn refresh(bench: &mut Workbench<Store>, lang: Lang) -> Result<()> {
         } => {
             if !unknown_fixed_cost_customers.is_empty() {
                 eprintln!(
-                    "{}: {}",
-                    lang.pick(
-                        "Fixkosten für Kunden ohne Umsatz in den Daten",
-                        "fixed costs for customers without transactions in the data"
-                    ),
-                    unknown_fixed_cost_customers.len(),
+                    "{}",
+                    text::workspace_unknown_fixed_cost_customers(
+                        lang,
+                        unknown_fixed_cost_customers.len()
+                    )
                 );
             }
             eprintln!(
-                "{} {} {}, {} {}",
-                lang.pick(
-                    "Analyse des Arbeitsbereichs aktualisiert:",
-                    "Workspace analysis brought up to date:"
-                ),
-                crate::fmt::count(run.customers, lang),
-                lang.pick("Kunden", "customers"),
-                crate::fmt::date(run.as_of, lang),
-                lang.pick("als Stichtag", "as of"),
+                "{}",
+                text::workspace_refreshed(
+                    lang,
+                    crate::fmt::date(run.as_of, lang),
+                    crate::fmt::count(run.customers, lang),
+                )
             );
         }
         Refreshed::UpToDate | Refreshed::Empty => {}
@@ -217,11 +186,9 @@ pub fn analysis_line(bench: &Workbench<Store>, lang: Lang) -> Result<Option<Stri
     let settings = kundenwert_workbench::Settings::parse(&run.settings)
         .map(|s| crate::settings::changed_text(&s, lang))
         .unwrap_or_default();
-    Ok(Some(format!(
-        "{} {} · {} {}",
-        lang.pick("Analyse, Stand", "Analysis as of"),
+    Ok(Some(text::workspace_analysis_line(
+        lang,
         crate::fmt::date(run.as_of, lang),
-        lang.pick("Einstellungen:", "settings:"),
-        settings
+        settings,
     )))
 }

@@ -30,14 +30,6 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// Picks German or English text.
-    pub fn pick<'a>(self, de: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::De => de,
-            Lang::En => en,
-        }
-    }
-
     /// The language's code: `de` or `en` (as in files and HTML `lang` attributes).
     pub fn code(self) -> &'static str {
         match self {

@@ -203,3 +203,37 @@ fn generated_accessors_take_arguments_in_alphabetical_order() {
     let code = catalog::generate(&entries);
     assert!(code.contains("pub fn a_x(lang: Lang, alpha: impl ::std::fmt::Display, zeta: impl ::std::fmt::Display) -> String"), "{code}");
 }
+
+#[test]
+fn real_selectors_and_significant_spaces_render_as_the_old_code_did() {
+    assert_eq!(import_stored(Lang::En, 1), "1 transaction stored");
+    assert_eq!(
+        import_stored(Lang::De, "1.234"),
+        "1.234 Buchungen gespeichert"
+    );
+    assert_eq!(
+        import_reject_field_count(Lang::En, 3, 1),
+        "row has 1 field instead of 3"
+    );
+    assert_eq!(
+        import_reject_field_count(Lang::De, 3, 2),
+        "Zeile hat 2 Felder statt 3"
+    );
+    assert_eq!(
+        store_invalid_document(Lang::De, "chain", "x", "k"),
+        "Kette `k` ist kein JSON-Dokument: x"
+    );
+    assert_eq!(
+        store_invalid_document(Lang::De, "plan", "x", "p"),
+        "Plan `p` ist kein JSON-Dokument: x"
+    );
+    assert_eq!(
+        file_invalid_chain(Lang::De, 1),
+        "die Kette ist nicht gültig (1 Problem):"
+    );
+    // Leading spaces written as `{ " " }` survive Fluent's trimming.
+    assert_eq!(input_rejected_more(Lang::En, 7), "  … and 7");
+    assert!(typology_weak_evidence(Lang::De).starts_with(" Schwache"));
+    // Column padding inside a message is kept.
+    assert!(analyze_types(Lang::En, "x").starts_with("Types:     x"));
+}

@@ -15,3 +15,13 @@ file-must-not-be-empty = darf nicht leer sein
 file-expected-whole-number = eine ganze Zahl
 file-expected-list = eine Liste
 file-expected-mapping = eine Zuordnung (Schlüssel: Wert)
+file-not-utf8 = `{ $path }` ist kein UTF-8-Text
+file-invalid-chain = die Kette ist nicht gültig ({ $count } { $count ->
+    [one] Problem
+   *[other] Probleme
+}):
+file-invalid-plan = der Plan ist nicht gültig ({ $count } { $count ->
+    [one] Problem
+   *[other] Probleme
+}):
+file-invalid-nothing-stored = nichts wurde gespeichert; erlaubte Werte stehen bei jedem Problem

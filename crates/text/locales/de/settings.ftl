@@ -9,3 +9,10 @@ settings-did-you-mean = gemeint ist vielleicht `{ $suggestion }`
 fixed-costs-read-hint = eine CSV-Datei mit Kundennummer und Fixkosten pro Jahr angeben
 fixed-costs-bad-line = { $path }:{ $line }: `{ $customer }`/`{ $amount }` ist keine Kundennummer mit Betrag ≥ 0
 fixed-costs-bad-lines-hint = je Zeile Kundennummer und Fixkosten pro Jahr, z. B. `10007;1.200,00`
+
+settings-cannot-read = kann nicht lesen: `{ $path }`: { $error }
+settings-defaults = Vorgaben
+settings-show-title = Einstellungen des Arbeitsbereichs `{ $path }` (* = von der Vorgabe abweichend)
+settings-not-set = (nicht gesetzt)
+settings-stored = Einstellung gespeichert: { $key } = { $value }
+settings-imported = Einstellungen übernommen aus `{ $path }` · { $changed }

@@ -15,3 +15,13 @@ file-must-not-be-empty = must not be empty
 file-expected-whole-number = a whole number
 file-expected-list = a list
 file-expected-mapping = a mapping (key: value)
+file-not-utf8 = `{ $path }` is not UTF-8 text
+file-invalid-chain = the chain is not valid ({ $count } { $count ->
+    [one] problem
+   *[other] problems
+}):
+file-invalid-plan = the plan is not valid ({ $count } { $count ->
+    [one] problem
+   *[other] problems
+}):
+file-invalid-nothing-stored = nothing was stored; each problem names the allowed values

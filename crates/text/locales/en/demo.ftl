@@ -1,0 +1,10 @@
+## The `demo` command: the generated demo company.
+
+demo-exists = `{ $path }` already exists
+demo-exists-hint = overwrite it with `--force` or choose another folder with `--out DIR`
+demo-all-shares-zero = every type share is zero
+demo-all-shares-zero-hint = give at least one type a share above zero
+demo-written = Demo data written: a fictitious German mid-sized company with { $customers } customers, { $months } months up to { $as_of }.
+demo-export-file = { $lines } invoice lines as a German ERP export (Windows-1252, `;`, decimal comma)
+demo-truth-file = the true customer type of each of the { $customers } customers
+demo-next = Next:
