@@ -48,31 +48,59 @@ pub fn migration(
     from: NaiveDate,
     config: &TypologyConfig,
 ) -> Migration {
+    compare(series, types, from, &types_at(series, from, config))
+}
+
+/// Each customer's type as `series` stood at `from`, in the series' customer order; `None` for
+/// a customer without business by then. Small enough to keep while the series' periods are
+/// released, so [`compare`] can follow the main classification without holding both.
+pub fn types_at(
+    series: &ValueSeries,
+    from: NaiveDate,
+    config: &TypologyConfig,
+) -> Vec<Option<CustomerType>> {
     let earlier = crate::earlier::series_at(series, from, None, |_| true);
     let earlier_types = classify_series_with(&earlier, config);
+    let mut out = Vec::with_capacity(series.customers.len());
+    let mut j = 0;
+    // Both lists are in the same customer order; the earlier one is a subsequence.
+    for c in &series.customers {
+        if j < earlier.customers.len() && earlier.customers[j].id == c.id {
+            out.push(Some(earlier_types[j].customer_type));
+            j += 1;
+        } else {
+            out.push(None);
+        }
+    }
+    out
+}
+
+/// The migration from the types at `from` ([`types_at`]) to `types`.
+pub fn compare(
+    series: &ValueSeries,
+    types: &[Classification],
+    from: NaiveDate,
+    earlier: &[Option<CustomerType>],
+) -> Migration {
     let index = |t: CustomerType| CustomerType::ALL.iter().position(|x| *x == t).unwrap_or(0);
     let n = CustomerType::ALL.len();
     let mut matrix = vec![vec![0u64; n]; n];
     let mut moved = Vec::new();
-    let mut j = 0;
     let mut new_customers = 0;
-    // Both lists are in the same customer order; the earlier one is a subsequence.
-    for (c, later) in series.customers.iter().zip(types) {
-        if j < earlier.customers.len() && earlier.customers[j].id == c.id {
-            let before = &earlier_types[j];
-            j += 1;
-            matrix[index(before.customer_type)][index(later.customer_type)] += 1;
-            if before.customer_type != later.customer_type {
-                moved.push(Move {
-                    id: c.id.to_string(),
-                    name: c.name.clone(),
-                    from: before.customer_type.id(),
-                    to: later.customer_type.id(),
-                    current_value: c.current_value,
-                });
-            }
-        } else {
+    for ((c, later), before) in series.customers.iter().zip(types).zip(earlier) {
+        let Some(before) = *before else {
             new_customers += 1;
+            continue;
+        };
+        matrix[index(before)][index(later.customer_type)] += 1;
+        if before != later.customer_type {
+            moved.push(Move {
+                id: c.id.to_string(),
+                name: c.name.clone(),
+                from: before.id(),
+                to: later.customer_type.id(),
+                current_value: c.current_value,
+            });
         }
     }
     moved.sort_by(|a, b| b.current_value.total_cmp(&a.current_value));

@@ -21,7 +21,7 @@ pub mod settings;
 
 use std::time::Instant;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use kundenwert_analysis::cost_to_serve::CostToServe;
 use kundenwert_analysis::{CustomerType, SeriesBuilder, SeriesPass, SeriesSink, ValueSeries};
 use kundenwert_chain::selection::{self, Field, Op, Selection};
@@ -223,12 +223,13 @@ impl<W: Workspace> Workbench<W> {
         step(Step::Read { transactions });
         let series = builder.finish(PeriodKind::Month);
         let (serve, unknown) = cost_to_serve(&settings, &series)?;
+        let compare_as_of = comparison_date(&series);
         let analysis = analyse(
             series,
             &settings,
             Request {
                 cost_to_serve: serve,
-                compare_as_of: None,
+                compare_as_of,
                 keep_months: true,
             },
             &mut |phase| step(Step::Analysed(phase)),
@@ -273,6 +274,22 @@ impl<W: Workspace> Workbench<W> {
             serde_json::from_str::<serde_json::Value>(&run.summary)
                 .ok()
                 .map(|mut summary| summary["portfolio"].take())
+        }))
+    }
+
+    /// The stored analysis's type migration over the year before as-of (when the history
+    /// reaches back that far): `from`, `to`, the type ids, the matrix (rows: then, columns:
+    /// now), the customers new since, and the movers with the largest current value
+    /// ([`records::MOVERS`] of `moved_total`).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn migration(&self) -> Result<Option<serde_json::Value>, WorkbenchError> {
+        Ok(self.run()?.and_then(|run| {
+            serde_json::from_str::<serde_json::Value>(&run.summary)
+                .ok()
+                .map(|mut summary| summary["migration"].take())
+                .filter(|m| !m.is_null())
         }))
     }
 
@@ -356,6 +373,17 @@ impl<W: Workspace> Workbench<W> {
             _ => Ok(Vec::new()),
         }
     }
+}
+
+/// The date the stored analysis compares types with: the end of the month a year before as-of,
+/// when some customer had business by then (else there is nothing to compare).
+fn comparison_date(series: &ValueSeries) -> Option<NaiveDate> {
+    let as_of = series.as_of;
+    let first_of_month = as_of.with_day(1)?;
+    let year_before = first_of_month.checked_sub_months(chrono::Months::new(11))?;
+    let date = year_before.pred_opt()?;
+    let earliest = series.customers.iter().map(|c| c.first_date).min()?;
+    (earliest <= date).then_some(date)
 }
 
 /// The fixed-costs file's part of what makes a stored analysis current: its path and a hash of

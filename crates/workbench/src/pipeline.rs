@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use kundenwert_analysis::cost_to_serve::{self, CostToServe, CostToServeError};
 use kundenwert_analysis::future::{self, Forecast};
-use kundenwert_analysis::migration::Migration;
+use kundenwert_analysis::migration::{self, Migration};
 use kundenwert_analysis::{portfolio, Classification, Portfolio, PortfolioConfig, ValueSeries};
 use kundenwert_store::MonthFigures;
 
@@ -152,22 +152,15 @@ pub fn analyse(
     // The backtest reads the months as they stood a horizon ago: before they are dropped.
     let backtest = future::backtest(&series, &settings.typology, &config);
     done(Phase::Backtest);
-    // Nothing after the types, the migration and the forecast's preparation reads the
-    // periods: they are dropped as soon as these are taken.
-    let (types, prepared, migration) = match request.compare_as_of {
-        Some(d) => {
-            let types = kundenwert_analysis::classify_series_with(&series, &settings.typology);
-            let migration =
-                kundenwert_analysis::migration::migration(&series, &types, d, &settings.typology);
-            let prepared = future::prepare_releasing(&mut series, &types, &config);
-            (types, prepared, Some(migration))
-        }
-        None => {
-            let (types, prepared) =
-                future::classify_and_prepare_releasing(&mut series, &settings.typology, &config);
-            (types, prepared, None)
-        }
-    };
+    // The types as of the comparison date first: a small list, so the periods can then be
+    // dropped while the customers are typed and their model inputs taken — nothing after reads
+    // them.
+    let earlier = request
+        .compare_as_of
+        .map(|d| (d, migration::types_at(&series, d, &settings.typology)));
+    let (types, prepared) =
+        future::classify_and_prepare_releasing(&mut series, &settings.typology, &config);
+    let migration = earlier.map(|(d, before)| migration::compare(&series, &types, d, &before));
     done(Phase::Types);
     let forecast = future::forecast_prepared(prepared, &types, &config, backtest);
     done(Phase::Forecast);

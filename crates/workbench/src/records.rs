@@ -95,6 +95,10 @@ pub fn whale_json(w: &WhaleCurve) -> Value {
     })
 }
 
+/// How many of the customers whose type changed the stored summary keeps (largest current
+/// value first): enough for a dashboard's "biggest movers", not every customer.
+pub const MOVERS: usize = 100;
+
 /// What the run found beyond the single customers, and what it was computed from beyond the
 /// settings (the version, the fixed-costs file's stamp).
 pub(crate) fn summary(a: &Analysis, fixed_costs: &Value, version: &str) -> Value {
@@ -127,6 +131,21 @@ pub(crate) fn summary(a: &Analysis, fixed_costs: &Value, version: &str) -> Value
         "future_value": round2(a.forecast.customers.iter().map(|c| c.future_value).sum()),
         "model": a.forecast.chosen.map(|s| s.id()),
         "backtest": backtest,
+        "migration": a.migration.as_ref().map(|m| json!({
+            "from": m.from,
+            "to": m.to,
+            "types": m.types,
+            "matrix": m.matrix,
+            "new_customers": m.new_customers,
+            "moved_total": m.moved.len(),
+            "moved": m.moved.iter().take(MOVERS).map(|mv| json!({
+                "id": mv.id,
+                "name": mv.name,
+                "from": mv.from,
+                "to": mv.to,
+                "current_value": round2(mv.current_value),
+            })).collect::<Vec<_>>(),
+        })),
         "portfolio": {
             "abc": abc_json(&a.portfolio.abc),
             "whale_curve": whale_json(&a.portfolio.whale_curve),

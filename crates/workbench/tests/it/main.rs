@@ -2,6 +2,7 @@
 //! again only when the transactions, the settings or the version changed, and selections read
 //! from it mean what the selection language means.
 
+use chrono::Datelike;
 use std::collections::HashMap;
 
 use kundenwert_analysis::demo::{generate, DemoConfig, InvoiceLine};
@@ -167,6 +168,31 @@ fn the_stored_analysis_is_what_the_pipeline_computes() {
         a.portfolio.whale_curve.customers
     );
     assert!(portfolio["quadrants"].is_object(), "{portfolio}");
+    // The type migration over the year before as-of: every customer counted once, either in
+    // the matrix or as new since; the movers are those whose type changed.
+    let migration = bench
+        .migration()
+        .expect("read")
+        .expect("two years of history");
+    let from = migration["from"].as_str().expect("from");
+    let year_before = a.series.as_of.with_day(1).unwrap() - chrono::Months::new(11);
+    assert_eq!(from, year_before.pred_opt().unwrap().to_string());
+    let in_matrix: u64 = migration["matrix"]
+        .as_array()
+        .expect("matrix")
+        .iter()
+        .flat_map(|row| row.as_array().expect("row").iter())
+        .map(|n| n.as_u64().expect("count"))
+        .sum();
+    let new = migration["new_customers"].as_u64().expect("new");
+    assert_eq!(in_matrix + new, stored.len() as u64);
+    let moved = migration["moved"].as_array().expect("moved");
+    assert!(!moved.is_empty() && moved.len() <= kundenwert_workbench::records::MOVERS);
+    for m in moved {
+        assert_ne!(m["from"], m["to"], "{m}");
+        let now = stored.iter().find(|s| s.number == m["id"]).expect("mover");
+        assert_eq!(m["to"], now.customer_type.as_str(), "{m}");
+    }
     let cents = |x: f64, y: f64| (x - y).abs() <= 0.011;
     for (i, s) in stored.iter().enumerate() {
         let (c, k) = (&a.series.customers[i], &a.types[i]);
