@@ -7,7 +7,6 @@
 
 use kundenwert_text as text;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -336,25 +335,12 @@ fn figures_stated(chain: &Chain, lang: Lang) -> (BTreeMap<String, ActorFigures>,
     (out, stated)
 }
 
-fn write_out(output: Option<&PathBuf>, bytes: &[u8]) -> Result<()> {
-    match output {
-        Some(path) => std::fs::write(path, bytes)
-            .with_context(|| format!("cannot write `{}`", path.display())),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)?;
-            out.flush()?;
-            Ok(())
-        }
-    }
-}
-
 pub fn run(args: Args) -> Result<()> {
     let lang = resolve_lang(args.lang);
     match args.command {
         ChainCommand::Import { file } => {
             let text = std::fs::read(&file)
-                .with_context(|| format!("cannot read `{}`", file.display()))?;
+                .with_context(|| kundenwert_text::file_cannot_read(lang, file.display()))?;
             let text = String::from_utf8(text).map_err(|_| {
                 UserError::usage(
                     text::file_not_utf8(lang, file.display()),
@@ -447,7 +433,7 @@ pub fn run(args: Args) -> Result<()> {
                     .map_err(|e| UserError::usage(e.message(lang), None))?
                 }
             };
-            write_out(output.as_ref(), &bytes)
+            crate::output::write_out(output.as_ref(), &bytes, lang)
         }
         ChainCommand::List => {
             // No workspace yet is not an error here: it simply holds no chains.

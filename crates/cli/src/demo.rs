@@ -106,9 +106,9 @@ pub fn run(args: Args) -> Result<()> {
     let bytes = export_bytes(&demo)?;
     timer.lap("format");
     std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create `{}`", args.out.display()))?;
-    write(&export, &bytes)?;
-    write(&truth, truth_csv(&demo).as_bytes())?;
+        .with_context(|| kundenwert_text::file_cannot_create(lang, args.out.display()))?;
+    crate::output::write_file(&export, &bytes, lang)?;
+    crate::output::write_file(&truth, truth_csv(&demo).as_bytes(), lang)?;
     timer.lap("write");
     print!("{}", summary(&demo, &export, &truth, lang));
     if !args.no_import {
@@ -130,10 +130,6 @@ pub fn run(args: Args) -> Result<()> {
         crate::workspace::refresh(&mut bench, lang)?;
     }
     Ok(())
-}
-
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("cannot write `{}`", path.display()))
 }
 
 /// `1.234,56`, `-77,80`: cents as a German amount with thousands dots (fast: 346,000 lines

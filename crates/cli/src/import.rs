@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc::SyncSender;
 
 use anyhow::{Context, Result};
-use kundenwert_core::Transaction;
+use kundenwert_core::{Lang, Transaction};
 use kundenwert_ingest::{ImportReport, Pass, RowSink};
 use kundenwert_store::{ReadOutcome, RowPush, StoredTransaction, StreamedFile, Workspace};
 use sha2::{Digest, Sha256};
@@ -165,9 +165,9 @@ fn read_streamed(
     }
 }
 
-fn content_hash(path: &PathBuf) -> Result<String> {
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+fn content_hash(path: &PathBuf, lang: Lang) -> Result<String> {
+    let mut file = std::fs::File::open(path)
+        .with_context(|| kundenwert_text::file_cannot_read(lang, path.display()))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
@@ -207,7 +207,7 @@ pub fn store_files(input: &InputArgs) -> Result<String> {
     // The hashes first: a file that cannot be opened stops before the workspace is touched.
     let mut hashes = Vec::new();
     for file in &input.files {
-        hashes.push(content_hash(file)?);
+        hashes.push(content_hash(file, lang)?);
     }
     let mut store = crate::workspace::open(lang)?;
     let failure = RefCell::new(None);

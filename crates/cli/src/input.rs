@@ -182,7 +182,7 @@ impl InputArgs {
         })?;
         if let Some(path) = &self.rejects {
             write_rejects(path, &report, lang)
-                .with_context(|| format!("cannot write `{}`", path.display()))?;
+                .with_context(|| kundenwert_text::file_cannot_write(lang, path.display()))?;
         }
         print_rejections(&report, lang, self.rejects.is_some());
         if report.rows_accepted == 0 {

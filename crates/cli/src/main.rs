@@ -9,6 +9,7 @@ mod fmt;
 mod future;
 mod import;
 mod input;
+mod output;
 mod plan;
 mod select;
 mod series;

@@ -239,24 +239,12 @@ fn targets_stated(store: &Store, plan: &Plan, lang: Lang) -> Result<(PlanContext
     Ok((context, stated))
 }
 
-fn write_out(output: Option<&PathBuf>, text: &str) -> Result<()> {
-    match output {
-        Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display()))
-        }
-        None => {
-            print!("{text}");
-            Ok(())
-        }
-    }
-}
-
 pub fn run(args: Args) -> Result<()> {
     let lang = resolve_lang(args.lang);
     match args.command {
         PlanCommand::Import { file } => {
             let bytes = std::fs::read(&file)
-                .with_context(|| format!("cannot read `{}`", file.display()))?;
+                .with_context(|| kundenwert_text::file_cannot_read(lang, file.display()))?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| UserError::usage(text::file_not_utf8(lang, file.display()), None))?;
             let plan =
@@ -377,7 +365,7 @@ pub fn run(args: Args) -> Result<()> {
                 }
                 PlanFormat::Html => plan::to_html(&plan, &targets(&store, &plan, lang)?, lang),
             };
-            write_out(output.as_ref(), &text)
+            crate::output::write_out(output.as_ref(), text.as_bytes(), lang)
         }
         PlanCommand::Rm { name } => {
             let mut store = crate::workspace::open_existing(lang)?;

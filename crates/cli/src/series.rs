@@ -28,18 +28,19 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let timer = crate::Timer::start();
+    let lang = crate::resolve_lang(args.input.lang);
     let (builder, _report) = args.input.read()?;
     timer.lap("import");
     let result = match &args.output {
         Some(path) => {
             let file = File::create(path)
-                .with_context(|| format!("cannot create `{}`", path.display()))?;
+                .with_context(|| kundenwert_text::file_cannot_create(lang, path.display()))?;
             write_csv(
                 builder,
                 args.period.into(),
                 BufWriter::with_capacity(1 << 20, file),
             )
-            .with_context(|| format!("cannot write `{}`", path.display()))
+            .with_context(|| kundenwert_text::file_cannot_write(lang, path.display()))
         }
         None => Ok(write_csv(
             builder,

@@ -25,3 +25,8 @@ file-invalid-plan = der Plan ist nicht gültig ({ $count } { $count ->
    *[other] Probleme
 }):
 file-invalid-nothing-stored = nichts wurde gespeichert; erlaubte Werte stehen bei jedem Problem
+
+# A file the command itself reads or writes (the system's reason follows after a colon).
+file-cannot-read = `{ $path }` kann nicht gelesen werden
+file-cannot-write = `{ $path }` kann nicht geschrieben werden
+file-cannot-create = `{ $path }` kann nicht angelegt werden

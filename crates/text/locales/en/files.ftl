@@ -25,3 +25,8 @@ file-invalid-plan = the plan is not valid ({ $count } { $count ->
    *[other] problems
 }):
 file-invalid-nothing-stored = nothing was stored; each problem names the allowed values
+
+# A file the command itself reads or writes (the system's reason follows after a colon).
+file-cannot-read = cannot read `{ $path }`
+file-cannot-write = cannot write `{ $path }`
+file-cannot-create = cannot create `{ $path }`
