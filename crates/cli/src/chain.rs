@@ -224,7 +224,7 @@ pub enum ExportFormat {
 }
 
 /// A chain file or edit that does not hold: one line per problem, exit code 2.
-fn invalid(errors: &ChainErrors, lang: Lang) -> anyhow::Error {
+pub(crate) fn invalid(errors: &ChainErrors, lang: Lang) -> anyhow::Error {
     let problems: Vec<String> = errors.0.iter().map(|e| e.localized(lang)).collect();
     crate::invalid_document(text::file_invalid_chain, &problems, lang).into()
 }

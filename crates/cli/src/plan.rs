@@ -155,25 +155,18 @@ fn check_chain_links(store: &Store, plan: &Plan, lang: Lang) -> Result<()> {
             }
         }
     }
-    let chains: Vec<kundenwert_chain::Chain> = chains
-        .iter()
-        .filter_map(|j| kundenwert_chain::parse(j, Some(Format::Json)).ok())
-        .collect();
-    let mut problems = Vec::new();
-    for (i, a) in plan.activities.iter().enumerate() {
-        let Some(actor) = &a.actor else { continue };
-        let found = chains.iter().find_map(|c| c.actor(actor));
-        match found {
-            None => problems.push(text::plan_cmd_no_such_actor(lang, actor, i)),
-            Some(act) => {
-                if let Some(person) = &a.person {
-                    if !act.persons.iter().any(|p| &p.name == person) {
-                        problems.push(text::plan_cmd_unknown_person(lang, actor, i, person));
-                    }
-                }
-            }
-        }
+    // A stored chain was validated when it was stored; one that no longer parses is said, not
+    // skipped (its actors would otherwise look missing).
+    let mut parsed = Vec::with_capacity(chains.len());
+    for json in &chains {
+        let chain = kundenwert_chain::parse(json, Some(Format::Json))
+            .map_err(|e| crate::chain::invalid(&e, lang))?;
+        parsed.push(chain);
     }
+    let problems: Vec<String> = plan::check_links(plan, &parsed)
+        .iter()
+        .map(|p| p.localized(lang))
+        .collect();
     if problems.is_empty() {
         return Ok(());
     }

@@ -36,10 +36,12 @@ use serde::Serialize;
 use crate::selection;
 
 mod error;
+mod links;
 mod parse;
 mod report;
 
 pub use error::{Expected, PlanError, PlanErrorKind, PlanErrors};
+pub use links::{check_links, LinkProblem};
 pub use parse::{parse_plan, validate_plan};
 pub use report::{to_html, to_markdown, PlanContext, TargetCustomer};
 

@@ -419,3 +419,34 @@ fn targets_are_listed_customers_or_selection_matches() {
         .expect_err("bad saved selection");
     assert_eq!(err.column, 16);
 }
+
+/// Activities point at actors and persons of the chains: a missing actor and a person the actor
+/// does not have are each named with their activity; a known pair passes.
+#[test]
+fn activities_are_checked_against_the_chains_actors_and_persons() {
+    use kundenwert_chain::plan::{check_links, LinkProblem};
+    let chain = kundenwert_chain::parse(include_str!("../../fixtures/hydraulik.yaml"), None)
+        .expect("fixture chain");
+    let mut plan = growth();
+    // activities[1] names `landmaschinen`, which the fixture chain does not have.
+    assert_eq!(
+        check_links(&plan, std::slice::from_ref(&chain)),
+        vec![LinkProblem::NoSuchActor {
+            activity: 1,
+            actor: "landmaschinen".into()
+        }]
+    );
+    plan.activities[1].actor = Some("oem".into());
+    plan.activities[1].person = Some("Thomas Lang".into());
+    assert!(check_links(&plan, std::slice::from_ref(&chain)).is_empty());
+    plan.activities[1].person = Some("Anna Berg".into());
+    let problems = check_links(&plan, std::slice::from_ref(&chain));
+    assert_eq!(
+        problems[0].localized(Lang::En),
+        "activities[1].person: `Anna Berg` is not known at `oem`"
+    );
+    assert!(
+        check_links(&plan, &[]).len() == 1,
+        "no chains: the actor is missing"
+    );
+}
