@@ -5,7 +5,9 @@ use kundenwert_analysis::future::backtest::Backtest;
 use kundenwert_analysis::future::calibration::Method;
 use kundenwert_analysis::future::outcome::Outcome;
 use kundenwert_analysis::future::NoDropout;
-use kundenwert_analysis::future::{Candidate, ChoiceBasis, Forecast, ModelFit, Source, TimeUnit};
+use kundenwert_analysis::future::{
+    Boundary, Candidate, ChoiceBasis, Forecast, ModelFit, Source, TimeUnit,
+};
 use kundenwert_core::Lang;
 use kundenwert_text as text;
 use serde_json::{json, Map, Value};
@@ -380,36 +382,22 @@ pub fn choice_reason(f: &Forecast, lang: Lang) -> String {
     reason
 }
 
-/// What it means that the chosen model's fit ran to the edge of its parameter space: either
-/// nobody seems to leave, or every customer leaves at the same rate (the spread of the
-/// dropout between customers vanishes); in both cases some parameters are not identified.
+/// The boundary of the chosen model's fit in words ([`ModelFit::boundary`] says which).
 fn boundary_note(fit: &ModelFit, unit: TimeUnit, lang: Lang) -> String {
-    let p: std::collections::HashMap<&str, f64> = fit.named_parameters().into_iter().collect();
-    let get = |k: &str| p.get(k).copied().unwrap_or(f64::NAN);
-    // Pareto/NBD: dropout rate ~ Gamma(s, beta); BG/NBD family: dropout probability ~ Beta(a, b).
-    let (nobody, same, rate) = match fit {
-        ModelFit::ParetoNbd(_) => {
-            let (s, beta) = (get("s"), get("beta"));
-            (s < 1e-3, s > 1e3, s / beta)
+    match fit.boundary() {
+        Boundary::Poisson { lambda } => {
+            text::future_boundary_poisson(lang, per_time_unit(unit, lang), amount(lambda, 4, lang))
         }
-        _ => {
-            let (a, b) = (get("a"), get("b"));
-            (a < 1e-3, a + b > 1e4, a / (a + b))
+        Boundary::NobodyLeaves => text::future_boundary_nobody_leaves(lang).to_string(),
+        Boundary::SameDropout { rate, per_purchase } => {
+            let per = if per_purchase {
+                text::future_per_purchase(lang)
+            } else {
+                per_time_unit(unit, lang)
+            };
+            text::future_boundary_same_rate(lang, per, amount(rate, 4, lang))
         }
-    };
-    let per = match fit {
-        ModelFit::ParetoNbd(_) => per_time_unit(unit, lang),
-        _ => text::future_per_purchase(lang),
-    };
-    if let Some(NoDropout::Poisson { lambda }) = fit.limit().map(|l| l.model) {
-        let per = per_time_unit(unit, lang);
-        text::future_boundary_poisson(lang, per, amount(lambda, 4, lang))
-    } else if nobody {
-        text::future_boundary_nobody_leaves(lang).to_string()
-    } else if same {
-        text::future_boundary_same_rate(lang, per, amount(rate, 4, lang))
-    } else {
-        text::future_boundary_ridge(lang).to_string()
+        Boundary::Ridge => text::future_boundary_ridge(lang).to_string(),
     }
 }
 

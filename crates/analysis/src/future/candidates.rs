@@ -19,6 +19,29 @@ use crate::par::par_map;
 use crate::typology::{Classification, CustomerType};
 use crate::ValueSeries;
 
+/// What a fit at the edge of its parameter space means ([`ModelFit::boundary`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Boundary {
+    /// Everyone buys at the same rate and nobody leaves: the Poisson limit, `lambda` purchases
+    /// per time unit.
+    Poisson {
+        /// Purchases per time unit.
+        lambda: f64,
+    },
+    /// Nobody seems to leave.
+    NobodyLeaves,
+    /// Every customer leaves at the same rate: `rate` per time unit (Pareto/NBD) or per
+    /// purchase (the BG/NBD family, `per_purchase`).
+    SameDropout {
+        /// The common dropout rate or probability.
+        rate: f64,
+        /// Whether `rate` is a probability per purchase rather than a rate per time unit.
+        per_purchase: bool,
+    },
+    /// A flat ridge elsewhere: some parameters are not identified.
+    Ridge,
+}
+
 /// A fitted purchase model.
 #[derive(Debug, Clone)]
 pub enum ModelFit {
@@ -96,6 +119,38 @@ impl ModelFit {
             ModelFit::MbgNbd(f) => f.at_boundary,
             ModelFit::ParetoNbd(f) => f.at_boundary,
             ModelFit::BgCnbd(f) => f.at_boundary,
+        }
+    }
+
+    /// What it means that the fit ran to the edge of its parameter space (see
+    /// [`ModelFit::at_boundary`]): the no-dropout limit it predicts from, or — read from the
+    /// dropout parameters — nobody seeming to leave, or every customer leaving at the same rate
+    /// (the spread of the dropout between customers vanishes), or else a flat ridge.
+    pub fn boundary(&self) -> Boundary {
+        if let Some(no_dropout::NoDropout::Poisson { lambda }) = self.limit().map(|l| l.model) {
+            return Boundary::Poisson { lambda };
+        }
+        let p: BTreeMap<&str, f64> = self.named_parameters().into_iter().collect();
+        let get = |k: &str| p.get(k).copied().unwrap_or(f64::NAN);
+        // Pareto/NBD: dropout rate ~ Gamma(s, beta); the BG/NBD family: dropout probability
+        // after each purchase ~ Beta(a, b). A shape near 0 puts all mass at "never"; a huge one
+        // (or a + b) leaves no spread between customers.
+        let (nobody, same, rate, per_purchase) = match self {
+            ModelFit::ParetoNbd(_) => {
+                let (s, beta) = (get("s"), get("beta"));
+                (s < 1e-3, s > 1e3, s / beta, false)
+            }
+            _ => {
+                let (a, b) = (get("a"), get("b"));
+                (a < 1e-3, a + b > 1e4, a / (a + b), true)
+            }
+        };
+        if nobody {
+            Boundary::NobodyLeaves
+        } else if same {
+            Boundary::SameDropout { rate, per_purchase }
+        } else {
+            Boundary::Ridge
         }
     }
 
@@ -961,5 +1016,44 @@ fn check_holdout(
             .map(|(t, (a, b, k))| (t, a / k as f64, b / k as f64, k))
             .collect(),
         outcomes: None,
+    }
+}
+
+#[cfg(test)]
+mod boundary_tests {
+    use kundenwert_clv::{bg_nbd, FitOptions, Summary};
+
+    use super::{Boundary, ModelFit};
+
+    /// Everyone buys at one rate and nobody leaves: a Poisson panel (counts spread as Poisson
+    /// with mean 0.1 × T, the last purchase near the end) lands on the Poisson limit, and the
+    /// boundary says so with the rate.
+    #[test]
+    fn a_poisson_panel_is_read_as_the_poisson_limit() {
+        let mut data = Vec::new();
+        // Poisson(5) frequencies, as weights of 1,000 customers, all 50 weeks old.
+        let mut p = (-5.0f64).exp();
+        for x in 0..20u32 {
+            let weight = (p * 1000.0).round();
+            if weight > 0.0 {
+                let t_x = if x == 0 {
+                    0.0
+                } else {
+                    50.0 * f64::from(x) / f64::from(x + 1)
+                };
+                data.push(Summary {
+                    x: f64::from(x),
+                    t_x,
+                    t: 50.0,
+                    weight,
+                });
+            }
+            p *= 5.0 / f64::from(x + 1);
+        }
+        let fit = bg_nbd::fit(&data, &FitOptions::default()).expect("fit");
+        match ModelFit::BgNbd(fit).boundary() {
+            Boundary::Poisson { lambda } => assert!((lambda - 0.1).abs() < 0.01, "{lambda}"),
+            other => panic!("{other:?}"),
+        }
     }
 }

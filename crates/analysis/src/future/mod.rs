@@ -29,7 +29,7 @@ pub mod projection;
 use chrono::NaiveDate;
 use kundenwert_clv::{gamma_gamma, FitError, FitOptions};
 
-pub use candidates::{Candidate, ModelFit};
+pub use candidates::{Boundary, Candidate, ModelFit};
 pub use inputs::{model_input, ModelInput, TimeUnit};
 pub use kundenwert_clv::no_dropout::{NoDropout, NoDropoutFit};
 
