@@ -564,29 +564,18 @@ pub fn to_json<'a>(
     let serve = analysis.cost_to_serve.as_ref();
     let migration = analysis.migration.as_ref();
     let mut by_type = serde_json::Map::new();
-    for t in CustomerType::ALL {
-        let members = || {
-            series
-                .customers
-                .iter()
-                .zip(types)
-                .filter(move |(_, k)| k.customer_type == t)
-                .map(|(c, _)| c)
-        };
+    for (t, sums) in analysis.totals_by_type() {
         by_type.insert(
             t.id().to_string(),
             json!({
-                "customers": members().count(),
-                "revenue": round2(members().map(|c| c.revenue).sum()),
-                "margin": (series.basis == ValueBasis::Margin)
-                    .then(|| round2(members().filter_map(|c| c.margin).sum())),
-                "current_value": round2(members().map(|c| c.current_value).sum()),
+                "customers": sums.customers,
+                "revenue": round2(sums.revenue),
+                "margin": sums.margin.map(round2),
+                "current_value": round2(sums.current_value),
             }),
         );
     }
-    let revenue: f64 = series.customers.iter().map(|c| c.revenue).sum();
-    let cost: Option<f64> = (series.basis == ValueBasis::Margin)
-        .then(|| series.customers.iter().filter_map(|c| c.cost).sum());
+    let all = analysis.totals();
     Ok(AnalyzeJson {
         head: HeadJson {
             as_of: series.as_of,
@@ -611,11 +600,11 @@ pub fn to_json<'a>(
                 holdout: &series.holdout,
             },
             summary: json!({
-                "customers": series.customers.len(),
-                "revenue": round2(revenue),
-                "cost": cost.map(round2),
-                "margin": cost.map(|c| round2(revenue - c)),
-                "current_value": round2(series.customers.iter().map(|c| c.current_value).sum()),
+                "customers": all.customers,
+                "revenue": round2(all.revenue),
+                "cost": all.cost.map(round2),
+                "margin": all.cost.map(|c| round2(all.revenue - c)),
+                "current_value": round2(all.current_value),
                 "by_type": by_type,
             }),
             portfolio: json!({
@@ -812,10 +801,10 @@ pub fn summary(
             text::analyze_holdout(lang, count(series.holdout.rows, lang))
         );
     }
-    let revenue: f64 = series.customers.iter().map(|c| c.revenue).sum();
+    let all = analysis.totals();
+    let revenue = all.revenue;
     s += &text::analyze_revenue(lang, amount(revenue, 2, lang));
-    if series.basis == ValueBasis::Margin {
-        let cost: f64 = series.customers.iter().filter_map(|c| c.cost).sum();
+    if let Some(cost) = all.cost {
         s += &text::analyze_cost_and_margin(
             lang,
             amount(cost, 2, lang),
@@ -827,11 +816,17 @@ pub fn summary(
         "{}\n",
         text::analyze_customers(lang, count(series.customers.len() as u64, lang))
     );
-    let by_type: Vec<String> = CustomerType::ALL
-        .iter()
-        .map(|t| (t, types.iter().filter(|k| k.customer_type == *t).count()))
-        .filter(|(_, n)| *n > 0)
-        .map(|(t, n)| format!("{} {}", count(n as u64, lang), type_name(*t, lang)))
+    let by_type: Vec<String> = analysis
+        .totals_by_type()
+        .into_iter()
+        .filter(|(_, sums)| sums.customers > 0)
+        .map(|(t, sums)| {
+            format!(
+                "{} {}",
+                count(sums.customers as u64, lang),
+                type_name(t, lang)
+            )
+        })
         .collect();
     s += &format!("{}\n", text::analyze_types(lang, by_type.join(" · ")));
     s += &portfolio_lines(&analysis.portfolio, series.basis, lang);

@@ -32,7 +32,7 @@ use kundenwert_store::{
     MonthFigures, StoreError, Workspace,
 };
 
-pub use pipeline::{analyse, Analysis, AnalysisError, Phase, Request};
+pub use pipeline::{analyse, Analysis, AnalysisError, Phase, Request, Totals};
 pub use settings::{Settings, SettingsError};
 
 /// The version of Kundenwert that computed a stored analysis: another version recomputes it.

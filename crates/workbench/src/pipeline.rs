@@ -7,7 +7,10 @@ use chrono::NaiveDate;
 use kundenwert_analysis::cost_to_serve::{self, CostToServe, CostToServeError};
 use kundenwert_analysis::future::{self, Forecast};
 use kundenwert_analysis::migration::{self, Migration};
-use kundenwert_analysis::{portfolio, Classification, Portfolio, PortfolioConfig, ValueSeries};
+use kundenwert_analysis::{
+    portfolio, Classification, CustomerType, Portfolio, PortfolioConfig, ValueSeries,
+};
+use kundenwert_core::ValueBasis;
 use kundenwert_store::MonthFigures;
 
 use crate::Settings;
@@ -103,6 +106,60 @@ pub struct Analysis {
     pub cost_to_serve: Option<CostToServe>,
     /// The months for charts, when asked for.
     pub months: Option<Months>,
+}
+
+/// Sums over a group of customers, as the summaries report them.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Totals {
+    /// Customers in the group.
+    pub customers: usize,
+    /// Their revenue.
+    pub revenue: f64,
+    /// Their cost, when the data has cost (value basis margin).
+    pub cost: Option<f64>,
+    /// Their margin, when the data has cost.
+    pub margin: Option<f64>,
+    /// Their current value.
+    pub current_value: f64,
+}
+
+impl Analysis {
+    /// Sums over every customer.
+    pub fn totals(&self) -> Totals {
+        self.totals_where(|_| true)
+    }
+
+    /// Sums over the customers of each type, in [`CustomerType::ALL`] order.
+    pub fn totals_by_type(&self) -> Vec<(CustomerType, Totals)> {
+        CustomerType::ALL
+            .into_iter()
+            .map(|t| (t, self.totals_where(|k| k.customer_type == t)))
+            .collect()
+    }
+
+    fn totals_where(&self, keep: impl Fn(&Classification) -> bool) -> Totals {
+        let has_cost = self.series.basis == ValueBasis::Margin;
+        let mut t = Totals {
+            cost: has_cost.then_some(0.0),
+            margin: has_cost.then_some(0.0),
+            ..Totals::default()
+        };
+        for (c, k) in self.series.customers.iter().zip(&self.types) {
+            if !keep(k) {
+                continue;
+            }
+            t.customers += 1;
+            t.revenue += c.revenue;
+            t.current_value += c.current_value;
+            if let (Some(sum), Some(cost)) = (t.cost.as_mut(), c.cost) {
+                *sum += cost;
+            }
+            if let (Some(sum), Some(margin)) = (t.margin.as_mut(), c.margin) {
+                *sum += margin;
+            }
+        }
+        t
+    }
 }
 
 /// Why an analysis cannot run.

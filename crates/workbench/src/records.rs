@@ -2,7 +2,6 @@
 //! reports it) with its months, and the run's summary.
 
 use kundenwert_analysis::portfolio::{Abc, AbcGroup, WhaleCurve, WhalePoint};
-use kundenwert_analysis::CustomerType;
 use kundenwert_core::{Lang, ValueBasis};
 use kundenwert_store::{CustomerResult, MonthFigures};
 use serde_json::{json, Value};
@@ -103,9 +102,16 @@ pub const MOVERS: usize = 100;
 /// settings (the version, the fixed-costs file's stamp).
 pub(crate) fn summary(a: &Analysis, fixed_costs: &Value, version: &str) -> Value {
     let mut by_type = serde_json::Map::new();
-    for t in CustomerType::ALL {
-        let n = a.types.iter().filter(|k| k.customer_type == t).count();
-        by_type.insert(t.id().to_owned(), json!(n));
+    for (t, sums) in a.totals_by_type() {
+        by_type.insert(
+            t.id().to_owned(),
+            json!({
+                "customers": sums.customers,
+                "revenue": round2(sums.revenue),
+                "margin": sums.margin.map(round2),
+                "current_value": round2(sums.current_value),
+            }),
+        );
     }
     let backtest = a.forecast.backtest.as_ref().map(|b| {
         let all = b.overall(true);
