@@ -8,7 +8,8 @@
 //! ```
 //!
 //! `and` binds tighter than `or`, `not` tighter than both; parentheses group. Keywords are
-//! case-insensitive and also accepted in German (`und`, `oder`, `nicht`). Text comparisons ignore
+//! case-insensitive and also accepted in German (`und`, `oder`, `nicht`), and so are the types'
+//! German labels (`type = Wachstum` is `type = growth`). Text comparisons ignore
 //! case; `~` means "contains". Numbers use `.` as decimal point and may group digits with `_`
 //! (`10_000`); a German decimal comma is not read, because `,` separates the values of `in (…)`.
 //! A comparison with a figure the customer does not have (no future value yet, say) is false,
@@ -747,12 +748,33 @@ impl Parser {
                     }))
                 }
             }
+        } else if field == Field::Type {
+            Value::Text(type_id(&raw).map_or(raw, str::to_owned))
         } else {
             Value::Text(raw)
         };
         self.pos += 1;
         Ok(value)
     }
+}
+
+/// The type id a German label stands for (`Wachstum` → `growth`, `unauffällig` → `steady`,
+/// any case), so German users can write the types as the outputs name them; `None` for
+/// anything else, which is compared as written.
+fn type_id(word: &str) -> Option<&'static str> {
+    let de = Lang::De;
+    [
+        (text::typology_type_steady(de), "steady"),
+        (text::typology_type_cyclical(de), "cyclical"),
+        (text::typology_type_bell(de), "bell"),
+        (text::typology_type_growth(de), "growth"),
+        (text::typology_type_shrinking(de), "shrinking"),
+        (text::typology_type_barnacle(de), "barnacle"),
+        (text::typology_type_new(de), "new"),
+    ]
+    .into_iter()
+    .find(|(label, _)| label.to_lowercase() == word.to_lowercase())
+    .map(|(_, id)| id)
 }
 
 /// `1.500`, `-10.000`, `250.000`: one to three digits (not just `0`), a point, exactly three

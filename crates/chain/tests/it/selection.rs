@@ -82,6 +82,20 @@ fn examples_from_the_brief_select_the_expected_customers() {
         ["10007", "10008"]
     );
     assert_eq!(pick("not type=growth"), ["10008", "10009"]);
+    // The German labels the outputs show stand for the type ids, in any case.
+    assert_eq!(pick("type = Wachstum"), pick("type = growth"));
+    assert_eq!(
+        pick("type in (WACHSTUM, unauffällig)"),
+        pick("type in (growth, steady)")
+    );
+    assert_eq!(
+        parse("type in (Wachstum, Klette)")
+            .expect("parses")
+            .to_string(),
+        parse("type in (growth, barnacle)")
+            .expect("parses")
+            .to_string()
+    );
     // `~` ignores case, also for umlauts.
     assert_eq!(pick("name ~ \"Müller\""), ["10007", "10009"]);
     assert_eq!(pick("name ~ müller and not (abc = A)"), ["10009"]);
