@@ -563,18 +563,7 @@ pub fn to_json<'a>(
     );
     let serve = analysis.cost_to_serve.as_ref();
     let migration = analysis.migration.as_ref();
-    let mut by_type = serde_json::Map::new();
-    for (t, sums) in analysis.totals_by_type() {
-        by_type.insert(
-            t.id().to_string(),
-            json!({
-                "customers": sums.customers,
-                "revenue": round2(sums.revenue),
-                "margin": sums.margin.map(round2),
-                "current_value": round2(sums.current_value),
-            }),
-        );
-    }
+    let by_type = kundenwert_workbench::records::by_type_json(analysis);
     let all = analysis.totals();
     Ok(AnalyzeJson {
         head: HeadJson {

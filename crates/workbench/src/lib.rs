@@ -270,11 +270,7 @@ impl<W: Workspace> Workbench<W> {
     /// # Errors
     /// On a database failure.
     pub fn portfolio(&self) -> Result<Option<serde_json::Value>, WorkbenchError> {
-        Ok(self.run()?.and_then(|run| {
-            serde_json::from_str::<serde_json::Value>(&run.summary)
-                .ok()
-                .map(|mut summary| summary["portfolio"].take())
-        }))
+        self.summary_part("portfolio")
     }
 
     /// The stored analysis's type migration over the year before as-of (when the history
@@ -285,11 +281,16 @@ impl<W: Workspace> Workbench<W> {
     /// # Errors
     /// On a database failure.
     pub fn migration(&self) -> Result<Option<serde_json::Value>, WorkbenchError> {
+        self.summary_part("migration")
+    }
+
+    /// One part of the stored run's summary; `None` without a run or without that part.
+    fn summary_part(&self, key: &str) -> Result<Option<serde_json::Value>, WorkbenchError> {
         Ok(self.run()?.and_then(|run| {
             serde_json::from_str::<serde_json::Value>(&run.summary)
                 .ok()
-                .map(|mut summary| summary["migration"].take())
-                .filter(|m| !m.is_null())
+                .map(|mut summary| summary[key].take())
+                .filter(|part| !part.is_null())
         }))
     }
 

@@ -94,6 +94,25 @@ pub fn whale_json(w: &WhaleCurve) -> Value {
     })
 }
 
+/// The sums per type as `analyze --json` and the stored summary write them: customers,
+/// revenue, margin (null without cost) and current value, by type id.
+pub fn by_type_json(a: &Analysis) -> Value {
+    let by_type: serde_json::Map<String, Value> = a
+        .totals_by_type()
+        .into_iter()
+        .map(|(t, sums)| {
+            let sums = json!({
+                "customers": sums.customers,
+                "revenue": round2(sums.revenue),
+                "margin": sums.margin.map(round2),
+                "current_value": round2(sums.current_value),
+            });
+            (t.id().to_owned(), sums)
+        })
+        .collect();
+    Value::Object(by_type)
+}
+
 /// How many of the customers whose type changed the stored summary keeps (largest current
 /// value first): enough for a dashboard's "biggest movers", not every customer.
 pub const MOVERS: usize = 100;
@@ -101,18 +120,7 @@ pub const MOVERS: usize = 100;
 /// What the run found beyond the single customers, and what it was computed from beyond the
 /// settings (the version, the fixed-costs file's stamp).
 pub(crate) fn summary(a: &Analysis, fixed_costs: &Value, version: &str) -> Value {
-    let mut by_type = serde_json::Map::new();
-    for (t, sums) in a.totals_by_type() {
-        by_type.insert(
-            t.id().to_owned(),
-            json!({
-                "customers": sums.customers,
-                "revenue": round2(sums.revenue),
-                "margin": sums.margin.map(round2),
-                "current_value": round2(sums.current_value),
-            }),
-        );
-    }
+    let by_type = by_type_json(a);
     let backtest = a.forecast.backtest.as_ref().map(|b| {
         let all = b.overall(true);
         json!({

@@ -274,12 +274,12 @@ impl Settings {
     /// Every key `settings set` accepts (dotted), in the file's order. The typology's tree,
     /// confidences and evidence levels are set by `settings import` of a file.
     pub fn keys() -> Vec<String> {
-        let mut out = Vec::new();
-        let value = toml::Value::try_from(Settings::default())
-            .unwrap_or(toml::Value::Table(toml::Table::new()));
-        if let toml::Value::Table(t) = value {
-            collect_keys("", &t, &mut out);
-        }
+        // The confidences and evidence levels are tables of their own: their scalars can be set
+        // one by one.
+        let mut out: Vec<String> = flat(&Settings::default())
+            .into_iter()
+            .map(|(key, _)| key)
+            .collect();
         for optional in ["per_order", "per_line", "margin_rate", "fixed_costs"] {
             out.push(format!("cost_to_serve.{optional}"));
         }
@@ -327,25 +327,8 @@ fn parse_value(value: &str) -> toml::Value {
         .unwrap_or_else(|_| toml::Value::String(value.to_owned()))
 }
 
-fn collect_keys(prefix: &str, t: &toml::Table, out: &mut Vec<String>) {
-    for (k, v) in t {
-        let key = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match v {
-            toml::Value::Table(inner) => {
-                // The confidences and evidence levels are tables of their own; their scalars
-                // can be set one by one.
-                collect_keys(&key, inner, out);
-            }
-            toml::Value::Array(items) if items.iter().any(|i| i.is_table()) => {}
-            _ => out.push(key),
-        }
-    }
-}
-
+/// Every setting as (dotted key, TOML value), in the file's order; arrays of tables (the
+/// typology's tree) left out.
 fn flat(s: &Settings) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if let Ok(toml::Value::Table(t)) = toml::Value::try_from(s) {
