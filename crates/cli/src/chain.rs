@@ -7,7 +7,7 @@
 
 use kundenwert_text as text;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Subcommand, ValueEnum};
@@ -338,323 +338,332 @@ fn figures_stated(chain: &Chain, lang: Lang) -> (BTreeMap<String, ActorFigures>,
 pub fn run(args: Args) -> Result<()> {
     let lang = resolve_lang(args.lang);
     match args.command {
-        ChainCommand::Import { file } => {
-            let text = std::fs::read(&file)
-                .with_context(|| kundenwert_text::file_cannot_read(lang, file.display()))?;
-            let text = String::from_utf8(text).map_err(|_| {
-                UserError::usage(
-                    text::file_not_utf8(lang, file.display()),
-                    Some(text::chain_cmd_not_utf8_hint(lang).into()),
-                )
-            })?;
-            let chain = parse(&text, Format::from_path(&file)).map_err(|e| invalid(&e, lang))?;
-            let mut store = crate::workspace::open(lang)?;
-            let existed = store
-                .get_chain(&chain.chain)
-                .map_err(|e| crate::workspace::store_error(&e, lang))?
-                .is_some();
-            save(&mut store, &chain, lang)?;
-            let persons: usize = chain.actors.iter().map(|a| a.persons.len()).sum();
-            let (actors, flows) = (chain.actors.len(), chain.flows.len());
-            println!(
-                "{}",
-                if existed {
-                    text::chain_cmd_replaced(lang, actors, flows, &chain.chain, persons)
-                } else {
-                    text::chain_cmd_stored(lang, actors, flows, &chain.chain, persons)
-                }
-            );
-            Ok(())
-        }
+        ChainCommand::Import { file } => import_file(&file, lang),
         ChainCommand::New {
             name,
             subject,
             self_id,
             self_name,
-        } => {
-            let mut store = crate::workspace::open(lang)?;
-            if store
-                .get_chain(&name)
-                .map_err(|e| crate::workspace::store_error(&e, lang))?
-                .is_some()
-            {
-                return Err(UserError::usage(
-                    text::chain_cmd_exists(lang, &name),
-                    Some(text::chain_cmd_exists_hint(lang).into()),
-                )
-                .into());
-            }
-            let doc = serde_json::json!({
-                "chain": name,
-                "subject": subject,
-                "actors": [{"id": self_id, "tier": "self", "name": self_name}],
-            });
-            let chain =
-                parse(&doc.to_string(), Some(Format::Json)).map_err(|e| invalid(&e, lang))?;
-            save(&mut store, &chain, lang)?;
-            println!("{}", text::chain_cmd_created(lang, &chain.chain));
-            Ok(())
-        }
+        } => create(&name, &subject, &self_id, &self_name, lang),
         ChainCommand::Export {
             name,
             format,
             output,
             scale,
             font,
-        } => {
-            let store = crate::workspace::open_existing(lang)?;
-            let chain = load(&store, &name, lang)?;
-            let bytes = match format {
-                ExportFormat::Yaml => export::to_yaml(&chain).into_bytes(),
-                ExportFormat::Json => export::to_json(&chain).into_bytes(),
-                ExportFormat::Mermaid => export::to_mermaid(&chain, lang).into_bytes(),
-                ExportFormat::Dot => export::to_dot(&chain, lang).into_bytes(),
-                ExportFormat::Drawio => export::to_drawio(&chain, lang).into_bytes(),
-                ExportFormat::Graphml => export::to_graphml(&chain).into_bytes(),
-                ExportFormat::Svg => {
-                    let figures = figures(&chain, lang);
-                    export::to_svg(&chain, lang, &figures).into_bytes()
-                }
-                ExportFormat::Png => {
-                    if output.is_none() {
-                        return Err(UserError::usage(
-                            text::chain_cmd_png_needs_output(lang).into(),
-                            Some(text::chain_cmd_png_needs_output_hint(lang).into()),
-                        )
-                        .into());
-                    }
-                    let figures = figures(&chain, lang);
-                    match &font {
-                        Some(f) => {
-                            export::to_png_with_fallback_font(&chain, lang, &figures, scale, f)
-                        }
-                        None => export::to_png(&chain, lang, &figures, scale),
-                    }
-                    .map_err(|e| UserError::usage(e.message(lang), None))?
-                }
-            };
-            crate::output::write_out(output.as_ref(), &bytes, lang)
-        }
-        ChainCommand::List => {
-            // No workspace yet is not an error here: it simply holds no chains.
-            let store = if crate::workspace::path().exists() {
-                Some(crate::workspace::open_existing(lang)?)
-            } else {
-                None
-            };
-            let chains = match &store {
-                Some(store) => store
-                    .list_chains()
-                    .map_err(|e| crate::workspace::store_error(&e, lang))?,
-                None => Vec::new(),
-            };
-            if chains.is_empty() {
-                println!("{}", text::chain_cmd_none_stored(lang));
-            }
-            for c in chains {
-                let Some(store) = &store else { break };
-                let chain = load(store, &c.name, lang)?;
-                let persons: usize = chain.actors.iter().map(|a| a.persons.len()).sum();
-                println!(
-                    "{}",
-                    text::chain_cmd_list_entry(
-                        lang,
-                        chain.actors.len(),
-                        &c.name,
-                        persons,
-                        chain.subject.label(lang),
-                        &c.updated_at,
-                    )
-                );
-            }
-            Ok(())
-        }
-        ChainCommand::Show { name } => {
-            let store = crate::workspace::open_existing(lang)?;
-            let chain = load(&store, &name, lang)?;
-            let (figures, stated) = figures_stated(&chain, lang);
-            if let Some(line) = stated {
-                println!("{line}");
-            }
-            print!("{}", show(&chain, &figures, lang));
-            Ok(())
-        }
+        } => export_chain(&name, format, output.as_ref(), scale, font.as_ref(), lang),
+        ChainCommand::List => list(lang),
+        ChainCommand::Show { name } => show_chain(&name, lang),
         ChainCommand::Gaps {
             name,
             json,
             stale_after,
-        } => {
-            let store = crate::workspace::open_existing(lang)?;
-            let chain = load(&store, &name, lang)?;
-            let today = crate::fmt::today();
-            let days = stale_after.unwrap_or(i64::from(gaps::DEFAULT_STALE_DAYS));
-            let g = gaps::gaps_with(
-                &chain,
-                Some(today),
-                days.clamp(0, i64::from(u32::MAX)) as u32,
-            );
-            if json {
-                println!("{}", g.to_json());
-            } else {
-                print!("{}", g.render(lang));
+        } => contact_gaps(&name, json, stale_after, lang),
+        ChainCommand::Rm { name } => rm(&name, lang),
+        ChainCommand::Actor(cmd) => actor(cmd, lang),
+        ChainCommand::Person(cmd) => person(cmd, lang),
+        ChainCommand::Flow(cmd) => flow(cmd, lang),
+    }
+}
+
+/// `chain import FILE`: store a chain file, replacing a stored chain of the same name.
+fn import_file(file: &Path, lang: Lang) -> Result<()> {
+    let text = std::fs::read(file)
+        .with_context(|| kundenwert_text::file_cannot_read(lang, file.display()))?;
+    let text = String::from_utf8(text).map_err(|_| {
+        UserError::usage(
+            text::file_not_utf8(lang, file.display()),
+            Some(text::chain_cmd_not_utf8_hint(lang).into()),
+        )
+    })?;
+    let chain = parse(&text, Format::from_path(file)).map_err(|e| invalid(&e, lang))?;
+    let mut store = crate::workspace::open(lang)?;
+    let existed = store
+        .get_chain(&chain.chain)
+        .map_err(|e| crate::workspace::store_error(&e, lang))?
+        .is_some();
+    save(&mut store, &chain, lang)?;
+    let persons: usize = chain.actors.iter().map(|a| a.persons.len()).sum();
+    let (actors, flows) = (chain.actors.len(), chain.flows.len());
+    println!(
+        "{}",
+        if existed {
+            text::chain_cmd_replaced(lang, actors, flows, &chain.chain, persons)
+        } else {
+            text::chain_cmd_stored(lang, actors, flows, &chain.chain, persons)
+        }
+    );
+    Ok(())
+}
+
+/// `chain new NAME`: a chain with only ourselves in it, to be filled by the edit commands.
+fn create(name: &str, subject: &str, self_id: &str, self_name: &str, lang: Lang) -> Result<()> {
+    let mut store = crate::workspace::open(lang)?;
+    if store
+        .get_chain(name)
+        .map_err(|e| crate::workspace::store_error(&e, lang))?
+        .is_some()
+    {
+        return Err(UserError::usage(
+            text::chain_cmd_exists(lang, name),
+            Some(text::chain_cmd_exists_hint(lang).into()),
+        )
+        .into());
+    }
+    let doc = serde_json::json!({
+        "chain": name,
+        "subject": subject,
+        "actors": [{"id": self_id, "tier": "self", "name": self_name}],
+    });
+    let chain = parse(&doc.to_string(), Some(Format::Json)).map_err(|e| invalid(&e, lang))?;
+    save(&mut store, &chain, lang)?;
+    println!("{}", text::chain_cmd_created(lang, &chain.chain));
+    Ok(())
+}
+
+/// `chain export NAME --format F`: the stored chain as a file or a diagram.
+fn export_chain(
+    name: &str,
+    format: ExportFormat,
+    output: Option<&PathBuf>,
+    scale: f32,
+    font: Option<&PathBuf>,
+    lang: Lang,
+) -> Result<()> {
+    let store = crate::workspace::open_existing(lang)?;
+    let chain = load(&store, name, lang)?;
+    let bytes = match format {
+        ExportFormat::Yaml => export::to_yaml(&chain).into_bytes(),
+        ExportFormat::Json => export::to_json(&chain).into_bytes(),
+        ExportFormat::Mermaid => export::to_mermaid(&chain, lang).into_bytes(),
+        ExportFormat::Dot => export::to_dot(&chain, lang).into_bytes(),
+        ExportFormat::Drawio => export::to_drawio(&chain, lang).into_bytes(),
+        ExportFormat::Graphml => export::to_graphml(&chain).into_bytes(),
+        ExportFormat::Svg => {
+            let figures = figures(&chain, lang);
+            export::to_svg(&chain, lang, &figures).into_bytes()
+        }
+        ExportFormat::Png => {
+            if output.is_none() {
+                return Err(UserError::usage(
+                    text::chain_cmd_png_needs_output(lang).into(),
+                    Some(text::chain_cmd_png_needs_output_hint(lang).into()),
+                )
+                .into());
             }
-            Ok(())
-        }
-        ChainCommand::Rm { name } => {
-            let mut store = crate::workspace::open_existing(lang)?;
-            let removed = store
-                .delete_chain(&name)
-                .map_err(|e| crate::workspace::store_error(&e, lang))?;
-            if !removed {
-                load(&store, &name, lang)?;
+            let figures = figures(&chain, lang);
+            match font {
+                Some(f) => export::to_png_with_fallback_font(&chain, lang, &figures, scale, f),
+                None => export::to_png(&chain, lang, &figures, scale),
             }
-            println!("{}", text::chain_cmd_deleted(lang, &name));
-            Ok(())
+            .map_err(|e| UserError::usage(e.message(lang), None))?
         }
-        ChainCommand::Actor(cmd) => {
-            let mut store = crate::workspace::open_existing(lang)?;
-            let (name, message) = match cmd {
-                ActorCommand::Add {
-                    chain: name,
-                    fields: f,
-                } => {
-                    let mut chain = load(&store, &name, lang)?;
-                    let f = fields(&f, lang)?;
-                    let refs: Vec<(&str, &str)> =
-                        f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                    let actor = edit::actor_from_fields(&refs).map_err(|e| edit_error(e, lang))?;
-                    let id = actor.id.clone();
-                    edit::add_actor(&mut chain, actor).map_err(|e| edit_error(e, lang))?;
-                    save(&mut store, &chain, lang)?;
-                    (name, text::chain_cmd_actor_added(lang, &id))
+    };
+    crate::output::write_out(output, &bytes, lang)
+}
+
+/// `chain list`: the stored chains with their size and last change.
+fn list(lang: Lang) -> Result<()> {
+    // No workspace yet is not an error here: it simply holds no chains.
+    if !crate::workspace::path().exists() {
+        println!("{}", text::chain_cmd_none_stored(lang));
+        return Ok(());
+    }
+    let store = crate::workspace::open_existing(lang)?;
+    let chains = store
+        .list_chains()
+        .map_err(|e| crate::workspace::store_error(&e, lang))?;
+    if chains.is_empty() {
+        println!("{}", text::chain_cmd_none_stored(lang));
+    }
+    for c in chains {
+        let chain = load(&store, &c.name, lang)?;
+        let persons: usize = chain.actors.iter().map(|a| a.persons.len()).sum();
+        println!(
+            "{}",
+            text::chain_cmd_list_entry(
+                lang,
+                chain.actors.len(),
+                &c.name,
+                persons,
+                chain.subject.label(lang),
+                &c.updated_at,
+            )
+        );
+    }
+    Ok(())
+}
+
+/// `chain show NAME`: the chain as text, with the analysis its figures come from.
+fn show_chain(name: &str, lang: Lang) -> Result<()> {
+    let store = crate::workspace::open_existing(lang)?;
+    let chain = load(&store, name, lang)?;
+    let (figures, stated) = figures_stated(&chain, lang);
+    if let Some(line) = stated {
+        println!("{line}");
+    }
+    print!("{}", chain_text(&chain, &figures, lang));
+    Ok(())
+}
+
+/// `chain gaps NAME`: where we have no or only stale contact.
+fn contact_gaps(name: &str, json: bool, stale_after: Option<i64>, lang: Lang) -> Result<()> {
+    let store = crate::workspace::open_existing(lang)?;
+    let chain = load(&store, name, lang)?;
+    let today = crate::fmt::today();
+    let days = stale_after.unwrap_or(i64::from(gaps::DEFAULT_STALE_DAYS));
+    let g = gaps::gaps_with(
+        &chain,
+        Some(today),
+        days.clamp(0, i64::from(u32::MAX)) as u32,
+    );
+    if json {
+        println!("{}", g.to_json());
+    } else {
+        print!("{}", g.render(lang));
+    }
+    Ok(())
+}
+
+/// `chain rm NAME`.
+fn rm(name: &str, lang: Lang) -> Result<()> {
+    let mut store = crate::workspace::open_existing(lang)?;
+    let removed = store
+        .delete_chain(name)
+        .map_err(|e| crate::workspace::store_error(&e, lang))?;
+    if !removed {
+        // Says which chains there are.
+        load(&store, name, lang)?;
+    }
+    println!("{}", text::chain_cmd_deleted(lang, name));
+    Ok(())
+}
+
+/// One edit of a stored chain: load it, change it, store it back, say what changed.
+fn edit_stored(
+    name: &str,
+    lang: Lang,
+    change: impl FnOnce(&mut Chain) -> Result<String>,
+) -> Result<()> {
+    let mut store = crate::workspace::open_existing(lang)?;
+    let mut chain = load(&store, name, lang)?;
+    let message = change(&mut chain)?;
+    save(&mut store, &chain, lang)?;
+    println!("{message} ({name})");
+    Ok(())
+}
+
+/// `chain actor add|set|rm`.
+fn actor(cmd: ActorCommand, lang: Lang) -> Result<()> {
+    match cmd {
+        ActorCommand::Add { chain, fields: f } => edit_stored(&chain, lang, |chain| {
+            let f = fields(&f, lang)?;
+            let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let actor = edit::actor_from_fields(&refs).map_err(|e| edit_error(e, lang))?;
+            let id = actor.id.clone();
+            edit::add_actor(chain, actor).map_err(|e| edit_error(e, lang))?;
+            Ok(text::chain_cmd_actor_added(lang, &id))
+        }),
+        ActorCommand::Set {
+            chain,
+            actor,
+            fields: f,
+        } => edit_stored(&chain, lang, |chain| {
+            let mut id = actor;
+            for (k, v) in fields(&f, lang)? {
+                edit::set_actor_field(chain, &id, &k, &v).map_err(|e| edit_error(e, lang))?;
+                if k == "id" {
+                    id = v;
                 }
-                ActorCommand::Set {
-                    chain: name,
-                    actor,
-                    fields: f,
-                } => {
-                    let mut chain = load(&store, &name, lang)?;
-                    let mut id = actor.clone();
-                    for (k, v) in fields(&f, lang)? {
-                        edit::set_actor_field(&mut chain, &id, &k, &v)
-                            .map_err(|e| edit_error(e, lang))?;
-                        if k == "id" {
-                            id = v;
-                        }
-                    }
-                    save(&mut store, &chain, lang)?;
-                    (name, text::chain_cmd_actor_changed(lang, &id))
+            }
+            Ok(text::chain_cmd_actor_changed(lang, &id))
+        }),
+        ActorCommand::Rm {
+            chain,
+            actor,
+            cascade,
+        } => edit_stored(&chain, lang, |chain| {
+            edit::remove_actor(chain, &actor, cascade).map_err(|e| edit_error(e, lang))?;
+            Ok(text::chain_cmd_actor_removed(lang, &actor))
+        }),
+    }
+}
+
+/// `chain person add|set|rm`.
+fn person(cmd: PersonCommand, lang: Lang) -> Result<()> {
+    match cmd {
+        PersonCommand::Add {
+            chain,
+            actor,
+            fields: f,
+        } => edit_stored(&chain, lang, |chain| {
+            let f = fields(&f, lang)?;
+            let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let person = edit::person_from_fields(&refs).map_err(|e| edit_error(e, lang))?;
+            let who = person.name.clone();
+            edit::add_person(chain, &actor, person).map_err(|e| edit_error(e, lang))?;
+            Ok(text::chain_cmd_person_added(lang, &actor, &who))
+        }),
+        PersonCommand::Set {
+            chain,
+            actor,
+            person,
+            fields: f,
+        } => edit_stored(&chain, lang, |chain| {
+            let mut who = person;
+            for (k, v) in fields(&f, lang)? {
+                edit::set_person_field(chain, &actor, &who, &k, &v)
+                    .map_err(|e| edit_error(e, lang))?;
+                if k == "name" {
+                    who = v;
                 }
-                ActorCommand::Rm {
-                    chain: name,
-                    actor,
-                    cascade,
-                } => {
-                    let mut chain = load(&store, &name, lang)?;
-                    edit::remove_actor(&mut chain, &actor, cascade)
-                        .map_err(|e| edit_error(e, lang))?;
-                    save(&mut store, &chain, lang)?;
-                    (name, text::chain_cmd_actor_removed(lang, &actor))
-                }
-            };
-            println!("{message} ({name})");
-            Ok(())
-        }
-        ChainCommand::Person(cmd) => {
-            let mut store = crate::workspace::open_existing(lang)?;
-            let (name, message) = match cmd {
-                PersonCommand::Add {
-                    chain: name,
-                    actor,
-                    fields: f,
-                } => {
-                    let mut chain = load(&store, &name, lang)?;
-                    let f = fields(&f, lang)?;
-                    let refs: Vec<(&str, &str)> =
-                        f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                    let person =
-                        edit::person_from_fields(&refs).map_err(|e| edit_error(e, lang))?;
-                    let who = person.name.clone();
-                    edit::add_person(&mut chain, &actor, person)
-                        .map_err(|e| edit_error(e, lang))?;
-                    save(&mut store, &chain, lang)?;
-                    (name, text::chain_cmd_person_added(lang, &actor, &who))
-                }
-                PersonCommand::Set {
-                    chain: name,
-                    actor,
-                    person,
-                    fields: f,
-                } => {
-                    let mut chain = load(&store, &name, lang)?;
-                    let mut who = person.clone();
-                    for (k, v) in fields(&f, lang)? {
-                        edit::set_person_field(&mut chain, &actor, &who, &k, &v)
-                            .map_err(|e| edit_error(e, lang))?;
-                        if k == "name" {
-                            who = v;
-                        }
-                    }
-                    save(&mut store, &chain, lang)?;
-                    (name, text::chain_cmd_person_changed(lang, &actor, &who))
-                }
-                PersonCommand::Rm {
-                    chain: name,
-                    actor,
-                    person,
-                } => {
-                    let mut chain = load(&store, &name, lang)?;
-                    edit::remove_person(&mut chain, &actor, &person)
-                        .map_err(|e| edit_error(e, lang))?;
-                    save(&mut store, &chain, lang)?;
-                    (name, text::chain_cmd_person_removed(lang, &actor, &person))
-                }
-            };
-            println!("{message} ({name})");
-            Ok(())
-        }
-        ChainCommand::Flow(cmd) => {
-            let mut store = crate::workspace::open_existing(lang)?;
-            let (name, message) = match cmd {
-                FlowCommand::Add {
-                    chain: name,
-                    from,
-                    to,
-                    kind,
-                    label,
-                } => {
-                    let mut chain = load(&store, &name, lang)?;
-                    let flow = edit::flow_from_fields(&from, &to, &kind, label.as_deref())
-                        .map_err(|e| edit_error(e, lang))?;
-                    edit::add_flow(&mut chain, flow).map_err(|e| edit_error(e, lang))?;
-                    save(&mut store, &chain, lang)?;
-                    (name, text::chain_cmd_flow_added(lang, &from, &kind, &to))
-                }
-                FlowCommand::Rm {
-                    chain: name,
-                    from,
-                    to,
-                    kind,
-                } => {
-                    let mut chain = load(&store, &name, lang)?;
-                    let k = edit::flow_from_fields(&from, &to, &kind, None)
-                        .map_err(|e| edit_error(e, lang))?
-                        .kind;
-                    edit::remove_flow(&mut chain, &from, &to, k)
-                        .map_err(|e| edit_error(e, lang))?;
-                    save(&mut store, &chain, lang)?;
-                    (name, text::chain_cmd_flow_removed(lang, &from, &kind, &to))
-                }
-            };
-            println!("{message} ({name})");
-            Ok(())
-        }
+            }
+            Ok(text::chain_cmd_person_changed(lang, &actor, &who))
+        }),
+        PersonCommand::Rm {
+            chain,
+            actor,
+            person,
+        } => edit_stored(&chain, lang, |chain| {
+            edit::remove_person(chain, &actor, &person).map_err(|e| edit_error(e, lang))?;
+            Ok(text::chain_cmd_person_removed(lang, &actor, &person))
+        }),
+    }
+}
+
+/// `chain flow add|rm`.
+fn flow(cmd: FlowCommand, lang: Lang) -> Result<()> {
+    match cmd {
+        FlowCommand::Add {
+            chain,
+            from,
+            to,
+            kind,
+            label,
+        } => edit_stored(&chain, lang, |chain| {
+            let flow = edit::flow_from_fields(&from, &to, &kind, label.as_deref())
+                .map_err(|e| edit_error(e, lang))?;
+            edit::add_flow(chain, flow).map_err(|e| edit_error(e, lang))?;
+            Ok(text::chain_cmd_flow_added(lang, &from, &kind, &to))
+        }),
+        FlowCommand::Rm {
+            chain,
+            from,
+            to,
+            kind,
+        } => edit_stored(&chain, lang, |chain| {
+            let k = edit::flow_from_fields(&from, &to, &kind, None)
+                .map_err(|e| edit_error(e, lang))?
+                .kind;
+            edit::remove_flow(chain, &from, &to, k).map_err(|e| edit_error(e, lang))?;
+            Ok(text::chain_cmd_flow_removed(lang, &from, &kind, &to))
+        }),
     }
 }
 
 /// The chain as text: tiers in chain order, each actor with its characteristics and persons,
 /// then the flows.
-fn show(chain: &Chain, figures: &BTreeMap<String, ActorFigures>, lang: Lang) -> String {
+fn chain_text(chain: &Chain, figures: &BTreeMap<String, ActorFigures>, lang: Lang) -> String {
     let mut s = format!("{} ({})\n", chain.chain, chain.subject.label(lang));
     if let Some(d) = &chain.description {
         s += &format!("{d}\n");
