@@ -5,7 +5,7 @@
 //! refer to as `@name`.
 
 use kundenwert_text as text;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Subcommand, ValueEnum};
@@ -235,144 +235,166 @@ fn targets_stated(store: &Store, plan: &Plan, lang: Lang) -> Result<(PlanContext
 pub fn run(args: Args) -> Result<()> {
     let lang = resolve_lang(args.lang);
     match args.command {
-        PlanCommand::Import { file } => {
-            let bytes = std::fs::read(&file)
-                .with_context(|| kundenwert_text::file_cannot_read(lang, file.display()))?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| UserError::usage(text::file_not_utf8(lang, file.display()), None))?;
-            let plan =
-                parse_plan(&text, Format::from_path(&file)).map_err(|e| invalid(&e, lang))?;
-            let mut store = crate::workspace::open(lang)?;
-            save(&mut store, &plan, lang)?;
-            println!(
-                "{}",
-                text::plan_cmd_stored(lang, plan.activities.len(), plan.coaching.len(), &plan.plan,)
-            );
-            Ok(())
-        }
+        PlanCommand::Import { file } => import_file(&file, lang),
         PlanCommand::New {
             name,
             scope,
             reasons,
             select,
             customers,
-        } => {
-            let Some((kind, value)) = scope.split_once('=') else {
-                return Err(UserError::usage(
-                    text::plan_cmd_scope_form(lang, &scope),
-                    Some(text::plan_cmd_scope_form_hint(lang).into()),
-                )
-                .into());
-            };
-            let reasons: Vec<serde_json::Value> = reasons
-                .iter()
-                .map(|r| match r.split_once(':') {
-                    Some((k, t)) => serde_json::json!({"kind": k.trim(), "text": t.trim()}),
-                    None => serde_json::json!(r.trim()),
-                })
-                .collect();
-            let mut target_doc = serde_json::Map::new();
-            if !customers.is_empty() {
-                target_doc.insert("customers".into(), serde_json::json!(customers));
-            }
-            if let Some(s) = &select {
-                target_doc.insert("selection".into(), serde_json::json!(s));
-            }
-            let doc = serde_json::json!({
-                "plan": name,
-                "scope": {"kind": kind.trim(), "value": value.trim()},
-                "reasons": reasons,
-                "targets": target_doc,
-            });
-            // Built as a document so that it is checked exactly like a file.
-            let plan =
-                parse_plan(&doc.to_string(), Some(Format::Json)).map_err(|e| invalid(&e, lang))?;
-            let mut store = crate::workspace::open(lang)?;
-            if store
-                .get_plan(&plan.plan)
-                .map_err(|e| store_err(&e, lang))?
-                .is_some()
-            {
-                return Err(UserError::usage(
-                    text::plan_cmd_exists(lang, &plan.plan),
-                    Some(text::plan_cmd_exists_hint(lang).into()),
-                )
-                .into());
-            }
-            save(&mut store, &plan, lang)?;
-            let ctx = targets(&store, &plan, lang)?;
-            println!(
-                "{}",
-                text::plan_cmd_created(lang, ctx.customers.len(), &plan.plan)
-            );
-            Ok(())
-        }
-        PlanCommand::List => {
-            if !crate::workspace::path().exists() {
-                println!("{}", text::plan_cmd_none_stored(lang));
-                return Ok(());
-            }
-            let store = crate::workspace::open_existing(lang)?;
-            let plans = store.list_plans().map_err(|e| store_err(&e, lang))?;
-            if plans.is_empty() {
-                println!("{}", text::plan_cmd_none_stored(lang));
-            }
-            for p in plans {
-                let plan = load(&store, &p.name, lang)?;
-                println!(
-                    "{}",
-                    text::plan_cmd_list_entry(
-                        lang,
-                        plan.activities.len(),
-                        &p.name,
-                        plan.scope.kind.label(lang),
-                        &p.updated_at,
-                        &plan.scope.value,
-                    )
-                );
-            }
-            Ok(())
-        }
-        PlanCommand::Show { name } => {
-            let store = crate::workspace::open_existing(lang)?;
-            let plan = load(&store, &name, lang)?;
-            let (ctx, stated) = targets_stated(&store, &plan, lang)?;
-            if let Some(line) = stated {
-                println!("{line}");
-            }
-            print!("{}", show(&plan, &ctx, lang));
-            Ok(())
-        }
+        } => create(&name, &scope, &reasons, select.as_deref(), &customers, lang),
+        PlanCommand::List => list(lang),
+        PlanCommand::Show { name } => show_plan(&name, lang),
         PlanCommand::Export {
             name,
             format,
             output,
-        } => {
-            let store = crate::workspace::open_existing(lang)?;
-            let plan = load(&store, &name, lang)?;
-            let text = match format {
-                PlanFormat::Yaml => plan_to_yaml(&plan),
-                PlanFormat::Json => plan_to_json(&plan),
-                PlanFormat::Markdown => {
-                    plan::to_markdown(&plan, &targets(&store, &plan, lang)?, lang)
-                }
-                PlanFormat::Html => plan::to_html(&plan, &targets(&store, &plan, lang)?, lang),
-            };
-            crate::output::write_out(output.as_ref(), text.as_bytes(), lang)
-        }
-        PlanCommand::Rm { name } => {
-            let mut store = crate::workspace::open_existing(lang)?;
-            if !store.delete_plan(&name).map_err(|e| store_err(&e, lang))? {
-                load(&store, &name, lang)?;
-            }
-            println!("{}", text::plan_cmd_deleted(lang, &name));
-            Ok(())
-        }
+        } => export_plan(&name, format, output.as_ref(), lang),
+        PlanCommand::Rm { name } => rm(&name, lang),
     }
 }
 
+/// `plan import FILE`: store a plan file, replacing a stored plan of the same name.
+fn import_file(file: &Path, lang: Lang) -> Result<()> {
+    let bytes = std::fs::read(file)
+        .with_context(|| kundenwert_text::file_cannot_read(lang, file.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| UserError::usage(text::file_not_utf8(lang, file.display()), None))?;
+    let plan = parse_plan(&text, Format::from_path(file)).map_err(|e| invalid(&e, lang))?;
+    let mut store = crate::workspace::open(lang)?;
+    save(&mut store, &plan, lang)?;
+    println!(
+        "{}",
+        text::plan_cmd_stored(lang, plan.activities.len(), plan.coaching.len(), &plan.plan,)
+    );
+    Ok(())
+}
+
+/// `plan new NAME --scope KIND=VALUE`: a plan from the command line, checked like a file.
+fn create(
+    name: &str,
+    scope: &str,
+    reasons: &[String],
+    select: Option<&str>,
+    customers: &[String],
+    lang: Lang,
+) -> Result<()> {
+    let Some((kind, value)) = scope.split_once('=') else {
+        return Err(UserError::usage(
+            text::plan_cmd_scope_form(lang, scope),
+            Some(text::plan_cmd_scope_form_hint(lang).into()),
+        )
+        .into());
+    };
+    let reasons: Vec<serde_json::Value> = reasons
+        .iter()
+        .map(|r| match r.split_once(':') {
+            Some((k, t)) => serde_json::json!({"kind": k.trim(), "text": t.trim()}),
+            None => serde_json::json!(r.trim()),
+        })
+        .collect();
+    let mut target_doc = serde_json::Map::new();
+    if !customers.is_empty() {
+        target_doc.insert("customers".into(), serde_json::json!(customers));
+    }
+    if let Some(s) = select {
+        target_doc.insert("selection".into(), serde_json::json!(s));
+    }
+    let doc = serde_json::json!({
+        "plan": name,
+        "scope": {"kind": kind.trim(), "value": value.trim()},
+        "reasons": reasons,
+        "targets": target_doc,
+    });
+    // Built as a document so that it is checked exactly like a file.
+    let plan = parse_plan(&doc.to_string(), Some(Format::Json)).map_err(|e| invalid(&e, lang))?;
+    let mut store = crate::workspace::open(lang)?;
+    if store
+        .get_plan(&plan.plan)
+        .map_err(|e| store_err(&e, lang))?
+        .is_some()
+    {
+        return Err(UserError::usage(
+            text::plan_cmd_exists(lang, &plan.plan),
+            Some(text::plan_cmd_exists_hint(lang).into()),
+        )
+        .into());
+    }
+    save(&mut store, &plan, lang)?;
+    let ctx = targets(&store, &plan, lang)?;
+    println!(
+        "{}",
+        text::plan_cmd_created(lang, ctx.customers.len(), &plan.plan)
+    );
+    Ok(())
+}
+
+/// `plan list`: the stored plans with their scope and last change.
+fn list(lang: Lang) -> Result<()> {
+    if !crate::workspace::path().exists() {
+        println!("{}", text::plan_cmd_none_stored(lang));
+        return Ok(());
+    }
+    let store = crate::workspace::open_existing(lang)?;
+    let plans = store.list_plans().map_err(|e| store_err(&e, lang))?;
+    if plans.is_empty() {
+        println!("{}", text::plan_cmd_none_stored(lang));
+    }
+    for p in plans {
+        let plan = load(&store, &p.name, lang)?;
+        println!(
+            "{}",
+            text::plan_cmd_list_entry(
+                lang,
+                plan.activities.len(),
+                &p.name,
+                plan.scope.kind.label(lang),
+                &p.updated_at,
+                &plan.scope.value,
+            )
+        );
+    }
+    Ok(())
+}
+
+/// `plan show NAME`: the plan with its target customers in the stored analysis.
+fn show_plan(name: &str, lang: Lang) -> Result<()> {
+    let store = crate::workspace::open_existing(lang)?;
+    let plan = load(&store, name, lang)?;
+    let (ctx, stated) = targets_stated(&store, &plan, lang)?;
+    if let Some(line) = stated {
+        println!("{line}");
+    }
+    print!("{}", plan_text(&plan, &ctx, lang));
+    Ok(())
+}
+
+/// `plan export NAME --format F`.
+fn export_plan(name: &str, format: PlanFormat, output: Option<&PathBuf>, lang: Lang) -> Result<()> {
+    let store = crate::workspace::open_existing(lang)?;
+    let plan = load(&store, name, lang)?;
+    let text = match format {
+        PlanFormat::Yaml => plan_to_yaml(&plan),
+        PlanFormat::Json => plan_to_json(&plan),
+        PlanFormat::Markdown => plan::to_markdown(&plan, &targets(&store, &plan, lang)?, lang),
+        PlanFormat::Html => plan::to_html(&plan, &targets(&store, &plan, lang)?, lang),
+    };
+    crate::output::write_out(output, text.as_bytes(), lang)
+}
+
+/// `plan rm NAME`.
+fn rm(name: &str, lang: Lang) -> Result<()> {
+    let mut store = crate::workspace::open_existing(lang)?;
+    if !store.delete_plan(name).map_err(|e| store_err(&e, lang))? {
+        // Says which plans there are.
+        load(&store, name, lang)?;
+    }
+    println!("{}", text::plan_cmd_deleted(lang, name));
+    Ok(())
+}
+
 /// The plan as text with its target customers today.
-fn show(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
+fn plan_text(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
     let mut s = format!(
         "{}\n{}\n",
         plan.plan,
