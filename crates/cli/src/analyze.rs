@@ -260,10 +260,14 @@ pub fn run(args: Args) -> Result<()> {
         out.flush()?;
         timer.lap("json");
     } else {
-        print!("{}", summary(&analysis, &report, args.top, &settings, lang));
+        // Written, not printed: a reader that stops early (`| head`) is an error to return,
+        // where `print!` would panic.
+        let mut out = std::io::stdout().lock();
+        out.write_all(summary(&analysis, &report, args.top, &settings, lang).as_bytes())?;
         if let Some(m) = &analysis.migration {
-            print!("{}", migration_text(m, args.top, lang));
+            out.write_all(migration_text(m, args.top, lang).as_bytes())?;
         }
+        out.flush()?;
     }
     Ok(())
 }

@@ -216,15 +216,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        // A reader that stopped reading (`| head`) is not a failure.
-        Err(err)
-            if err.chain().any(|e| {
-                e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) =>
-        {
-            ExitCode::SUCCESS
-        }
+        // A reader that stopped reading (`| head`) is not a failure (as in ripgrep).
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             if let Some(user) = err.downcast_ref::<UserError>() {
                 eprintln!("error: {}", user.message);
@@ -237,5 +230,37 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+    }
+}
+
+/// Whether `err` comes from writing to a pipe whose reader has gone: an I/O error of that kind,
+/// also when it reached us wrapped in a JSON serialiser's error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        let kind = e
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind)
+            .or_else(|| {
+                e.downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            });
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_broken_pipe;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn a_broken_pipe_is_recognised_bare_wrapped_and_in_a_json_error() {
+        let bare = anyhow::Error::from(Error::from(ErrorKind::BrokenPipe));
+        let wrapped = bare.context("writing the summary");
+        let json = anyhow::Error::from(serde_json::Error::io(Error::from(ErrorKind::BrokenPipe)));
+        let other = anyhow::Error::from(Error::from(ErrorKind::PermissionDenied));
+        assert!(is_broken_pipe(&wrapped));
+        assert!(is_broken_pipe(&json));
+        assert!(!is_broken_pipe(&other));
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! The figures are pinned with the tolerances named below, so that a change in the models, the
 //! types or the calibration that moves them shows here and is written down in
-//! `docs/forecast-backtest.md`. The issue's targets (per type with ≥ 100 customers and ≥ 2 % of
+//! `docs/forecast-backtest.md`. Issue 21's targets (per type with ≥ 100 customers and ≥ 2 % of
 //! the margin, predicted / actual within 0.85–1.15; all within ±5 %; 75–85 % of the actual
 //! values inside the 80 % ranges) are asserted where this forecast meets them, and the
 //! shortfalls are pinned as they are.

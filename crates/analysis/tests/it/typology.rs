@@ -476,14 +476,14 @@ proptest::proptest! {
 /// confidences — on the panels it was grown on (in-sample) and on the two it never saw. Grown
 /// on train/ + dev/ with the evidence statistics among its features, its size chosen by
 /// cross-validation there (`examples/typology_fit.rs`); heldout/ and fresh777/ measured once
-/// afterwards. The issue's floors for the shape classifier hold on both test panels.
+/// afterwards. Issue 3's floors for the shape classifier hold on both test panels.
 const TREE_ALONE_ACCURACY: [(&str, f64); 4] = [
     ("train", 0.8475),
     ("dev", 0.8457),
     ("heldout", 0.8225),
     ("fresh777", 0.8213),
 ];
-/// The issue's floors, checked on both test panels.
+/// Issue 3's floors (accuracy ≥ 0.80, no class recall below 0.65), checked on both test panels.
 const ISSUE_MIN_ACCURACY: f64 = 0.80;
 const ISSUE_MIN_RECALL: f64 = 0.65;
 /// Expected calibration error of the leaf confidences allowed on the test panels (measured
@@ -675,7 +675,7 @@ fn shipped_config_holds_the_default_tree() {
 }
 
 /// The B2B panels of the tests (`typology::b2b_panels`): every pattern at every rate, 36
-/// months of existing customers as in the issue (customers uniform over the data, days
+/// months of existing customers as in issue 15 (customers uniform over the data, days
 /// uniform), drawn with seeds from [`B2B_TEST_SEED`] on. The classifier's tree, levels and
 /// confidence curves were fitted on other seeds (`examples/typology_fit.rs`), so these rates
 /// are measured on panels nothing was tuned on.
@@ -691,7 +691,7 @@ mod b2b {
     pub const B2B_TEST_SEED: u64 = 9_100;
     /// Customers drawn per pattern and rate.
     pub const CUSTOMERS: usize = 2_000;
-    /// The rates of the issue: purchases a month (the low end for trends and bells).
+    /// The rates of issue 15: purchases a month (the low end for trends and bells).
     pub const RATES: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
 
     /// One group's outcome: customers, how many got each type (in [`CustomerType::ALL`]
@@ -848,7 +848,7 @@ fn b2b_ece(o: &b2b::Outcome) -> f64 {
 
 /// Per rate of [`b2b::RATES`], for the tree and for the rules: the measured share of flat
 /// buyers given any type but steady or new (pinned: may rise by [`B2B_TOLERANCE`] at most; the
-/// issue's bound is 10 %).
+/// bound of issue 15 is 10 %).
 const FLAT_CLAIMED: [[f64; 5]; 2] = [
     [0.055, 0.056, 0.062, 0.062, 0.073],
     [0.055, 0.056, 0.062, 0.062, 0.073],
@@ -856,11 +856,11 @@ const FLAT_CLAIMED: [[f64; 5]; 2] = [
 /// How far a pinned B2B rate may move against us (2,000 customers a group: about one
 /// standard error of a rate near 50 %).
 const B2B_TOLERANCE: f64 = 0.012;
-/// The issue's bound on flat buyers with a type, at every rate.
+/// Issue 15's bound on flat buyers with a type, at every rate.
 const ISSUE_MAX_FLAT_CLAIMED: f64 = 0.10;
-/// Bursty buyers (orders in bursts of part deliveries): not in the issue, our own bound.
+/// Bursty buyers (orders in bursts of part deliveries): not in issue 15, our own bound.
 const MAX_BURSTY_CLAIMED: f64 = 0.16;
-/// Seasonal buyers from 0.5 purchases a month: the issue's floor for cyclical.
+/// Seasonal buyers from 0.5 purchases a month: issue 15's floor for cyclical.
 const ISSUE_MIN_SEASONAL: f64 = 0.85;
 /// Per rate, for tree and rules, the measured share of rising buyers typed growth and of
 /// falling ones typed shrinking (pinned: may fall by [`B2B_TOLERANCE`] at most).
@@ -888,10 +888,10 @@ const BARNACLE: [[f64; 5]; 2] = [
     [0.507, 0.742, 0.908, 0.975, 0.993],
     [0.028, 0.416, 0.803, 0.911, 0.968],
 ];
-/// The issue's bound on the expected calibration error on the sparse panels.
+/// Issue 15's bound on the expected calibration error on the sparse panels.
 const ISSUE_MAX_B2B_ECE: f64 = 0.05;
 
-/// The B2B panels meet the issue's numbers where a valid test can, and the measured rates stay
+/// The B2B panels meet issue 15's numbers where a valid test can, and the measured rates stay
 /// where they were, for the tree and for the rules.
 #[test]
 fn b2b_panels() {

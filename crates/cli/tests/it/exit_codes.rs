@@ -216,3 +216,40 @@ fn configuration_file_is_checked() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+/// See: issue 22. A reader that stops early (`kundenwert analyze … --json | head`) ends the
+/// program quietly with exit 0, as in ripgrep, for the JSON and for the text summary: no
+/// `error: Broken pipe`, no panic of `print!`.
+#[test]
+fn a_closed_pipe_exits_zero_quietly() {
+    use std::io::Read;
+    let dir = workdir();
+    // Enough customers that either output is far larger than a pipe's buffer, so the program
+    // is still writing when the reader goes.
+    let mut csv = String::from("customer;date;amount\n");
+    for c in 0..3_000 {
+        for m in 1..=3 {
+            csv += &format!("K{c};{:02}.0{m}.2024;{},50\n", 1 + c % 28, 100 + c);
+        }
+    }
+    write(dir.path(), "viele.csv", &csv);
+    for args in [
+        &["analyze", "viele.csv", "--json", "--lang", "en"][..],
+        &["analyze", "viele.csv", "--top", "3000", "--lang", "en"][..],
+    ] {
+        let mut child = crate::kundenwert(dir.path())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // The reader is gone (dropped) after 16 bytes.
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
