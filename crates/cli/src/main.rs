@@ -23,7 +23,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use kundenwert_core::Lang;
 
 // The import builds millions of small per-customer allocations; mimalloc makes them and the
-// final teardown markedly cheaper than the system allocator (see docs/benchmarks.md).
+// final teardown markedly cheaper than the system allocator (see docs/benchmarks-log.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

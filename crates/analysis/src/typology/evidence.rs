@@ -283,7 +283,7 @@ impl Evidence {
     ///
     /// Kept out of line (the classification's AVX2 build compiles its own copy,
     /// [`Evidence::compute_inline`]): inlined into the one large feature function it moved
-    /// that function's code about (`docs/benchmarks.md`).
+    /// that function's code about (`docs/benchmarks-log.md`).
     #[inline(never)]
     pub fn compute(y: &[f64], purchases: Option<&[u32]>) -> Option<Self> {
         COLUMNS.with(|buffers| Self::compute_in(y, purchases, &mut buffers.borrow_mut()))
