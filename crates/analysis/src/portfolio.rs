@@ -15,8 +15,8 @@
 //!   added and falls back to 100 % through the customers who lose money; its peak says "the
 //!   top 38 % of customers make 142 % of the margin".
 //! - **Quadrants** ([`quadrants`]): high / low current value × high / low future value, split
-//!   at the medians. The future value comes with the lifetime-value models (issue 4); until
-//!   then every customer's future value is `None` and the quadrants are `None`.
+//!   at the medians. The future value is the forecast's ([`crate::future`]), one per customer;
+//!   without one for every customer (a caller that passes none) the quadrants are `None`.
 
 use serde::Serialize;
 
@@ -279,7 +279,7 @@ fn median(x: &[f64]) -> f64 {
 }
 
 /// Quadrants of `current` × `future` value (one each per customer); `None` when there are
-/// no customers, the lengths differ, or any future value is missing (before issue 4: always).
+/// no customers, the lengths differ, or any future value is missing.
 pub fn quadrants(current: &[f64], future: &[Option<f64>]) -> Option<Quadrants> {
     if current.is_empty() || current.len() != future.len() {
         return None;
@@ -323,7 +323,7 @@ pub struct Portfolio {
     pub abc: Abc,
     /// Whale curve of the total margin.
     pub whale_curve: WhaleCurve,
-    /// Current × future value; `None` until future values exist (issue 4).
+    /// Current × future value; `None` when not every customer has a future value.
     pub quadrants: Option<Quadrants>,
 }
 

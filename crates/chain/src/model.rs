@@ -1,7 +1,7 @@
 //! The chain model: a chain of actor types (supplier → self → customer → customer's customer → user),
 //! the persons we know at each actor and the flows between actors.
 //!
-//! Field names are the keys of the chain file (`product.md` §6); enum values are the lowercase
+//! Field names are the keys of the chain file; enum values are the lowercase
 //! snake_case identifiers of that file. Optional fields are omitted when absent, empty lists too,
 //! so that the canonical export stays short and byte-stable.
 

@@ -79,7 +79,7 @@ fn candidate_json(c: &Candidate, unit: TimeUnit, lang: Lang) -> Value {
     Value::Object(obj)
 }
 
-/// The `models` object of product.md §5 and issue 4.
+/// The `models` object of the `analyze --json` document (issue 4).
 pub fn models_json(f: &Forecast, lang: Lang) -> Value {
     let unit = f.config.time_unit;
     let mut m = Map::new();

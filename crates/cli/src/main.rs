@@ -1,6 +1,13 @@
 //! `kundenwert`: customer value, customer types and the problem-solving chain from ERP exports.
 //!
-//! The binary is glue: every subcommand is one module that calls the library crates.
+//! The binary is glue: every subcommand is one module that parses its arguments, calls the
+//! library crates (mostly `kundenwert-workbench`) and prints: `analyze`, `series`, `demo`,
+//! `import`, `settings`, `chain`, `plan`, `select`. Shared between them: the input options and
+//! the import with its progress bar and rejected rows (`input`), the workspace's opening and
+//! refresh with messages a user can act on (`workspace`), the future value's JSON and text
+//! (`future`), numbers and dates for German and English readers (`fmt`), and where a result goes
+//! (`output`). Errors the user can act on carry a `hint:` line; exit codes: 0 done, 1 input
+//! unreadable or nothing usable, 2 usage error.
 
 mod analyze;
 mod chain;
@@ -23,7 +30,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use kundenwert_core::Lang;
 
 // The import builds millions of small per-customer allocations; mimalloc makes them and the
-// final teardown markedly cheaper than the system allocator (see docs/benchmarks.md).
+// final teardown markedly cheaper than the system allocator (see docs/benchmarks-log.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -17,6 +17,30 @@
 //! | [`gamma_gamma`] | Gamma-Gamma spend (Fader, Hardie & Lee 2005) | - |
 //! | [`no_dropout`] | NBD and Poisson: the limit of the first three where nobody leaves | continuous |
 //!
+//! How the fits work:
+//!
+//! - **Likelihoods** with analytic gradients in log-parameter space; Pareto/NBD's Gauss
+//!   hypergeometric function is our own, in log space, golden-tested against mpmath.
+//! - **Minimiser** ([`optim`]): our own L-BFGS (Armijo backtracking plus an approximate-Wolfe
+//!   acceptance at noise level, the mean negative log-likelihood, non-finite values as +∞, the
+//!   last point cached), argmin's Nelder-Mead as fallback; standard errors by forward
+//!   differences of the analytic gradient.
+//! - **Passes over tables** (`indexed`): rows of indices into tables of the distinct x, times
+//!   and (for Pareto/NBD's hypergeometric endpoints) (x, t) pairs, in fixed chunks on all
+//!   cores, so results do not depend on the thread count. Above 60 k distinct histories a fit
+//!   starts from a 16 k-row sample's optimum and inverse Hessian.
+//! - **The edge is a result.** Every minimisation has a pass budget
+//!   ([`FitOptions::max_passes`]; the best point then, marked `budget_used`). A fit that runs
+//!   along a flat ridge to the edge of the parameter space stops and says so (`at_boundary`).
+//!   [`no_dropout`] fits the common limit where nobody leaves directly, and it is taken instead
+//!   of BG/NBD, MBG/NBD, Pareto/NBD and BG/CNBD-1 when they gain no more than the 5 % boundary
+//!   likelihood-ratio test allows (or failed).
+//! - **Digits where B2B fits end.** The purchase-rate terms are written as
+//!   ln Γ(r+x) − ln Γ(r) − x ln α and −(r+x) ln(1+T/α), so nothing cancels where r, α → 10⁹
+//!   (everyone buys at the same rate); the Beta-dropout terms ln B(a, b+x) − ln B(a, b) and their
+//!   digamma differences are summed exactly once b ≥ 10⁴ (`special::ln_beta_shift`), where
+//!   differences of ln Γ lose their digits.
+//!
 //! ```
 //! use kundenwert_clv::{bg_nbd, compress, FitOptions, Summary};
 //! // (repeat transactions x, time of the last one t_x, age T), in weeks.

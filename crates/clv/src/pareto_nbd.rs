@@ -12,11 +12,12 @@
 //! `m = max(α, β)`, `z(t) = |α-β| / (m+t)` in [0, 1) and `F = 2F1(a, b; a+1; z)`, `b = s+1` when
 //! `α >= β`, else `b = r+x`. Choosing the larger of α, β keeps `z` in [0, 1) (no divergent
 //! series), 1-z is computed as `(min(α,β)+t)/(m+t)` rather than by subtraction, and the 2F1 comes
-//! from [`crate::hyp2f1`], which stays accurate up to z -> 1. Everything is combined in log
-//! space, so the likelihood never overflows or becomes NaN for positive finite inputs.
+//! from the crate's own Gauss hypergeometric function (`hyp2f1`), which stays accurate up to
+//! z -> 1. Everything is combined in log space, so the likelihood never overflows or becomes NaN
+//! for positive finite inputs.
 //!
 //! The gradient is analytic: the derivatives of ln 2F1 w.r.t. its parameters come from the same
-//! series or quadrature (term by term), see [`crate::hyp2f1`].
+//! series or quadrature (term by term), see the `hyp2f1` module.
 
 use crate::hyp2f1::{ln_hyp2f1_pnbd, LnHyp};
 use crate::indexed::{map_chunks, map_chunks_sized, Indexed};

@@ -1,8 +1,15 @@
-//! Domain types of Kundenwert, free of IO and async.
+//! Domain types of Kundenwert, free of IO and async, shared by every crate.
 //!
 //! The import (`kundenwert-ingest`) turns files into [`Transaction`]s; the analysis
-//! (`kundenwert-analysis`) aggregates them into value series per customer and [`Period`].
-//! [`Role`] names what a column of an export means, [`Lang`] the language of user-facing text.
+//! (`kundenwert-analysis`) aggregates them into value series per customer and [`Period`]
+//! ([`PeriodKind`]: month, quarter, year), on the [`ValueBasis`] the export allows (margin, or
+//! revenue when it has no cost). [`Role`] names what a column of an export means. [`Lang`] is
+//! the language of user-facing text, with the formats that go with it (language code, date
+//! pattern, thousands separator); the texts themselves live in `kundenwert-text`.
+//!
+//! A reading hands its rows on through [`Pass`] and [`RowSink`]: the import calls them, the
+//! analysis implements them, so neither crate depends on the other. [`closest`] (with
+//! [`edit_distance`]) gives the typo hints of every "did you mean" message.
 #![deny(missing_docs)]
 
 mod pass;

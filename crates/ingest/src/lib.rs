@@ -1,4 +1,4 @@
-//! Reads ERP/CRM exports into [`Transaction`]s, reporting every row it cannot use.
+//! Reads ERP/CRM exports into [`Transaction`](kundenwert_core::Transaction)s, reporting every row it cannot use.
 //!
 //! The entry point is [`import`]: it reads CSV (any of `,` `;` tab `|` or whitespace-aligned;
 //! UTF-8, Windows-1252 or UTF-16) and XLSX files, decides number and date formats per column
@@ -6,6 +6,23 @@
 //! [`RowSink`] — one per thread, merged at the end — so memory grows with what the sink keeps,
 //! not with the rows. Rejected rows come back in the [`ImportReport`] with file, physical line,
 //! column and [`Reason`].
+//!
+//! Formats are decided from evidence gathered over the whole column: the reading starts with
+//! the decisions of the first rows and reads the file again if the whole column disagrees. An
+//! undecidable day/month order stops with a hint.
+//!
+//! | module | what |
+//! |---|---|
+//! | `decode` | the file as UTF-8 blocks: byte-order mark, `--encoding`, or lazy detection at the first non-ASCII block |
+//! | `prelude` | the file's start: blank lines and a DATEV line before the header, the header, the dialect, the evidence of a first block of rows |
+//! | [`split`] | records and fields with physical line numbers that stay right on CRLF files and across quoted line breaks |
+//! | [`header`] | which column plays which [`Role`]: German and English synonyms, `--column` overrides |
+//! | [`numbers`], [`dates`] | amounts and dates as exports write them, and the evidence that decides a column's format |
+//! | `row` | one row of cells into a transaction or a rejection |
+//! | `read` | the rows on several threads, in one of two ways: `read::chunks` (a reader thread decodes and hands out blocks cut at record boundaries; any file) or `read::ranges` (each thread reads its own byte ranges; UTF-8 without quotes, the fast way) |
+//! | `xlsx` | spreadsheets through calamine |
+//! | `reject` | rejected rows and their reasons, in German and English |
+//! | `error` | why an import could not be done at all ([`ImportError`]) |
 #![deny(missing_docs)]
 
 pub mod dates;

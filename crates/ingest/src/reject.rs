@@ -1,4 +1,4 @@
-//! Rejected rows and why, in German and English (product.md §4).
+//! Rejected rows and why, in German and English: every row that cannot be used is reported.
 
 use kundenwert_core::Lang;
 use kundenwert_text as text;

@@ -9,8 +9,22 @@
 //! settings (TOML) and the result of its latest analysis ([`AnalysisRun`], [`CustomerResult`]),
 //! as plain records: what they mean belongs to the analysis.
 //!
-//! The schema is described in `SCHEMA.md`; migrations live in `migrations/` and are never edited
-//! once landed.
+//! - **Imports** are all-or-nothing, one SQLite transaction per import, deduplicated by the
+//!   file's content hash and by (document, position). [`Workspace::import_streamed`] stores rows
+//!   while the file is read: lines without a document at once, documented lines sorted by
+//!   document and content in bounded runs spilled to temporary files, then merged, numbered and
+//!   inserted in (document, position) order, so memory does not grow with the rows; a dropped
+//!   reading attempt is undone by a savepoint.
+//! - **Reading** streams the rows in stored order as a sequential scan;
+//!   [`Workspace::for_each_transaction_in_parts`] gives one rowid range per core, each on its
+//!   own connection.
+//! - **The latest analysis** (`results.rs`) is replaced in one transaction, one row per customer
+//!   with its months packed; [`CustomerQuery`] filters (the selection language's meaning, `NOT`
+//!   over missing figures included), searches, sorts and pages by key, in SQL that uses the
+//!   indexes. A data version moved by triggers says when stored rows changed.
+//!
+//! The schema is described in `SCHEMA.md`; migrations live in `migrations/`, are embedded, pinned
+//! by hash and never edited once landed.
 #![deny(missing_docs)]
 
 mod error;

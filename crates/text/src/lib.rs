@@ -20,6 +20,9 @@
 //!
 //! The generated code writes the text directly: no Fluent runtime, no Unicode isolation marks.
 //! Numbers and dates are not the catalog's job: callers format them and pass the string.
+//!
+//! Every crate with user-facing text uses it: ingest, analysis, clv, chain, store, workbench
+//! and the CLI.
 #![deny(missing_docs)]
 
 pub use kundenwert_core::Lang;

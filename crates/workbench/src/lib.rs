@@ -12,6 +12,19 @@
 //!
 //! The analysis crate stays free of storage and the store free of analysis: this crate maps
 //! between them.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`settings`] | the workspace's settings ([`Settings`]: typology thresholds, cost to serve, forecast horizon, discount rate, time unit, models, backtest): TOML in the configuration file's format, checked, one key set with typo hints, listed for `settings show` |
+//! | [`pipeline`] | [`analyse`]: series → backtest → types → forecast → portfolio (and the migration with a comparison date), the one pipeline `analyze` on files and the workspace's stored analysis both run |
+//! | [`records`] | an analysis as stored rows (rounded as the JSON) and the run's summary |
+//! | [`fixed_costs`] | the yearly fixed-costs CSV |
+//!
+//! [`Workbench`] itself decides whether the stored analysis is current (data version,
+//! settings, version of Kundenwert, fixed-costs file hash), refreshes it reporting each phase,
+//! and answers the questions: the customer list, one customer with its months, the portfolio,
+//! the type migration over the year before as-of (matrix, new customers, the 100 movers with the
+//! largest current value), selections, chain actors' members and plan targets.
 #![deny(missing_docs)]
 
 pub mod fixed_costs;

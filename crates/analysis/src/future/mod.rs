@@ -7,7 +7,7 @@
 //! Pareto/NBD, BG/CNBD-k) with Gamma-Gamma for the spend per purchase, and the type-aware
 //! projection of the typology specification §4 ([`projection`]).
 //!
-//! The choice is made on the [`backtest`] whenever the history allows: the same forecast made
+//! The choice is made on the [`backtest`](mod@backtest) whenever the history allows: the same forecast made
 //! one horizon before as-of, held against what the customers then did. The model that
 //! predicted their purchases best is the model; per type, the method (the model or the
 //! projection with a damping of its trend) is the one that did best there, and the 80 % ranges

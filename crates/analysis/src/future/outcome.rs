@@ -1,6 +1,6 @@
 //! How forecasts compared with what happened: per customer type, the predicted and the actual
 //! value of the same months and how many actual values lay inside their 80 % range. The
-//! backtest ([`super::backtest`]) and the check after as-of ([`super::HoldoutCheck`]) both
+//! backtest ([`super::backtest`](mod@super::backtest)) and the check after as-of ([`super::HoldoutCheck`]) both
 //! speak in these terms.
 
 use crate::typology::CustomerType;

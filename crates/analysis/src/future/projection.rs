@@ -1,7 +1,7 @@
 //! The type-aware projection of the typology specification §4: a customer's recent monthly level,
 //! for growing, shrinking and bell customers with a damped trend, weighted by how likely the
 //! customer still buys and discounted. How much the trend is damped is chosen per type on the
-//! backtest ([`super::backtest`]) where there is one.
+//! backtest ([`super::backtest`](mod@super::backtest)) where there is one.
 //!
 //! It is the candidate for B2B customers who order at regular intervals, where the
 //! "buy till you die" models fit poorly; model choice compares both on the holdout.

@@ -1,7 +1,7 @@
 //! Labelled panels of B2B buying: customers who order a few times a year at random days,
 //! with a known pattern behind their purchases — the data the customer types must hold on.
 //!
-//! The labelled panels of `tests/fixtures/typology/` (from `shared/tools/gen_typology_panel.py`)
+//! The labelled panels of `tests/fixtures/typology/` (their README names the generator)
 //! model a customer as one order chance a month, mostly between 45 % and 100 %, with the
 //! pattern in the order sizes. Most B2B customers look different: a handful of purchases a
 //! year at irregular times, the pattern (if any) in how often they buy. This generator draws

@@ -186,8 +186,8 @@ pub(crate) fn default_config() -> &'static TypologyConfig {
 }
 
 impl TypologyConfig {
-    /// The rules exactly as `shared/design/typology-spec.md` §3 writes them (heldout accuracy
-    /// 0.700, macro-F1 0.718).
+    /// The rules exactly as the typology specification the classifier started from writes them
+    /// (its §3; heldout accuracy 0.700, macro-F1 0.718).
     pub fn spec() -> Self {
         Self {
             model: TypologyModel::Rules,

@@ -282,8 +282,8 @@ impl Evidence {
     /// [`MIN_MONTHS`] months follow the first.
     ///
     /// Kept out of line (the classification's AVX2 build compiles its own copy,
-    /// [`Evidence::compute_inline`]): inlined into the one large feature function it moved
-    /// that function's code about (`docs/benchmarks.md`).
+    /// `Evidence::compute_in`): inlined into the one large feature function it moved
+    /// that function's code about (`docs/benchmarks-log.md`).
     #[inline(never)]
     pub fn compute(y: &[f64], purchases: Option<&[u32]>) -> Option<Self> {
         COLUMNS.with(|buffers| Self::compute_in(y, purchases, &mut buffers.borrow_mut()))

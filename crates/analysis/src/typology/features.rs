@@ -899,7 +899,7 @@ fn phase_counts(r3: &[f64], high: f64, low: f64) -> (usize, usize, usize) {
 
 /// The classification compiled with AVX2 (x86-64-v3), chosen at run time: the same source,
 /// with four doubles to a vector register instead of two (10–15 % faster; see
-/// docs/benchmarks.md).
+/// docs/benchmarks-log.md).
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use super::super::evidence::{Columns, Evidence};

@@ -1,5 +1,5 @@
-//! Customer types from the shape of the monthly margin series (typology spec §1–§3,
-//! `shared/design/typology-spec.md`).
+//! Customer types from the shape of the monthly margin series, and the evidence that its
+//! pattern exists (see `docs/typology.md`).
 //!
 //! A pure function of one series: [`Features::compute`] measures level, trend, peak shape,
 //! variation and phases on the active span; [`status`] says whether the customer is still
@@ -10,6 +10,12 @@
 //! only portfolio input is the reference level `ref` ([`portfolio_reference`]), the median
 //! lifetime level of the customers with enough history, against which rule 5 and the tree's
 //! `level_rel` measure barnacles.
+//!
+//! A type other than steady is a claim that a pattern exists: [`evidence`] tests whether the
+//! history shows a trend, hump, season or phases beyond a flat random buyer with the same
+//! purchases and amounts, and the tree's (or the rules') suggestion stands only when its pattern
+//! is shown; otherwise the pattern shown most clearly decides, and with none the customer is
+//! steady. [`b2b_panels`] draws the labelled sparse B2B panels the tests measure this on.
 //!
 //! ```
 //! use kundenwert_analysis::typology::{classify, CustomerType};
@@ -113,7 +119,7 @@ impl CustomerType {
 }
 
 impl CustomerType {
-    /// The product's identifier (product.md §1): `steady`, `cyclical`, `bell`, `growth`,
+    /// The identifier users see in the JSON, the selection language and plans: `steady`, `cyclical`, `bell`, `growth`,
     /// `shrinking`, `barnacle`, or `new` when the history is too short to judge.
     pub fn id(self) -> &'static str {
         match self {

@@ -325,7 +325,7 @@ pub fn moving_mean_argmax(x: &[f64], w: usize, padded: &mut Vec<f64>) -> (usize,
     // The common windows as constants, so that each window's additions are straight-line
     // code: a loop over a window whose width changes from customer to customer ends where a
     // branch predictor cannot know, once per four windows (3.6 % of classifying,
-    // docs/benchmarks.md).
+    // docs/benchmarks-log.md).
     match w {
         3 => windows_argmax(padded, n, 3),
         5 => windows_argmax(padded, n, 5),
@@ -552,7 +552,7 @@ pub fn mann_kendall(x: &[f64]) -> MannKendall {
 fn pair_sums(x: &[f64]) -> (i64, i64) {
     // One branch-free pass over the pairs gives S and the ties: the signs of the pairs are
     // random for a noisy series, and mispredicted branches plus a sort for the ties made this
-    // the hot spot of classifying (docs/benchmarks.md).
+    // the hot spot of classifying (docs/benchmarks-log.md).
     //
     // Tie correction: every group of t equal values removes t (t-1) (2t+5) from the variance.
     // Summed over the group's members, with e = how many later members equal one, that is

@@ -17,7 +17,7 @@ fn tuned_rules() -> TypologyConfig {
 }
 
 /// Accuracy and macro-F1 that the specification reports for its rules on heldout/
-/// (`shared/design/typology-spec.md`, `shared/data/typology/README.md`).
+/// (as `tests/fixtures/typology/README.md` records them).
 const SPEC_HELDOUT_ACCURACY: f64 = 0.700;
 const SPEC_HELDOUT_MACRO_F1: f64 = 0.718;
 /// Cyclical recall the specification reports on heldout/.
@@ -300,7 +300,7 @@ fn tuned_rules_on_the_labelled_panels() {
 
 #[test]
 fn spec_config_is_the_spec() {
-    // The thresholds of typology-spec.md §3 that the reproduction test relies on.
+    // The thresholds of the specification's rules that the reproduction test relies on.
     let k = TypologyConfig::spec();
     assert_eq!((k.min_active, k.min_span, k.rich_active), (4, 6, 6));
     assert_eq!((k.sig_p, k.up_tau, k.down_tau), (0.10, 0.15, -0.15));

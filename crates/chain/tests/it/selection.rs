@@ -71,7 +71,7 @@ fn pick(text: &str) -> Vec<String> {
 }
 
 #[test]
-fn examples_from_the_brief_select_the_expected_customers() {
+fn example_expressions_select_the_expected_customers() {
     assert_eq!(pick("type=growth and future_value>10000"), ["10007"]);
     assert_eq!(
         pick("type in (growth, steady) and current_value >= 5000 or abc=C"),

@@ -1,5 +1,5 @@
 //! `kundenwert analyze`: the terminal summary in German and English and the JSON object of
-//! product.md §5, for a small German export with broken rows (`tests/fixtures/README.md`).
+//! the JSON document of `analyze --json`, for a small German export with broken rows (`tests/fixtures/README.md`).
 
 use serde_json::Value;
 

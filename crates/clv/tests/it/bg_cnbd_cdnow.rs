@@ -3,7 +3,7 @@
 //! since the timing term (k-1) litt - x ln((k-1)!) vanishes at k = 1; with k estimated, the
 //! chosen k must not fit worse than k = 1.
 //!
-//! Data: `tests/fixtures/CDNOW_sample.txt` (source `/work/shared/data/cdnow/`); week unit,
+//! Data: `tests/fixtures/CDNOW_sample.txt` (source: `tests/fixtures/README.md`); week unit,
 //! calibration to 1997-09-30, same-day purchases merged.
 
 use kundenwert_clv::bg_cnbd::{self, CnbdSummary};

@@ -2,8 +2,8 @@
 //! "Counting your customers the easy way": r = 0.55, alpha = 10.58, s = 0.61, beta = 11.67,
 //! LL = -9595.0).
 //!
-//! Data: `tests/fixtures/CDNOW_sample.txt` (shared with `tests/cdnow.rs`; its README names the
-//! source, `/work/shared/data/cdnow/`). Set-up of the paper: week unit, calibration to
+//! Data: `tests/fixtures/CDNOW_sample.txt` (shared with `cdnow_published.rs`;
+//! `tests/fixtures/README.md` names the source). Set-up of the paper: week unit, calibration to
 //! 1997-09-30, purchases by one customer on one day merged, `T` and `t_x` day differences / 7.
 
 use kundenwert_clv::{compress, pareto_nbd, FitOptions, Summary};

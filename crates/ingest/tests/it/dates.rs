@@ -1,4 +1,4 @@
-//! product.md §3, dates: ISO with and without time, `DD.MM.YYYY`, `DD.MM.YY`, `M/D/YYYY`;
+//! Dates as exports write them: ISO with and without time, `DD.MM.YYYY`, `DD.MM.YY`, `M/D/YYYY`;
 //! slash dates whose order the whole column cannot decide fail with `AmbiguousDates` and a
 //! hint naming `--date-format`, which resolves them.
 

@@ -1,4 +1,4 @@
-//! product.md §3: every encoding × delimiter × line end reads the same rows and totals, and
+//! Encodings: every encoding × delimiter × line end reads the same rows and totals, and
 //! umlauts in names survive.
 
 use std::collections::BTreeSet;
@@ -169,7 +169,7 @@ fn header_language_is_independent_of_formats() {
 }
 
 /// A tiny German Windows-1252 export whose only non-ASCII text is `ÖÜ`: the bytes are no UTF-8,
-/// and a German ERP export should be read as Windows-1252 (product.md §3 names it the German
+/// and a German ERP export should be read as Windows-1252 (the German
 /// default), not as a Greek or Cyrillic code page.
 #[test]
 
@@ -191,7 +191,8 @@ fn short_windows_1252_file_with_rare_umlauts() {
 }
 
 /// A Windows-1252 export whose only non-ASCII bytes are Excel's currency format `12,50 €` with a
-/// no-break space (bytes `A0 80`): product.md §3 lists both the encoding and the amount form.
+/// no-break space (bytes `A0 80`): both the encoding and the amount form are
+/// what German exports bring.
 #[test]
 
 fn windows_1252_with_only_euro_amounts() {

@@ -1,4 +1,4 @@
-//! product.md §3, headers and derivations: German and English synonyms (case- and
+//! Headers and derivations: German and English synonyms (case- and
 //! punctuation-insensitive), `--column ROLE=HEADER`, revenue = quantity × unit price,
 //! cost = revenue − margin, DATEV `EXTF` files, several files combined.
 
@@ -17,7 +17,7 @@ fn column(report: &kundenwert_ingest::ImportReport, role: Role) -> Option<String
         .map(|(_, h)| h.clone())
 }
 
-/// Every synonym product.md §3 lists, plus variants in case and punctuation.
+/// Every synonym `header.rs` knows, plus variants in case and punctuation.
 #[test]
 fn header_synonyms() {
     let synonyms: &[(Role, &[&str])] = &[

@@ -1,4 +1,4 @@
-//! product.md §3, numbers: every form users bring, and the decimal separator decided per
+//! Numbers: every form users bring, and the decimal separator decided per
 //! column from the whole column (including the re-read when late rows decide).
 
 use crate::fixtures::{

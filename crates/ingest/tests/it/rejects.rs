@@ -1,4 +1,4 @@
-//! product.md §4: every rejected row with file, physical 1-based line (right on CRLF files and
+//! Rejected rows: every rejected row with file, physical 1-based line (right on CRLF files and
 //! after quoted fields with line breaks), column and reason, in German and English; counts
 //! reconcile; files that cannot be read fail with one message and a hint.
 
@@ -109,7 +109,7 @@ impl Export {
     }
 }
 
-/// The export of product.md §4: rejections at lines 301, 602 and 903 and more, after many
+/// A broken export: rejections at lines 301, 602 and 903 and more, after many
 /// quoted names with line breaks, blank lines of several kinds, and an unclosed quote at the
 /// end. Returns the export and the line of the unclosed quote.
 pub fn broken_export() -> (Export, u64) {
@@ -271,7 +271,7 @@ fn unclosed_quote_counts_lines_not_read() {
     }
 }
 
-/// As the example of product.md §4 (`Line 5, Kundenname: quote is never closed`), here on line 6
+/// As the rejection a user reads for it (`Line 5, Kundenname: quote is never closed`), here on line 6
 /// after a record of two lines; the unclosed quote and a wrong-delimiter row before it each get
 /// their own message.
 #[test]
@@ -434,7 +434,7 @@ fn unreadable_files() {
 /// A stray quote in the middle of a file, with another quoted field further down: the record
 /// from line 2 swallows lines 3 and 4 up to the next quote. The import accepts it with the text
 /// of two other rows as the customer's name, and those rows are neither accepted nor rejected
-/// (product.md §4: every row that cannot be used is reported). Text after a closing quote
+/// (every row that cannot be used is reported). Text after a closing quote
 /// (`"Zu"` closes at `3;"`, then `Zu"` follows) marks the record as broken.
 #[test]
 

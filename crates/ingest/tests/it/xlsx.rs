@@ -1,4 +1,4 @@
-//! Spreadsheets (product.md §3): real date cells, dates and amounts stored as text, numeric
+//! Spreadsheets: real date cells, dates and amounts stored as text, numeric
 //! customer ids (`10002.0` → `10002`), Excel serial numbers, rejections by sheet row.
 
 use std::path::{Path, PathBuf};
