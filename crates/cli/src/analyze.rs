@@ -1,5 +1,6 @@
 //! `kundenwert analyze`: value history, current value and rejected rows, as a terminal summary
-//! or as the JSON object of product.md §5.
+//! or as the JSON document of `analyze --json` (its shape pinned by the `analyze_json_en`
+//! snapshot).
 
 use kundenwert_text as text;
 use std::io::Write;
@@ -294,7 +295,7 @@ fn analysis_error(e: &AnalysisError, lang: Lang) -> anyhow::Error {
     .into()
 }
 
-/// One customer of the JSON document, in the field order of product.md §5.
+/// One customer of the JSON document, in the field order the `analyze_json_en` snapshot pins.
 #[derive(Serialize)]
 struct CustomerJson<'a> {
     id: &'a str,
@@ -428,7 +429,7 @@ struct InputJson<'a> {
     holdout: &'a kundenwert_analysis::HoldoutSummary,
 }
 
-/// The JSON document of `analyze --json` (product.md §5): small parts as values, the
+/// The JSON document of `analyze --json` (shape pinned by the `analyze_json_en` snapshot): small parts as values, the
 /// per-customer and per-row arrays streamed.
 pub struct AnalyzeJson<'a> {
     head: HeadJson<'a>,
@@ -437,7 +438,7 @@ pub struct AnalyzeJson<'a> {
     backtest: Value,
 }
 
-/// Everything before `customers`, in the order of product.md §5.
+/// Everything before `customers`, in the document's order.
 #[derive(Serialize)]
 struct HeadJson<'a> {
     as_of: chrono::NaiveDate,
@@ -551,7 +552,7 @@ fn write_pretty_at(out: &mut impl Write, value: &impl Serialize, depth: usize) -
     Ok(())
 }
 
-/// The JSON object of product.md §5.
+/// The JSON document of `analyze --json`.
 pub fn to_json<'a>(
     analysis: &'a Analysis,
     report: &'a ImportReport,

@@ -377,9 +377,11 @@ fn png_has_the_svg_size_and_shows_every_flow_colour() {
         assert!(hits > 50, "{name}: only {hits} pixels of its colour");
     }
     if std::env::var_os("KUNDENWERT_KEEP_PNG").is_some() {
-        std::fs::write("/tmp/d_chain_de.png", &png).unwrap();
+        // To look at the diagram: the files land in the system's temporary folder.
+        let keep = std::env::temp_dir();
+        std::fs::write(keep.join("chain_de.png"), &png).unwrap();
         std::fs::write(
-            "/tmp/d_chain_en.png",
+            keep.join("chain_en.png"),
             to_png(&c, Lang::En, &figures(), 1.0).unwrap(),
         )
         .unwrap();
