@@ -5,6 +5,7 @@
 //! changes it through `kundenwert-chain` (which validates the result) and stores it back in one
 //! statement, so a failed command changes nothing.
 
+use crate::output::{out, outln};
 use kundenwert_text as text;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -385,7 +386,7 @@ fn import_file(file: &Path, lang: Lang) -> Result<()> {
     save(&mut store, &chain, lang)?;
     let persons: usize = chain.actors.iter().map(|a| a.persons.len()).sum();
     let (actors, flows) = (chain.actors.len(), chain.flows.len());
-    println!(
+    outln!(
         "{}",
         if existed {
             text::chain_cmd_replaced(lang, actors, flows, &chain.chain, persons)
@@ -417,7 +418,7 @@ fn create(name: &str, subject: &str, self_id: &str, self_name: &str, lang: Lang)
     });
     let chain = parse(&doc.to_string(), Some(Format::Json)).map_err(|e| invalid(&e, lang))?;
     save(&mut store, &chain, lang)?;
-    println!("{}", text::chain_cmd_created(lang, &chain.chain));
+    outln!("{}", text::chain_cmd_created(lang, &chain.chain));
     Ok(())
 }
 
@@ -466,7 +467,7 @@ fn export_chain(
 fn list(lang: Lang) -> Result<()> {
     // No workspace yet is not an error here: it simply holds no chains.
     if !crate::workspace::path().exists() {
-        println!("{}", text::chain_cmd_none_stored(lang));
+        outln!("{}", text::chain_cmd_none_stored(lang));
         return Ok(());
     }
     let store = crate::workspace::open_existing(lang)?;
@@ -474,12 +475,12 @@ fn list(lang: Lang) -> Result<()> {
         .list_chains()
         .map_err(|e| crate::workspace::store_error(&e, lang))?;
     if chains.is_empty() {
-        println!("{}", text::chain_cmd_none_stored(lang));
+        outln!("{}", text::chain_cmd_none_stored(lang));
     }
     for c in chains {
         let chain = load(&store, &c.name, lang)?;
         let persons: usize = chain.actors.iter().map(|a| a.persons.len()).sum();
-        println!(
+        outln!(
             "{}",
             text::chain_cmd_list_entry(
                 lang,
@@ -500,9 +501,9 @@ fn show_chain(name: &str, lang: Lang) -> Result<()> {
     let chain = load(&store, name, lang)?;
     let (figures, stated) = figures_stated(&chain, lang);
     if let Some(line) = stated {
-        println!("{line}");
+        outln!("{line}");
     }
-    print!("{}", chain_text(&chain, &figures, lang));
+    out!("{}", chain_text(&chain, &figures, lang));
     Ok(())
 }
 
@@ -518,9 +519,9 @@ fn contact_gaps(name: &str, json: bool, stale_after: Option<i64>, lang: Lang) ->
         days.clamp(0, i64::from(u32::MAX)) as u32,
     );
     if json {
-        println!("{}", g.to_json());
+        outln!("{}", g.to_json());
     } else {
-        print!("{}", g.render(lang));
+        out!("{}", g.render(lang));
     }
     Ok(())
 }
@@ -535,7 +536,7 @@ fn rm(name: &str, lang: Lang) -> Result<()> {
         // Says which chains there are.
         load(&store, name, lang)?;
     }
-    println!("{}", text::chain_cmd_deleted(lang, name));
+    outln!("{}", text::chain_cmd_deleted(lang, name));
     Ok(())
 }
 
@@ -549,7 +550,7 @@ fn edit_stored(
     let mut chain = load(&store, name, lang)?;
     let message = change(&mut chain)?;
     save(&mut store, &chain, lang)?;
-    println!("{message} ({name})");
+    outln!("{message} ({name})");
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! [`kundenwert_analysis::demo`] as a German ERP export (Windows-1252, `;`, decimal comma,
 //! `DD.MM.YYYY`, CRLF) and the true customer types beside it.
 
+use crate::output::out;
 use kundenwert_text as text;
 use std::path::{Path, PathBuf};
 
@@ -110,7 +111,7 @@ pub fn run(args: Args) -> Result<()> {
     crate::output::write_file(&export, &bytes, lang)?;
     crate::output::write_file(&truth, truth_csv(&demo).as_bytes(), lang)?;
     timer.lap("write");
-    print!("{}", summary(&demo, &export, &truth, lang));
+    out!("{}", summary(&demo, &export, &truth, lang));
     if !args.no_import {
         // The demo company also fills the workspace, so `kundenwert analyze` (without files),
         // chains and plans can be tried on it right away.
@@ -125,7 +126,7 @@ pub fn run(args: Args) -> Result<()> {
             rejects: None,
             as_of: None,
         };
-        print!("\n{}", crate::import::store_files(&input)?);
+        out!("\n{}", crate::import::store_files(&input)?);
         let mut bench = crate::workspace::open_workbench(lang)?;
         crate::workspace::refresh(&mut bench, lang)?;
     }

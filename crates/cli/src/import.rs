@@ -8,6 +8,7 @@
 //! nothing, and lines of a document that is already stored (overlapping re-exports) are
 //! skipped and counted.
 
+use crate::output::out;
 use kundenwert_text as text;
 use std::cell::RefCell;
 use std::io::Read;
@@ -181,7 +182,7 @@ fn content_hash(path: &PathBuf, lang: Lang) -> Result<String> {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    print!("{}", store_files(&args.input)?);
+    out!("{}", store_files(&args.input)?);
     if !args.no_analysis {
         // The types and forecasts every other command reads, computed once now.
         let lang = args.input.lang();

@@ -9,6 +9,10 @@
 //! (`output`). Errors the user can act on carry a `hint:` line; exit codes: 0 done, 1 input
 //! unreadable or nothing usable, 2 usage error.
 
+// Stdout is written through `output::{out, outln}` or `output::write_out`, which return a
+// reader that has gone as an error; `print!` would panic.
+#![deny(clippy::print_stdout)]
+
 mod analyze;
 mod chain;
 mod demo;

@@ -4,6 +4,7 @@
 //! Markdown or HTML in German or English. `kundenwert select` keeps named selections that plans
 //! refer to as `@name`.
 
+use crate::output::{out, outln};
 use kundenwert_text as text;
 use std::path::{Path, PathBuf};
 
@@ -263,7 +264,7 @@ fn import_file(file: &Path, lang: Lang) -> Result<()> {
     let plan = parse_plan(&text, Format::from_path(file)).map_err(|e| invalid(&e, lang))?;
     let mut store = crate::workspace::open(lang)?;
     save(&mut store, &plan, lang)?;
-    println!(
+    outln!(
         "{}",
         text::plan_cmd_stored(lang, plan.activities.len(), plan.coaching.len(), &plan.plan,)
     );
@@ -322,7 +323,7 @@ fn create(
     }
     save(&mut store, &plan, lang)?;
     let ctx = targets(&store, &plan, lang)?;
-    println!(
+    outln!(
         "{}",
         text::plan_cmd_created(lang, ctx.customers.len(), &plan.plan)
     );
@@ -332,17 +333,17 @@ fn create(
 /// `plan list`: the stored plans with their scope and last change.
 fn list(lang: Lang) -> Result<()> {
     if !crate::workspace::path().exists() {
-        println!("{}", text::plan_cmd_none_stored(lang));
+        outln!("{}", text::plan_cmd_none_stored(lang));
         return Ok(());
     }
     let store = crate::workspace::open_existing(lang)?;
     let plans = store.list_plans().map_err(|e| store_err(&e, lang))?;
     if plans.is_empty() {
-        println!("{}", text::plan_cmd_none_stored(lang));
+        outln!("{}", text::plan_cmd_none_stored(lang));
     }
     for p in plans {
         let plan = load(&store, &p.name, lang)?;
-        println!(
+        outln!(
             "{}",
             text::plan_cmd_list_entry(
                 lang,
@@ -363,9 +364,9 @@ fn show_plan(name: &str, lang: Lang) -> Result<()> {
     let plan = load(&store, name, lang)?;
     let (ctx, stated) = targets_stated(&store, &plan, lang)?;
     if let Some(line) = stated {
-        println!("{line}");
+        outln!("{line}");
     }
-    print!("{}", plan_text(&plan, &ctx, lang));
+    out!("{}", plan_text(&plan, &ctx, lang));
     Ok(())
 }
 
@@ -389,7 +390,7 @@ fn rm(name: &str, lang: Lang) -> Result<()> {
         // Says which plans there are.
         load(&store, name, lang)?;
     }
-    println!("{}", text::plan_cmd_deleted(lang, name));
+    outln!("{}", text::plan_cmd_deleted(lang, name));
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! in the workspace, re-evaluated on the current data whenever they are used — by focus plans
 //! as `@name` or on their own.
 
+use crate::output::outln;
 use kundenwert_text as text;
 use std::io::Write;
 
@@ -69,7 +70,7 @@ pub fn run(args: Args) -> Result<()> {
             store
                 .put_selection(&name, &sel.to_string())
                 .map_err(|e| crate::workspace::store_error(&e, lang))?;
-            println!("{}", text::select_saved(lang, &name, &sel));
+            outln!("{}", text::select_saved(lang, &name, &sel));
             Ok(())
         }
         SelectCommand::Show { selection } => {
@@ -123,7 +124,7 @@ pub fn run(args: Args) -> Result<()> {
                     .get_selection(&s.name)
                     .map_err(|e| crate::workspace::store_error(&e, lang))?
                     .unwrap_or_default();
-                println!("@{}  {expr}", s.name);
+                outln!("@{}  {expr}", s.name);
             }
             Ok(())
         }
@@ -135,7 +136,7 @@ pub fn run(args: Args) -> Result<()> {
             if !removed {
                 return Err(UserError::input(text::select_no_such(lang, &name), None).into());
             }
-            println!("{}", text::select_deleted(lang, &name));
+            outln!("{}", text::select_deleted(lang, &name));
             Ok(())
         }
     }

@@ -3,6 +3,7 @@
 //! change brings the stored analysis up to date at once. Also the `--config FILE` of `analyze`
 //! and how outputs state the settings they were computed with.
 
+use crate::output::outln;
 use kundenwert_text as text;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -132,7 +133,7 @@ pub fn run(args: Args) -> Result<()> {
                 .into_iter()
                 .find(|(k, _, _)| *k == key)
                 .map_or(value, |(_, v, _)| v);
-            println!("{}", text::settings_stored(lang, &key, shown));
+            outln!("{}", text::settings_stored(lang, &key, shown));
             if !args.no_analysis {
                 crate::workspace::refresh(&mut bench, lang)?;
             }
@@ -150,7 +151,7 @@ pub fn run(args: Args) -> Result<()> {
                 }
                 other => crate::workspace::workbench_error(&other, lang),
             })?;
-            println!(
+            outln!(
                 "{}",
                 text::settings_imported(lang, changed_text(&settings, lang), file.display())
             );
