@@ -288,8 +288,7 @@ fn analysis_error(e: &AnalysisError, lang: Lang) -> anyhow::Error {
             text::analyze_compare_not_before(lang, as_of, compare),
             Some(text::analyze_compare_not_before_hint(lang).into()),
         ),
-        // Errors added later still reach the user, in English.
-        #[allow(unreachable_patterns)]
+        // `AnalysisError` is non-exhaustive: errors added later still reach the user, in English.
         other => crate::UserError::usage(other.to_string(), None),
     }
     .into()

@@ -73,7 +73,7 @@ fn pass_seconds<T>(data: &[T], f: impl Fn(&T) -> f64) -> f64 {
     best
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments)]
 fn print_fit(
     model: &str,
     fit_seconds: f64,

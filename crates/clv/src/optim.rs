@@ -603,7 +603,7 @@ fn hessian<F: Fn(&[f64], &mut [f64]) -> f64>(
             h[i][j] = scale * (gp[i] - g0[i]) / step;
         }
     }
-    #[allow(clippy::needless_range_loop)] // symmetric index pairs read clearer with indices
+    #[expect(clippy::needless_range_loop)] // symmetric index pairs read clearer with indices
     for i in 0..n {
         for j in 0..i {
             let m = 0.5 * (h[i][j] + h[j][i]);

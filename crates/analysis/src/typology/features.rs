@@ -973,7 +973,7 @@ mod avx2 {
         scratch: &mut Scratch,
     ) -> Option<Features> {
         debug_assert!(detected());
-        #[allow(unsafe_code)]
+        #[expect(unsafe_code)]
         unsafe {
             compute_with_avx2(y, purchases, left_censored, scratch)
         }
@@ -989,7 +989,7 @@ mod avx2 {
         scratch: &mut Scratch,
     ) -> Classification {
         debug_assert!(detected());
-        #[allow(unsafe_code)]
+        #[expect(unsafe_code)]
         unsafe {
             classify_avx2(y, purchases, left_censored, reference, config, scratch)
         }

@@ -136,7 +136,6 @@ const MIXED: u8 = 2;
 /// the rows before each.
 #[target_feature(enable = "avx2")]
 #[inline]
-#[allow(clippy::too_many_arguments)]
 fn count_own<const PART: u8>(
     rows: __m256,
     lane: __m256i,
@@ -262,7 +261,7 @@ mod tests {
                     for split in [0, 1, n / 3, n / 2, n.saturating_sub(2), n - 1, n + 3] {
                         let (from, split) = (from.min(n - 1), split);
                         // SAFETY: `on_avx2` has checked that this CPU has AVX2.
-                        #[allow(unsafe_code)]
+                        #[expect(unsafe_code)]
                         let fast = unsafe { pair_sums(&x, from, split) };
                         let exact = pair_sums_with_sides(&x, from, split.min(n - 1));
                         match fast {
@@ -303,7 +302,7 @@ mod tests {
                     .collect();
                 x.reverse();
                 // SAFETY: `on_avx2` has checked that this CPU has AVX2.
-                #[allow(unsafe_code)]
+                #[expect(unsafe_code)]
                 let fast = unsafe { pair_sums(&x, 1.min(n - 1), n / 2) };
                 assert_eq!(fast, Some(pair_sums_with_sides(&x, 1.min(n - 1), n / 2)));
             }
