@@ -5,6 +5,7 @@ use kundenwert_text as text;
 
 /// Why a model could not be fitted.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum FitError {
     /// No customers (or only customers with zero weight) were given.
     #[error("no data to fit")]
