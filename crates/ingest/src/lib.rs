@@ -45,7 +45,7 @@ use serde::Serialize;
 
 pub use error::ImportError;
 pub use numbers::DecimalStyle;
-pub use reject::{Reason, Rejection};
+pub use reject::{Reason, Rejection, MAX_ABS_VALUE};
 pub use row::Cell;
 pub use split::Dialect;
 

@@ -259,16 +259,17 @@ fn plain(raw: &[u8], style: DecimalStyle) -> Option<(NumberShape, Option<f64>)> 
     for (i, &b) in body.iter().enumerate() {
         match b {
             b'0'..=b'9' => {
+                // Longer values take `parse`'s correctly rounded slow path (and more than 19
+                // digits would overflow the mantissa).
+                if digits == 15 {
+                    return None;
+                }
                 mantissa = mantissa * 10 + u64::from(b - b'0');
                 digits += 1;
             }
             b'.' | b',' if sep.is_none() => sep = Some((i, b)),
             _ => return None,
         }
-    }
-    // Longer values take `parse`'s correctly rounded slow path.
-    if digits > 15 {
-        return None;
     }
     let sign = |v: f64| if negative { -v } else { v };
     let Some((pos, sep)) = sep else {
@@ -395,6 +396,28 @@ const POW10: [f64; 20] = [
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A plain value of more digits than a `u64` holds takes the slow path instead of
+    /// overflowing (a debug build panicked on the 20th digit).
+    #[test]
+    fn long_plain_values_do_not_overflow() {
+        for digits in [15, 16, 19, 20, 30, 400] {
+            let raw = "9".repeat(digits);
+            for style in [DecimalStyle::Comma, DecimalStyle::Point] {
+                assert_eq!(
+                    shape_and_parse(&raw, style).1,
+                    parse(&raw, style),
+                    "{digits}"
+                );
+                let decimal = format!("{raw},5");
+                assert_eq!(
+                    shape_and_parse(&decimal, style).1,
+                    parse(&decimal, style),
+                    "{digits}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn forms_users_bring() {

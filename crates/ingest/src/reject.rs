@@ -23,6 +23,12 @@ pub enum Reason {
         /// An example of the column's style, `1.234,56`.
         example: String,
     },
+    /// A number that is not finite or larger than [`MAX_ABS_VALUE`]: a misread column (article
+    /// numbers, barcodes) or a runaway value, never an invoice line's amount.
+    ImplausibleNumber {
+        /// The value as written, shortened to its start when it is long.
+        value: String,
+    },
     /// The customer number is empty.
     CustomerMissing,
     /// The date is empty.
@@ -51,6 +57,24 @@ pub enum Reason {
     },
 }
 
+/// The largest absolute value a numeric cell (amount, quantity, price, cost, margin) may have:
+/// a trillion. No invoice line comes near it, even in a currency of small units; beyond it a
+/// value is a misread column, and sums of such values would no longer hold cents exactly. The
+/// messages `import-reject-implausible-number` state it.
+pub const MAX_ABS_VALUE: f64 = 1e12;
+
+/// A rejected cell's value as a message shows it: whole when short, else its first 40
+/// characters and `…`, so that a cell of millions of characters does not flood the report (the
+/// rejects file keeps the whole row).
+pub(crate) fn shown_value(raw: &str) -> String {
+    const SHOWN: usize = 40;
+    let raw = raw.trim();
+    match raw.char_indices().nth(SHOWN) {
+        None => raw.to_string(),
+        Some((end, _)) => format!("{}…", &raw[..end]),
+    }
+}
+
 /// Shows `%d.%m.%Y` as `DD.MM.YYYY` (or `TT.MM.JJJJ`).
 fn human_pattern(pattern: &str, lang: Lang) -> String {
     let (d, y) = (
@@ -73,6 +97,9 @@ impl Reason {
             }
             Reason::InvalidNumber { value, example } => {
                 text::import_reject_invalid_number(lang, example, value)
+            }
+            Reason::ImplausibleNumber { value } => {
+                text::import_reject_implausible_number(lang, value)
             }
             Reason::CustomerMissing => text::import_reject_customer_missing(lang).into(),
             Reason::DateMissing => text::import_reject_date_missing(lang).into(),

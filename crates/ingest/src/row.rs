@@ -3,7 +3,7 @@
 use crate::dates::{self, DateEvidence, DateFormat, DateShape, DayMonthOrder};
 use crate::header::ColumnMap;
 use crate::numbers::{self, DecimalStyle, NumberEvidence};
-use crate::reject::{Reason, Rejection};
+use crate::reject::{shown_value, Reason, Rejection, MAX_ABS_VALUE};
 use crate::split::{split, Dialect, Fields};
 use chrono::NaiveDate;
 use kundenwert_core::{Role, Transaction};
@@ -279,7 +279,7 @@ impl RowPlan {
         if cell.is_empty() {
             return None;
         }
-        Some(match cell {
+        let value = match cell {
             Cell::Number(v) => Ok(v),
             Cell::Text(raw) => {
                 let slot = numeric_slot(role);
@@ -293,7 +293,7 @@ impl RowPlan {
                     _ => numbers::parse(raw, style),
                 };
                 parsed.ok_or_else(|| Reason::InvalidNumber {
-                    value: raw.trim().to_string(),
+                    value: shown_value(raw),
                     example: style.example().to_string(),
                 })
             }
@@ -304,7 +304,8 @@ impl RowPlan {
                     .to_string(),
             }),
             Cell::Empty => return None,
-        })
+        };
+        Some(value.and_then(|v| plausible(v, cell)))
     }
 
     fn date(&self, cell: Cell<'_>, cache: &mut RowCache) -> Option<NaiveDate> {
@@ -412,7 +413,11 @@ impl RowPlan {
             let Some(q) = quantity else {
                 return self.reject(line, Some(Role::Quantity), Reason::AmountMissing, raw);
             };
-            q * price
+            // Each factor is within the limit; their product need not be.
+            match plausible(q * price, Cell::Empty) {
+                Ok(v) => v,
+                Err(reason) => return self.reject(line, Some(Role::UnitPrice), reason, raw),
+            }
         };
         // An empty cost or margin cell counts as zero (service lines often carry none).
         let cost = if self.map.get(Role::Cost).is_some() {
@@ -441,6 +446,19 @@ impl RowPlan {
             document: cell(Role::Document).text(),
         })
     }
+}
+
+/// `v` when it can be an amount, quantity or price: finite and within [`MAX_ABS_VALUE`].
+fn plausible(v: f64, cell: Cell<'_>) -> Result<f64, Reason> {
+    if v.abs() <= MAX_ABS_VALUE {
+        return Ok(v);
+    }
+    Err(Reason::ImplausibleNumber {
+        value: match cell {
+            Cell::Text(raw) => shown_value(raw),
+            _ => v.to_string(),
+        },
+    })
 }
 
 /// Another delimiter that splits the row into as many fields as the header has.

@@ -506,3 +506,63 @@ fn header_with_a_line_break_is_sniffed() {
     assert_eq!(report.files[0].delimiter.as_deref(), Some(";"));
     assert_eq!(txs.len(), 1);
 }
+
+/// See: issue 20. An amount of millions of digits used to become infinity (and the totals
+/// `null`); a barcode in the amount column a sum that loses cents. Every number beyond a
+/// trillion either way, and a quantity × price beyond it, is rejected with its line, column and
+/// a reason that shows the value's start, not its millions of characters (the rejects file
+/// keeps the row); the counts reconcile.
+#[test]
+fn implausible_amounts_are_rejected_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = "9".repeat(5_000_000);
+    let text = lines(
+        &[
+            "Kundennr.;Belegdatum;Menge;Einzelpreis",
+            "1;01.02.2024;2;1,50",
+            &format!("2;01.02.2024;1;{huge},00"),
+            "3;01.02.2024;1;4006381333931",
+            "4;01.02.2024;1;-1.000.000.000.000,01",
+            "5;01.02.2024;1000000;2000000",
+            "6;01.02.2024;1;1.000.000.000.000,00",
+        ],
+        "\n",
+    );
+    let path = write_text(dir.path(), "gross.csv", &text, Enc::Utf8);
+    let (txs, report) = read(&path, &threads(1));
+    assert_eq!(report.rows_read, 6);
+    assert_eq!(report.rows_accepted, 2, "{:?}", report.rejected);
+    assert_eq!(report.rows_rejected, 4);
+    assert_eq!(
+        txs.iter().map(|t| t.revenue).collect::<Vec<_>>(),
+        [3.0, 1e12]
+    );
+    let got: Vec<(u64, Option<&str>, String)> = report
+        .rejected
+        .iter()
+        .map(|r| (r.line, r.column.as_deref(), r.reason.message(Lang::En)))
+        .collect();
+    let beyond =
+        "cannot be an amount: more than 1,000,000,000,000 (one trillion) either way; row skipped";
+    assert_eq!(
+        got,
+        [
+            (
+                3,
+                Some("Einzelpreis"),
+                format!("'{}…' {beyond}", "9".repeat(40))
+            ),
+            (4, Some("Einzelpreis"), format!("'4006381333931' {beyond}")),
+            (
+                5,
+                Some("Einzelpreis"),
+                format!("'-1.000.000.000.000,01' {beyond}")
+            ),
+            (6, Some("Einzelpreis"), format!("'2000000000000' {beyond}")),
+        ]
+    );
+    assert!(report.rejected[0]
+        .reason
+        .message(Lang::De)
+        .contains("eine Billion"));
+}

@@ -19,6 +19,7 @@ import-pattern-day = TT
 import-pattern-year = JJJJ
 import-reject-invalid-date = '{ $value }' ist kein gültiges Datum ({ $pattern })
 import-reject-invalid-number = '{ $value }' ist keine Zahl (Format { $example })
+import-reject-implausible-number = '{ $value }' kann kein Betrag sein: mehr als 1.000.000.000.000 (eine Billion) im Plus oder Minus; Zeile übersprungen
 import-reject-customer-missing = Kundennummer fehlt; Zeile übersprungen
 import-reject-date-missing = Datum fehlt; Zeile übersprungen
 import-reject-amount-missing = Betrag fehlt; Zeile übersprungen

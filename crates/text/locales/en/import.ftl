@@ -19,6 +19,7 @@ import-pattern-day = DD
 import-pattern-year = YYYY
 import-reject-invalid-date = '{ $value }' is not a valid date ({ $pattern })
 import-reject-invalid-number = '{ $value }' is not a number (format { $example })
+import-reject-implausible-number = '{ $value }' cannot be an amount: more than 1,000,000,000,000 (one trillion) either way; row skipped
 import-reject-customer-missing = customer number missing; row skipped
 import-reject-date-missing = date missing; row skipped
 import-reject-amount-missing = amount missing; row skipped
