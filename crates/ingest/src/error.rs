@@ -66,6 +66,15 @@ pub enum ImportError {
         /// Cause.
         message: String,
     },
+    /// The file is of another kind than an export: a PDF, an image, an archive, a program, an
+    /// encrypted workbook, or text under a spreadsheet's extension.
+    #[error("{}", kundenwert_text::import_not_an_export(Lang::En, .kind.label(Lang::En), .path))]
+    NotAnExport {
+        /// File.
+        path: String,
+        /// What it is.
+        kind: crate::kind::FileKind,
+    },
     /// A format we do not read (yet).
     #[error("{}", kundenwert_text::import_unsupported(Lang::En, .format, .path))]
     Unsupported {
@@ -129,6 +138,10 @@ impl ImportError {
             ImportError::Spreadsheet { path, message } => {
                 (text::import_spreadsheet(lang, message, path), None)
             }
+            ImportError::NotAnExport { path, kind } => (
+                text::import_not_an_export(lang, kind.label(lang), path),
+                Some(kind.hint(lang).to_string()),
+            ),
             ImportError::Unsupported { path, format } => (
                 text::import_unsupported(lang, format, path),
                 Some(text::import_unsupported_hint(lang).to_string()),

@@ -20,6 +20,7 @@
 //! | [`numbers`], [`dates`] | amounts and dates as exports write them, and the evidence that decides a column's format |
 //! | `row` | one row of cells into a transaction or a rejection |
 //! | `read` | the rows on several threads, in one of two ways: `read::chunks` (a reader thread decodes and hands out blocks cut at record boundaries; any file) or `read::ranges` (each thread reads its own byte ranges; UTF-8 without quotes, the fast way) |
+//! | `kind` | what a file is by its first bytes: a PDF, image, archive or program is named as such |
 //! | `xlsx` | spreadsheets through calamine |
 //! | `reject` | rejected rows and their reasons, in German and English |
 //! | `error` | why an import could not be done at all ([`ImportError`]) |
@@ -29,6 +30,7 @@ pub mod dates;
 mod decode;
 mod error;
 pub mod header;
+mod kind;
 pub mod numbers;
 mod prelude;
 mod read;
@@ -44,6 +46,7 @@ use kundenwert_core::Role;
 use serde::Serialize;
 
 pub use error::ImportError;
+pub use kind::FileKind;
 pub use numbers::DecimalStyle;
 pub use reject::{Reason, Rejection, MAX_ABS_VALUE};
 pub use row::Cell;
@@ -181,6 +184,18 @@ fn import_file<P: Pass>(
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
+    // A file of another kind is named as such, before its bytes are read as headers.
+    let head = kind::head(path).map_err(io_error(&shown))?;
+    let not_an_export = match ext.as_str() {
+        "xlsx" | "xlsm" => kind::not_workbook(&head),
+        // The old binary format is itself an OLE compound file.
+        "xls" => kind::not_workbook(&head).filter(|k| *k != FileKind::EncryptedOrLegacyOffice),
+        "xlsb" | "ods" | "parquet" => None,
+        _ => kind::not_text(&head),
+    };
+    if let Some(kind) = not_an_export {
+        return Err(ImportError::NotAnExport { path: shown, kind });
+    }
     match ext.as_str() {
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => xlsx::import(path, &shown, options, new_pass),
         "parquet" => Err(ImportError::Unsupported {

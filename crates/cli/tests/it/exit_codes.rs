@@ -38,6 +38,19 @@ fn unreadable_or_unusable_input_exits_one() {
     );
     write(dir.path(), "leer.csv", "\n\n");
     write(dir.path(), "kaputt.xlsx", "kein zip");
+    let bytes =
+        |name: &str, content: &[u8]| std::fs::write(dir.path().join(name), content).unwrap();
+    bytes("bericht.csv", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n");
+    bytes("foto.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01");
+    bytes(
+        "geheim.xlsx",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0\0\0\0\0",
+    );
+    // A workbook whose archive is damaged (cut off after its first entry's header).
+    bytes(
+        "defekt.xlsx",
+        b"PK\x03\x04\x14\0\0\0\x08\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x13\0\0\0[Content_Types].xml",
+    );
     let cases: &[(&[&str], &str)] = &[
         (
             &["analyze", "fehlt.csv", "--lang", "en"],
@@ -72,6 +85,27 @@ fn unreadable_or_unusable_input_exits_one() {
              hint: the rejected rows above say why; set formats with `--decimal`, `--date-format` or `--column`\n",
         ),
         (&["analyze", "leer.csv", "--lang", "de"], "error: `leer.csv` ist leer\n"),
+        // See: issue 20. A file of another kind is named as such (not read as garbled headers).
+        (
+            &["analyze", "kaputt.xlsx", "--lang", "de"],
+            "error: `kaputt.xlsx` ist eine Textdatei mit der Endung einer Tabelle, kein Export von Rechnungspositionen (CSV oder Excel)\n\
+             hint: ist es ein CSV-Export, die Datei in `.csv` umbenennen\n",
+        ),
+        (
+            &["analyze", "bericht.csv", "--lang", "en"],
+            "error: `bericht.csv` is a PDF document, not an export of invoice lines (CSV or Excel)\n\
+             hint: export the invoice lines from the ERP as CSV or XLSX and read that file\n",
+        ),
+        (
+            &["import", "foto.png", "--lang", "de"],
+            "error: `foto.png` ist ein Bild, kein Export von Rechnungspositionen (CSV oder Excel)\n\
+             hint: die Rechnungspositionen aus dem ERP als CSV oder XLSX exportieren und diese Datei lesen\n",
+        ),
+        (
+            &["series", "geheim.xlsx", "--lang", "en"],
+            "error: `geheim.xlsx` is a password-protected workbook or an old binary Office file, not an export of invoice lines (CSV or Excel)\n\
+             hint: open it in Excel and save it as `.xlsx` without a password\n",
+        ),
     ];
     for (args, stderr) in cases {
         let out = run(dir.path(), args);
@@ -79,11 +113,11 @@ fn unreadable_or_unusable_input_exits_one() {
         assert_eq!(out.stdout, "", "{args:?}");
         assert_eq!(out.stderr, *stderr, "{args:?}");
     }
-    let out = run(dir.path(), &["analyze", "kaputt.xlsx", "--lang", "de"]);
+    let out = run(dir.path(), &["analyze", "defekt.xlsx", "--lang", "de"]);
     assert_eq!(out.code, 1);
     assert!(
         out.stderr
-            .starts_with("error: die Tabelle `kaputt.xlsx` kann nicht gelesen werden: "),
+            .starts_with("error: die Tabelle `defekt.xlsx` kann nicht gelesen werden: "),
         "{}",
         out.stderr
     );

@@ -255,7 +255,12 @@ fn spreadsheet_and_csv_combined() {
 fn a_broken_spreadsheet_fails_with_one_message() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kaputt.xlsx");
-    std::fs::write(&path, b"this is not a zip file").unwrap();
+    // A workbook's archive cut off after its first entry's header (text under `.xlsx` is
+    // named as text before the spreadsheet reader sees it: see `kind`).
+    let mut damaged = b"PK\x03\x04\x14\0\0\0\x08\0".to_vec();
+    damaged.resize(30, 0);
+    damaged.extend_from_slice(b"[Content_Types].xml");
+    std::fs::write(&path, damaged).unwrap();
     let err = match read_with(std::slice::from_ref(&path), &threads(1)) {
         Err(e) => e,
         Ok(_) => panic!("a broken spreadsheet imports"),
@@ -271,6 +276,18 @@ fn a_broken_spreadsheet_fails_with_one_message() {
             path.display()
         )),
         "{msg}"
+    );
+    std::fs::write(&path, b"this is not a zip file").unwrap();
+    let err = read_with(std::slice::from_ref(&path), &threads(1)).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            kundenwert_ingest::ImportError::NotAnExport {
+                kind: kundenwert_ingest::FileKind::Text,
+                ..
+            }
+        ),
+        "{err:?}"
     );
 }
 
