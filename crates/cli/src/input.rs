@@ -240,13 +240,16 @@ fn write_rejects(path: &PathBuf, report: &ImportReport, lang: Lang) -> Result<()
         text::input_rejects_header_reason(lang),
         text::input_rejects_header_row(lang),
     ])?;
+    // Cells are data: a rejected row (or a column named `=…`) must not run as a formula when
+    // the file is opened in Excel.
+    use kundenwert_core::cells::text_cell;
     for r in &report.rejected {
         w.write_record([
-            r.file.as_str(),
+            &*text_cell(&r.file),
             &r.line.to_string(),
-            r.column.as_deref().unwrap_or(""),
-            &r.reason.message(lang),
-            &r.raw,
+            &text_cell(r.column.as_deref().unwrap_or("")),
+            &text_cell(&r.reason.message(lang)),
+            &text_cell(&r.raw),
         ])?;
     }
     w.flush()?;

@@ -73,12 +73,14 @@ fn format_part(customers: &[(&str, &[PeriodValue])]) -> Vec<u8> {
     let mut line = Vec::with_capacity(rows * 48);
     let mut itoa = itoa::Buffer::new();
     for &(id, periods) in customers {
+        // Cells are data: `=HYPERLINK(…)` as a customer number must not run in Excel.
+        let id = kundenwert_core::cells::text_cell(id);
         let quoted;
         let id = if id.contains([',', '"', '\n', '\r']) {
             quoted = format!("\"{}\"", id.replace('"', "\"\""));
             quoted.as_str()
         } else {
-            id
+            &id
         };
         for p in periods {
             line.extend_from_slice(id.as_bytes());

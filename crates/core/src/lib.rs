@@ -9,9 +9,11 @@
 //!
 //! A reading hands its rows on through [`Pass`] and [`RowSink`]: the import calls them, the
 //! analysis implements them, so neither crate depends on the other. [`closest`] (with
-//! [`edit_distance`]) gives the typo hints of every "did you mean" message.
+//! [`edit_distance`]) gives the typo hints of every "did you mean" message. [`cells`] keeps
+//! text written into CSV cells from being run as a formula.
 #![deny(missing_docs)]
 
+pub mod cells;
 mod pass;
 mod period;
 mod role;

@@ -122,3 +122,46 @@ fn revenue_only_and_orders() {
                \"Smith, J.\",2024-Q1,7.00,,,1\n"
     );
 }
+
+/// See: issue 20. Cells are data: customer numbers that would start a formula in Excel are
+/// written with a leading `'`, in `series` and in the rejects file; numbers stay numbers.
+#[test]
+fn text_cells_never_start_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("formeln.csv"),
+        "customer,date,revenue\n\
+         \"=HYPERLINK(\"\"http://x\"\")\",2024-01-05,10.00\n\
+         @SUM(1),2024-01-06,-5.00\n\
+         +4930,2024-01-07,1.00\n\
+         =1+1,gestern,2.00\n",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "series",
+            "formeln.csv",
+            "--period",
+            "year",
+            "--rejects",
+            "abgelehnt.csv",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        HEADER.to_string()
+            + "'+4930,2024,1.00,,,1\n\
+               \"'=HYPERLINK(\"\"http://x\"\")\",2024,10.00,,,1\n\
+               '@SUM(1),2024,-5.00,,,1\n"
+    );
+    let rejects = std::fs::read_to_string(dir.path().join("abgelehnt.csv")).unwrap();
+    assert_eq!(
+        rejects,
+        "\u{feff}file,line,column,reason,row\n\
+         formeln.csv,5,date,'gestern' is not a valid date (YYYY-MM-DD),\"'=1+1,gestern,2.00\"\n"
+    );
+}
