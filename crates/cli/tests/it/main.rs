@@ -8,6 +8,7 @@
 mod analyze;
 mod cdnow;
 mod chain;
+mod concurrency;
 mod crash_safety;
 mod demo;
 mod exit_codes;
