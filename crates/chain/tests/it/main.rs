@@ -10,5 +10,6 @@ mod exports;
 mod formats;
 mod gaps;
 mod plan;
+mod reading;
 mod roundtrip;
 mod selection;
