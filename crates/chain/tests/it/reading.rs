@@ -272,3 +272,13 @@ fn errors_inside_actors_and_activities_keep_their_paths() {
          activities[1]: expected a mapping (key: value), found 7"
     );
 }
+
+#[test]
+fn a_plan_says_what_it_expected_in_correct_german() {
+    // Plans said "erwartet ein Text" (nominative); chains always said "erwartet einen Text".
+    let e = parse_plan(&format!("{PLAN}notes: 3\n"), None).unwrap_err();
+    assert_eq!(
+        e.localized(Lang::De),
+        "notes: erwartet einen Text, gefunden 3"
+    );
+}
