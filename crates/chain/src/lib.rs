@@ -2,6 +2,7 @@
 //! between actors, contact gaps, diagrams; and the focus plan built on it.
 #![deny(missing_docs)]
 
+mod document;
 pub mod edit;
 pub mod export;
 pub mod gaps;
