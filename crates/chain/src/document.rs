@@ -345,6 +345,11 @@ pub(crate) fn check_keys<'a>(
     })
 }
 
+/// The value of `key`'s first appearance in a mapping's entries.
+pub(crate) fn get<'a>(entries: &'a [(String, Node)], key: &str) -> Option<&'a Node> {
+    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
 /// A mapping's entries, or what else was found.
 pub(crate) fn mapping(node: &Node) -> Result<&[(String, Node)], Problem> {
     match node {

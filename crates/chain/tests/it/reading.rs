@@ -282,3 +282,12 @@ fn a_plan_says_what_it_expected_in_correct_german() {
         "notes: erwartet einen Text, gefunden 3"
     );
 }
+
+#[test]
+fn a_plan_key_that_is_a_mapping_does_not_show_the_reader_s_inner_markers() {
+    // The plan reader used to mark repeated keys with a hidden key, which leaked into this name.
+    assert_eq!(
+        plan_errors(&format!("{PLAN}? {{a: 1, a: 2}}\n: w\n")),
+        "{\"a\":1}: unknown key; allowed: plan, scope, reasons, targets, activities, coaching, priorities, notes"
+    );
+}
