@@ -1,8 +1,6 @@
 //! Reading a plan file (YAML or JSON) through the shared document reader (`document.rs`): every
 //! problem reported with its path, duplicate keys included, and the checks of a plan's meaning.
 
-use chrono::NaiveDate;
-
 use super::error::{Expected, PlanError, PlanErrorKind, PlanErrors};
 use super::{Activity, CustomerType, Plan, Reason, ReasonKind, Scope, ScopeKind, Status, Targets};
 use crate::document::{self, FileKind, KeyCheck, Node, Problem};
@@ -442,9 +440,7 @@ impl Reader {
             owner: self.opt(map, "owner", path, Self::text),
             due: self.opt(map, "due", path, |r, v, p| {
                 let s = r.text(v, p)?;
-                let d = NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-                    .ok()
-                    .filter(|_| s.len() == 10);
+                let d = document::iso_date(&s);
                 if d.is_none() {
                     r.push(p, PlanErrorKind::BadDate { value: s });
                 }

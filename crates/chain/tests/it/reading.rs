@@ -291,3 +291,29 @@ fn a_plan_key_that_is_a_mapping_does_not_show_the_reader_s_inner_markers() {
         "{\"a\":1}: unknown key; allowed: plan, scope, reasons, targets, activities, coaching, priorities, notes"
     );
 }
+
+#[test]
+fn dates_are_strictly_iso_in_plans_as_in_chains() {
+    // chrono alone reads " 2025-1-03" as 3 January; chains always refused it, plans now do too.
+    assert_eq!(
+        plan_errors(&format!(
+            "{PLAN}activities: [{{what: x, due: ' 2025-1-03'}}, {{what: y, due: '2025-02-30'}}]\n"
+        )),
+        "activities[0].due: ' 2025-1-03' is not a date of the form YYYY-MM-DD\n\
+         activities[1].due: '2025-02-30' is not a date of the form YYYY-MM-DD"
+    );
+    assert_eq!(
+        chain_errors(
+            "chain: A\nsubject: product\nactors:\n  - id: w\n    tier: self\n    name: W\n    persons:\n      - {name: P, contact: direct, last_contact: ' 2025-1-03'}\n"
+        ),
+        "actors[0].persons[0].last_contact: ' 2025-1-03' is not a date of the form YYYY-MM-DD"
+    );
+    let ok = parse_plan(
+        &format!("{PLAN}activities: [{{what: x, due: 2025-01-03}}]\n"),
+        None,
+    );
+    assert_eq!(
+        ok.unwrap().activities[0].due.map(|d| d.to_string()),
+        Some("2025-01-03".into())
+    );
+}
