@@ -266,9 +266,6 @@ impl<'de> Visitor<'de> for Seed {
         }
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
-        if self.0 == FileKind::Plan && !v.is_finite() {
-            return Ok(Node::Str(v.to_string()));
-        }
         Ok(Node::Float(v, self.0.show_float(v)))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {

@@ -317,3 +317,23 @@ fn dates_are_strictly_iso_in_plans_as_in_chains() {
         Some("2025-01-03".into())
     );
 }
+
+#[test]
+fn an_infinite_number_is_a_number_in_plans_as_in_chains() {
+    // The plan reader's JSON tree had no room for YAML's `.inf`, so it became the text "inf" and a
+    // plan's note or activity silently read "inf"; now it is refused like any other number.
+    assert_eq!(
+        plan_errors(&format!("{PLAN}notes: .inf\n")),
+        "notes: expected a text, found inf"
+    );
+    assert_eq!(
+        plan_errors(&format!(
+            "{PLAN}activities: [{{what: x, priority: .nan}}]\n"
+        )),
+        "activities[0].priority: expected a whole number, found NaN"
+    );
+    assert_eq!(
+        chain_errors(&format!("{CHAIN}description: .nan\n")),
+        "description: expected a text, found NaN"
+    );
+}
