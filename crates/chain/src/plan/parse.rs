@@ -238,7 +238,7 @@ impl Reader {
                 KeyCheck::Duplicate => {
                     self.push(document::key_path(path, key), PlanErrorKind::DuplicateKey);
                 }
-                // An unknown key is not a broken value: nothing else is said about it anyway.
+                // Not marked broken: no later check looks at a key the plan does not know.
                 KeyCheck::Unknown(problem) => self.errors.push(PlanError::new(
                     document::key_path(path, key),
                     problem.into(),
@@ -296,20 +296,11 @@ impl Reader {
         path: &str,
         read: impl FnOnce(&mut Self, &Node, &str) -> Option<T>,
     ) -> Option<T> {
-        match document::get(map, key) {
-            None | Some(Node::Null) => {
-                self.push(document::key_path(path, key), PlanErrorKind::Missing);
-                None
-            }
-            Some(v) => {
-                let at = document::key_path(path, key);
-                let value = read(self, v, &at);
-                if value.is_none() {
-                    self.broken.push(at);
-                }
-                value
-            }
+        if let None | Some(Node::Null) = document::get(map, key) {
+            self.push(document::key_path(path, key), PlanErrorKind::Missing);
+            return None;
         }
+        self.opt(map, key, path, read)
     }
 
     /// A list; unreadable items become placeholders so later items keep their index.
