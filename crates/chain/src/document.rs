@@ -4,9 +4,9 @@
 //! wrong-type reports that name what was found.
 //!
 //! The schema logic (which keys exist, what a value must be, which problems the meaning adds)
-//! stays in `parse.rs` and `plan/parse.rs`. The two file kinds differed in a few visible details
-//! before they shared this reader; [`FileKind`] keeps each of them, in one place, so that no
-//! message changed.
+//! stays in `parse.rs` and `plan/parse.rs`. Chain and plan files differ in a few details users
+//! see (how odd numbers and keys are shown, how repeated keys are reported); [`FileKind`] holds
+//! each of them in one place, so both file kinds keep their messages.
 //!
 //! Nodes carry no line or column: serde's visitor API, the only way into serde_norway and
 //! serde_json, does not give positions. Syntax errors carry the parser's own line and column.
@@ -54,8 +54,8 @@ impl Format {
     }
 }
 
-/// Which kind of file is read. Each difference below is one the two readers had before they
-/// were merged; they are kept so that no message changes.
+/// Which kind of file is read. The methods below are the only places where the two kinds are
+/// read differently; each difference is visible in messages, so it is kept, not smoothed over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FileKind {
     /// A chain file.
