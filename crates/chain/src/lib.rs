@@ -16,6 +16,7 @@
 //! figures a diagram or a plan shows come from the caller.
 #![deny(missing_docs)]
 
+mod document;
 pub mod edit;
 pub mod export;
 pub mod gaps;

@@ -1,55 +1,19 @@
 //! Reading a chain file (YAML or JSON) into a [`Chain`], collecting every problem.
 //!
-//! The text is first read into a generic tree ([`Node`]) that keeps key order and duplicate keys,
-//! then validated key by key while the typed model is built. The same per-key functions serve the
-//! editing commands, so a value set on the command line gets the same messages as one in a file.
-
-use std::fmt;
-use std::path::Path;
+//! The text is read by the shared document reader (`document.rs`), then validated key by key
+//! while the typed model is built. The same per-key functions serve the editing commands, so a
+//! value set on the command line gets the same messages as one in a file.
 
 use chrono::NaiveDate;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::document::{self, FileKind, KeyCheck, Node, Problem};
 use crate::model::{
     Actor, Chain, CompetitivePosition, Contact, Flow, FlowKind, Person, Relationship, Size,
     Subject, Tier,
 };
 use crate::validate::{semantic_errors, ChainError, ChainErrors, ErrorKind, Expected};
 
-/// A chain file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// YAML (`.yaml`, `.yml`).
-    Yaml,
-    /// JSON (`.json`).
-    Json,
-}
-
-impl Format {
-    /// The format for a file name's extension, if it names one.
-    pub fn from_path(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "yaml" | "yml" => Some(Format::Yaml),
-            "json" => Some(Format::Json),
-            _ => None,
-        }
-    }
-
-    /// Guesses the format from the text: JSON documents start with `{`, everything else is read as
-    /// YAML (JSON is nearly a subset of YAML, but the JSON parser gives better messages).
-    pub fn sniff(text: &str) -> Format {
-        if text
-            .trim_start_matches('\u{feff}')
-            .trim_start()
-            .starts_with('{')
-        {
-            Format::Json
-        } else {
-            Format::Yaml
-        }
-    }
-}
+pub use crate::document::Format;
 
 /// Keys of the chain, actor, person and flow mappings, in canonical order.
 pub const CHAIN_KEYS: &[&str] = &["chain", "subject", "description", "actors", "flows"];
@@ -81,130 +45,12 @@ pub const PERSON_KEYS: &[&str] = &[
 /// Keys of a flow mapping, in canonical order.
 pub const FLOW_KEYS: &[&str] = &["from", "to", "kind", "label"];
 
-/// A generic document tree that keeps key order and duplicate keys (serde's map types drop them).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Node {
-    Null,
-    Bool(bool),
-    Int(i128),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
-}
-
-impl Node {
-    fn describe(&self) -> String {
-        match self {
-            Node::Null => "null".into(),
-            Node::Bool(b) => b.to_string(),
-            Node::Int(i) => i.to_string(),
-            Node::Float(f) => f.to_string(),
-            Node::Str(s) => format!("'{}'", shorten(s)),
-            Node::Seq(_) => "[…]".into(),
-            Node::Map(_) => "{…}".into(),
-        }
-    }
-
-    /// A scalar as a mapping key.
-    fn key_text(&self) -> String {
-        match self {
-            Node::Str(s) => s.clone(),
-            other => other.describe(),
-        }
-    }
-}
-
-fn shorten(s: &str) -> String {
-    const MAX: usize = 40;
-    if s.chars().count() > MAX {
-        let head: String = s.chars().take(MAX).collect();
-        format!("{head}…")
-    } else {
-        s.to_string()
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a plain value (YAML tags such as !name are not supported)")
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-        Node::deserialize(d)
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Int(v.into()))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Int(v.into()))
-    }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
-        Ok(Node::Int(v))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Float(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Str(v.to_string()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Node, E> {
-        Ok(Node::Str(v))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Node::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((k, v)) = map.next_entry()? {
-            entries.push((k, v));
-        }
-        Ok(Node::Map(entries))
-    }
-}
-
 /// Reads a chain from YAML or JSON text; `format` `None` guesses it from the content.
 ///
 /// Returns every problem found (syntax, unknown keys, wrong values, semantic checks), not just the
 /// first.
 pub fn parse(text: &str, format: Option<Format>) -> Result<Chain, ChainErrors> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let read = |format| match format {
-        Format::Json => serde_json::from_str::<Node>(text).map_err(|e| e.to_string()),
-        Format::Yaml => serde_norway::from_str::<Node>(text).map_err(|e| e.to_string()),
-    };
-    let node = match format {
-        Some(format) => read(format),
-        // A guessed JSON document may be YAML in flow style (`{chain: A, ...}`); if it is neither,
-        // the JSON parser's message is the more helpful one.
-        None => match Format::sniff(text) {
-            Format::Json => read(Format::Json).or_else(|json| read(Format::Yaml).map_err(|_| json)),
-            Format::Yaml => read(Format::Yaml),
-        },
-    };
-    let node = node
+    let node = document::read(text, format, FileKind::Chain)
         .map_err(|message| ChainErrors(vec![ChainError::new("", ErrorKind::Syntax { message })]))?;
     from_node(&node)
 }
@@ -217,8 +63,23 @@ pub(crate) struct Sink {
 }
 
 impl Sink {
-    fn push(&mut self, path: &str, kind: ErrorKind) {
-        self.errors.push(ChainError::new(path, kind));
+    fn push(&mut self, path: &str, kind: impl Into<ErrorKind>) {
+        self.errors.push(ChainError::new(path, kind.into()));
+    }
+}
+
+impl From<Problem> for ErrorKind {
+    fn from(problem: Problem) -> ErrorKind {
+        match problem {
+            Problem::UnknownKey {
+                allowed,
+                suggestion,
+            } => ErrorKind::UnknownKey {
+                allowed,
+                suggestion,
+            },
+            Problem::WrongType { expected, found } => ErrorKind::WrongType { expected, found },
+        }
     }
 }
 
@@ -239,13 +100,12 @@ fn from_node(node: &Node) -> Result<Chain, ChainErrors> {
         flows: Vec::new(),
     };
     let mut seen = Vec::new();
-    for (key, value) in entries {
-        let key = key.key_text();
-        let path = key.clone();
-        if !check_key(&key, CHAIN_KEYS, &path, &mut seen, &mut sink) {
+    for (key, value, check) in document::check_keys(entries, CHAIN_KEYS, FileKind::Chain) {
+        let path = document::key_path("", key);
+        if !check_key(check, key, &path, &mut seen, &mut sink) {
             continue;
         }
-        match key.as_str() {
+        match key {
             "actors" => {
                 for (i, item) in list(value, &path, &mut sink).iter().enumerate() {
                     let path = format!("actors[{i}]");
@@ -263,7 +123,7 @@ fn from_node(node: &Node) -> Result<Chain, ChainErrors> {
                     chain.flows.push(flow_from_node(item, &path, &mut sink));
                 }
             }
-            _ => set_chain_key(&mut chain, &key, value, &path, &mut sink),
+            _ => set_chain_key(&mut chain, key, value, &path, &mut sink),
         }
     }
     require(&seen, &["chain", "subject"], "", &mut sink);
@@ -274,12 +134,11 @@ fn from_node(node: &Node) -> Result<Chain, ChainErrors> {
 fn finish(chain: Chain, mut sink: Sink) -> Result<Chain, ChainErrors> {
     let broken: Vec<String> = sink.errors.iter().map(|e| e.path.clone()).collect();
     // A path is covered when it, a parent or a child of it already has a problem.
-    let within = |inner: &str, outer: &str| {
-        inner == outer
-            || (inner.starts_with(outer)
-                && matches!(inner.as_bytes().get(outer.len()), Some(b'.') | Some(b'[')))
+    let is_broken = |p: &str| {
+        broken
+            .iter()
+            .any(|b| document::within(p, b) || document::within(b, p))
     };
-    let is_broken = |p: &str| broken.iter().any(|b| within(p, b) || within(b, p));
     let any_tier_broken = broken.iter().any(|b| b.ends_with(".tier") || b == "actors");
     for e in semantic_errors(&chain) {
         let skip = match e.kind {
@@ -299,7 +158,8 @@ fn finish(chain: Chain, mut sink: Sink) -> Result<Chain, ChainErrors> {
 }
 
 /// Orders paths the way they appear in a file: root keys, actors by index, flows by index.
-fn path_order(path: &str) -> (u8, Vec<u64>) {
+fn path_order(path: &str) -> (usize, Vec<u64>) {
+    // By prefix, not by key: an unknown root key such as `actors_old` sorts with the actors.
     let section = if path.starts_with("actors") {
         1
     } else if path.starts_with("flows") {
@@ -307,24 +167,19 @@ fn path_order(path: &str) -> (u8, Vec<u64>) {
     } else {
         0
     };
-    let indices = path
-        .split(['[', ']'])
-        .filter_map(|part| part.parse::<u64>().ok())
-        .collect();
-    (section, indices)
+    document::path_order(path, section, FileKind::Chain)
 }
 
 fn actor_from_node(node: &Node, path: &str, sink: &mut Sink) -> Option<Actor> {
     let entries = mapping(node, path, sink)?;
     let mut actor = Actor::new("", Tier::Other, "");
     let mut seen = Vec::new();
-    for (key, value) in entries {
-        let key = key.key_text();
-        let kpath = format!("{path}.{key}");
-        if !check_key(&key, ACTOR_KEYS, &kpath, &mut seen, sink) {
+    for (key, value, check) in document::check_keys(entries, ACTOR_KEYS, FileKind::Chain) {
+        let kpath = document::key_path(path, key);
+        if !check_key(check, key, &kpath, &mut seen, sink) {
             continue;
         }
-        set_actor_key(&mut actor, &key, value, &kpath, sink);
+        set_actor_key(&mut actor, key, value, &kpath, sink);
     }
     require(&seen, &["id", "tier", "name"], path, sink);
     Some(actor)
@@ -334,13 +189,12 @@ fn person_from_node(node: &Node, path: &str, sink: &mut Sink) -> Person {
     let mut person = Person::new("", Contact::None);
     if let Some(entries) = mapping(node, path, sink) {
         let mut seen = Vec::new();
-        for (key, value) in entries {
-            let key = key.key_text();
-            let kpath = format!("{path}.{key}");
-            if !check_key(&key, PERSON_KEYS, &kpath, &mut seen, sink) {
+        for (key, value, check) in document::check_keys(entries, PERSON_KEYS, FileKind::Chain) {
+            let kpath = document::key_path(path, key);
+            if !check_key(check, key, &kpath, &mut seen, sink) {
                 continue;
             }
-            set_person_key(&mut person, &key, value, &kpath, sink);
+            set_person_key(&mut person, key, value, &kpath, sink);
         }
         require(&seen, &["name", "contact"], path, sink);
     }
@@ -356,114 +210,79 @@ fn flow_from_node(node: &Node, path: &str, sink: &mut Sink) -> Flow {
     };
     if let Some(entries) = mapping(node, path, sink) {
         let mut seen = Vec::new();
-        for (key, value) in entries {
-            let key = key.key_text();
-            let kpath = format!("{path}.{key}");
-            if !check_key(&key, FLOW_KEYS, &kpath, &mut seen, sink) {
+        for (key, value, check) in document::check_keys(entries, FLOW_KEYS, FileKind::Chain) {
+            let kpath = document::key_path(path, key);
+            if !check_key(check, key, &kpath, &mut seen, sink) {
                 continue;
             }
-            set_flow_key(&mut flow, &key, value, &kpath, sink);
+            set_flow_key(&mut flow, key, value, &kpath, sink);
         }
         require(&seen, &["from", "to", "kind"], path, sink);
     }
     flow
 }
 
-/// Reports unknown and duplicate keys; `true` when the key should be applied.
+/// Reports unknown and duplicate keys; `true` when the key should be applied. `seen` collects
+/// the applied keys for the check of required ones.
 fn check_key(
+    check: KeyCheck,
     key: &str,
-    allowed: &[&str],
     path: &str,
     seen: &mut Vec<String>,
     sink: &mut Sink,
 ) -> bool {
-    if !allowed.contains(&key) {
-        sink.push(
-            path,
-            ErrorKind::UnknownKey {
-                allowed: allowed.join(", "),
-                suggestion: closest(key, allowed),
-            },
-        );
-        return false;
+    match check {
+        KeyCheck::Known => {
+            seen.push(key.to_string());
+            true
+        }
+        KeyCheck::Unknown(problem) => {
+            sink.push(path, problem);
+            false
+        }
+        KeyCheck::Duplicate => {
+            sink.push(path, ErrorKind::DuplicateKey);
+            false
+        }
+        KeyCheck::Ignored => false,
     }
-    if seen.iter().any(|s| s == key) {
-        sink.push(path, ErrorKind::DuplicateKey);
-        return false;
-    }
-    seen.push(key.to_string());
-    true
 }
 
 fn require(seen: &[String], required: &[&str], path: &str, sink: &mut Sink) {
     for key in required {
         if !seen.iter().any(|s| s == key) {
-            let p = if path.is_empty() {
-                (*key).to_string()
-            } else {
-                format!("{path}.{key}")
-            };
-            sink.push(&p, ErrorKind::Missing);
+            sink.push(&document::key_path(path, key), ErrorKind::Missing);
         }
     }
 }
 
-/// The allowed key nearest to a typo (the product's one rule, `kundenwert_core::closest`).
-fn closest(key: &str, allowed: &[&str]) -> Option<String> {
-    kundenwert_core::closest(key, allowed).map(str::to_owned)
-}
-
-fn mapping<'a>(node: &'a Node, path: &str, sink: &mut Sink) -> Option<&'a [(Node, Node)]> {
-    match node {
-        Node::Map(entries) => Some(entries),
-        other => {
-            sink.push(
-                path,
-                ErrorKind::WrongType {
-                    expected: Expected::Mapping,
-                    found: other.describe(),
-                },
-            );
-            None
-        }
-    }
+fn mapping<'a>(node: &'a Node, path: &str, sink: &mut Sink) -> Option<&'a [(String, Node)]> {
+    document::mapping(node)
+        .map_err(|problem| sink.push(path, problem))
+        .ok()
 }
 
 fn list<'a>(node: &'a Node, path: &str, sink: &mut Sink) -> &'a [Node] {
-    match node {
-        Node::Seq(items) => items,
-        Node::Null => &[],
-        other => {
-            sink.push(
-                path,
-                ErrorKind::WrongType {
-                    expected: Expected::List,
-                    found: other.describe(),
-                },
-            );
-            &[]
-        }
-    }
+    document::list(node).unwrap_or_else(|problem| {
+        sink.push(path, problem);
+        &[]
+    })
 }
 
 /// A required text: null is missing; a non-text is a wrong type.
 fn text(node: &Node, path: &str, sink: &mut Sink) -> Option<String> {
     match node {
-        Node::Str(s) => Some(s.clone()),
         Node::Null => {
             sink.push(path, ErrorKind::Missing);
             None
         }
-        other => {
-            sink.push(
-                path,
-                ErrorKind::WrongType {
-                    expected: Expected::Text,
-                    found: other.describe(),
-                },
-            );
-            None
-        }
+        other => match document::text(other) {
+            Ok(s) => Some(s.to_string()),
+            Err(problem) => {
+                sink.push(path, problem);
+                None
+            }
+        },
     }
 }
 
@@ -517,7 +336,7 @@ fn opt_int(
         Node::Null => return Some(None),
         Node::Int(i) => *i,
         // 3.0 is a whole number written as a float; accept it, it round-trips as 3.
-        Node::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => *f as i128,
+        Node::Float(f, _) if f.fract() == 0.0 && f.abs() < 1e15 => *f as i128,
         other => {
             sink.push(
                 path,
@@ -569,18 +388,9 @@ fn date(node: &Node, path: &str, sink: &mut Sink) -> Option<Option<NaiveDate>> {
             return None;
         }
     };
-    // Strictly ISO: chrono's %Y would also accept "+2025-1-3"-like forms, so check the shape too.
-    let shape_ok = s.len() == 10
-        && s.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        Ok(d) if shape_ok => Some(Some(d)),
-        _ => {
+    match document::iso_date(s) {
+        Some(d) => Some(Some(d)),
+        None => {
             sink.push(path, ErrorKind::BadDate { value: s.clone() });
             None
         }
@@ -803,11 +613,5 @@ pub(crate) fn cli_node(key: &str, value: &str) -> Node {
 
 /// An unknown key error for the editing commands, worded like the file's.
 pub(crate) fn unknown_key(key: &str, allowed: &[&str], path: &str) -> ChainError {
-    ChainError::new(
-        path,
-        ErrorKind::UnknownKey {
-            allowed: allowed.join(", "),
-            suggestion: closest(key, allowed),
-        },
-    )
+    ChainError::new(path, document::unknown_key(key, allowed).into())
 }

@@ -104,7 +104,7 @@ pub enum Expected {
 }
 
 impl Expected {
-    fn label(self, lang: Lang) -> &'static str {
+    pub(crate) fn label(self, lang: Lang) -> &'static str {
         match self {
             Expected::Text => text::chain_expected_text(lang),
             Expected::WholeNumber => text::file_expected_whole_number(lang),

@@ -61,29 +61,8 @@ pub enum PlanErrorKind {
     Selection(selection::SelectionError),
 }
 
-/// Kind of value a key expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Expected {
-    /// A text.
-    Text,
-    /// A whole number.
-    WholeNumber,
-    /// A list.
-    List,
-    /// A mapping.
-    Mapping,
-}
-
-impl Expected {
-    fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Expected::Text => text::plan_expected_text(lang),
-            Expected::WholeNumber => text::file_expected_whole_number(lang),
-            Expected::List => text::file_expected_list(lang),
-            Expected::Mapping => text::file_expected_mapping(lang),
-        }
-    }
-}
+/// Kind of value a key expects: the same for plans as for chains, so both say it alike.
+pub use crate::validate::Expected;
 
 /// One problem of a plan with the path of the value (`activities[0].status`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,13 +1,9 @@
-//! Reading a plan file (YAML or JSON): every problem reported with its path, duplicate keys
-//! included, and the checks of a plan's meaning.
-
-use std::fmt;
-
-use chrono::NaiveDate;
-use serde_json::Value as Json;
+//! Reading a plan file (YAML or JSON) through the shared document reader (`document.rs`): every
+//! problem reported with its path, duplicate keys included, and the checks of a plan's meaning.
 
 use super::error::{Expected, PlanError, PlanErrorKind, PlanErrors};
 use super::{Activity, CustomerType, Plan, Reason, ReasonKind, Scope, ScopeKind, Status, Targets};
+use crate::document::{self, FileKind, KeyCheck, Node, Problem};
 use crate::parse::Format;
 use crate::selection;
 
@@ -33,14 +29,9 @@ const ACTIVITY_KEYS: &[&str] = &[
 /// # Errors
 /// All problems found, each with its path.
 pub fn parse_plan(text: &str, format: Option<Format>) -> Result<Plan, PlanErrors> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let format = format.unwrap_or_else(|| Format::sniff(text));
-    let value = match format {
-        Format::Json => serde_json::from_str::<Tree>(text).map_err(|e| e.to_string()),
-        Format::Yaml => serde_norway::from_str::<Tree>(text).map_err(|e| e.to_string()),
-    }
-    .map(|t| t.0)
-    .map_err(|message| PlanErrors(vec![PlanError::new("", PlanErrorKind::Syntax { message })]))?;
+    let value = document::read(text, format, FileKind::Plan).map_err(|message| {
+        PlanErrors(vec![PlanError::new("", PlanErrorKind::Syntax { message })])
+    })?;
     let mut r = Reader::default();
     let Some(plan) = r.plan(&value) else {
         return Err(PlanErrors(r.errors));
@@ -48,14 +39,7 @@ pub fn parse_plan(text: &str, format: Option<Format>) -> Result<Plan, PlanErrors
     // The semantic checks see the partial plan too, so one run reports everything; a value that
     // was already reported as structurally broken is not reported again.
     let broken = std::mem::take(&mut r.broken);
-    let covered = |path: &str| {
-        broken.iter().any(|b| {
-            path == b
-                || path
-                    .strip_prefix(b.as_str())
-                    .is_some_and(|rest| rest.starts_with(['.', '[']))
-        })
-    };
+    let covered = |path: &str| broken.iter().any(|b| document::within(path, b));
     let semantic: Vec<PlanError> = semantic_errors(&plan)
         .into_iter()
         .filter(|e| !covered(&e.path))
@@ -69,18 +53,15 @@ pub fn parse_plan(text: &str, format: Option<Format>) -> Result<Plan, PlanErrors
     Err(PlanErrors(r.errors))
 }
 
-fn path_order(path: &str) -> (usize, usize) {
+/// Orders paths the way a plan file is written: by top-level key (unknown ones last), then by
+/// list index.
+fn path_order(path: &str) -> (usize, Vec<u64>) {
     let head = path.split(['.', '[']).next().unwrap_or("");
-    let key = PLAN_KEYS
+    let section = PLAN_KEYS
         .iter()
         .position(|k| *k == head)
         .unwrap_or(PLAN_KEYS.len());
-    let index = path
-        .split_once('[')
-        .and_then(|(_, rest)| rest.split_once(']'))
-        .and_then(|(n, _)| n.parse().ok())
-        .unwrap_or(0);
-    (key, index)
+    document::path_order(path, section, FileKind::Plan)
 }
 
 /// Checks a plan built in code (by an editing command): non-empty name and texts, priority
@@ -172,27 +153,19 @@ fn semantic_errors(plan: &Plan) -> Vec<PlanError> {
     errors
 }
 
-fn describe(v: &Json) -> String {
-    match v {
-        Json::Null => "null".into(),
-        Json::Bool(b) => b.to_string(),
-        Json::Number(n) => n.to_string(),
-        Json::String(s) => {
-            let short: String = s.chars().take(40).collect();
-            if short.len() < s.len() {
-                format!("'{short}…'")
-            } else {
-                format!("'{s}'")
-            }
+impl From<Problem> for PlanErrorKind {
+    fn from(problem: Problem) -> PlanErrorKind {
+        match problem {
+            Problem::UnknownKey {
+                allowed,
+                suggestion,
+            } => PlanErrorKind::UnknownKey {
+                allowed,
+                suggestion,
+            },
+            Problem::WrongType { expected, found } => PlanErrorKind::WrongType { expected, found },
         }
-        Json::Array(_) => "[…]".into(),
-        Json::Object(_) => "{…}".into(),
     }
-}
-
-/// The allowed key nearest to a typo (the product's one rule, `kundenwert_core::closest`).
-fn closest(key: &str, allowed: &[&str]) -> Option<String> {
-    kundenwert_core::closest(key, allowed).map(str::to_owned)
 }
 
 #[derive(Default)]
@@ -242,59 +215,54 @@ impl Reader {
         self.errors.push(PlanError::new(path, kind));
     }
 
-    fn wrong(&mut self, path: &str, expected: Expected, found: &Json) {
-        self.push(
-            path,
-            PlanErrorKind::WrongType {
-                expected,
-                found: describe(found),
-            },
-        );
+    fn wrong(&mut self, path: &str, expected: Expected, found: &Node) {
+        self.push(path, found.wrong_type(expected).into());
     }
 
-    /// The mapping at `path`, with unknown keys reported.
+    /// The mapping at `path`, with unknown and repeated keys reported.
     fn mapping<'a>(
         &mut self,
-        v: &'a Json,
+        v: &'a Node,
         path: &str,
         allowed: &[&str],
-    ) -> Option<&'a serde_json::Map<String, Json>> {
-        let Json::Object(map) = v else {
-            self.wrong(path, Expected::Mapping, v);
-            return None;
+    ) -> Option<&'a [(String, Node)]> {
+        let entries = match document::mapping(v) {
+            Ok(entries) => entries,
+            Err(problem) => {
+                self.push(path, problem.into());
+                return None;
+            }
         };
-        for key in map.keys() {
-            if let Some(dup) = key.strip_prefix(DUPLICATE) {
-                self.push(join(path, dup), PlanErrorKind::DuplicateKey);
-            } else if !allowed.contains(&key.as_str()) {
-                let at = join(path, key);
-                let suggestion = closest(key, allowed);
-                self.errors.push(PlanError::new(
-                    at,
-                    PlanErrorKind::UnknownKey {
-                        allowed: allowed.join(", "),
-                        suggestion,
-                    },
-                ));
+        for (key, _, check) in document::check_keys(entries, allowed, FileKind::Plan) {
+            match check {
+                KeyCheck::Duplicate => {
+                    self.push(document::key_path(path, key), PlanErrorKind::DuplicateKey);
+                }
+                // Not marked broken: no later check looks at a key the plan does not know.
+                KeyCheck::Unknown(problem) => self.errors.push(PlanError::new(
+                    document::key_path(path, key),
+                    problem.into(),
+                )),
+                KeyCheck::Known | KeyCheck::Ignored => {}
             }
         }
-        Some(map)
+        Some(entries)
     }
 
-    fn text(&mut self, v: &Json, path: &str) -> Option<String> {
-        match v {
-            Json::String(s) => Some(s.clone()),
-            other => {
-                self.wrong(path, Expected::Text, other);
+    fn text(&mut self, v: &Node, path: &str) -> Option<String> {
+        match document::text(v) {
+            Ok(s) => Some(s.to_owned()),
+            Err(problem) => {
+                self.push(path, problem.into());
                 None
             }
         }
     }
 
     /// A customer number: YAML users write `- 10007` unquoted, which arrives as a number.
-    fn id_text(&mut self, v: &Json, path: &str) -> Option<String> {
+    fn id_text(&mut self, v: &Node, path: &str) -> Option<String> {
         match v {
-            Json::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+            Node::Int(n) => Some(n.to_string()),
             other => self.text(other, path),
         }
     }
@@ -302,15 +270,15 @@ impl Reader {
     /// An optional key: `None` when absent or null or unreadable (then reported).
     fn opt<T>(
         &mut self,
-        map: &serde_json::Map<String, Json>,
+        map: &[(String, Node)],
         key: &str,
         path: &str,
-        read: impl FnOnce(&mut Self, &Json, &str) -> Option<T>,
+        read: impl FnOnce(&mut Self, &Node, &str) -> Option<T>,
     ) -> Option<T> {
-        match map.get(key) {
-            None | Some(Json::Null) => None,
+        match document::get(map, key) {
+            None | Some(Node::Null) => None,
             Some(v) => {
-                let at = join(path, key);
+                let at = document::key_path(path, key);
                 let value = read(self, v, &at);
                 if value.is_none() {
                     self.broken.push(at);
@@ -323,37 +291,31 @@ impl Reader {
     /// A required key; reported when missing.
     fn required<T>(
         &mut self,
-        map: &serde_json::Map<String, Json>,
+        map: &[(String, Node)],
         key: &str,
         path: &str,
-        read: impl FnOnce(&mut Self, &Json, &str) -> Option<T>,
+        read: impl FnOnce(&mut Self, &Node, &str) -> Option<T>,
     ) -> Option<T> {
-        match map.get(key) {
-            None | Some(Json::Null) => {
-                self.push(join(path, key), PlanErrorKind::Missing);
-                None
-            }
-            Some(v) => {
-                let at = join(path, key);
-                let value = read(self, v, &at);
-                if value.is_none() {
-                    self.broken.push(at);
-                }
-                value
-            }
+        if let None | Some(Node::Null) = document::get(map, key) {
+            self.push(document::key_path(path, key), PlanErrorKind::Missing);
+            return None;
         }
+        self.opt(map, key, path, read)
     }
 
     /// A list; unreadable items become placeholders so later items keep their index.
     fn list<T: Default>(
         &mut self,
-        v: &Json,
+        v: &Node,
         path: &str,
-        mut item: impl FnMut(&mut Self, &Json, &str) -> Option<T>,
+        mut item: impl FnMut(&mut Self, &Node, &str) -> Option<T>,
     ) -> Option<Vec<T>> {
-        let Json::Array(items) = v else {
-            self.wrong(path, Expected::List, v);
-            return None;
+        let items = match document::list(v) {
+            Ok(items) => items,
+            Err(problem) => {
+                self.push(path, problem.into());
+                return None;
+            }
         };
         let mut out = Vec::with_capacity(items.len());
         for (i, v) in items.iter().enumerate() {
@@ -371,7 +333,7 @@ impl Reader {
 
     fn one_of<T: Copy>(
         &mut self,
-        v: &Json,
+        v: &Node,
         path: &str,
         from_id: fn(&str) -> Option<T>,
         allowed: fn() -> String,
@@ -392,7 +354,7 @@ impl Reader {
 
     /// The plan, with placeholders where values are broken; `None` only when the document is not
     /// a mapping at all.
-    fn plan(&mut self, v: &Json) -> Option<Plan> {
+    fn plan(&mut self, v: &Node) -> Option<Plan> {
         let map = self.mapping(v, "", PLAN_KEYS)?;
         Some(Plan {
             plan: self
@@ -422,7 +384,7 @@ impl Reader {
         })
     }
 
-    fn scope(&mut self, v: &Json, path: &str) -> Option<Scope> {
+    fn scope(&mut self, v: &Node, path: &str) -> Option<Scope> {
         let map = self.mapping(v, path, SCOPE_KEYS)?;
         let kind = self.required(map, "kind", path, |r, v, p| {
             r.one_of(v, p, ScopeKind::from_id, ScopeKind::allowed)
@@ -435,8 +397,8 @@ impl Reader {
         }
     }
 
-    fn reason(&mut self, v: &Json, path: &str) -> Option<Reason> {
-        if v.is_string() {
+    fn reason(&mut self, v: &Node, path: &str) -> Option<Reason> {
+        if matches!(v, Node::Str(_)) {
             let kind = self.one_of(v, path, ReasonKind::from_id, ReasonKind::allowed)?;
             return Some(Reason { kind, text: None });
         }
@@ -448,7 +410,7 @@ impl Reader {
         Some(Reason { kind: kind?, text })
     }
 
-    fn targets(&mut self, v: &Json, path: &str) -> Option<Targets> {
+    fn targets(&mut self, v: &Node, path: &str) -> Option<Targets> {
         let map = self.mapping(v, path, TARGET_KEYS)?;
         Some(Targets {
             customers: self
@@ -460,7 +422,7 @@ impl Reader {
         })
     }
 
-    fn activity(&mut self, v: &Json, path: &str) -> Option<Activity> {
+    fn activity(&mut self, v: &Node, path: &str) -> Option<Activity> {
         let map = self.mapping(v, path, ACTIVITY_KEYS)?;
         Some(Activity {
             what: self
@@ -469,9 +431,7 @@ impl Reader {
             owner: self.opt(map, "owner", path, Self::text),
             due: self.opt(map, "due", path, |r, v, p| {
                 let s = r.text(v, p)?;
-                let d = NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-                    .ok()
-                    .filter(|_| s.len() == 10);
+                let d = document::iso_date(&s);
                 if d.is_none() {
                     r.push(p, PlanErrorKind::BadDate { value: s });
                 }
@@ -485,22 +445,20 @@ impl Reader {
                 .unwrap_or(Status::Open),
             // Any small whole number is read; the 1..=3 range is a semantic check.
             priority: self.opt(map, "priority", path, |r, v, p| match v {
-                Json::Number(n) if n.is_i64() || n.is_u64() => {
-                    match n.as_u64().and_then(|x| u8::try_from(x).ok()) {
-                        Some(x) => Some(x),
-                        None => {
-                            r.push(
-                                p,
-                                PlanErrorKind::OutOfRange {
-                                    value: n.to_string(),
-                                    min: 1,
-                                    max: 3,
-                                },
-                            );
-                            None
-                        }
+                Node::Int(n) => match u8::try_from(*n).ok() {
+                    Some(x) => Some(x),
+                    None => {
+                        r.push(
+                            p,
+                            PlanErrorKind::OutOfRange {
+                                value: n.to_string(),
+                                min: 1,
+                                max: 3,
+                            },
+                        );
+                        None
                     }
-                }
+                },
                 other => {
                     r.wrong(p, Expected::WholeNumber, other);
                     None
@@ -510,88 +468,5 @@ impl Reader {
             customer: self.opt(map, "customer", path, Self::id_text),
             person: self.opt(map, "person", path, Self::text),
         })
-    }
-}
-
-/// Prefix of the marker key [`Tree`] adds for a key seen twice; a NUL cannot come from a sane
-/// plan file, so it cannot clash with a real key.
-const DUPLICATE: &str = "\u{0}duplicate:";
-
-/// A JSON value read from YAML or JSON that remembers duplicate keys (as `DUPLICATE` + key
-/// entries) instead of letting the second value silently replace the first.
-struct Tree(Json);
-
-impl<'de> serde::Deserialize<'de> for Tree {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Tree, D::Error> {
-        d.deserialize_any(TreeVisitor).map(Tree)
-    }
-}
-
-struct TreeVisitor;
-
-impl<'de> serde::de::Visitor<'de> for TreeVisitor {
-    type Value = Json;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a YAML or JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
-        Ok(Json::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
-        Ok(Json::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
-        Ok(Json::from(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
-        // Non-finite numbers (YAML `.inf`) have no JSON form; keep them as text for the message.
-        Ok(serde_json::Number::from_f64(v)
-            .map_or_else(|| Json::String(v.to_string()), Json::Number))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
-        Ok(Json::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Json, E> {
-        Ok(Json::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Json, E> {
-        Ok(Json::Null)
-    }
-    fn visit_none<E>(self) -> Result<Json, E> {
-        Ok(Json::Null)
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
-        d.deserialize_any(TreeVisitor)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
-        let mut out = Vec::new();
-        while let Some(Tree(v)) = seq.next_element()? {
-            out.push(v);
-        }
-        Ok(Json::Array(out))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-        let mut out = serde_json::Map::new();
-        while let Some((Tree(k), Tree(v))) = map.next_entry()? {
-            let key = match k {
-                Json::String(s) => s,
-                other => other.to_string(),
-            };
-            if out.contains_key(&key) {
-                out.insert(format!("{DUPLICATE}{key}"), Json::Null);
-            } else {
-                out.insert(key, v);
-            }
-        }
-        Ok(Json::Object(out))
-    }
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
     }
 }

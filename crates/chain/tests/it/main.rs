@@ -11,5 +11,6 @@ mod exports;
 mod formats;
 mod gaps;
 mod plan;
+mod reading;
 mod roundtrip;
 mod selection;

@@ -21,8 +21,6 @@ plan-customer-type-shrinking = Schrumpfungskunden
 plan-customer-type-barnacle = Klettenkunden
 plan-customer-type-new = Kunden mit zu wenig Historie
 
-plan-expected-text = ein Text
-
 plan-label-title = Fokusplan
 plan-label-as-of = Stand
 plan-label-scope = Wofür

@@ -21,8 +21,6 @@ plan-customer-type-shrinking = shrinking customers
 plan-customer-type-barnacle = barnacle customers
 plan-customer-type-new = customers with too little history
 
-plan-expected-text = a text
-
 plan-label-title = Focus plan
 plan-label-as-of = As of
 plan-label-scope = For
