@@ -12,6 +12,7 @@ mod concurrency;
 mod crash_safety;
 mod demo;
 mod exit_codes;
+mod limits;
 mod plan;
 mod rejects;
 mod series;
