@@ -21,6 +21,7 @@ use skrifa::instance::{LocationRef, Size as FontSize};
 use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, GlyphId, MetadataProvider};
 
+use super::common::{forbidden_in_xml, xml_escape};
 use crate::model::{Actor, ActorFigures, Chain, Contact, FlowKind, Person, Tier};
 
 /// Family name of the bundled font; the SVG names it and the PNG export loads it.
@@ -103,6 +104,8 @@ impl Face {
     }
 
     fn em(&self, c: char) -> f32 {
+        // What XML cannot carry is drawn as U+FFFD (see `xml_escape`), so it is measured as one.
+        let c = if forbidden_in_xml(c) { '\u{fffd}' } else { c };
         let glyph = self.charmap.map(c).unwrap_or(GlyphId::NOTDEF);
         self.glyphs.advance_width(glyph).unwrap_or(FALLBACK_EM)
     }
@@ -192,25 +195,6 @@ impl Metrics {
         }
         lines
     }
-}
-
-/// Escapes text for XML content and attribute values; drops control characters that XML 1.0
-/// cannot carry at all.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A whole number with the reader's thousands separator.
@@ -739,7 +723,7 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
         h = n(height)
     );
     let title = text::chain_svg_title(lang, &chain.chain);
-    let _ = writeln!(s, "<title>{}</title>", esc(&title));
+    let _ = writeln!(s, "<title>{}</title>", xml_escape(&title));
     s.push_str("<defs>\n");
     for kind in FlowKind::ALL {
         let _ = writeln!(
@@ -761,7 +745,7 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
         r#"<text x="{}" y="{}" font-size="{TITLE_SIZE}" font-weight="bold">{}</text>"#,
         n(MARGIN),
         n(title_y),
-        esc(&m.fit(&chain.chain, TITLE_SIZE, true, width - 2.0 * MARGIN))
+        xml_escape(&m.fit(&chain.chain, TITLE_SIZE, true, width - 2.0 * MARGIN))
     );
     let subtitle = text::chain_svg_subtitle(lang, chain.subject.label(lang));
     let _ = writeln!(
@@ -769,7 +753,7 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
         r#"<text x="{}" y="{}" font-size="12" fill="{MUTED}">{}</text>"#,
         n(MARGIN),
         n(subtitle_y),
-        esc(&subtitle)
+        xml_escape(&subtitle)
     );
     for (i, line) in description.iter().enumerate() {
         let _ = writeln!(
@@ -777,7 +761,7 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
             r#"<text x="{}" y="{}" font-size="{TEXT_SIZE}" fill="{MUTED}" font-style="italic">{}</text>"#,
             n(MARGIN),
             n(description_y + i as f32 * 14.0),
-            esc(line)
+            xml_escape(line)
         );
     }
     for (c, tier) in tiers.iter().enumerate() {
@@ -821,7 +805,7 @@ pub fn to_svg(chain: &Chain, lang: Lang, figures: &BTreeMap<String, ActorFigures
                 r#"<text x="{}" y="{}" font-size="{LABEL_SIZE}" text-anchor="middle">{}</text>"#,
                 n(l.x),
                 n(l.y - h / 2.0 + 2.0 + (j as f32 + 1.0) * LABEL_LINE - 3.0),
-                esc(line)
+                xml_escape(line)
             );
         }
     }
@@ -1159,7 +1143,7 @@ fn header(s: &mut String, m: &Metrics, x: f32, y: f32, label: &str, own: bool, r
         r#"<text x="{}" y="{}" font-size="{HEADER_SIZE}" font-weight="bold" text-anchor="{anchor}" fill="{colour}">{}</text>"#,
         n(tx),
         n(y),
-        esc(&m.fit(
+        xml_escape(&m.fit(
             &capitalized(label),
             HEADER_SIZE,
             true,
@@ -1187,8 +1171,12 @@ fn draw_box(s: &mut String, b: &BoxLayout, a: &Actor, i: usize) {
         ("#ffffff", "#777777", "1.2")
     };
     // Actor ids are free text, not XML names: the element id is positional.
-    let _ = writeln!(s, r#"<g id="actor-{i}" data-actor="{}">"#, esc(&a.id));
-    let _ = writeln!(s, "<title>{}</title>", esc(&b.tooltip));
+    let _ = writeln!(
+        s,
+        r#"<g id="actor-{i}" data-actor="{}">"#,
+        xml_escape(&a.id)
+    );
+    let _ = writeln!(s, "<title>{}</title>", xml_escape(&b.tooltip));
     let _ = writeln!(
         s,
         r#"<rect x="{}" y="{}" width="{}" height="{}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>"#,
@@ -1208,7 +1196,7 @@ fn draw_box(s: &mut String, b: &BoxLayout, a: &Actor, i: usize) {
             n(w),
             n(x + w / 2.0),
             n(b.y + PAD + 9.5),
-            esc(badge)
+            xml_escape(badge)
         );
     }
     let x = b.x + PAD;
@@ -1222,7 +1210,7 @@ fn draw_box(s: &mut String, b: &BoxLayout, a: &Actor, i: usize) {
                     r#"<text x="{}" y="{}" font-size="{NAME_SIZE}" font-weight="bold">{}</text>"#,
                     n(x),
                     n(y + 13.0),
-                    esc(t)
+                    xml_escape(t)
                 );
             }
             Line::Text {
@@ -1241,7 +1229,7 @@ fn draw_box(s: &mut String, b: &BoxLayout, a: &Actor, i: usize) {
                     r#"<text x="{}" y="{}" font-size="{size}" fill="{colour}"{style}>{}</text>"#,
                     n(x),
                     n(y + 12.0),
-                    esc(text)
+                    xml_escape(text)
                 );
             }
             Line::Rule => {
@@ -1259,7 +1247,7 @@ fn draw_box(s: &mut String, b: &BoxLayout, a: &Actor, i: usize) {
                 detail,
                 title,
             } => {
-                let _ = writeln!(s, "<g><title>{}</title>", esc(title));
+                let _ = writeln!(s, "<g><title>{}</title>", xml_escape(title));
                 let _ = writeln!(
                     s,
                     r#"<path d="M{},{} H{}" {}/>"#,
@@ -1273,7 +1261,7 @@ fn draw_box(s: &mut String, b: &BoxLayout, a: &Actor, i: usize) {
                     r#"<text x="{}" y="{}" font-size="{TEXT_SIZE}">{}</text>"#,
                     n(x + 28.0),
                     n(y + 12.5),
-                    esc(name)
+                    xml_escape(name)
                 );
                 if let Some(d) = detail {
                     let _ = writeln!(
@@ -1281,7 +1269,7 @@ fn draw_box(s: &mut String, b: &BoxLayout, a: &Actor, i: usize) {
                         r#"<text x="{}" y="{}" font-size="{SMALL_SIZE}" fill="{MUTED}">{}</text>"#,
                         n(x + 28.0),
                         n(y + 25.5),
-                        esc(d)
+                        xml_escape(d)
                     );
                 }
                 s.push_str("</g>\n");
@@ -1434,7 +1422,7 @@ fn legend(m: &Metrics, lang: Lang, top: f32, width: f32) -> (String, f32) {
             r#"<text x="{}" y="{}" font-size="{TEXT_SIZE}" font-weight="bold">{}</text>"#,
             n(left + 10.0),
             n(y),
-            esc(heading)
+            xml_escape(heading)
         );
         let mut x = left + 10.0 + heading_w;
         for (stroke, label) in items {
@@ -1451,7 +1439,7 @@ fn legend(m: &Metrics, lang: Lang, top: f32, width: f32) -> (String, f32) {
                 n(x + sample),
                 n(x + sample + 6.0),
                 n(y),
-                esc(label)
+                xml_escape(label)
             );
             x += w;
         }
@@ -1467,7 +1455,7 @@ fn legend(m: &Metrics, lang: Lang, top: f32, width: f32) -> (String, f32) {
         r#"<text x="{}" y="{}" font-size="{TEXT_SIZE}" fill="{MUTED}">{}</text>"#,
         n(left + 10.0),
         n(y),
-        esc(&m.fit(
+        xml_escape(&m.fit(
             &symbols.join("   ·   "),
             TEXT_SIZE,
             false,
