@@ -2,9 +2,11 @@
 //!
 //! The import (`kundenwert-ingest`) turns files into [`Transaction`]s; the analysis
 //! (`kundenwert-analysis`) aggregates them into value series per customer and [`Period`].
-//! [`Role`] names what a column of an export means, [`Lang`] the language of user-facing text.
+//! [`Role`] names what a column of an export means, [`Lang`] the language of user-facing text;
+//! [`fmt`] writes numbers, dates and labels in it.
 #![deny(missing_docs)]
 
+pub mod fmt;
 mod pass;
 mod period;
 mod role;
@@ -51,6 +53,14 @@ impl Lang {
         match self {
             Lang::De => ".",
             Lang::En => ",",
+        }
+    }
+
+    /// The decimal separator: `,` (de) or `.` (en).
+    pub fn decimal_separator(self) -> &'static str {
+        match self {
+            Lang::De => ",",
+            Lang::En => ".",
         }
     }
 }

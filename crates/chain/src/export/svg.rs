@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use kundenwert_core::Lang;
+use kundenwert_core::{fmt, Lang};
 use kundenwert_text as text;
 use skrifa::charmap::Charmap;
 use skrifa::instance::{LocationRef, Size as FontSize};
@@ -195,24 +195,6 @@ impl Metrics {
         }
         lines
     }
-}
-
-/// A whole number with the reader's thousands separator.
-fn thousands(value: f64, lang: Lang) -> String {
-    let rounded = value.round();
-    let digits = format!("{:.0}", rounded.abs());
-    let sep = lang.thousands_separator();
-    let mut out = String::new();
-    if rounded < 0.0 {
-        out.push('−');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push_str(sep);
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A coordinate, rounded to 0.1 so the output is stable and compact.
@@ -961,7 +943,7 @@ fn order_columns(
 fn box_content(m: &Metrics, a: &Actor, lang: Lang, fig: Option<&ActorFigures>) -> BoxLayout {
     let inner = BOX_W - 2.0 * PAD;
     let badge = a.count.map(|c| {
-        let text = format!("×{}", thousands(f64::from(c), lang));
+        let text = format!("×{}", fmt::count(u64::from(c), lang));
         let w = m.width(&text, SMALL_SIZE, true) + 10.0;
         (text, w)
     });
@@ -1025,7 +1007,7 @@ fn box_content(m: &Metrics, a: &Actor, lang: Lang, fig: Option<&ActorFigures>) -
             if v.is_finite() {
                 text(
                     &mut lines,
-                    text::chain_actor_customer_value(lang, thousands(v, lang)),
+                    text::chain_actor_customer_value(lang, fmt::whole_amount(v, lang)),
                     TEXT_SIZE,
                     INK,
                     false,
@@ -1044,7 +1026,7 @@ fn box_content(m: &Metrics, a: &Actor, lang: Lang, fig: Option<&ActorFigures>) -
         if let Some(c) = f.customers {
             text(
                 &mut lines,
-                text::chain_actor_customers(lang, thousands(c as f64, lang)),
+                text::chain_actor_customers(lang, fmt::count(c, lang)),
                 TEXT_SIZE,
                 INK,
                 false,
@@ -1100,7 +1082,7 @@ fn person_line(m: &Metrics, p: &Person, lang: Lang, max: f32) -> Line {
         title.push_str(", ");
         title.push_str(&text::chain_person_last_contact(
             lang,
-            date.format(lang.date_pattern()),
+            fmt::date(date, lang),
         ));
     }
     if let Some(notes) = &p.notes {
@@ -1120,15 +1102,6 @@ fn person_line(m: &Metrics, p: &Person, lang: Lang, max: f32) -> Line {
     }
 }
 
-/// `text` with an upper-case first letter: the English tier labels are lower-case nouns.
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 /// A tier header over a column. The `other` row's header is left-aligned without a rule, so
 /// that the lines entering those boxes from above (right of the text) cross nothing.
 fn header(s: &mut String, m: &Metrics, x: f32, y: f32, label: &str, own: bool, row: bool) {
@@ -1144,7 +1117,7 @@ fn header(s: &mut String, m: &Metrics, x: f32, y: f32, label: &str, own: bool, r
         n(tx),
         n(y),
         xml_escape(&m.fit(
-            &capitalized(label),
+            &fmt::capitalized(label),
             HEADER_SIZE,
             true,
             if row { OTHER_HEADER_W } else { BOX_W }

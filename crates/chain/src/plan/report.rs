@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use kundenwert_core::Lang;
+use kundenwert_core::{fmt, Lang};
 use kundenwert_text as text;
 
 use super::{CustomerType, Plan, Scope, ScopeKind};
@@ -98,29 +98,9 @@ fn labels(lang: Lang) -> Labels {
     }
 }
 
-/// Whole currency units with thousands separators (`12.345` / `12,345`); `–` when unknown.
+/// Whole currency units (`12.345` / `12,345`); `–` when unknown.
 fn amount(x: Option<f64>, lang: Lang) -> String {
-    let Some(x) = x else {
-        return "–".into();
-    };
-    let rounded = x.round();
-    let digits = format!("{:.0}", rounded.abs());
-    let sep = lang.thousands_separator();
-    let mut out = String::new();
-    if rounded < 0.0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push_str(sep);
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn date(d: NaiveDate, lang: Lang) -> String {
-    d.format(lang.date_pattern()).to_string()
+    x.map_or_else(|| "–".into(), |x| fmt::whole_amount(x, lang))
 }
 
 fn scope_text(scope: &Scope, lang: Lang) -> String {
@@ -128,17 +108,7 @@ fn scope_text(scope: &Scope, lang: Lang) -> String {
         (ScopeKind::CustomerType, Some(t)) => t.label(lang).to_owned(),
         _ => scope.value.clone(),
     };
-    format!("{}: {value}", capitalized(scope.kind.label(lang)))
-}
-
-/// Labels are lower case for use inside sentences (`offen`, `growth`); at the start of a line or
-/// table cell they get a capital. Non-ASCII labels are left alone (none starts lower case).
-fn capitalized(label: &str) -> String {
-    let mut chars = label.chars();
-    match chars.next() {
-        Some(first) if label.is_ascii() => first.to_uppercase().chain(chars).collect(),
-        _ => label.to_owned(),
-    }
+    format!("{}: {value}", fmt::capitalized(scope.kind.label(lang)))
 }
 
 /// A Markdown code span; falls back to escaped text when the content has backticks.
@@ -204,7 +174,7 @@ pub fn to_markdown(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
     // Writing into a String cannot fail; the results are ignored throughout.
     let _ = writeln!(o, "# {}: {}\n", l.title, md(&plan.plan));
     if let Some(d) = ctx.as_of {
-        let _ = writeln!(o, "{}: {}\n", l.as_of, date(d, lang));
+        let _ = writeln!(o, "{}: {}\n", l.as_of, fmt::date(d, lang));
     }
     let _ = writeln!(
         o,
@@ -217,10 +187,15 @@ pub fn to_markdown(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
         for r in &plan.reasons {
             match &r.text {
                 Some(t) => {
-                    let _ = writeln!(o, "- **{}**: {}", capitalized(r.kind.label(lang)), md(t));
+                    let _ = writeln!(
+                        o,
+                        "- **{}**: {}",
+                        fmt::capitalized(r.kind.label(lang)),
+                        md(t)
+                    );
                 }
                 None => {
-                    let _ = writeln!(o, "- **{}**", capitalized(r.kind.label(lang)));
+                    let _ = writeln!(o, "- **{}**", fmt::capitalized(r.kind.label(lang)));
                 }
             }
         }
@@ -293,8 +268,8 @@ pub fn to_markdown(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
                 a.priority.map(|p| p.to_string()).unwrap_or_default(),
                 md(&a.what),
                 opt(&a.owner),
-                a.due.map(|d| date(d, lang)).unwrap_or_default(),
-                capitalized(a.status.label(lang)),
+                a.due.map(|d| fmt::date(d, lang)).unwrap_or_default(),
+                fmt::capitalized(a.status.label(lang)),
                 opt(&a.actor),
                 a.customer
                     .as_deref()
@@ -356,7 +331,12 @@ pub fn to_html(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
     );
     let _ = writeln!(o, "<h1>{}: {}</h1>", l.title, html_escape(&plan.plan));
     if let Some(d) = ctx.as_of {
-        let _ = writeln!(o, "<p class=\"meta\">{}: {}</p>", l.as_of, date(d, lang));
+        let _ = writeln!(
+            o,
+            "<p class=\"meta\">{}: {}</p>",
+            l.as_of,
+            fmt::date(d, lang)
+        );
     }
     let _ = writeln!(
         o,
@@ -372,7 +352,7 @@ pub fn to_html(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
                     let _ = writeln!(
                         o,
                         "<li><strong>{}</strong>: {}</li>",
-                        capitalized(r.kind.label(lang)),
+                        fmt::capitalized(r.kind.label(lang)),
                         html_escape(t)
                     );
                 }
@@ -380,7 +360,7 @@ pub fn to_html(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
                     let _ = writeln!(
                         o,
                         "<li><strong>{}</strong></li>",
-                        capitalized(r.kind.label(lang))
+                        fmt::capitalized(r.kind.label(lang))
                     );
                 }
             }
@@ -473,9 +453,9 @@ pub fn to_html(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
                 a.priority.map(|p| p.to_string()).unwrap_or_default(),
                 html_escape(&a.what),
                 opt(&a.owner),
-                a.due.map(|d| date(d, lang)).unwrap_or_default(),
+                a.due.map(|d| fmt::date(d, lang)).unwrap_or_default(),
                 a.status.id(),
-                capitalized(a.status.label(lang)),
+                fmt::capitalized(a.status.label(lang)),
                 opt(&a.actor),
                 a.customer.as_deref().map(|c| html_escape(&customer_label(c, ctx))).unwrap_or_default(),
                 opt(&a.person)
