@@ -6,12 +6,14 @@
 //! [`fmt`] writes numbers, dates and labels in it.
 #![deny(missing_docs)]
 
+mod customer_type;
 pub mod fmt;
 mod pass;
 mod period;
 mod role;
 mod typo;
 
+pub use customer_type::CustomerType;
 pub use pass::{Pass, RowSink};
 pub use period::{Period, PeriodKind};
 pub use role::{Role, UnknownRole};

@@ -20,9 +20,15 @@
 //!
 //! The generated code writes the text directly: no Fluent runtime, no Unicode isolation marks.
 //! Numbers and dates are not the catalog's job: callers format them and pass the string.
+//!
+//! Beside the generated functions, [`CustomerTypeLabel`] gives `kundenwert_core::CustomerType`
+//! its names, since core cannot depend on the catalog.
 #![deny(missing_docs)]
 
 pub use kundenwert_core::Lang;
+
+mod customer_type;
+pub use customer_type::CustomerTypeLabel;
 
 include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 

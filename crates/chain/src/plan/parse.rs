@@ -4,10 +4,11 @@
 use std::fmt;
 
 use chrono::NaiveDate;
+use kundenwert_core::CustomerType;
 use serde_json::Value as Json;
 
 use super::error::{Expected, PlanError, PlanErrorKind, PlanErrors};
-use super::{Activity, CustomerType, Plan, Reason, ReasonKind, Scope, ScopeKind, Status, Targets};
+use super::{Activity, Plan, Reason, ReasonKind, Scope, ScopeKind, Status, Targets};
 use crate::parse::Format;
 use crate::selection;
 
@@ -111,7 +112,7 @@ fn semantic_errors(plan: &Plan) -> Vec<PlanError> {
             "scope.value",
             PlanErrorKind::NotOneOf {
                 value: plan.scope.value.clone(),
-                allowed: CustomerType::allowed(),
+                allowed: CustomerType::ALL.map(CustomerType::id).join(", "),
             },
         ));
     }

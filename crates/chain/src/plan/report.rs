@@ -4,10 +4,10 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use kundenwert_core::{fmt, Lang};
-use kundenwert_text as text;
+use kundenwert_core::{fmt, CustomerType, Lang};
+use kundenwert_text::{self as text, CustomerTypeLabel};
 
-use super::{CustomerType, Plan, Scope, ScopeKind};
+use super::{Plan, Scope, ScopeKind};
 use crate::export::common::html_escape;
 
 /// The customers a plan's targets resolve to today, computed by the caller from the analysis.
@@ -105,7 +105,7 @@ fn amount(x: Option<f64>, lang: Lang) -> String {
 
 fn scope_text(scope: &Scope, lang: Lang) -> String {
     let value = match (scope.kind, CustomerType::from_id(&scope.value)) {
-        (ScopeKind::CustomerType, Some(t)) => t.label(lang).to_owned(),
+        (ScopeKind::CustomerType, Some(t)) => t.customers_label(lang).to_owned(),
         _ => scope.value.clone(),
     };
     format!("{}: {value}", fmt::capitalized(scope.kind.label(lang)))
