@@ -34,6 +34,6 @@ pub use series::{
     SeriesSummary, SharedSeries, ValueSeries,
 };
 pub use typology::{
-    classify, classify_series, classify_series_with, Classification, CustomerType, Features,
-    Status, TypologyConfig,
+    classify, classify_series, classify_series_with, Classification, CustomerType,
+    CustomerTypeLabel, Features, Status, TypologyConfig,
 };

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use kundenwert_core::Lang;
+use kundenwert_core::{fmt, Lang};
 use kundenwert_text as text;
 use serde::Serialize;
 
@@ -185,7 +185,7 @@ impl Gaps {
                 let days = p.days_since.unwrap_or_default();
                 let last = p
                     .last_contact
-                    .map(|d| d.format(lang.date_pattern()).to_string())
+                    .map(|d| fmt::date(d, lang))
                     .unwrap_or_default();
                 let _ = writeln!(
                     out,

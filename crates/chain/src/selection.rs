@@ -20,8 +20,8 @@
 
 use std::fmt;
 
-use kundenwert_core::Lang;
-use kundenwert_text as text;
+use kundenwert_core::{CustomerType, Lang};
+use kundenwert_text::{self as text, CustomerTypeLabel};
 
 /// A figure of a customer that a selection can test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -762,19 +762,11 @@ impl Parser {
 /// any case), so German users can write the types as the outputs name them; `None` for
 /// anything else, which is compared as written.
 fn type_id(word: &str) -> Option<&'static str> {
-    let de = Lang::De;
-    [
-        (text::typology_type_steady(de), "steady"),
-        (text::typology_type_cyclical(de), "cyclical"),
-        (text::typology_type_bell(de), "bell"),
-        (text::typology_type_growth(de), "growth"),
-        (text::typology_type_shrinking(de), "shrinking"),
-        (text::typology_type_barnacle(de), "barnacle"),
-        (text::typology_type_new(de), "new"),
-    ]
-    .into_iter()
-    .find(|(label, _)| label.to_lowercase() == word.to_lowercase())
-    .map(|(_, id)| id)
+    let word = word.to_lowercase();
+    CustomerType::ALL
+        .into_iter()
+        .find(|t| t.label(Lang::De).to_lowercase() == word)
+        .map(CustomerType::id)
 }
 
 /// `1.500`, `-10.000`, `250.000`: one to three digits (not just `0`), a point, exactly three

@@ -10,7 +10,8 @@ use clap::ValueEnum;
 use kundenwert_analysis::future::{CustomerForecast, Forecast, TimeUnit as ModelClock};
 use kundenwert_analysis::typology::Features;
 use kundenwert_analysis::{
-    AbcClass, Classification, CustomerSeries, CustomerType, Portfolio, ValueSeries,
+    AbcClass, Classification, CustomerSeries, CustomerType, CustomerTypeLabel, Portfolio,
+    ValueSeries,
 };
 use kundenwert_core::{Lang, PeriodKind, ValueBasis};
 use kundenwert_ingest::ImportReport;

@@ -1,50 +1,7 @@
-//! Numbers and dates as a German or English reader expects them.
+//! Numbers and dates as a German or English reader expects them, and as CSV output writes them.
 
-use kundenwert_core::Lang;
-
-/// `1.234.567,89` (de) or `1,234,567.89` (en), with `decimals` places.
-pub fn amount(value: f64, decimals: usize, lang: Lang) -> String {
-    let (group, dec) = match lang {
-        Lang::De => ('.', ','),
-        Lang::En => (',', '.'),
-    };
-    let text = format!("{:.*}", decimals, value.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let mut out = String::new();
-    if value < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
-        out.push('-');
-    }
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && i % 3 == int.len() % 3 {
-            out.push(group);
-        }
-        out.push(c);
-    }
-    if !frac.is_empty() {
-        out.push(dec);
-        out.push_str(frac);
-    }
-    out
-}
-
-/// A date as a reader expects it: `31.12.2024` (de) or `2024-12-31` (en).
-pub fn date(d: chrono::NaiveDate, lang: Lang) -> String {
-    d.format(lang.date_pattern()).to_string()
-}
-
-/// A share as a whole percentage: `38 %` (de) or `38%` (en).
-pub fn percent(share: f64, lang: Lang) -> String {
-    let p = amount(share * 100.0, 0, lang);
-    match lang {
-        Lang::De => format!("{p} %"),
-        Lang::En => format!("{p}%"),
-    }
-}
-
-/// Whole numbers with grouping.
-pub fn count(value: u64, lang: Lang) -> String {
-    amount(value as f64, 0, lang)
-}
+// The reader's formats live in core, shared with the diagrams and the plan reports.
+pub use kundenwert_core::fmt::{amount, count, date, percent};
 
 /// Writes a money amount rounded to cents with `.` as decimal point, fast (no allocation).
 pub fn write_cents(out: &mut Vec<u8>, value: f64) {
@@ -79,11 +36,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn amounts() {
-        assert_eq!(amount(1234567.891, 2, Lang::De), "1.234.567,89");
-        assert_eq!(amount(-1234.5, 2, Lang::En), "-1,234.50");
-        assert_eq!(amount(-0.001, 2, Lang::En), "0.00");
-        assert_eq!(count(23570, Lang::De), "23.570");
+    fn cents() {
         let mut v = Vec::new();
         write_cents(&mut v, -0.5);
         v.push(b' ');

@@ -3,9 +3,9 @@
 //! The import (`kundenwert-ingest`) turns files into [`Transaction`]s; the analysis
 //! (`kundenwert-analysis`) aggregates them into value series per customer and [`Period`]
 //! ([`PeriodKind`]: month, quarter, year), on the [`ValueBasis`] the export allows (margin, or
-//! revenue when it has no cost). [`Role`] names what a column of an export means. [`Lang`] is
-//! the language of user-facing text, with the formats that go with it (language code, date
-//! pattern, thousands separator); the texts themselves live in `kundenwert-text`.
+//! revenue when it has no cost), and gives each customer a [`CustomerType`]. [`Role`] names
+//! what a column of an export means. [`Lang`] is the language of user-facing text; [`fmt`]
+//! writes numbers, dates and labels in it; the texts themselves live in `kundenwert-text`.
 //!
 //! A reading hands its rows on through [`Pass`] and [`RowSink`]: the import calls them, the
 //! analysis implements them, so neither crate depends on the other. [`closest`] (with
@@ -14,11 +14,14 @@
 #![deny(missing_docs)]
 
 pub mod cells;
+mod customer_type;
+pub mod fmt;
 mod pass;
 mod period;
 mod role;
 mod typo;
 
+pub use customer_type::CustomerType;
 pub use pass::{Pass, RowSink};
 pub use period::{Period, PeriodKind};
 pub use role::{Role, UnknownRole};
@@ -60,6 +63,14 @@ impl Lang {
         match self {
             Lang::De => ".",
             Lang::En => ",",
+        }
+    }
+
+    /// The decimal separator: `,` (de) or `.` (en).
+    pub fn decimal_separator(self) -> &'static str {
+        match self {
+            Lang::De => ",",
+            Lang::En => ".",
         }
     }
 }

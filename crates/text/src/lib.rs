@@ -22,10 +22,14 @@
 //! Numbers and dates are not the catalog's job: callers format them and pass the string.
 //!
 //! Every crate with user-facing text uses it: ingest, analysis, clv, chain, store, workbench
-//! and the CLI.
+//! and the CLI. Beside the generated functions, [`CustomerTypeLabel`] gives
+//! `kundenwert_core::CustomerType` its names, since core cannot depend on the catalog.
 #![deny(missing_docs)]
 
 pub use kundenwert_core::Lang;
+
+mod customer_type;
+pub use customer_type::CustomerTypeLabel;
 
 include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 

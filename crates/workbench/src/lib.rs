@@ -36,7 +36,9 @@ use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate};
 use kundenwert_analysis::cost_to_serve::CostToServe;
-use kundenwert_analysis::{CustomerType, SeriesBuilder, SeriesPass, SeriesSink, ValueSeries};
+use kundenwert_analysis::{
+    CustomerType, CustomerTypeLabel, SeriesBuilder, SeriesPass, SeriesSink, ValueSeries,
+};
 use kundenwert_chain::selection::{self, Field, Op, Selection};
 use kundenwert_core::{Lang, PeriodKind, Transaction};
 use kundenwert_ingest::{Pass, RowSink};
@@ -476,7 +478,7 @@ pub fn read_series(
 
 /// A customer type by its id (`growth`).
 pub fn customer_type(id: &str) -> Option<CustomerType> {
-    CustomerType::ALL.into_iter().find(|t| t.id() == id)
+    CustomerType::from_id(id)
 }
 
 /// A stored customer's type for readers (`Wachstum` / `growth`); the id itself when unknown.

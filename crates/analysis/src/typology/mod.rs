@@ -37,7 +37,11 @@ pub(crate) mod stats;
 pub mod tree;
 
 pub use config::{Confidence, TypologyConfig, TypologyModel};
+// The type is shared with the plan and the selection language, so it lives in core; its names
+// come from the text catalog. Re-exported so that `typology::CustomerType` keeps working.
 pub use features::Features;
+pub use kundenwert_core::CustomerType;
+pub use kundenwert_text::CustomerTypeLabel;
 pub use rules::{
     barnacle_bound, classify_features, classify_features_with, portfolio_reference,
     qualifies_for_reference, reference_level, status,
@@ -60,93 +64,6 @@ pub enum Status {
     New,
     /// No month with a non-zero margin.
     NoData,
-}
-
-/// The shape of a customer's margin over its life (spec §3). Serialized as the product's
-/// identifier ([`CustomerType::id`]).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub enum CustomerType {
-    /// Steady: no clear trend, peak or cycle (the default, "unauffällig").
-    #[serde(rename = "steady")]
-    Stable,
-    /// Recurring high phases with real pauses in between (seasonal or project business).
-    #[serde(rename = "cyclical")]
-    Cyclical,
-    /// Rose to a peak and fell again.
-    #[serde(rename = "bell")]
-    Bell,
-    /// Rising significantly, peak near the as-of month.
-    #[serde(rename = "growth")]
-    Growth,
-    /// Falling significantly from an early peak.
-    #[serde(rename = "shrinking")]
-    Shrink,
-    /// Loyal but brings (almost) nothing: margin at or below zero, or at most a tenth of the
-    /// portfolio's typical level.
-    #[serde(rename = "barnacle")]
-    Barnacle,
-    /// Too little history for a shape (fewer than 4 active months or a span under 6 months).
-    #[serde(rename = "new")]
-    Insufficient,
-}
-
-impl CustomerType {
-    /// All types in a fixed order (for reports and confusion matrices).
-    pub const ALL: [CustomerType; 7] = [
-        CustomerType::Stable,
-        CustomerType::Cyclical,
-        CustomerType::Bell,
-        CustomerType::Growth,
-        CustomerType::Shrink,
-        CustomerType::Barnacle,
-        CustomerType::Insufficient,
-    ];
-
-    /// The specification's upper-case name (`STABLE`, `CYCLICAL`, ...), as in the label files.
-    pub fn spec_name(self) -> &'static str {
-        match self {
-            CustomerType::Stable => "STABLE",
-            CustomerType::Cyclical => "CYCLICAL",
-            CustomerType::Bell => "BELL",
-            CustomerType::Growth => "GROWTH",
-            CustomerType::Shrink => "SHRINK",
-            CustomerType::Barnacle => "BARNACLE",
-            CustomerType::Insufficient => "INSUFFICIENT",
-        }
-    }
-}
-
-impl CustomerType {
-    /// The identifier users see in the JSON, the selection language and plans: `steady`, `cyclical`, `bell`, `growth`,
-    /// `shrinking`, `barnacle`, or `new` when the history is too short to judge.
-    pub fn id(self) -> &'static str {
-        match self {
-            CustomerType::Stable => "steady",
-            CustomerType::Cyclical => "cyclical",
-            CustomerType::Bell => "bell",
-            CustomerType::Growth => "growth",
-            CustomerType::Shrink => "shrinking",
-            CustomerType::Barnacle => "barnacle",
-            CustomerType::Insufficient => "new",
-        }
-    }
-}
-
-impl CustomerType {
-    /// The type's name for readers (as in `analyze`'s summary): `Wachstum` / `growth`.
-    pub fn label(self, lang: kundenwert_core::Lang) -> &'static str {
-        match self {
-            CustomerType::Stable => kundenwert_text::typology_type_steady(lang),
-            CustomerType::Cyclical => kundenwert_text::typology_type_cyclical(lang),
-            CustomerType::Bell => kundenwert_text::typology_type_bell(lang),
-            CustomerType::Growth => kundenwert_text::typology_type_growth(lang),
-            CustomerType::Shrink => kundenwert_text::typology_type_shrinking(lang),
-            CustomerType::Barnacle => kundenwert_text::typology_type_barnacle(lang),
-            CustomerType::Insufficient => kundenwert_text::typology_type_new(lang),
-        }
-    }
 }
 
 impl Status {

@@ -2,7 +2,7 @@
 //! English.
 
 use kundenwert_core::Lang;
-use kundenwert_text as text;
+use kundenwert_text::{self as text, CustomerTypeLabel};
 
 use super::evidence::Claim;
 use super::rules::claim_of;

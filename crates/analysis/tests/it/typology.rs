@@ -3,8 +3,8 @@
 
 use kundenwert_analysis::typology::evidence::Levels;
 use kundenwert_analysis::typology::{
-    classify, classify_features_with, classify_with, portfolio_reference, CustomerType, Features,
-    Status, TypologyConfig, TypologyModel, RULE_TREE,
+    classify, classify_features_with, classify_with, portfolio_reference, CustomerType,
+    CustomerTypeLabel, Features, Status, TypologyConfig, TypologyModel, RULE_TREE,
 };
 
 /// The tuned rules of the previous step: the default thresholds with the rules instead of the

@@ -1,7 +1,8 @@
 //! Exports of a chain: the canonical file formats (YAML, JSON) and text diagrams (Mermaid, DOT,
 //! draw.io, GraphML).
 
-mod common;
+// The plan's HTML report escapes with the same function as the diagrams.
+pub(crate) mod common;
 mod dot;
 mod drawio;
 mod graphml;

@@ -118,19 +118,6 @@ plan_enum! {
     }
 }
 
-plan_enum! {
-    /// Customer types a `customer_type` scope may name (product.md §1).
-    CustomerType {
-        Steady = "steady", plan_customer_type_steady;
-        Cyclical = "cyclical", plan_customer_type_cyclical;
-        Bell = "bell", plan_customer_type_bell;
-        Growth = "growth", plan_customer_type_growth;
-        Shrinking = "shrinking", plan_customer_type_shrinking;
-        Barnacle = "barnacle", plan_customer_type_barnacle;
-        New = "new", plan_customer_type_new;
-    }
-}
-
 /// A focus plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {

@@ -1,8 +1,10 @@
 //! Reading a plan file (YAML or JSON) through the shared document reader (`document.rs`): every
 //! problem reported with its path, duplicate keys included, and the checks of a plan's meaning.
 
+use kundenwert_core::CustomerType;
+
 use super::error::{Expected, PlanError, PlanErrorKind, PlanErrors};
-use super::{Activity, CustomerType, Plan, Reason, ReasonKind, Scope, ScopeKind, Status, Targets};
+use super::{Activity, Plan, Reason, ReasonKind, Scope, ScopeKind, Status, Targets};
 use crate::document::{self, FileKind, KeyCheck, Node, Problem};
 use crate::parse::Format;
 use crate::selection;
@@ -92,7 +94,7 @@ fn semantic_errors(plan: &Plan) -> Vec<PlanError> {
             "scope.value",
             PlanErrorKind::NotOneOf {
                 value: plan.scope.value.clone(),
-                allowed: CustomerType::allowed(),
+                allowed: CustomerType::ALL.map(CustomerType::id).join(", "),
             },
         ));
     }

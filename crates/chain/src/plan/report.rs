@@ -4,10 +4,11 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use kundenwert_core::Lang;
-use kundenwert_text as text;
+use kundenwert_core::{fmt, CustomerType, Lang};
+use kundenwert_text::{self as text, CustomerTypeLabel};
 
-use super::{CustomerType, Plan, Scope, ScopeKind};
+use super::{Plan, Scope, ScopeKind};
+use crate::export::common::html_escape;
 
 /// The customers a plan's targets resolve to today, computed by the caller from the analysis.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -97,47 +98,17 @@ fn labels(lang: Lang) -> Labels {
     }
 }
 
-/// Whole currency units with thousands separators (`12.345` / `12,345`); `–` when unknown.
+/// Whole currency units (`12.345` / `12,345`); `–` when unknown.
 fn amount(x: Option<f64>, lang: Lang) -> String {
-    let Some(x) = x else {
-        return "–".into();
-    };
-    let rounded = x.round();
-    let digits = format!("{:.0}", rounded.abs());
-    let sep = lang.thousands_separator();
-    let mut out = String::new();
-    if rounded < 0.0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push_str(sep);
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn date(d: NaiveDate, lang: Lang) -> String {
-    d.format(lang.date_pattern()).to_string()
+    x.map_or_else(|| "–".into(), |x| fmt::whole_amount(x, lang))
 }
 
 fn scope_text(scope: &Scope, lang: Lang) -> String {
     let value = match (scope.kind, CustomerType::from_id(&scope.value)) {
-        (ScopeKind::CustomerType, Some(t)) => t.label(lang).to_owned(),
+        (ScopeKind::CustomerType, Some(t)) => t.customers_label(lang).to_owned(),
         _ => scope.value.clone(),
     };
-    format!("{}: {value}", capitalized(scope.kind.label(lang)))
-}
-
-/// Labels are lower case for use inside sentences (`offen`, `growth`); at the start of a line or
-/// table cell they get a capital. Non-ASCII labels are left alone (none starts lower case).
-fn capitalized(label: &str) -> String {
-    let mut chars = label.chars();
-    match chars.next() {
-        Some(first) if label.is_ascii() => first.to_uppercase().chain(chars).collect(),
-        _ => label.to_owned(),
-    }
+    format!("{}: {value}", fmt::capitalized(scope.kind.label(lang)))
 }
 
 /// A Markdown code span; falls back to escaped text when the content has backticks.
@@ -203,7 +174,7 @@ pub fn to_markdown(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
     // Writing into a String cannot fail; the results are ignored throughout.
     let _ = writeln!(o, "# {}: {}\n", l.title, md(&plan.plan));
     if let Some(d) = ctx.as_of {
-        let _ = writeln!(o, "{}: {}\n", l.as_of, date(d, lang));
+        let _ = writeln!(o, "{}: {}\n", l.as_of, fmt::date(d, lang));
     }
     let _ = writeln!(
         o,
@@ -216,10 +187,15 @@ pub fn to_markdown(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
         for r in &plan.reasons {
             match &r.text {
                 Some(t) => {
-                    let _ = writeln!(o, "- **{}**: {}", capitalized(r.kind.label(lang)), md(t));
+                    let _ = writeln!(
+                        o,
+                        "- **{}**: {}",
+                        fmt::capitalized(r.kind.label(lang)),
+                        md(t)
+                    );
                 }
                 None => {
-                    let _ = writeln!(o, "- **{}**", capitalized(r.kind.label(lang)));
+                    let _ = writeln!(o, "- **{}**", fmt::capitalized(r.kind.label(lang)));
                 }
             }
         }
@@ -292,8 +268,8 @@ pub fn to_markdown(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
                 a.priority.map(|p| p.to_string()).unwrap_or_default(),
                 md(&a.what),
                 opt(&a.owner),
-                a.due.map(|d| date(d, lang)).unwrap_or_default(),
-                capitalized(a.status.label(lang)),
+                a.due.map(|d| fmt::date(d, lang)).unwrap_or_default(),
+                fmt::capitalized(a.status.label(lang)),
                 opt(&a.actor),
                 a.customer
                     .as_deref()
@@ -332,21 +308,6 @@ pub fn to_markdown(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
     o
 }
 
-fn h(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1a1a1a;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}\
 h1{font-size:1.6rem;border-bottom:2px solid #1f4e79;padding-bottom:.3rem}\
 h2{font-size:1.15rem;color:#1f4e79;margin-top:1.6rem}\
@@ -366,17 +327,22 @@ pub fn to_html(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}: {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
         lang.code(),
         l.title,
-        h(&plan.plan)
+        html_escape(&plan.plan)
     );
-    let _ = writeln!(o, "<h1>{}: {}</h1>", l.title, h(&plan.plan));
+    let _ = writeln!(o, "<h1>{}: {}</h1>", l.title, html_escape(&plan.plan));
     if let Some(d) = ctx.as_of {
-        let _ = writeln!(o, "<p class=\"meta\">{}: {}</p>", l.as_of, date(d, lang));
+        let _ = writeln!(
+            o,
+            "<p class=\"meta\">{}: {}</p>",
+            l.as_of,
+            fmt::date(d, lang)
+        );
     }
     let _ = writeln!(
         o,
         "<h2>{}</h2>\n<p>{}</p>",
         l.scope,
-        h(&scope_text(&plan.scope, lang))
+        html_escape(&scope_text(&plan.scope, lang))
     );
     if !plan.reasons.is_empty() {
         let _ = writeln!(o, "<h2>{}</h2>\n<ul>", l.why);
@@ -386,15 +352,15 @@ pub fn to_html(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
                     let _ = writeln!(
                         o,
                         "<li><strong>{}</strong>: {}</li>",
-                        capitalized(r.kind.label(lang)),
-                        h(t)
+                        fmt::capitalized(r.kind.label(lang)),
+                        html_escape(t)
                     );
                 }
                 None => {
                     let _ = writeln!(
                         o,
                         "<li><strong>{}</strong></li>",
-                        capitalized(r.kind.label(lang))
+                        fmt::capitalized(r.kind.label(lang))
                     );
                 }
             }
@@ -410,16 +376,26 @@ pub fn to_html(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
                     "<p>{}: {} <code>{}</code></p>",
                     l.selection,
                     l.saved,
-                    h(name)
+                    html_escape(name)
                 );
             }
             None => {
-                let _ = writeln!(o, "<p>{}: <code>{}</code></p>", l.selection, h(sel));
+                let _ = writeln!(
+                    o,
+                    "<p>{}: <code>{}</code></p>",
+                    l.selection,
+                    html_escape(sel)
+                );
             }
         }
     }
     if !plan.targets.customers.is_empty() {
-        let ids: Vec<String> = plan.targets.customers.iter().map(|c| h(c)).collect();
+        let ids: Vec<String> = plan
+            .targets
+            .customers
+            .iter()
+            .map(|c| html_escape(c))
+            .collect();
         let _ = writeln!(o, "<p>{}: {}</p>", l.listed, ids.join(", "));
     }
     if ctx.customers.is_empty() {
@@ -434,9 +410,9 @@ pub fn to_html(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
             let _ = writeln!(
                 o,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                h(&c.id),
-                h(c.name.as_deref().unwrap_or("")),
-                h(c.type_label.as_deref().unwrap_or("")),
+                html_escape(&c.id),
+                html_escape(c.name.as_deref().unwrap_or("")),
+                html_escape(c.type_label.as_deref().unwrap_or("")),
                 amount(c.current_value, lang),
                 amount(c.future_value, lang)
             );
@@ -452,7 +428,7 @@ pub fn to_html(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
     }
     let missing = missing_ids(plan, ctx);
     if !missing.is_empty() {
-        let ids: Vec<String> = missing.iter().map(|c| h(c)).collect();
+        let ids: Vec<String> = missing.iter().map(|c| html_escape(c)).collect();
         let _ = writeln!(
             o,
             "<p class=\"meta\">{}: {}</p>",
@@ -470,18 +446,18 @@ pub fn to_html(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
             l.priority, l.what, l.owner, l.due, l.status, l.actor, l.customer, l.person
         );
         for a in &plan.activities {
-            let opt = |s: &Option<String>| h(s.as_deref().unwrap_or(""));
+            let opt = |s: &Option<String>| html_escape(s.as_deref().unwrap_or(""));
             let _ = writeln!(
                 o,
                 "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"status-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 a.priority.map(|p| p.to_string()).unwrap_or_default(),
-                h(&a.what),
+                html_escape(&a.what),
                 opt(&a.owner),
-                a.due.map(|d| date(d, lang)).unwrap_or_default(),
+                a.due.map(|d| fmt::date(d, lang)).unwrap_or_default(),
                 a.status.id(),
-                capitalized(a.status.label(lang)),
+                fmt::capitalized(a.status.label(lang)),
                 opt(&a.actor),
-                a.customer.as_deref().map(|c| h(&customer_label(c, ctx))).unwrap_or_default(),
+                a.customer.as_deref().map(|c| html_escape(&customer_label(c, ctx))).unwrap_or_default(),
                 opt(&a.person)
             );
         }
@@ -490,14 +466,14 @@ pub fn to_html(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
     if !plan.priorities.is_empty() {
         let _ = writeln!(o, "<h2>{}</h2>\n<ol>", l.priorities);
         for p in &plan.priorities {
-            let _ = writeln!(o, "<li>{}</li>", h(p));
+            let _ = writeln!(o, "<li>{}</li>", html_escape(p));
         }
         o.push_str("</ol>\n");
     }
     if !plan.coaching.is_empty() {
         let _ = writeln!(o, "<h2>{}</h2>\n<ul>", l.coaching);
         for c in &plan.coaching {
-            let _ = writeln!(o, "<li>{}</li>", h(&customer_label(c, ctx)));
+            let _ = writeln!(o, "<li>{}</li>", html_escape(&customer_label(c, ctx)));
         }
         o.push_str("</ul>\n");
     }
@@ -506,7 +482,7 @@ pub fn to_html(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
             o,
             "<h2>{}</h2>\n<p class=\"notes\">{}</p>",
             l.notes,
-            h(notes.trim_end())
+            html_escape(notes.trim_end())
         );
     }
     o.push_str("</body>\n</html>\n");
