@@ -13,9 +13,9 @@ use kundenwert_analysis::{
     AbcClass, Classification, CustomerSeries, CustomerType, CustomerTypeLabel, Portfolio,
     ValueSeries,
 };
+use kundenwert_core::fmt::rounded;
 use kundenwert_core::{Lang, PeriodKind, ValueBasis};
 use kundenwert_ingest::ImportReport;
-use kundenwert_workbench::pipeline::{round2, round4};
 use kundenwert_workbench::{Analysis, AnalysisError, Request, Settings};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -349,7 +349,7 @@ fn type_evidence(class: &Classification) -> Option<TypeEvidence> {
     Some(TypeEvidence {
         purchases: e.purchases,
         months: e.months,
-        p_value: class.evidence_p().map(round4),
+        p_value: class.evidence_p().map(|v| rounded(v, 4)),
         level: class.evidence_level(),
         suggested: class.unproven.map(|t| t.id()),
     })
@@ -366,28 +366,30 @@ fn customer_json<'a>(
     CustomerJson {
         id: &c.id,
         name: c.name.as_deref(),
-        revenue: round2(c.revenue),
-        cost: c.cost.map(round2),
-        margin: c.margin.map(round2),
+        revenue: rounded(c.revenue, 2),
+        cost: c.cost.map(|v| rounded(v, 2)),
+        margin: c.margin.map(|v| rounded(v, 2)),
         transactions: c.orders,
         lines: c.lines,
         first_date: c.first_date,
         last_date: c.last_date,
         customer_type: class.customer_type.id(),
-        type_confidence: (class.confidence * 100.0).round() / 100.0,
+        type_confidence: rounded(class.confidence, 2),
         type_reason: class.reason(lang),
         type_rule: class.rule,
         type_evidence: type_evidence(class),
         status: class.status.id(),
         features: with_features.then_some(class.features.as_ref()),
-        current_value: round2(c.current_value),
+        current_value: rounded(c.current_value, 2),
         abc: abc.as_str(),
-        expected_transactions: future.and_then(|f| f.expected_transactions).map(round4),
-        p_alive: future.map(|f| round4(f.p_alive)),
-        expected_spend: future.and_then(|f| f.expected_spend).map(round2),
-        future_value: future.map(|f| round2(f.future_value)),
-        future_value_low: future.map(|f| round2(f.future_value_low)),
-        future_value_high: future.map(|f| round2(f.future_value_high)),
+        expected_transactions: future
+            .and_then(|f| f.expected_transactions)
+            .map(|v| rounded(v, 4)),
+        p_alive: future.map(|f| rounded(f.p_alive, 4)),
+        expected_spend: future.and_then(|f| f.expected_spend).map(|v| rounded(v, 2)),
+        future_value: future.map(|f| rounded(f.future_value, 2)),
+        future_value_low: future.map(|f| rounded(f.future_value_low, 2)),
+        future_value_high: future.map(|f| rounded(f.future_value_high, 2)),
         future_value_source: future.map(|f| f.source.id()),
     }
 }
@@ -582,7 +584,7 @@ pub fn to_json<'a>(
                 "per_line": c.per_line,
                 "assumed_margin_rate": c.margin_rate,
                 "fixed_costs_customers": c.fixed_per_year.len(),
-                "fixed_costs_per_year": round2(c.fixed_per_year.values().sum()),
+                "fixed_costs_per_year": rounded(c.fixed_per_year.values().sum(), 2),
             }))),
             input: InputJson {
                 rows_read: report.rows_read,
@@ -595,10 +597,10 @@ pub fn to_json<'a>(
             },
             summary: json!({
                 "customers": all.customers,
-                "revenue": round2(all.revenue),
-                "cost": all.cost.map(round2),
-                "margin": all.cost.map(|c| round2(all.revenue - c)),
-                "current_value": round2(all.current_value),
+                "revenue": rounded(all.revenue, 2),
+                "cost": all.cost.map(|v| rounded(v, 2)),
+                "margin": all.cost.map(|c| rounded(all.revenue - c, 2)),
+                "current_value": rounded(all.current_value, 2),
                 "by_type": by_type,
             }),
             portfolio: json!({

@@ -13,23 +13,12 @@ use kundenwert_text as text;
 use serde_json::{json, Map, Value};
 
 use crate::fmt::{amount, count, date, percent};
-
-fn r6(v: f64) -> f64 {
-    if v.is_finite() {
-        (v * 1e6).round() / 1e6 + 0.0
-    } else {
-        f64::NAN
-    }
-}
-
-fn r3(v: f64) -> f64 {
-    (v * 1e3).round() / 1e3 + 0.0
-}
+use kundenwert_core::fmt::rounded;
 
 fn named(names: &[&str], values: &[f64]) -> Value {
     let mut m = Map::new();
     for (n, v) in names.iter().zip(values) {
-        m.insert((*n).to_string(), json!(r6(*v)));
+        m.insert((*n).to_string(), json!(rounded(*v, 6)));
     }
     Value::Object(m)
 }
@@ -49,8 +38,11 @@ fn candidate_json(c: &Candidate, unit: TimeUnit, lang: Lang) -> Value {
     if let ModelFit::BgCnbd(f) = fit {
         obj.insert("k".into(), json!(f.params.k));
     }
-    obj.insert("log_likelihood".into(), json!(r3(fit.log_likelihood())));
-    obj.insert("bic".into(), json!(c.bic.map(r3)));
+    obj.insert(
+        "log_likelihood".into(),
+        json!(rounded(fit.log_likelihood(), 3)),
+    );
+    obj.insert("bic".into(), json!(c.bic.map(|v| rounded(v, 3))));
     obj.insert("time_unit".into(), json!(unit.id()));
     obj.insert(
         "std_errors".into(),
@@ -61,15 +53,17 @@ fn candidate_json(c: &Candidate, unit: TimeUnit, lang: Lang) -> Value {
         "limit".into(),
         fit.limit().map_or(Value::Null, |l| {
             let (model, r, alpha) = match l.model {
-                NoDropout::Nbd { r, alpha } => ("nbd", json!(r6(r)), json!(r6(alpha))),
+                NoDropout::Nbd { r, alpha } => {
+                    ("nbd", json!(rounded(r, 6)), json!(rounded(alpha, 6)))
+                }
                 NoDropout::Poisson { .. } => ("poisson", Value::Null, Value::Null),
             };
             json!({
                 "model": model,
                 "r": r,
                 "alpha": alpha,
-                "mean_rate": r6(l.model.mean_rate()),
-                "log_likelihood": r3(l.log_likelihood),
+                "mean_rate": rounded(l.model.mean_rate(), 6),
+                "log_likelihood": rounded(l.log_likelihood, 3),
             })
         }),
     );
@@ -96,10 +90,10 @@ pub fn models_json(f: &Forecast, lang: Lang) -> Value {
         "gamma_gamma".into(),
         match &f.gamma_gamma {
             Ok(g) => json!({
-                "p": r6(g.params.p),
-                "q": r6(g.params.q),
-                "gamma": r6(g.params.gamma),
-                "log_likelihood": r3(g.log_likelihood),
+                "p": rounded(g.params.p, 6),
+                "q": rounded(g.params.q, 6),
+                "gamma": rounded(g.params.gamma, 6),
+                "log_likelihood": rounded(g.log_likelihood, 3),
                 "customers": g.customers,
                 "skipped_nonpositive": g.skipped_nonpositive,
                 "at_boundary": g.at_boundary,
@@ -137,27 +131,27 @@ pub fn models_json(f: &Forecast, lang: Lang) -> Value {
             Some(h) => {
                 let mut predicted = Map::new();
                 for (s, n) in &h.predicted_repeat_transactions {
-                    predicted.insert(s.id().into(), json!(r3(*n)));
+                    predicted.insert(s.id().into(), json!(rounded(*n, 3)));
                 }
                 let mut mae = Map::new();
                 for (s, e) in &h.transactions_mae {
-                    mae.insert(s.id().into(), json!(r6(*e)));
+                    mae.insert(s.id().into(), json!(rounded(*e, 6)));
                 }
                 let mut by_type = Map::new();
                 for (t, model, projection, n) in &h.value_mae_by_type {
                     by_type.insert(
                         t.id().into(),
-                        json!({"customers": n, "model": r3(*model), "type_projection": r3(*projection)}),
+                        json!({"customers": n, "model": rounded(*model, 3), "type_projection": rounded(*projection, 3)}),
                     );
                 }
                 json!({
                     "from": h.from,
                     "to": h.to,
-                    "length": r3(h.length),
+                    "length": rounded(h.length, 3),
                     "actual_repeat_transactions": h.actual_repeat_transactions,
                     "predicted_repeat_transactions": predicted,
                     "transactions_mae": mae,
-                    "actual_value": r3(h.actual_value),
+                    "actual_value": rounded(h.actual_value, 3),
                     "value_mae_by_type": by_type,
                     "outcomes": h.outcomes.as_ref().map(|o| outcomes_json(o)),
                 })
@@ -171,10 +165,10 @@ pub fn models_json(f: &Forecast, lang: Lang) -> Value {
 fn outcome_json(o: &Outcome) -> Value {
     json!({
         "customers": o.customers,
-        "predicted": r3(o.predicted),
-        "actual": r3(o.actual),
-        "ratio": o.ratio().map(r3),
-        "coverage": o.coverage().map(r3),
+        "predicted": rounded(o.predicted, 3),
+        "actual": rounded(o.actual, 3),
+        "ratio": o.ratio().map(|v| rounded(v, 3)),
+        "coverage": o.coverage().map(|v| rounded(v, 3)),
     })
 }
 
@@ -198,7 +192,7 @@ pub fn backtest_json(f: &Forecast, lang: Lang) -> Value {
     };
     let mut mae = Map::new();
     for (s, e) in &b.transactions_mae {
-        mae.insert(s.id().into(), json!(r6(*e)));
+        mae.insert(s.id().into(), json!(rounded(*e, 6)));
     }
     let mut by_type = Map::new();
     for c in &b.calibration.types {
@@ -212,7 +206,7 @@ pub fn backtest_json(f: &Forecast, lang: Lang) -> Value {
                 "method": method,
                 "damping": damping,
                 "chosen_on": if c.own { "type" } else { "all_customers" },
-                "ranges": {"lower": r6(c.ranges.lower), "upper": r6(c.ranges.upper)},
+                "ranges": {"lower": rounded(c.ranges.lower, 6), "upper": rounded(c.ranges.upper, 6)},
                 "before": outcome_json(&c.before),
                 "after": outcome_json(&c.after),
             }),
@@ -227,7 +221,7 @@ pub fn backtest_json(f: &Forecast, lang: Lang) -> Value {
         "sampled_from": b.sampled_from,
         "chosen": b.chosen.map(Source::id),
         "transactions_mae": mae,
-        "ranges": {"lower": r6(r.lower), "upper": r6(r.upper), "spread": r3(r.spread)},
+        "ranges": {"lower": rounded(r.lower, 6), "upper": rounded(r.upper, 6), "spread": rounded(r.spread, 3)},
         "by_type": by_type,
         "all": {
             "before": outcome_json(&b.overall(false)),

@@ -62,6 +62,16 @@ pub fn date(d: NaiveDate, lang: Lang) -> String {
     d.format(lang.date_pattern()).to_string()
 }
 
+/// `value` rounded to `decimals` places (at most 6) for output: sums of many lines carry float
+/// noise, so amounts are reported to cents (2), shares and probabilities to 0.01 % (4), model
+/// parameters to 6 places. Ties go away from zero; a result of zero has no sign.
+pub fn rounded(value: f64, decimals: usize) -> f64 {
+    const SCALE: [f64; 7] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
+    let scale = SCALE[decimals.min(6)];
+    // `+ 0.0` turns the `-0.0` of an empty or cancelled sum into `0.0`.
+    (value * scale).round() / scale + 0.0
+}
+
 /// `label` with an upper-case first letter, for the start of a line, heading or table cell.
 /// Labels in the catalog are lower case where they stand inside sentences (`offen`, `growth`,
 /// `supplier`).
@@ -76,6 +86,36 @@ pub fn capitalized(label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounded_for_output() {
+        // (value, decimals, rounded); every case is also the old hand-written form's result.
+        let cases: [(f64, usize, f64); 9] = [
+            (1234.5678, 2, 1234.57),
+            (-0.001, 2, 0.0),
+            (0.125, 2, 0.13),
+            (0.123_456_78, 4, 0.1235),
+            (2.5, 0, 3.0),
+            (-2.5, 0, -3.0),
+            (1.234_567_89, 6, 1.234_568),
+            (-12.345_6, 3, -12.346),
+            (7.0, 9, 7.0),
+        ];
+        for (value, decimals, want) in cases {
+            let got = rounded(value, decimals);
+            assert_eq!(
+                got.to_bits(),
+                want.to_bits(),
+                "{value} to {decimals}: {got}"
+            );
+        }
+        assert!(rounded(f64::NAN, 2).is_nan());
+        assert_eq!(rounded(f64::INFINITY, 6), f64::INFINITY);
+        for v in [0.1, 1e-7, 123_456.789_012, -98.765_432_1, 1e12 / 3.0] {
+            assert_eq!(rounded(v, 2), (v * 100.0).round() / 100.0 + 0.0);
+            assert_eq!(rounded(v, 6), (v * 1e6).round() / 1e6 + 0.0);
+        }
+    }
 
     #[test]
     fn amounts() {

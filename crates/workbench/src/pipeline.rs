@@ -238,14 +238,3 @@ pub fn analyse(
         months,
     })
 }
-
-/// Sums of many lines carry float noise; amounts are reported rounded to cents.
-pub fn round2(v: f64) -> f64 {
-    // `+ 0.0` turns the `-0.0` of an empty sum into `0.0`.
-    (v * 100.0).round() / 100.0 + 0.0
-}
-
-/// Shares and probabilities: four decimals (0.01 %).
-pub fn round4(v: f64) -> f64 {
-    (v * 10_000.0).round() / 10_000.0 + 0.0
-}

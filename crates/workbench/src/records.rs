@@ -6,7 +6,8 @@ use kundenwert_core::{Lang, ValueBasis};
 use kundenwert_store::{CustomerResult, MonthFigures};
 use serde_json::{json, Value};
 
-use crate::pipeline::{round2, round4, Analysis};
+use crate::pipeline::Analysis;
+use kundenwert_core::fmt::rounded;
 
 /// Every customer of `a` as a stored record with its months, in series (customer-number) order.
 pub(crate) fn customers(
@@ -24,7 +25,7 @@ pub(crate) fn customers(
                 number: c.id.to_string(),
                 name: c.name.clone(),
                 customer_type: class.customer_type.id().to_owned(),
-                confidence: (class.confidence * 100.0).round() / 100.0,
+                confidence: rounded(class.confidence, 2),
                 reason_de: class.reason(Lang::De),
                 reason_en: class.reason(Lang::En),
                 status: class.status.id().map(str::to_owned),
@@ -35,15 +36,17 @@ pub(crate) fn customers(
                     .get(i)
                     .map_or("C", |k| k.as_str())
                     .to_owned(),
-                current_value: round2(c.current_value),
-                future_value: f.map(|f| round2(f.future_value)),
-                future_value_low: f.map(|f| round2(f.future_value_low)),
-                future_value_high: f.map(|f| round2(f.future_value_high)),
+                current_value: rounded(c.current_value, 2),
+                future_value: f.map(|f| rounded(f.future_value, 2)),
+                future_value_low: f.map(|f| rounded(f.future_value_low, 2)),
+                future_value_high: f.map(|f| rounded(f.future_value_high, 2)),
                 future_value_source: f.map(|f| f.source.id().to_owned()),
-                p_alive: f.map(|f| round4(f.p_alive)),
-                expected_purchases: f.and_then(|f| f.expected_transactions).map(round4),
-                revenue: round2(c.revenue),
-                margin: c.margin.map(round2),
+                p_alive: f.map(|f| rounded(f.p_alive, 4)),
+                expected_purchases: f
+                    .and_then(|f| f.expected_transactions)
+                    .map(|v| rounded(v, 4)),
+                revenue: rounded(c.revenue, 2),
+                margin: c.margin.map(|v| rounded(v, 2)),
                 orders: c.orders,
                 first_order: c.first_date,
                 last_order: c.last_date,
@@ -61,13 +64,13 @@ pub fn abc_json(abc: &Abc) -> Value {
     let group = |g: &AbcGroup| {
         json!({
             "customers": g.customers,
-            "current_value": round2(g.current_value),
+            "current_value": rounded(g.current_value, 2),
         })
     };
     json!({
         "cutoff_a": abc.cutoff_a,
         "cutoff_b": abc.cutoff_b,
-        "total_positive_current_value": round2(abc.total_positive_value),
+        "total_positive_current_value": rounded(abc.total_positive_value, 2),
         "A": group(&abc.a),
         "B": group(&abc.b),
         "C": group(&abc.c),
@@ -79,16 +82,16 @@ pub fn whale_json(w: &WhaleCurve) -> Value {
     let point = |p: &WhalePoint| {
         json!({
             "customers": p.customers,
-            "customer_share": round4(p.customer_share),
-            "margin_share": round4(p.margin_share),
+            "customer_share": rounded(p.customer_share, 4),
+            "margin_share": rounded(p.margin_share, 4),
         })
     };
     json!({
         "customers": w.customers,
-        "total_margin": round2(w.total_margin),
+        "total_margin": rounded(w.total_margin, 2),
         "negative_customers": w.negative_customers,
-        "negative_share": round4(w.negative_share),
-        "negative_margin": round2(w.negative_margin),
+        "negative_share": rounded(w.negative_share, 4),
+        "negative_margin": rounded(w.negative_margin, 2),
         "peak": w.peak.as_ref().map(point),
         "points": w.points.iter().map(point).collect::<Vec<_>>(),
     })
@@ -103,9 +106,9 @@ pub fn by_type_json(a: &Analysis) -> Value {
         .map(|(t, sums)| {
             let sums = json!({
                 "customers": sums.customers,
-                "revenue": round2(sums.revenue),
-                "margin": sums.margin.map(round2),
-                "current_value": round2(sums.current_value),
+                "revenue": rounded(sums.revenue, 2),
+                "margin": sums.margin.map(|v| rounded(v, 2)),
+                "current_value": rounded(sums.current_value, 2),
             });
             (t.id().to_owned(), sums)
         })
@@ -126,8 +129,8 @@ pub(crate) fn summary(a: &Analysis, fixed_costs: &Value, version: &str) -> Value
         json!({
             "as_of": b.origin,
             "customers": all.customers,
-            "ratio": all.ratio().map(round4),
-            "coverage": all.coverage().map(round4),
+            "ratio": all.ratio().map(|v| rounded(v, 4)),
+            "coverage": all.coverage().map(|v| rounded(v, 4)),
         })
     });
     json!({
@@ -141,8 +144,8 @@ pub(crate) fn summary(a: &Analysis, fixed_costs: &Value, version: &str) -> Value
         "margin_estimated": a.cost_to_serve.as_ref().is_some_and(|c| c.margin_rate.is_some()),
         "customers": a.series.customers.len(),
         "by_type": by_type,
-        "current_value": round2(a.series.customers.iter().map(|c| c.current_value).sum()),
-        "future_value": round2(a.forecast.customers.iter().map(|c| c.future_value).sum()),
+        "current_value": rounded(a.series.customers.iter().map(|c| c.current_value).sum(), 2),
+        "future_value": rounded(a.forecast.customers.iter().map(|c| c.future_value).sum(), 2),
         "model": a.forecast.chosen.map(|s| s.id()),
         "backtest": backtest,
         "migration": a.migration.as_ref().map(|m| json!({
@@ -157,7 +160,7 @@ pub(crate) fn summary(a: &Analysis, fixed_costs: &Value, version: &str) -> Value
                 "name": mv.name,
                 "from": mv.from,
                 "to": mv.to,
-                "current_value": round2(mv.current_value),
+                "current_value": rounded(mv.current_value, 2),
             })).collect::<Vec<_>>(),
         })),
         "portfolio": {
