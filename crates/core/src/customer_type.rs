@@ -1,6 +1,6 @@
-//! The customer types: the shape of a customer's margin over its life (product.md §1, typology
-//! spec §3). The analysis decides a customer's type, the plan and the selection language name
-//! types, so the closed set lives here, below both. The reader's names are in the text catalog
+//! The customer types: the shape of a customer's margin over its life (the handbook's six
+//! types, and `new` for a history too short to judge). The analysis decides a customer's type,
+//! the plan and the selection language name types, so the closed set lives here, below both. The reader's names are in the text catalog
 //! (`kundenwert_text::CustomerTypeLabel`), which builds on this crate.
 
 use serde::{Deserialize, Serialize};

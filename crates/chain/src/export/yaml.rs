@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::model::{Actor, Chain, Flow, Person};
 
-/// The chain as canonical YAML (`product.md` §6 layout), ending with a newline.
+/// The chain as canonical YAML (keys in the model's field order), ending with a newline.
 pub fn to_yaml(chain: &Chain) -> String {
     let mut out = String::new();
     line(&mut out, 0, "chain", &scalar(&chain.chain));
