@@ -6,12 +6,11 @@
 //! so that the canonical export stays short and byte-stable.
 
 use chrono::NaiveDate;
-use kundenwert_core::Lang;
-use kundenwert_text as text;
 use serde::{Deserialize, Serialize};
 
 /// Declares a closed set of file values with its identifier and the catalog accessor of its label in
-/// one place, so that parsing, messages ("allowed values") and labels can never drift apart.
+/// one place, so that parsing, messages ("allowed values") and labels can never drift apart. Chain
+/// files and plan files both declare theirs with it.
 macro_rules! file_enum {
     (
         $(#[$meta:meta])*
@@ -20,7 +19,9 @@ macro_rules! file_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+        )]
         pub enum $name {
             $(
                 #[doc = concat!("`", $id, "`; label: `text::", stringify!($label), "`.")]
@@ -41,9 +42,9 @@ macro_rules! file_enum {
             }
 
             /// The label a reader sees, in German or English.
-            pub fn label(&self, lang: Lang) -> &'static str {
+            pub fn label(&self, lang: kundenwert_core::Lang) -> &'static str {
                 match self {
-                    $($name::$variant => text::$label(lang),)*
+                    $($name::$variant => kundenwert_text::$label(lang),)*
                 }
             }
 
@@ -68,6 +69,8 @@ macro_rules! file_enum {
         }
     };
 }
+
+pub(crate) use file_enum;
 
 file_enum! {
     /// What the chain is drawn for.

@@ -28,11 +28,10 @@
 //! matches today ([`PlanContext`], computed by the caller).
 
 use chrono::NaiveDate;
-use kundenwert_core::Lang;
-use kundenwert_text as text;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
+use crate::model::file_enum;
 use crate::selection;
 
 mod error;
@@ -45,49 +44,7 @@ pub use links::{check_links, LinkProblem};
 pub use parse::{parse_plan, validate_plan};
 pub use report::{to_html, to_markdown, PlanContext, TargetCustomer};
 
-/// A closed set of file values with identifier and the catalog accessor of its label in one place.
-macro_rules! plan_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident { $($variant:ident = $id:literal, $label:ident;)* }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-        pub enum $name {
-            $(
-                #[doc = concat!("`", $id, "`; label: `text::", stringify!($label), "`.")]
-                #[serde(rename = $id)]
-                $variant,
-            )*
-        }
-
-        impl $name {
-            /// All values in canonical order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            /// The identifier used in files.
-            pub fn id(self) -> &'static str {
-                match self { $($name::$variant => $id,)* }
-            }
-
-            /// The label a reader sees.
-            pub fn label(self, lang: Lang) -> &'static str {
-                match self { $($name::$variant => text::$label(lang),)* }
-            }
-
-            /// The value for a file identifier.
-            pub fn from_id(id: &str) -> Option<$name> {
-                match id { $($id => Some($name::$variant),)* _ => None }
-            }
-
-            fn allowed() -> String {
-                Self::ALL.iter().map(|v| v.id()).collect::<Vec<_>>().join(", ")
-            }
-        }
-    };
-}
-
-plan_enum! {
+file_enum! {
     /// What the plan is about.
     ScopeKind {
         CustomerType = "customer_type", plan_scope_customer_type;
@@ -97,7 +54,7 @@ plan_enum! {
     }
 }
 
-plan_enum! {
+file_enum! {
     /// Why relationships are to be improved.
     ReasonKind {
         Growth = "growth", plan_reason_growth;
@@ -108,7 +65,7 @@ plan_enum! {
     }
 }
 
-plan_enum! {
+file_enum! {
     /// Where an activity stands.
     Status {
         Open = "open", plan_status_open;
