@@ -18,7 +18,8 @@ fn cell_text(data: &Data) -> String {
         Data::DateTime(d) => crate::dates::serial_to_date(d.as_f64())
             .map(|d| d.to_string())
             .unwrap_or_default(),
-        Data::Error(e) => format!("#{e:?}"),
+        // As Excel shows it: `#DIV/0!`, `#N/A`.
+        Data::Error(e) => e.to_string(),
         Data::Empty => String::new(),
     }
 }

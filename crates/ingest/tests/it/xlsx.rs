@@ -309,3 +309,45 @@ fn sheet_starting_below_row_one() {
     assert_eq!(txs.len(), 1);
     assert_eq!(report.rejected[0].line, 6);
 }
+
+/// See: issue 20. A formula whose result is an error (`#DIV/0!`) in the amount column rejects
+/// that row with the sheet row, the column and the error as written; the other rows are read.
+#[test]
+fn a_formula_error_cell_rejects_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut workbook = Workbook::new();
+    let ws = workbook.add_worksheet();
+    for (c, h) in ["Kundennr.", "Belegdatum", "Nettoumsatz"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=3u32 {
+        ws.write_number(r, 0, f64::from(10_000 + r)).unwrap();
+        ws.write_string(r, 1, "05.03.2024").unwrap();
+    }
+    ws.write_number(1, 2, 120.5).unwrap();
+    ws.write_formula(
+        2,
+        2,
+        rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!"),
+    )
+    .unwrap();
+    ws.write_number(3, 2, 80.0).unwrap();
+    let path = dir.path().join("fehler.xlsx");
+    workbook.save(&path).unwrap();
+
+    let (txs, report) = read(&path, &threads(1));
+    assert_eq!(
+        (report.rows_read, report.rows_accepted, report.rows_rejected),
+        (3, 2, 1)
+    );
+    assert_eq!(txs.len(), 2);
+    let r = &report.rejected[0];
+    assert_eq!((r.line, r.column.as_deref()), (3, Some("Nettoumsatz")));
+    assert_eq!(
+        r.reason.message(Lang::En),
+        "'#DIV/0!' is not a number (format 1.234,56)"
+    );
+}
