@@ -157,7 +157,18 @@ impl StoreError {
             StoreError::CorruptRow { id, message } => {
                 (text::store_corrupt_row(lang, id, message), None)
             }
-            StoreError::Database(source) => (text::store_database(lang, source), None),
+            StoreError::Database(source) => match source.sqlite_error_code() {
+                // The transaction was rolled back: say what to do, not only SQLite's words.
+                Some(rusqlite::ErrorCode::DiskFull) => (
+                    text::store_disk_full(lang, source),
+                    Some(text::store_disk_hint(lang).to_string()),
+                ),
+                Some(rusqlite::ErrorCode::SystemIoFailure) => (
+                    text::store_disk_io(lang, source),
+                    Some(text::store_disk_hint(lang).to_string()),
+                ),
+                _ => (text::store_database(lang, source), None),
+            },
         }
     }
 }

@@ -247,3 +247,44 @@ fn killed_at_any_point_the_workspace_is_as_before_or_as_after() {
         13,
     );
 }
+
+/// A disk that fills during an import (here the file-size limit of the process, with the
+/// signal it would send ignored, so that writes fail as on a full disk): exit 1 with a message
+/// that says so and what to do, and the workspace exactly as before.
+#[test]
+fn a_full_disk_during_an_import_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    export(&d.join("alt.csv"), 2_000, 1);
+    export(&d.join("neu.csv"), 60_000, 2);
+    let first = kundenwert(d)
+        .args(["import", "alt.csv", "--no-analysis"])
+        .output()
+        .unwrap();
+    assert!(first.status.success());
+    let workspace = d.join("kundenwert.db");
+    let before = checked(&workspace, imports);
+    let size = std::fs::metadata(&workspace).unwrap().len();
+    // Room for a quarter of the new rows: `ulimit -f` counts KiB.
+    let limit_kib = size / 1024 + 500;
+    let script = format!(
+        "trap '' XFSZ; ulimit -f {limit_kib}; exec \"$0\" import neu.csv --no-analysis --lang en"
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_kundenwert")])
+        .current_dir(d)
+        .env("LANG", "C")
+        .env_remove("KUNDENWERT_WORKSPACE")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "; nothing was changed\nhint: free space on the workspace's disk (or lift a limit on \
+             the file's size) and run the command again\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(checked(&workspace, imports), before);
+}

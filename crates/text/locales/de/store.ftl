@@ -17,6 +17,9 @@ store-invalid-document = { $kind ->
 } `{ $name }` ist kein JSON-Dokument: { $message }
 store-corrupt-row = ein gespeicherter Umsatz (id { $id }) ist nicht lesbar: { $message }
 store-database = Datenbankfehler im Arbeitsbereich: { $error }
+store-disk-full = der Arbeitsbereich kann nicht wachsen, der Datenträger ist voll ({ $error }); nichts wurde geändert
+store-disk-io = die Datei des Arbeitsbereichs konnte nicht geschrieben oder gelesen werden ({ $error }); nichts wurde geändert
+store-disk-hint = Platz auf dem Datenträger des Arbeitsbereichs schaffen (oder eine Größengrenze der Datei aufheben) und den Befehl wiederholen
 store-row-not-finite = Umsatz, Kosten oder Menge ist keine endliche Zahl
 store-row-empty-customer = die Kundennummer ist leer
 store-row-date-out-of-range = das Jahr des Datums liegt nicht zwischen 0 und 9999
