@@ -80,8 +80,9 @@ pub fn run(args: Args) -> Result<()> {
                 .get_selection(&selection)
                 .map_err(|e| crate::workspace::store_error(&e, lang))?;
             let sel = parse(saved.as_deref().unwrap_or(&selection), lang)?;
-            let matched = bench
-                .select(&sel)
+            // Page by page: a selection of a million customers is never held at once.
+            let (total, mut pages) = bench
+                .select_pages(&sel, 10_000)
                 .map_err(|e| crate::workspace::workbench_error(&e, lang))?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if let Some(line) = crate::workspace::analysis_line(&bench, lang)? {
@@ -90,23 +91,28 @@ pub fn run(args: Args) -> Result<()> {
             writeln!(
                 out,
                 "{}",
-                text::select_matched(lang, crate::fmt::count(matched.len() as u64, lang), &sel)
+                text::select_matched(lang, crate::fmt::count(total, lang), &sel)
             )?;
-            for c in &matched {
-                writeln!(
-                    out,
-                    "  {:<10} {:<30} {:<14} {:>14} {:>14}",
-                    c.number,
-                    c.name
-                        .as_deref()
-                        .unwrap_or("")
-                        .chars()
-                        .take(30)
-                        .collect::<String>(),
-                    kundenwert_workbench::type_label(c, lang),
-                    amount(c.current_value, 0, lang),
-                    c.future_value.map_or(String::new(), |v| amount(v, 0, lang)),
-                )?;
+            while let Some(page) = pages
+                .next_page()
+                .map_err(|e| crate::workspace::workbench_error(&e, lang))?
+            {
+                for c in &page {
+                    writeln!(
+                        out,
+                        "  {:<10} {:<30} {:<14} {:>14} {:>14}",
+                        c.number,
+                        c.name
+                            .as_deref()
+                            .unwrap_or("")
+                            .chars()
+                            .take(30)
+                            .collect::<String>(),
+                        kundenwert_workbench::type_label(c, lang),
+                        amount(c.current_value, 0, lang),
+                        c.future_value.map_or(String::new(), |v| amount(v, 0, lang)),
+                    )?;
+                }
             }
             out.flush()?;
             Ok(())

@@ -43,7 +43,7 @@ use kundenwert_chain::selection::{self, Field, Op, Selection};
 use kundenwert_core::{Lang, PeriodKind, Transaction};
 use kundenwert_ingest::{Pass, RowSink};
 use kundenwert_store::{
-    AnalysisRun, Column, Comparison, CustomerQuery, CustomerResult, Filter, FilterValue,
+    AnalysisRun, Column, Comparison, Cursor, CustomerQuery, CustomerResult, Filter, FilterValue,
     MonthFigures, StoreError, Workspace,
 };
 
@@ -347,6 +347,33 @@ impl<W: Workspace> Workbench<W> {
         })
     }
 
+    /// The customers a selection matches, in customer-number order, a page of at most
+    /// `page_size` at a time, with how many there are in all: a selection of a million customers
+    /// is then never held at once.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn select_pages(
+        &self,
+        selection: &Selection,
+        page_size: u64,
+    ) -> Result<(u64, SelectionPages<'_, W>), WorkbenchError> {
+        let query = CustomerQuery {
+            filter: Some(filter_of(selection)),
+            limit: Some(page_size.max(1)),
+            ..CustomerQuery::default()
+        };
+        let total = self.count(&query)?;
+        Ok((
+            total,
+            SelectionPages {
+                bench: self,
+                query,
+                done: false,
+            },
+        ))
+    }
+
     /// The customers a focus plan targets: those it lists by number and those its selection
     /// matches, best future value first (customers without one last; ties in number order).
     ///
@@ -538,5 +565,37 @@ pub fn filter_of(selection: &Selection) -> Filter {
         Selection::Not(inner) => Filter::Not(Box::new(filter_of(inner))),
         Selection::And(parts) => Filter::And(parts.iter().map(filter_of).collect()),
         Selection::Or(parts) => Filter::Or(parts.iter().map(filter_of).collect()),
+    }
+}
+
+/// The pages of a selection's customers ([`Workbench::select_pages`]), by keyset paging in
+/// customer-number order.
+#[derive(Debug)]
+pub struct SelectionPages<'a, W: Workspace> {
+    bench: &'a Workbench<W>,
+    query: CustomerQuery,
+    done: bool,
+}
+
+impl<W: Workspace> SelectionPages<'_, W> {
+    /// The next page; `None` after the last.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn next_page(&mut self) -> Result<Option<Vec<CustomerResult>>, WorkbenchError> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = self.bench.customers(&self.query)?;
+        match page.last() {
+            Some(last) if page.len() as u64 == self.query.limit.unwrap_or(u64::MAX) => {
+                self.query.after = Some(Cursor {
+                    value: None,
+                    id: last.id,
+                });
+            }
+            _ => self.done = true,
+        }
+        Ok(if page.is_empty() { None } else { Some(page) })
     }
 }

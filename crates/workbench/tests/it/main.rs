@@ -303,6 +303,15 @@ fn selections_read_from_the_store_match_the_selection_language() {
             .map(|c| c.number)
             .collect();
         assert_eq!(got, want, "{expr}");
+        // Page by page (pages of 7, the last one short or exactly full): the same customers.
+        let (total, mut pages) = bench.select_pages(&sel, 7).expect("pages");
+        let mut paged = Vec::new();
+        while let Some(page) = pages.next_page().expect("page") {
+            assert!(!page.is_empty() && page.len() <= 7, "{expr}");
+            paged.extend(page.into_iter().map(|c| c.number));
+        }
+        assert_eq!(paged, want, "{expr}: paged");
+        assert_eq!(total, want.len() as u64, "{expr}: total");
         nonempty += usize::from(!want.is_empty());
     }
     assert!(
