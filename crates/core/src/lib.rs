@@ -5,6 +5,7 @@
 //! [`Role`] names what a column of an export means, [`Lang`] the language of user-facing text.
 #![deny(missing_docs)]
 
+pub mod par;
 mod pass;
 mod period;
 mod role;
