@@ -6,6 +6,7 @@
 //! - [`in_order`] / [`try_in_order`]: `work(i)` for `i` in `0..n` on a pool, each result
 //!   handed to a sink on the calling thread in the order of `i`, with a bounded number of
 //!   results waiting: the common shape (finish runs, format blocks, fit chunks or models).
+//! - [`map_in_order`]: the same, collected into a vector.
 //! - [`par_map`]: a slice mapped item by item into a vector in the items' order.
 //! - [`for_each`]: items moved one by one to a pool, no results (shards worked in place).
 //! - [`with_workers`]: the primitive the others are built on, for the shapes that are not
@@ -13,6 +14,7 @@
 //!   each fold into state of their own, a part that has to run on the calling thread.
 
 use std::collections::BTreeMap;
+use std::convert::Infallible;
 use std::panic::resume_unwind;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex, OnceLock, PoisonError};
@@ -69,13 +71,31 @@ where
 ///
 /// # Errors
 /// The first error of `sink`; nothing after it reaches the sink and the workers stop.
-pub fn in_order<T: Send, E: Send>(
+pub fn in_order<T: Send, E>(
     n: usize,
     threads: usize,
     work: impl Fn(usize) -> T + Sync,
     sink: impl FnMut(T) -> Result<(), E>,
 ) -> Result<(), E> {
-    try_in_order(n, threads, |i| Ok(work(i)), sink)
+    // The sink's error never crosses threads, so it need not be `Send`.
+    ordered(
+        n,
+        threads,
+        |i| Ok::<T, Infallible>(work(i)),
+        sink,
+        |never| match never {},
+    )
+}
+
+/// `work(i)` for every `i` in `0..n` on up to `threads` threads, collected in the order of
+/// `i`: [`in_order`] when all results are wanted at once.
+pub fn map_in_order<T: Send>(n: usize, threads: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let mut out = Vec::with_capacity(n);
+    let Ok(()) = in_order::<T, Infallible>(n, threads, work, |t| {
+        out.push(t);
+        Ok(())
+    });
+    out
 }
 
 /// [`in_order`] for work that can fail.
@@ -95,10 +115,22 @@ pub fn try_in_order<T: Send, E: Send>(
     n: usize,
     threads: usize,
     work: impl Fn(usize) -> Result<T, E> + Sync,
+    sink: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E> {
+    ordered(n, threads, work, sink, |e| e)
+}
+
+/// [`try_in_order`] with the work's errors (`W`, which cross threads) apart from the sink's
+/// (`E`, which stay on the calling thread): `lift` turns the one into the other.
+fn ordered<T: Send, W: Send, E>(
+    n: usize,
+    threads: usize,
+    work: impl Fn(usize) -> Result<T, W> + Sync,
     mut sink: impl FnMut(T) -> Result<(), E>,
+    lift: impl Fn(W) -> E,
 ) -> Result<(), E> {
     if threads < 2 || n < 2 {
-        return (0..n).try_for_each(|i| sink(work(i)?));
+        return (0..n).try_for_each(|i| sink(work(i).map_err(&lift)?));
     }
     let threads = threads.min(n);
     let window = 2 * threads;
@@ -121,8 +153,8 @@ pub fn try_in_order<T: Send, E: Send>(
         abort.store(true, Ordering::Relaxed);
         wake();
     };
-    let (tx, rx) = mpsc::sync_channel::<(usize, Result<T, E>)>(threads);
-    let worker = |tx: mpsc::SyncSender<(usize, Result<T, E>)>| {
+    let (tx, rx) = mpsc::sync_channel::<(usize, Result<T, W>)>(threads);
+    let worker = |tx: mpsc::SyncSender<(usize, Result<T, W>)>| {
         let (next, limit, abort, taken, moved) = (&next, &limit, &abort, &taken, &moved);
         let (work, wake, halt) = (&work, &wake, &halt);
         move || {
@@ -170,7 +202,7 @@ pub fn try_in_order<T: Send, E: Send>(
                 pending.insert(i, result);
                 while let Some(result) = pending.remove(&want) {
                     want += 1;
-                    if let Err(e) = result.and_then(&mut sink) {
+                    if let Err(e) = result.map_err(&lift).and_then(&mut sink) {
                         halt();
                         return Err(e);
                     }
@@ -211,7 +243,7 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync)
         return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
     }
     let mut out = Vec::with_capacity(items.len());
-    let appended: Result<(), std::convert::Infallible> = in_order(
+    let Ok(()) = in_order::<_, Infallible>(
         items.len().div_ceil(CHUNK),
         threads,
         |c| {
@@ -227,10 +259,7 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync)
             Ok(())
         },
     );
-    match appended {
-        Ok(()) => out,
-        Err(never) => match never {},
-    }
+    out
 }
 
 /// `f(item)` for every item, each moved to whichever of up to `threads` threads is free

@@ -258,6 +258,16 @@ fn a_panic_in_the_sink_reaches_the_caller_and_releases_the_workers() {
 }
 
 #[test]
+fn map_in_order_collects_every_result_in_order() {
+    for n in COUNTS {
+        for threads in THREADS {
+            let mapped = map_in_order(n, threads, |i| i * i);
+            assert_eq!(mapped, (0..n).map(|i| i * i).collect::<Vec<_>>());
+        }
+    }
+}
+
+#[test]
 fn par_map_maps_every_item_once_in_order() {
     for n in [0, 1, CHUNK - 1, 2 * CHUNK, 5 * CHUNK + 17] {
         let items: Vec<u64> = (0..n as u64).collect();
