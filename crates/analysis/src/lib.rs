@@ -13,7 +13,6 @@ pub mod demo;
 pub mod earlier;
 pub mod future;
 pub mod migration;
-mod par;
 pub mod portfolio;
 mod series;
 pub mod typology;
