@@ -268,6 +268,15 @@ fn map_in_order_collects_every_result_in_order() {
 }
 
 #[test]
+fn map_in_order_passes_a_panic_on() {
+    for threads in THREADS {
+        let caught = catch_unwind(|| map_in_order(100, threads, |i| assert_ne!(i, 42, "item")));
+        let payload = caught.expect_err("the panic comes through");
+        assert!(message(&*payload).contains("item"), "threads = {threads}");
+    }
+}
+
+#[test]
 fn par_map_maps_every_item_once_in_order() {
     for n in [0, 1, CHUNK - 1, 2 * CHUNK, 5 * CHUNK + 17] {
         let items: Vec<u64> = (0..n as u64).collect();
