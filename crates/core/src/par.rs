@@ -5,8 +5,10 @@
 //!
 //! - [`in_order`] / [`try_in_order`]: `work(i)` for `i` in `0..n` on a pool, each result
 //!   handed to a sink on the calling thread in the order of `i`, with a bounded number of
-//!   results waiting: the common shape (finish runs, format blocks, fit chunks or models).
-//! - [`map_in_order`]: the same, collected into a vector (no sink, no hand-over per item).
+//!   results waiting: for results consumed as they come (finished runs written, blocks of
+//!   JSON printed).
+//! - [`map_in_order`]: the same, all results collected into a vector, with no hand-over per
+//!   item (likelihood chunks, model fits).
 //! - [`par_map`]: a slice mapped item by item into a vector in the items' order.
 //! - [`for_each`]: items moved one by one to a pool, no results (shards worked in place).
 //! - [`with_workers`]: the primitive the others are built on, for the shapes that are not
