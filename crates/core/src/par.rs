@@ -106,7 +106,8 @@ pub fn map_in_order<T: Send>(n: usize, threads: usize, work: impl Fn(usize) -> T
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let halt = || stop.store(true, Ordering::Relaxed);
-    let take = || {
+    // A reference, which is `Copy`: the same closure serves every thread.
+    let take = &|| {
         let _halt_on_panic = OnPanic(&halt);
         let mut mine = Vec::new();
         while !stop.load(Ordering::Relaxed) {
@@ -119,7 +120,7 @@ pub fn map_in_order<T: Send>(n: usize, threads: usize, work: impl Fn(usize) -> T
         mine
     };
     // The calling thread takes items as well: it would only wait otherwise.
-    let (own, others) = with_workers((1..threads.min(n)).map(|_| &take), &take);
+    let (own, others) = with_workers((1..threads.min(n)).map(|_| take), take);
     let mut all: Vec<(usize, T)> = own
         .into_iter()
         .chain(others.into_iter().flatten())
