@@ -12,7 +12,6 @@
 //! | [`earlier`] | the series as it stood at an earlier month end (optionally with the months after as holdout, or a sample), for the migration and the backtest |
 //! | [`migration`] | types at an earlier date against now: the matrix of changes and who moved |
 //! | [`demo`] | the deterministic generator of the demo company (`kundenwert demo`) with each customer's true type |
-//! | `par` (private) | work on all cores with results taken in order |
 //!
 //! The criterion bench `benches/classify.rs` times classifying 1 M customers × 36 months on
 //! one core; `docs/benchmarks.md` has where it stands.
@@ -23,7 +22,6 @@ pub mod demo;
 pub mod earlier;
 pub mod future;
 pub mod migration;
-mod par;
 pub mod portfolio;
 mod series;
 pub mod typology;

@@ -14,7 +14,7 @@ use kundenwert_analysis::{
     ValueSeries,
 };
 use kundenwert_core::fmt::rounded;
-use kundenwert_core::{Lang, PeriodKind, ValueBasis};
+use kundenwert_core::{par, Lang, PeriodKind, ValueBasis};
 use kundenwert_ingest::ImportReport;
 use kundenwert_workbench::{Analysis, AnalysisError, Request, Settings};
 use serde::Serialize;
@@ -478,27 +478,19 @@ impl AnalyzeJson<'_> {
                 .step_by(JSON_BLOCK)
                 .map(|start| start..(start + JSON_BLOCK).min(n))
                 .collect();
-            let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-            // Rounds of `threads` blocks: each thread formats one, then they are written in
-            // order, so memory stays bounded by a round.
-            for round in blocks.chunks(threads) {
-                let formatted: Vec<Result<Vec<u8>>> = std::thread::scope(|s| {
-                    let handles: Vec<_> = round
-                        .iter()
-                        .map(|range| s.spawn(move || c.format_block(range.clone())))
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| {
-                            h.join()
-                                .unwrap_or_else(|_| Err(anyhow::anyhow!("JSON formatting failed")))
-                        })
-                        .collect()
-                });
-                for block in formatted {
-                    out.write_all(&block?)?;
-                }
-            }
+            // Formatted on every core and written in order as they come, so only a few
+            // blocks wait in memory at a time.
+            par::try_in_order(
+                blocks.len(),
+                par::cores(),
+                |b| {
+                    let range = blocks[b].clone();
+                    // A bug in the formatting ends the command with an error, not a panic.
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.format_block(range)))
+                        .unwrap_or_else(|_| Err(anyhow::anyhow!("JSON formatting failed")))
+                },
+                |block| Ok(out.write_all(&block)?),
+            )?;
             out.write_all(b"\n  ]")?;
         }
         out.write_all(b",\n  \"models\": ")?;

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc::SyncSender;
 
 use anyhow::{Context, Result};
-use kundenwert_core::{Lang, Transaction};
+use kundenwert_core::{par, Lang, Transaction};
 use kundenwert_ingest::{ImportReport, Pass, RowSink};
 use kundenwert_store::{ReadOutcome, RowPush, StoredTransaction, StreamedFile, Workspace};
 use sha2::{Digest, Sha256};
@@ -118,35 +118,41 @@ fn read_streamed(
     reports: &RefCell<Vec<ImportReport>>,
 ) -> Option<ReadOutcome> {
     let (to_store, batches) = std::sync::mpsc::sync_channel::<Batch>(8);
-    let joined = std::thread::scope(|s| {
-        let reader = s.spawn(move || {
-            let next = AtomicU32::new(0);
-            let new_pass = || StreamPass {
-                attempts: vec![next.fetch_add(1, Ordering::Relaxed)],
-                to_store: to_store.clone(),
-            };
-            input
-                .import_with(std::slice::from_ref(file), &new_pass)
-                .map(|(pass, report)| (pass.attempts.clone(), report))
+    // A pipeline, not a map: the reading runs on a worker and the storing here, where the
+    // workspace's connection lives; the channel bounds the rows in between.
+    let ((), mut reading) = par::with_workers(
+        [move || {
+            // A panic while reading is reported as the file's failure, as before.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let next = AtomicU32::new(0);
+                let new_pass = || StreamPass {
+                    attempts: vec![next.fetch_add(1, Ordering::Relaxed)],
+                    to_store: to_store.clone(),
+                };
+                input
+                    .import_with(std::slice::from_ref(file), &new_pass)
+                    .map(|(pass, report)| (pass.attempts.clone(), report))
+            }))
             // Every sender is dropped here, which ends the loop below.
-        });
-        let mut stopped = false;
-        for (attempt, rows) in batches.iter() {
-            // After a failure keep draining, so the reader never blocks on a full channel.
-            if stopped {
-                continue;
-            }
-            for row in rows {
-                if push(attempt, row).is_err() {
-                    stopped = true;
-                    break;
+        }],
+        move || {
+            let mut stopped = false;
+            for (attempt, rows) in batches.iter() {
+                // After a failure keep draining, so the reader never blocks on a full channel.
+                if stopped {
+                    continue;
+                }
+                for row in rows {
+                    if push(attempt, row).is_err() {
+                        stopped = true;
+                        break;
+                    }
                 }
             }
-        }
-        reader.join()
-    });
-    match joined {
-        Ok(Ok((attempts, report))) => {
+        },
+    );
+    match reading.pop() {
+        Some(Ok(Ok((attempts, report)))) => {
             let outcome = ReadOutcome {
                 rows_read: report.rows_read,
                 rows_rejected: report.rows_rejected,
@@ -155,11 +161,12 @@ fn read_streamed(
             reports.borrow_mut().push(report);
             Some(outcome)
         }
-        Ok(Err(e)) => {
+        Some(Ok(Err(e))) => {
             *failure.borrow_mut() = Some(e);
             None
         }
-        Err(_) => {
+        // A panic, caught above; there is always the one reader.
+        Some(Err(_)) | None => {
             *failure.borrow_mut() = Some(anyhow::anyhow!("the reading thread failed"));
             None
         }

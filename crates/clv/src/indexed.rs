@@ -13,7 +13,7 @@
 //! the result does not depend on how many threads ran them (reproducible to the last bit).
 
 use crate::Summary;
-use std::sync::OnceLock;
+use kundenwert_core::par;
 
 /// Rows per chunk of a pass: large enough that a chunk's bookkeeping is negligible, small enough
 /// to balance two to eight threads on a few hundred thousand rows.
@@ -146,15 +146,6 @@ impl Indexed {
     }
 }
 
-fn threads() -> usize {
-    static N: OnceLock<usize> = OnceLock::new();
-    *N.get_or_init(|| {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(MAX_THREADS)
-    })
-}
-
 /// `f` applied to `items` in fixed chunks of [`CHUNK`], on several threads when there are many
 /// items; results in chunk order whatever the thread count.
 pub(crate) fn map_chunks<T: Sync, A: Send>(items: &[T], f: impl Fn(&[T]) -> A + Sync) -> Vec<A> {
@@ -170,35 +161,14 @@ pub(crate) fn map_chunks_sized<T: Sync, A: Send>(
     f: impl Fn(&[T]) -> A + Sync,
 ) -> Vec<A> {
     let chunks: Vec<&[T]> = items.chunks(chunk.max(1)).collect();
-    let n = if items.len() >= parallel_min {
-        threads().min(chunks.len())
+    let threads = if items.len() >= parallel_min {
+        par::cores().min(MAX_THREADS)
     } else {
         1
     };
-    if n <= 1 {
-        return chunks.into_iter().map(f).collect();
-    }
-    let f = &f;
-    let chunks = &chunks;
-    // Interleaved assignment (thread k takes chunks k, k+n, ...) balances rows whose cost grows
-    // with x, since rows are sorted by x.
-    let work = move |k: usize| -> Vec<(usize, A)> {
-        (k..chunks.len())
-            .step_by(n)
-            .map(|i| (i, f(chunks[i])))
-            .collect()
-    };
-    let mut parts: Vec<(usize, A)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (1..n).map(|k| s.spawn(move || work(k))).collect();
-        let mut all = work(0);
-        for h in handles {
-            // A panic in a worker is a bug in this crate; re-raise it on the caller's thread.
-            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-        all
-    });
-    parts.sort_by_key(|(i, _)| *i);
-    parts.into_iter().map(|(_, a)| a).collect()
+    // Chunks go to whichever thread is free next, which balances rows whose cost grows with
+    // x (rows are sorted by x); the results come back in chunk order all the same.
+    par::map_in_order(chunks.len(), threads, |i| f(chunks[i]))
 }
 
 /// Per-row sums of the BG/NBD-family pass (see [`bg_family_pass`]).

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate};
-use kundenwert_core::Transaction;
+use kundenwert_core::{par, Transaction};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::error::InvalidRowReason;
@@ -325,14 +325,19 @@ impl Workspace for Store {
         let width = (hi - lo) / n + 1;
         let bounds = |k: i64| (lo + k * width, (lo + (k + 1) * width - 1).min(hi));
         let (first, rest) = parts.split_at_mut(1);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = rest
-                .iter_mut()
-                .enumerate()
-                .map(|(k, f)| {
-                    let (a, b) = bounds(k as i64 + 1);
-                    let path = &self.path;
-                    s.spawn(move || -> Result<u64, StoreError> {
+        let failed = || StoreError::CorruptRow {
+            id: 0,
+            message: "a reading thread failed".into(),
+        };
+        // One part per thread, each with a connection of its own, except the first: it reads
+        // on this thread through the open connection, which cannot go to another thread.
+        let (total, others) = par::with_workers(
+            rest.iter_mut().enumerate().map(|(k, f)| {
+                let (a, b) = bounds(k as i64 + 1);
+                let path = &self.path;
+                move || -> Result<u64, StoreError> {
+                    // A panic while reading is reported as this part's failure, as before.
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         let conn = Connection::open_with_flags(
                             path,
                             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -340,19 +345,20 @@ impl Workspace for Store {
                         )?;
                         conn.busy_timeout(BUSY_TIMEOUT)?;
                         read_range(&conn, a, b, *f)
-                    })
-                })
-                .collect();
-            let (a, b) = bounds(0);
-            let mut total = read_range(&self.conn, a, b, first[0])?;
-            for h in handles {
-                total += h.join().map_err(|_| StoreError::CorruptRow {
-                    id: 0,
-                    message: "a reading thread failed".into(),
-                })??;
-            }
-            Ok(total)
-        })
+                    }))
+                    .unwrap_or_else(|_| Err(failed()))
+                }
+            }),
+            || {
+                let (a, b) = bounds(0);
+                read_range(&self.conn, a, b, first[0])
+            },
+        );
+        let mut total = total?;
+        for part in others {
+            total += part?;
+        }
+        Ok(total)
     }
 
     fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {

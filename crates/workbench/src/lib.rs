@@ -486,7 +486,7 @@ pub fn read_series(
     as_of: Option<NaiveDate>,
 ) -> Result<(SeriesBuilder, u64), StoreError> {
     let mut pass = SeriesPass::new(as_of);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = kundenwert_core::par::cores();
     let mut sinks: Vec<SeriesSink> = (0..threads).map(|_| pass.sink()).collect();
     let mut pushes: Vec<_> = sinks
         .iter_mut()

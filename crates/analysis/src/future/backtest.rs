@@ -13,6 +13,7 @@
 //! type, which a hundred thousand customers settle as well as ten million.
 
 use chrono::NaiveDate;
+use kundenwert_core::par::par_map;
 use kundenwert_core::Period;
 
 use super::calibration::{calibrate, Calibration, CandidateBands, Method, TypeCalibration};
@@ -23,7 +24,6 @@ use super::outcome::{Band, Outcome};
 use super::projection::{DAMPING, DAMPINGS};
 use super::{FutureConfig, Prepared, Source};
 use crate::earlier::{month_end, series_at};
-use crate::par::par_map;
 use crate::typology::{classify_series_with, CustomerType, TypologyConfig};
 use crate::ValueSeries;
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use kundenwert_clv::{
     bg_cnbd, bg_nbd, gamma_gamma, mbg_nbd, no_dropout, pareto_nbd, FitError, Summary,
 };
+use kundenwert_core::par::{self, par_map};
 
 use super::backtest::Backtest;
 use super::calibration::{Method, Ranges};
@@ -15,7 +16,6 @@ use super::projection::{project, Projection, DAMPING};
 use super::{
     ChoiceBasis, CustomerForecast, Forecast, FutureConfig, HoldoutCheck, Prepared, Source,
 };
-use crate::par::par_map;
 use crate::typology::{Classification, CustomerType};
 use crate::ValueSeries;
 
@@ -381,36 +381,27 @@ pub(super) fn fit_candidates(inputs: &[ModelInput], config: &FutureConfig) -> Ve
         let fit = f();
         (fit, start.elapsed().as_secs_f64())
     };
-    let fits: Vec<(Source, TimedFit)> = std::thread::scope(|s| {
-        let summaries = &summaries;
-        let cnbd = &cnbd;
-        let timed = &timed;
-        let handles: Vec<_> = config
-            .models
-            .iter()
-            .map(|&source| {
-                let h = s.spawn(move || match source {
-                    Source::BgNbd => timed(&|| bg_nbd::fit(summaries, opts).map(ModelFit::BgNbd)),
-                    Source::MbgNbd => {
-                        timed(&|| mbg_nbd::fit(summaries, opts).map(ModelFit::MbgNbd))
-                    }
-                    Source::ParetoNbd => {
-                        timed(&|| pareto_nbd::fit(summaries, opts).map(ModelFit::ParetoNbd))
-                    }
-                    Source::BgCnbdK => timed(&|| fit_bg_cnbd(cnbd, opts).map(ModelFit::BgCnbd)),
-                    // Not a purchase model; never in `models`.
-                    Source::TypeProjection => (Err(FitError::NoData), 0.0),
-                });
-                (source, h)
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|(src, h)| {
-                let fit = h.join().unwrap_or((Err(FitError::NoData), 0.0));
-                (src, fit)
-            })
-            .collect()
+    let fit = |source: Source| -> TimedFit {
+        match source {
+            Source::BgNbd => timed(&|| bg_nbd::fit(&summaries, opts).map(ModelFit::BgNbd)),
+            Source::MbgNbd => timed(&|| mbg_nbd::fit(&summaries, opts).map(ModelFit::MbgNbd)),
+            Source::ParetoNbd => {
+                timed(&|| pareto_nbd::fit(&summaries, opts).map(ModelFit::ParetoNbd))
+            }
+            Source::BgCnbdK => timed(&|| fit_bg_cnbd(&cnbd, opts).map(ModelFit::BgCnbd)),
+            // Not a purchase model; never in `models`.
+            Source::TypeProjection => (Err(FitError::NoData), 0.0),
+        }
+    };
+    // Every model on a thread of its own: the fits take very different times, and each
+    // spreads its likelihood over the cores as well.
+    let models = &config.models;
+    let fits = par::map_in_order(models.len(), models.len(), |i| {
+        let source = models[i];
+        // A model whose fit panics is reported as not fitted; the others still count.
+        let fit = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fit(source)))
+            .unwrap_or((Err(FitError::NoData), 0.0));
+        (source, fit)
     });
     let n = inputs.len() as f64;
     fits.into_iter()

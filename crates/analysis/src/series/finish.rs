@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::NaiveDate;
 use compact_str::CompactString;
-use kundenwert_core::{Period, PeriodKind, RowSink, Transaction, ValueBasis};
+use kundenwert_core::{par, Period, PeriodKind, RowSink, Transaction, ValueBasis};
 use rustc_hash::FxHasher;
 use serde::Serialize;
 
@@ -38,23 +38,8 @@ pub(crate) fn order_key(tx: &Transaction<'_>) -> u64 {
 /// Runs `f` on every shard (with its index), on up to one thread per core when there is
 /// enough work to pay for the threads.
 pub(crate) fn for_each_shard<T: Send>(items: Vec<T>, heavy: bool, f: impl Fn(T) + Sync) {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if !heavy || threads < 2 {
-        items.into_iter().for_each(f);
-        return;
-    }
-    let queue = std::sync::Mutex::new(items.into_iter());
-    std::thread::scope(|scope| {
-        for _ in 0..threads.min(SHARDS) {
-            scope.spawn(|| loop {
-                let next = queue.lock().ok().and_then(|mut q| q.next());
-                match next {
-                    Some(item) => f(item),
-                    None => break,
-                }
-            });
-        }
-    });
+    let threads = if heavy { par::cores().min(SHARDS) } else { 1 };
+    par::for_each(items, threads, f);
 }
 
 impl SeriesBuilder {
@@ -89,7 +74,7 @@ impl SeriesBuilder {
         });
     }
 
-    /// Shares the builder between reading threads; see [`SeriesSink`].
+    /// Shares the builder between reading threads; see [`SeriesSink`](crate::SeriesSink).
     pub fn into_shared(self) -> Arc<SharedSeries> {
         let SeriesBuilder {
             as_of,
@@ -278,11 +263,7 @@ impl SeriesBuilder {
             as_of,
             holdout_rows,
         } = self.prepare(kind);
-        let threads = if heavy {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        } else {
-            1
-        };
+        let threads = if heavy { par::cores() } else { 1 };
         // Where each run starts in every shard's order.
         let runs: Vec<(&[u8], Vec<usize>)> = {
             let mut cursors = vec![0usize; shards.len()];
@@ -331,7 +312,7 @@ impl SeriesBuilder {
             holdout.add(&h);
             sink(mapped)
         };
-        crate::par::in_order(runs.len(), threads, |i| finish_run(&runs[i]), &mut take)?;
+        par::in_order(runs.len(), threads, |i| finish_run(&runs[i]), &mut take)?;
         Ok(SeriesSummary {
             as_of,
             period: kind,

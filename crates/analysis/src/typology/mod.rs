@@ -161,7 +161,7 @@ pub fn classify_series_with(
     config: &TypologyConfig,
 ) -> Vec<Classification> {
     let portfolio = SeriesPortfolio::of(series);
-    crate::par::par_map(&series.customers, |_, c| {
+    kundenwert_core::par::par_map(&series.customers, |_, c| {
         portfolio.classify(c, series.as_of, config)
     })
 }
@@ -180,7 +180,7 @@ impl SeriesPortfolio {
     pub(crate) fn of(series: &crate::ValueSeries) -> Self {
         let as_of_month = kundenwert_core::Period::month_index_of(series.as_of);
         let data_start = series.first_month_index().unwrap_or(as_of_month);
-        let levels: Vec<f64> = crate::par::par_map(&series.customers, |_, c| {
+        let levels: Vec<f64> = kundenwert_core::par::par_map(&series.customers, |_, c| {
             rules::reference_level(&monthly_values(c, series.as_of))
         })
         .into_iter()

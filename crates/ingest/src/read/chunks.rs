@@ -5,7 +5,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::{mpsc, Mutex};
 
-use kundenwert_core::Pass;
+use kundenwert_core::{par, Pass};
 
 use super::{combine, reading_threads, work_chunk, Chunk, PassResult, Scratch, WorkerResult};
 use crate::decode::{self, DecodingReader};
@@ -31,38 +31,32 @@ pub(crate) fn csv_pass<P: Pass>(
     let (tx, rx) = mpsc::sync_channel::<Chunk>(threads * 2);
     let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
     let rx = Mutex::new(rx);
-    let results: Vec<WorkerResult<P::Sink>> =
-        std::thread::scope(|scope| -> Result<_, ImportError> {
-            let handles: Vec<_> = (0..threads)
-                .map(|_| {
-                    let rx = &rx;
-                    let free_tx = free_tx.clone();
-                    scope.spawn(move || {
-                        let mut out = WorkerResult::new(pass.sink());
-                        let mut scratch = Scratch::new(plan, false);
-                        loop {
-                            let chunk = match rx.lock() {
-                                Ok(guard) => guard.recv(),
-                                Err(_) => break,
-                            };
-                            let Ok(chunk) = chunk else { break };
-                            work_chunk(plan, &chunk, dialect, &mut out, &mut scratch);
-                            let _ = free_tx.send(chunk.data);
-                        }
-                        out
-                    })
-                })
-                .collect();
-            let read_result = feed_chunks(&mut reader, prelude, dialect, &tx, &free_rx, progress)
-                .map_err(io_error(shown));
-            drop(tx);
-            let results: Vec<_> = handles
-                .into_iter()
-                .map(|h| h.join().expect("reader thread panicked"))
-                .collect();
-            read_result?;
-            Ok(results)
-        })?;
+    // A pipeline, not a map: this thread reads and cuts the blocks while the workers parse
+    // them, each into a sink of its own, so the work comes through a channel.
+    let source = &mut reader;
+    let (read_result, results) = par::with_workers(
+        (0..threads).map(|_| {
+            let rx = &rx;
+            let free_tx = free_tx.clone();
+            move || {
+                let mut out = WorkerResult::new(pass.sink());
+                let mut scratch = Scratch::new(plan, false);
+                loop {
+                    let chunk = match rx.lock() {
+                        Ok(guard) => guard.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(chunk) = chunk else { break };
+                    work_chunk(plan, &chunk, dialect, &mut out, &mut scratch);
+                    let _ = free_tx.send(chunk.data);
+                }
+                out
+            }
+        }),
+        // Owns the sender: dropping it when the reading ends (or fails) ends the workers.
+        move || feed_chunks(source, prelude, dialect, &tx, &free_rx, progress),
+    );
+    read_result.map_err(io_error(shown))?;
     let (result, sinks) = combine(results);
     Ok(PassResult {
         result,

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use kundenwert_core::Pass;
+use kundenwert_core::{par, Pass};
 
 use super::{combine, has_quotes, reading_threads, work_text, PassResult, Scratch, WorkerResult};
 use crate::prelude::Prelude;
@@ -105,23 +105,20 @@ pub(crate) fn csv_pass_direct<P: Pass>(
         }
         Ok((out, done))
     };
-    let results: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let result = worker();
-                    if result.is_err() {
-                        stop.store(true, Ordering::Relaxed);
-                    }
-                    result
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("reader thread panicked"))
-            .collect()
-    });
+    // Each worker folds the ranges it takes into a sink and counts of its own, combined
+    // below: results per worker rather than per range, hence workers rather than `in_order`.
+    let (_, results) = par::with_workers(
+        (0..threads).map(|_| {
+            || {
+                let result = worker();
+                if result.is_err() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                result
+            }
+        }),
+        || (),
+    );
     let mut results = results
         .into_iter()
         .collect::<std::io::Result<Vec<_>>>()
