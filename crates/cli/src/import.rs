@@ -212,10 +212,15 @@ pub fn store_files(input: &InputArgs) -> Result<String> {
     if input.as_of.is_some() {
         return Err(UserError::usage(text::import_as_of_not_here(lang).into(), None).into());
     }
-    // The hashes first: a file that cannot be opened stops before the workspace is touched.
+    // The hashes and the files' kinds first: a file that cannot be opened, or a PDF or an
+    // image, stops before the workspace is touched (or created).
     let mut hashes = Vec::new();
     for file in &input.files {
         hashes.push(content_hash(file, lang)?);
+        kundenwert_ingest::check_kind(file).map_err(|e| {
+            let (message, hint) = e.localized(lang);
+            UserError::input(message, hint)
+        })?;
     }
     let mut store = crate::workspace::open(lang)?;
     let failure = RefCell::new(None);

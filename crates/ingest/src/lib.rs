@@ -172,6 +172,35 @@ pub fn import<P: Pass>(
     Ok((total, report))
 }
 
+/// Whether `path` holds the kind of file its extension promises (text for CSV, a workbook for
+/// `.xlsx`), from its first bytes: a PDF, an image, an archive or a program is named as such
+/// before its bytes are read as headers. [`import`] checks every file this way; a caller that
+/// must not touch anything for a wrong file (the workspace import) can check first.
+///
+/// # Errors
+/// [`ImportError::NotAnExport`] naming what the file is, or [`ImportError::Io`] when it cannot
+/// be read.
+pub fn check_kind(path: &Path) -> Result<(), ImportError> {
+    let shown = path.display().to_string();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let head = kind::head(path).map_err(io_error(&shown))?;
+    let not_an_export = match ext.as_str() {
+        "xlsx" | "xlsm" => kind::not_workbook(&head),
+        // The old binary format is itself an OLE compound file.
+        "xls" => kind::not_workbook(&head).filter(|k| *k != FileKind::EncryptedOrLegacyOffice),
+        "xlsb" | "ods" | "parquet" => None,
+        _ => kind::not_text(&head),
+    };
+    match not_an_export {
+        Some(kind) => Err(ImportError::NotAnExport { path: shown, kind }),
+        None => Ok(()),
+    }
+}
+
 fn import_file<P: Pass>(
     path: &Path,
     options: &ImportOptions,
@@ -184,18 +213,7 @@ fn import_file<P: Pass>(
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    // A file of another kind is named as such, before its bytes are read as headers.
-    let head = kind::head(path).map_err(io_error(&shown))?;
-    let not_an_export = match ext.as_str() {
-        "xlsx" | "xlsm" => kind::not_workbook(&head),
-        // The old binary format is itself an OLE compound file.
-        "xls" => kind::not_workbook(&head).filter(|k| *k != FileKind::EncryptedOrLegacyOffice),
-        "xlsb" | "ods" | "parquet" => None,
-        _ => kind::not_text(&head),
-    };
-    if let Some(kind) = not_an_export {
-        return Err(ImportError::NotAnExport { path: shown, kind });
-    }
+    check_kind(path)?;
     match ext.as_str() {
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => xlsx::import(path, &shown, options, new_pass),
         "parquet" => Err(ImportError::Unsupported {

@@ -113,6 +113,8 @@ fn unreadable_or_unusable_input_exits_one() {
         assert_eq!(out.stdout, "", "{args:?}");
         assert_eq!(out.stderr, *stderr, "{args:?}");
     }
+    // The refused `import foto.png` did not create a workspace either.
+    assert!(!dir.path().join("kundenwert.db").exists());
     let out = run(dir.path(), &["analyze", "defekt.xlsx", "--lang", "de"]);
     assert_eq!(out.code, 1);
     assert!(
