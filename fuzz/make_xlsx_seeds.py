@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the XLSX seeds of the `xlsx_import` target: minimal workbooks (five parts, inline or
 shared strings), stored uncompressed so that the fuzzer's mutations reach the XML, and one
-compressed. Run from `fuzz/`: `python3 make_xlsx_seeds.py`."""
+compressed; and the workbook of the ingest crate's regression test for a shared-string index
+beyond the table. Run from `fuzz/`: `python3 make_xlsx_seeds.py`."""
 import zipfile
 
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8"?>
@@ -33,20 +34,24 @@ def sheet(rows):
     return SHEET.format(rows="".join(out))
 
 
-def write(name, rows, compression=zipfile.ZIP_STORED, shared=None):
+def write(name, rows, compression=zipfile.ZIP_STORED, shared=None, folder="corpus/xlsx_import"):
     extra_types = extra_rels = ""
     if shared is not None:
         extra_types = '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
         extra_rels = '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-    with zipfile.ZipFile(f"corpus/xlsx_import/{name}", "w", compression) as z:
-        z.writestr("[Content_Types].xml", CONTENT_TYPES.format(extra=extra_types))
-        z.writestr("_rels/.rels", RELS)
-        z.writestr("xl/workbook.xml", WORKBOOK)
-        z.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.format(extra=extra_rels))
-        z.writestr("xl/worksheets/sheet1.xml", sheet(rows))
+    with zipfile.ZipFile(f"{folder}/{name}", "w", compression) as z:
+        # A fixed time for every part, so that the files are the same on every run.
+        def writestr(part, text):
+            z.writestr(zipfile.ZipInfo(part, date_time=(2024, 1, 1, 0, 0, 0)), text, compression)
+
+        writestr("[Content_Types].xml", CONTENT_TYPES.format(extra=extra_types))
+        writestr("_rels/.rels", RELS)
+        writestr("xl/workbook.xml", WORKBOOK)
+        writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.format(extra=extra_rels))
+        writestr("xl/worksheets/sheet1.xml", sheet(rows))
         if shared is not None:
             items = "".join(f"<si><t>{s}</t></si>" for s in shared)
-            z.writestr(
+            writestr(
                 "xl/sharedStrings.xml",
                 f'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{len(shared)}" uniqueCount="{len(shared)}">{items}</sst>',
             )
@@ -69,4 +74,16 @@ write(
         [("s", 4), 45300, ("str", "3"), ("b", 1)],
     ],
     shared=["Customer", "Date", "Quantity", "Unit Price", "C1"],
+)
+
+# A shared-string index beyond the table: calamine 0.31 panics on it (found by fuzzing; issue 20).
+# The regression test of the ingest crate reads this file.
+write(
+    "shared_string_out_of_range.xlsx",
+    [
+        [("s", 0), ("s", 1), ("s", 2)],
+        [("s", 3), 45300, ("s", 7)],
+    ],
+    shared=["Kundennr.", "Belegdatum", "Nettoumsatz", "10001"],
+    folder="../crates/ingest/tests/it/data",
 )
