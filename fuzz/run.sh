@@ -52,6 +52,8 @@ for t in "${selected[@]}"; do
         failed=1
         continue
     }
+    # The scratch files the targets write their input to (one per harness process).
+    rm -rf "${TMPDIR:-/tmp}/kundenwert-fuzz"
     stats=$out/default/fuzzer_stats
     get() { awk -F' *: *' -v k="$1" '$1 == k { print $2 }' "$stats"; }
     crashes=$(get saved_crashes)

@@ -199,15 +199,16 @@ impl Pass for Amounts {
     }
 }
 
-/// A file of this process's own under the temporary directory, rewritten per input.
+/// A file of this process's own in `$TMPDIR/kundenwert-fuzz` (which `run.sh` empties after
+/// each target), rewritten per input.
 fn scratch(name: &str) -> PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     let dir = DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("kundenwert-fuzz-{}", std::process::id()));
+        let dir = std::env::temp_dir().join("kundenwert-fuzz");
         std::fs::create_dir_all(&dir).expect("temporary directory");
         dir
     });
-    dir.join(name)
+    dir.join(format!("{}-{name}", std::process::id()))
 }
 
 fn write_scratch(name: &str, data: &[u8]) -> PathBuf {
