@@ -34,11 +34,17 @@ pub fn import<P: Pass>(
         path: shown.to_string(),
         message,
     };
-    let mut workbook = open_workbook_auto(path).map_err(|e| spreadsheet_error(e.to_string()))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| spreadsheet_error("no worksheet".into()))?
-        .map_err(|e| spreadsheet_error(e.to_string()))?;
+    // calamine 0.31 panics on some damaged workbooks (a shared-string index beyond the table,
+    // found by fuzzing, issue 20): such a workbook fails like any other damaged one.
+    let read = std::panic::catch_unwind(|| {
+        let mut workbook =
+            open_workbook_auto(path).map_err(|e| spreadsheet_error(e.to_string()))?;
+        workbook
+            .worksheet_range_at(0)
+            .ok_or_else(|| spreadsheet_error("no worksheet".into()))?
+            .map_err(|e| spreadsheet_error(e.to_string()))
+    });
+    let range = read.map_err(|_| spreadsheet_error("damaged workbook".into()))??;
     let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
     let rows: Vec<&[Data]> = range.rows().collect();
     let Some(header_idx) = rows

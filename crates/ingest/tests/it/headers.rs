@@ -278,6 +278,33 @@ fn an_override_naming_a_missing_header_fails_with_the_headers_found() {
     );
 }
 
+/// Two overrides naming one column: the later takes it, and the import fails naming the earlier
+/// role as missing rather than reading one column as two roles.
+// See: issue 20 (found by the `header` fuzz target: the earlier override is dropped silently by
+// `map_columns`; the import's check of the required roles is what stops it).
+#[test]
+fn two_overrides_of_one_column_leave_the_earlier_role_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_text(
+        dir.path(),
+        "x.csv",
+        &lines(&["Kunde;Datum;Umsatz", "1;01.01.2024;1,00"], "\n"),
+        Enc::Utf8,
+    );
+    let options = ImportOptions {
+        columns: vec![
+            (Role::Customer, "Kunde".into()),
+            (Role::Revenue, "#1".into()),
+        ],
+        ..threads(1)
+    };
+    let err = read_err(&path, &options);
+    assert!(
+        matches!(&err, ImportError::MissingColumns { missing, .. } if missing == &[Role::Customer]),
+        "{err:?}"
+    );
+}
+
 /// No revenue column: revenue = quantity × unit price, reported as derived; the decimal
 /// reported is the unit price column's.
 #[test]

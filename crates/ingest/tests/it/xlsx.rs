@@ -291,6 +291,28 @@ fn a_broken_spreadsheet_fails_with_one_message() {
     );
 }
 
+/// A cell that refers to a shared string beyond the workbook's table: the spreadsheet reader
+/// (calamine 0.31) panics on it; the import fails with the damaged-workbook message instead.
+/// The workbook is written by `fuzz/make_xlsx_seeds.py`.
+// See: issue 20 (found by the `xlsx_import` fuzz target)
+#[test]
+fn a_shared_string_beyond_the_table_fails_as_a_damaged_workbook() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/data/shared_string_out_of_range.xlsx");
+    let err = match read_with(std::slice::from_ref(&path), &threads(1)) {
+        Err(e) => e,
+        Ok(_) => panic!("a damaged spreadsheet imports"),
+    };
+    let (msg, _) = err.localized(Lang::En);
+    assert_eq!(
+        msg,
+        format!(
+            "cannot read the spreadsheet `{}`: damaged workbook",
+            path.display()
+        )
+    );
+}
+
 /// A sheet that starts lower down: line numbers are sheet rows all the same.
 #[test]
 fn sheet_starting_below_row_one() {
