@@ -182,11 +182,7 @@ pub fn import<P: Pass>(
 /// be read.
 pub fn check_kind(path: &Path) -> Result<(), ImportError> {
     let shown = path.display().to_string();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = extension(path);
     let head = kind::head(path).map_err(io_error(&shown))?;
     let not_an_export = match ext.as_str() {
         "xlsx" | "xlsm" => kind::not_workbook(&head),
@@ -201,6 +197,14 @@ pub fn check_kind(path: &Path) -> Result<(), ImportError> {
     }
 }
 
+/// The file's extension in lower case (`""` without one): what kind of file it claims to be.
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
 fn import_file<P: Pass>(
     path: &Path,
     options: &ImportOptions,
@@ -208,11 +212,7 @@ fn import_file<P: Pass>(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(P, FileReport, Vec<Rejection>), ImportError> {
     let shown = path.display().to_string();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = extension(path);
     check_kind(path)?;
     match ext.as_str() {
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => xlsx::import(path, &shown, options, new_pass),
