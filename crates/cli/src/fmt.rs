@@ -31,6 +31,27 @@ pub fn today() -> chrono::NaiveDate {
         .unwrap_or_default()
 }
 
+/// One customer as `select show` and `plan show` list it: number, name (its first 30
+/// characters), type, current and future value, in aligned columns (no line end).
+pub fn customer_row(
+    number: &str,
+    name: Option<&str>,
+    customer_type: &str,
+    current_value: Option<f64>,
+    future_value: Option<f64>,
+    lang: kundenwert_core::Lang,
+) -> String {
+    let value = |v: Option<f64>| v.map_or(String::new(), |v| amount(v, 0, lang));
+    format!(
+        "  {:<10} {:<30} {:<14} {:>14} {:>14}",
+        number,
+        name.unwrap_or("").chars().take(30).collect::<String>(),
+        customer_type,
+        value(current_value),
+        value(future_value),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

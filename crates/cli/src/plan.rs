@@ -17,7 +17,6 @@ use kundenwert_chain::Format;
 use kundenwert_core::Lang;
 use kundenwert_store::{Store, Workspace};
 
-use crate::fmt::amount;
 use crate::{resolve_lang, LangArg, UserError};
 
 /// Arguments of `kundenwert plan`.
@@ -417,20 +416,15 @@ fn plan_text(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
     }
     s += &format!("\n{}\n", text::plan_show_targets(lang, ctx.customers.len()));
     for c in &ctx.customers {
-        s += &format!(
-            "  {:<10} {:<30} {:<14} {:>14} {:>14}\n",
-            c.id,
-            c.name
-                .as_deref()
-                .unwrap_or("")
-                .chars()
-                .take(30)
-                .collect::<String>(),
+        s += &crate::fmt::customer_row(
+            &c.id,
+            c.name.as_deref(),
             c.type_label.as_deref().unwrap_or(""),
-            c.current_value
-                .map_or(String::new(), |v| amount(v, 0, lang)),
-            c.future_value.map_or(String::new(), |v| amount(v, 0, lang)),
+            c.current_value,
+            c.future_value,
+            lang,
         );
+        s.push('\n');
     }
     if !plan.activities.is_empty() {
         s += &format!("\n{}\n", text::plan_label_activities(lang));

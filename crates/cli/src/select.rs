@@ -11,7 +11,6 @@ use clap::Subcommand;
 use kundenwert_core::Lang;
 use kundenwert_store::Workspace;
 
-use crate::fmt::amount;
 use crate::{resolve_lang, LangArg, UserError};
 
 /// Arguments of `kundenwert select`.
@@ -98,20 +97,15 @@ pub fn run(args: Args) -> Result<()> {
                 .map_err(|e| crate::workspace::workbench_error(&e, lang))?
             {
                 for c in &page {
-                    writeln!(
-                        out,
-                        "  {:<10} {:<30} {:<14} {:>14} {:>14}",
-                        c.number,
-                        c.name
-                            .as_deref()
-                            .unwrap_or("")
-                            .chars()
-                            .take(30)
-                            .collect::<String>(),
+                    let row = crate::fmt::customer_row(
+                        &c.number,
+                        c.name.as_deref(),
                         kundenwert_workbench::type_label(c, lang),
-                        amount(c.current_value, 0, lang),
-                        c.future_value.map_or(String::new(), |v| amount(v, 0, lang)),
-                    )?;
+                        Some(c.current_value),
+                        c.future_value,
+                        lang,
+                    );
+                    writeln!(out, "{row}")?;
                 }
             }
             out.flush()?;

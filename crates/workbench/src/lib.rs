@@ -587,8 +587,9 @@ impl<W: Workspace> SelectionPages<'_, W> {
             return Ok(None);
         }
         let page = self.bench.customers(&self.query)?;
+        // A short page is the last one.
         match page.last() {
-            Some(last) if page.len() as u64 == self.query.limit.unwrap_or(u64::MAX) => {
+            Some(last) if Some(page.len() as u64) == self.query.limit => {
                 self.query.after = Some(Cursor {
                     value: None,
                     id: last.id,

@@ -103,7 +103,9 @@ fn checked(workspace: &Path, probe: Probe) -> String {
 /// Copies a workspace that is closed (no journal beside it).
 fn copy_workspace(from: &Path, to: &Path) {
     for suffix in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(to.with_file_name(format!("kundenwert.db{suffix}")));
+        let mut journal = to.as_os_str().to_owned();
+        journal.push(suffix);
+        let _ = std::fs::remove_file(journal);
     }
     std::fs::copy(from, to).unwrap();
 }
