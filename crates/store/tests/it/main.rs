@@ -1079,4 +1079,5 @@ fn a_killed_import_leaves_the_workspace_as_before() {
     assert_eq!(out[0].inserted + out[0].duplicates_skipped, 2_000);
 }
 
+mod accounts;
 mod results;
