@@ -83,6 +83,18 @@ pub enum StoreError {
         /// What is wrong.
         message: String,
     },
+    /// A user of that name exists already (names are compared regardless of case).
+    #[error("{}", text::store_user_exists(Lang::En, .name))]
+    UserExists {
+        /// The name asked for.
+        name: String,
+    },
+    /// The user has a token of that name already.
+    #[error("{}", text::store_token_exists(Lang::En, .name))]
+    TokenExists {
+        /// The token name asked for.
+        name: String,
+    },
     /// Any other database failure.
     #[error("{}", text::store_database(Lang::En, .0))]
     Database(#[from] rusqlite::Error),
@@ -157,6 +169,14 @@ impl StoreError {
             StoreError::CorruptRow { id, message } => {
                 (text::store_corrupt_row(lang, id, message), None)
             }
+            StoreError::UserExists { name } => (
+                text::store_user_exists(lang, name),
+                Some(text::store_user_exists_hint(lang).to_string()),
+            ),
+            StoreError::TokenExists { name } => (
+                text::store_token_exists(lang, name),
+                Some(text::store_token_exists_hint(lang).to_string()),
+            ),
             StoreError::Database(source) => match source.sqlite_error_code() {
                 // The transaction was rolled back: say what to do, not only SQLite's words.
                 Some(rusqlite::ErrorCode::DiskFull) => (

@@ -1,5 +1,6 @@
 //! The workspace store: SQLite (WAL, foreign keys, embedded migrations) holding imported
-//! transactions, chains, focus plans and saved selections.
+//! transactions, chains, focus plans, saved selections, the latest analysis and the web
+//! workbench's users, sessions, tokens, audit log and saved views.
 //!
 //! [`Workspace`] names the operations the CLI needs; [`Store`] implements them on one SQLite
 //! file. Keeping the CLI on the trait leaves room for a server-backed store later.
@@ -22,17 +23,23 @@
 //!   with its months packed; [`CustomerQuery`] filters (the selection language's meaning, `NOT`
 //!   over missing figures included), searches, sorts and pages by key, in SQL that uses the
 //!   indexes. A data version moved by triggers says when stored rows changed.
+//! - **Accounts** (`accounts.rs`, the [`Accounts`] trait, separate from [`Workspace`]) keep what
+//!   the web workbench needs beyond the data: users with a [`Role`] and a password hash,
+//!   sessions and API tokens under the SHA-256 of their secret (expiry by the caller's clock),
+//!   the audit log and saved customer-list views.
 //!
 //! The schema is described in `SCHEMA.md`; migrations live in `migrations/`, are embedded, pinned
 //! by hash and never edited once landed.
 #![deny(missing_docs)]
 
+mod accounts;
 mod error;
 mod migrations;
 mod results;
 mod runs;
 mod sqlite;
 
+pub use accounts::{Accounts, ApiTokenInfo, AuditEntry, Role, SavedView, User};
 pub use error::{InvalidRowReason, StoreError};
 pub use migrations::{MIGRATIONS, SCHEMA_VERSION};
 pub use results::{

@@ -11,6 +11,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_settings_and_results.sql",
         include_str!("../migrations/0003_settings_and_results.sql"),
     ),
+    (
+        "0004_accounts.sql",
+        include_str!("../migrations/0004_accounts.sql"),
+    ),
 ];
 
 /// The schema version this binary creates and understands.

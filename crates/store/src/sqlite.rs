@@ -20,12 +20,12 @@ use crate::{
 /// large files hold the write lock for seconds, so the default of zero would fail at once.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
-const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 /// A workspace in one SQLite file.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
     path: String,
     phases: Vec<(&'static str, Duration)>,
     run_bytes: usize,

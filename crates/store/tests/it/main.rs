@@ -115,9 +115,10 @@ fn migrations_are_idempotent() {
         )
         .expect("count");
     assert_eq!(
-        tables, 9,
+        tables, 15,
         "imports, transactions, chains, plans, saved_selections, settings, data_version, \
-         analysis_run, analysis_customers"
+         analysis_run, analysis_customers, users, sessions, api_tokens, audit_log, saved_views \
+         and AUTOINCREMENT's sqlite_sequence"
     );
 }
 
@@ -156,6 +157,7 @@ fn migrations_are_never_edited() {
         ("0001_init.sql", 0x4b5c_b5c4_a197_f7c9),
         ("0002_drop_read_indexes.sql", 0xa846_77f1_1ec1_148c),
         ("0003_settings_and_results.sql", 0x7bb2_7824_e440_a6b2),
+        ("0004_accounts.sql", 0x71ae_dc9b_9409_3985),
     ];
     assert_eq!(
         MIGRATIONS.len(),
@@ -1077,4 +1079,5 @@ fn a_killed_import_leaves_the_workspace_as_before() {
     assert_eq!(out[0].inserted + out[0].duplicates_skipped, 2_000);
 }
 
+mod accounts;
 mod results;

@@ -23,3 +23,7 @@ store-disk-hint = Platz auf dem Datenträger des Arbeitsbereichs schaffen (oder 
 store-row-not-finite = Umsatz, Kosten oder Menge ist keine endliche Zahl
 store-row-empty-customer = die Kundennummer ist leer
 store-row-date-out-of-range = das Jahr des Datums liegt nicht zwischen 0 und 9999
+store-user-exists = den Benutzer `{ $name }` gibt es schon (bei Namen zählt Groß- und Kleinschreibung nicht)
+store-user-exists-hint = einen anderen Namen wählen oder Passwort bzw. Rolle des vorhandenen Benutzers ändern
+store-token-exists = der Benutzer hat schon ein Token namens `{ $name }`
+store-token-exists-hint = einen anderen Namen wählen oder das vorhandene Token zuerst widerrufen

@@ -20,3 +20,7 @@ store-disk-hint = free space on the workspace's disk (or lift a limit on the fil
 store-row-not-finite = revenue, cost or quantity is not a finite number
 store-row-empty-customer = the customer number is empty
 store-row-date-out-of-range = the date's year is not between 0 and 9999
+store-user-exists = the user `{ $name }` exists already (names are compared regardless of case)
+store-user-exists-hint = choose another name, or change the existing user's password or role
+store-token-exists = the user has a token named `{ $name }` already
+store-token-exists-hint = choose another name, or revoke the existing token first
