@@ -10,13 +10,14 @@
 //! A reading hands its rows on through [`Pass`] and [`RowSink`]: the import calls them, the
 //! analysis implements them, so neither crate depends on the other. [`closest`] (with
 //! [`edit_distance`]) gives the typo hints of every "did you mean" message. [`cells`] keeps
-//! text written into CSV cells from being run as a formula. [`par`] is the one way work runs on
-//! all cores, its results taken in order.
+//! text written into CSV cells from being run as a formula; [`markup`] is the one escape of text
+//! for XML and HTML. [`par`] is the one way work runs on all cores, its results taken in order.
 #![deny(missing_docs)]
 
 pub mod cells;
 mod customer_type;
 pub mod fmt;
+pub mod markup;
 pub mod par;
 mod pass;
 mod period;
