@@ -147,6 +147,12 @@ impl ChainError {
         }
     }
 
+    /// The message in German or English, without the path (for callers that show the path
+    /// apart, as the web API's problem list does).
+    pub fn message(&self, lang: Lang) -> String {
+        self.describe(lang)
+    }
+
     fn describe(&self, lang: Lang) -> String {
         match &self.kind {
             ErrorKind::Syntax { message } => text::file_syntax_error(lang, message),

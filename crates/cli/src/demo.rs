@@ -11,6 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use kundenwert_analysis::demo::{generate, Demo, DemoConfig, MONTHS};
 use kundenwert_analysis::CustomerType;
 use kundenwert_core::Lang;
+use kundenwert_store::Workspace;
 
 use crate::fmt::count;
 use crate::{resolve_lang, LangArg, UserError};
@@ -70,6 +71,41 @@ fn parse_share(s: &str) -> std::result::Result<(CustomerType, f64), String> {
         .filter(|v: &f64| v.is_finite() && *v >= 0.0)
         .ok_or_else(|| format!("`{share}` is not a share (a number of at least 0)"))?;
     Ok((t, share))
+}
+
+/// The example chain the demo brings: the hydraulics chain of the handbook's kind.
+const DEMO_CHAIN: &str = include_str!("../../../data/demo/kette_hydraulik.yaml");
+/// The example focus plan the demo brings, on the demo company's growth customers.
+const DEMO_PLAN: &str = include_str!("../../../data/demo/fokusplan_wachstum.yaml");
+
+/// `serve --demo` on an empty workspace: writes the demo company to `kundenwert-demo/` (as
+/// `kundenwert demo` does), stores it in the workspace with its analysis, and adds the example
+/// chain and focus plan.
+pub fn bring_demo(lang: Lang) -> Result<()> {
+    run(Args {
+        out: PathBuf::from("kundenwert-demo"),
+        force: true,
+        lang: Some(match lang {
+            Lang::De => LangArg::De,
+            Lang::En => LangArg::En,
+        }),
+        no_import: false,
+        seed: None,
+        type_shares: Vec::new(),
+    })?;
+    let mut store = crate::workspace::open(lang)?;
+    let store_err = |e: kundenwert_store::StoreError| crate::workspace::store_error(&e, lang);
+    let chain = kundenwert_chain::parse(DEMO_CHAIN, Some(kundenwert_chain::Format::Yaml))
+        .map_err(|e| anyhow::anyhow!("the demo chain: {e}"))?;
+    let plan = kundenwert_chain::plan::parse_plan(DEMO_PLAN, Some(kundenwert_chain::Format::Yaml))
+        .map_err(|e| anyhow::anyhow!("the demo plan: {e}"))?;
+    store
+        .put_chain(&chain.chain, &kundenwert_chain::export::to_json(&chain))
+        .map_err(store_err)?;
+    store
+        .put_plan(&plan.plan, &kundenwert_chain::plan::plan_to_json(&plan))
+        .map_err(store_err)?;
+    Ok(())
 }
 
 pub fn run(args: Args) -> Result<()> {

@@ -2,7 +2,8 @@
 //!
 //! The binary is glue: every subcommand is one module that parses its arguments, calls the
 //! library crates (mostly `kundenwert-workbench`) and prints: `analyze`, `series`, `demo`,
-//! `import`, `settings`, `chain`, `plan`, `select`. Shared between them: the input options and
+//! `import`, `settings`, `chain`, `plan`, `select`, `serve`, `user` and `token` (the last
+//! two in `accounts`). Shared between them: the input options and
 //! the import with its progress bar and rejected rows (`input`), the workspace's opening and
 //! refresh with messages a user can act on (`workspace`), the future value's JSON and text
 //! (`future`), numbers and dates for German and English readers (`fmt`), and where a result goes
@@ -13,6 +14,7 @@
 // reader that has gone as an error; `print!` would panic.
 #![deny(clippy::print_stdout)]
 
+mod accounts;
 mod analyze;
 mod chain;
 mod demo;
@@ -24,6 +26,7 @@ mod output;
 mod plan;
 mod select;
 mod series;
+mod serve;
 mod settings;
 mod workspace;
 
@@ -70,6 +73,13 @@ enum Command {
     Settings(settings::Args),
     /// Write the customer × period table (revenue, cost, margin, orders) as CSV.
     Series(series::Args),
+    /// Start the web workbench on the workspace (`--demo`: with the demo company when the
+    /// workspace is empty).
+    Serve(serve::Args),
+    /// The web workbench's users: add, passwd, role, list, rm.
+    User(accounts::UserArgs),
+    /// API tokens for the web workbench's REST API: create, list, revoke.
+    Token(accounts::TokenArgs),
     /// Write a synthetic German company (about 5,000 customers) as an ERP export, with the true
     /// customer types beside it.
     Demo(demo::Args),
@@ -224,6 +234,9 @@ fn main() -> ExitCode {
         Command::Series(args) => series::run(args),
         Command::Settings(args) => settings::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::User(args) => accounts::run_user(args),
+        Command::Token(args) => accounts::run_token(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

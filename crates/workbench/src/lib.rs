@@ -418,6 +418,91 @@ impl<W: Workspace> Workbench<W> {
     }
 }
 
+impl<W: Workspace> Workbench<W> {
+    /// The chains and focus plans customer `number` appears in: a chain when one of its actors
+    /// is the customer or a segment whose selection matches it; a plan when it lists the
+    /// customer or its selection (or saved selection) matches it. Documents that no longer
+    /// read are skipped (their own commands report them).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn appearances(&self, number: &str) -> Result<Appearances, WorkbenchError> {
+        let matches = |sel: &Selection| -> Result<bool, WorkbenchError> {
+            Ok(!self
+                .customers(&CustomerQuery {
+                    filter: Some(Filter::And(vec![
+                        Filter::Numbers(vec![number.to_owned()]),
+                        filter_of(sel),
+                    ])),
+                    limit: Some(1),
+                    ..CustomerQuery::default()
+                })?
+                .is_empty())
+        };
+        let mut found = Appearances::default();
+        for entry in self.store.list_chains()? {
+            let Some(json) = self.store.get_chain(&entry.name)? else {
+                continue;
+            };
+            let Ok(chain) = kundenwert_chain::parse(&json, Some(kundenwert_chain::Format::Json))
+            else {
+                continue;
+            };
+            let mut hit = false;
+            for actor in &chain.actors {
+                hit = actor.customer.as_deref() == Some(number)
+                    || match actor.segment.as_deref().map(selection::parse) {
+                        Some(Ok(sel)) => matches(&sel)?,
+                        _ => false,
+                    };
+                if hit {
+                    break;
+                }
+            }
+            if hit {
+                found.chains.push(entry.name);
+            }
+        }
+        for entry in self.store.list_plans()? {
+            let Some(json) = self.store.get_plan(&entry.name)? else {
+                continue;
+            };
+            let Ok(plan) =
+                kundenwert_chain::plan::parse_plan(&json, Some(kundenwert_chain::Format::Json))
+            else {
+                continue;
+            };
+            let saved = match plan.targets.saved_selection() {
+                Some(name) => self.store.get_selection(name)?,
+                None => None,
+            };
+            let Ok(filter) = plan.targets.filter(saved.as_deref()) else {
+                continue;
+            };
+            let listed = filter.customers().iter().any(|c| c == number);
+            if listed
+                || filter
+                    .selection()
+                    .map(matches)
+                    .transpose()?
+                    .unwrap_or(false)
+            {
+                found.plans.push(entry.name);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Where a customer appears ([`Workbench::appearances`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Appearances {
+    /// Names of the chains.
+    pub chains: Vec<String>,
+    /// Names of the focus plans.
+    pub plans: Vec<String>,
+}
+
 /// The date the stored analysis compares types with: the end of the month a year before as-of,
 /// when some customer had business by then (else there is nothing to compare).
 fn comparison_date(series: &ValueSeries) -> Option<NaiveDate> {

@@ -1,0 +1,396 @@
+//! The customer list (filter, search, sort by any column, keyset paging, columns, saved views,
+//! export of what is shown) and one customer's page.
+
+mod customer;
+pub mod view;
+
+use askama::Template;
+use axum::extract::{Query, RawQuery, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use kundenwert_core::{cells::text_cell, CustomerType, Lang};
+use kundenwert_store::{
+    Accounts, Column, Comparison, Cursor, CustomerResult, Filter, FilterValue, SavedView, Store,
+};
+use kundenwert_text::{self as t, CustomerTypeLabel};
+use kundenwert_workbench::Workbench;
+
+use crate::auth::Identity;
+use crate::error::AppError;
+use crate::page::{html, PageCtx};
+use crate::state::AppState;
+use view::{heading, status_label, ListView, COLUMNS, PAGE_SIZE, STATUSES};
+
+pub use customer::{month_label, sort_value};
+
+/// The routes of this module.
+pub fn routes() -> Vec<super::Route> {
+    super::routes![
+        GET "/customers" Viewer => list,
+        GET "/customers/export.csv" Viewer => export_csv,
+        POST "/customers/views" Viewer => save_view,
+        POST "/customers/views/delete" Viewer => delete_view,
+        GET "/customers/{number}" Viewer => customer::page,
+    ]
+}
+
+/// The stored row with id `id`, for the cursor of a page that continues after it.
+pub fn cursor_after(
+    bench: &Workbench<Store>,
+    sort: Column,
+    id: Option<i64>,
+) -> Result<Option<Cursor>, AppError> {
+    let Some(id) = id else { return Ok(None) };
+    let rows = bench.customers(&kundenwert_store::CustomerQuery {
+        filter: Some(Filter::Compare {
+            column: Column::Id,
+            op: Comparison::Eq,
+            value: FilterValue::Number(id as f64),
+        }),
+        limit: Some(1),
+        ..Default::default()
+    })?;
+    Ok(rows.first().map(|row| Cursor {
+        value: sort_value(row, sort),
+        id: row.id,
+    }))
+}
+
+/// One row of the list as shown.
+#[derive(Debug)]
+pub struct Row {
+    /// Customer number.
+    pub number: String,
+    /// Link to its page (carrying the list's state for previous/next).
+    pub href: String,
+    /// Cells in the shown columns' order: text and whether it is a figure.
+    pub cells: Vec<(String, bool)>,
+}
+
+/// A cell's text for readers.
+pub fn cell(c: &CustomerResult, id: &str, ctx: &PageCtx) -> String {
+    let lang = ctx.lang;
+    match id {
+        "number" => c.number.clone(),
+        "name" => c.name.clone().unwrap_or_default(),
+        "type" => kundenwert_workbench::type_label(c, lang).to_owned(),
+        "confidence" => ctx.pct(c.confidence),
+        "status" => c
+            .status
+            .as_deref()
+            .map(|s| status_label(s, lang))
+            .unwrap_or("–")
+            .to_owned(),
+        "abc" => c.abc.clone(),
+        "current_value" => ctx.money(c.current_value),
+        "future_value" => ctx.money_opt(&c.future_value),
+        "p_alive" => ctx.pct_opt(&c.p_alive),
+        "revenue" => ctx.money(c.revenue),
+        "margin" => ctx.money_opt(&c.margin),
+        "orders" => ctx.count(c.orders),
+        _ => ctx.date(&c.last_order),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "customers.html")]
+struct ListPage {
+    ctx: PageCtx,
+    view: ListView,
+    state: String,
+    headings: Vec<(&'static str, &'static str, bool)>,
+    rows: Vec<Row>,
+    count: String,
+    next: Option<String>,
+    first: Option<String>,
+    types: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    all_columns: Vec<(&'static str, &'static str)>,
+    views: Vec<SavedView>,
+    banner: Option<String>,
+    flash: Option<String>,
+}
+
+impl ListPage {
+    fn sort_href(&self, id: &str) -> String {
+        format!("/customers?{}", self.view.sorted_by(id))
+    }
+}
+
+/// The list's query string plus a saved-view confirmation.
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+struct Flash {
+    saved: String,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Extension(identity): Extension<Identity>,
+    RawQuery(raw): RawQuery,
+    Query(flash): Query<Flash>,
+) -> Result<Response, AppError> {
+    let view = ListView::parse(raw.as_deref());
+    let owner = identity.user.name.clone();
+    let v = view.clone();
+    let lang = ctx.lang;
+    let (rows, count, views, run) = state
+        .read(move |bench| {
+            let sort = v.sort_column().column;
+            let cursor = cursor_after(bench, sort, v.after_id())?;
+            let mut rows = bench.customers(&v.query(cursor, PAGE_SIZE + 1))?;
+            let count = bench.count(&v.query(None, PAGE_SIZE))?;
+            let views = bench.store().views(&owner)?;
+            rows.truncate((PAGE_SIZE + 1) as usize);
+            Ok((rows, count, views, bench.run()?))
+        })
+        .await?;
+    let more = rows.len() as u64 > PAGE_SIZE;
+    let shown = &rows[..rows.len().min(PAGE_SIZE as usize)];
+    let state_q = view.state();
+    let columns = view.columns();
+    let table_rows = shown
+        .iter()
+        .map(|c| Row {
+            number: c.number.clone(),
+            href: customer_href(&c.number, &state_q),
+            cells: columns
+                .iter()
+                .map(|id| {
+                    (
+                        cell(c, id, &ctx),
+                        view::column(id).is_some_and(|col| col.numeric),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let next = more
+        .then(|| shown.last())
+        .flatten()
+        .map(|last| join_query(&state_q, &format!("after={}", last.id)));
+    let first = view.after_id().map(|_| state_q.clone());
+    let page = ListPage {
+        headings: columns
+            .iter()
+            .map(|id| {
+                (
+                    *id,
+                    heading(id, lang),
+                    view::column(id).is_some_and(|c| c.numeric),
+                )
+            })
+            .collect(),
+        rows: table_rows,
+        count: t::web_customers_count(lang, ctx.count(count)),
+        next,
+        first,
+        types: CustomerType::ALL
+            .iter()
+            .map(|t| (t.id(), t.label(lang)))
+            .collect(),
+        statuses: STATUSES
+            .iter()
+            .map(|s| (*s, status_label(s, lang)))
+            .collect(),
+        all_columns: COLUMNS
+            .iter()
+            .map(|c| (c.id, heading(c.id, lang)))
+            .collect(),
+        views,
+        banner: run.is_none().then(|| t::web_no_analysis(lang).to_owned()),
+        flash: (!flash.saved.is_empty()).then(|| t::web_customers_view_saved(lang, &flash.saved)),
+        state: state_q,
+        view,
+        ctx,
+    };
+    Ok(html(&page))
+}
+
+/// `a&b`, leaving out empty parts.
+pub fn join_query(a: &str, b: &str) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_owned(),
+        (_, true) => a.to_owned(),
+        _ => format!("{a}&{b}"),
+    }
+}
+
+/// The link to a customer's page carrying the list's state.
+pub fn customer_href(number: &str, state: &str) -> String {
+    let path = format!("/customers/{}", crate::page::urlencode(number));
+    if state.is_empty() {
+        path
+    } else {
+        format!("{path}?{state}")
+    }
+}
+
+/// The export's page size: rows read per query while the file is written.
+const EXPORT_PAGE: u64 = 10_000;
+
+async fn export_csv(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let view = ListView::parse(raw.as_deref());
+    let lang = ctx.lang;
+    let body = state
+        .read(move |bench| {
+            let columns = view.columns();
+            let mut out = csv_writer(lang);
+            out.write_record(columns.iter().map(|id| heading(id, lang)))
+                .map_err(AppError::internal)?;
+            let sort = view.sort_column().column;
+            let mut cursor = None;
+            loop {
+                let rows = bench.customers(&view.query(cursor.take(), EXPORT_PAGE))?;
+                for c in &rows {
+                    let cells: Vec<String> =
+                        columns.iter().map(|id| export_cell(c, id, lang)).collect();
+                    out.write_record(cells.iter().map(|s| text_cell(s).into_owned()))
+                        .map_err(AppError::internal)?;
+                }
+                match rows.last() {
+                    Some(last) if rows.len() as u64 == EXPORT_PAGE => {
+                        cursor = Some(Cursor {
+                            value: sort_value(last, sort),
+                            id: last.id,
+                        });
+                    }
+                    _ => break,
+                }
+            }
+            out.into_inner().map_err(AppError::internal)
+        })
+        .await?;
+    let name = match lang {
+        Lang::De => "kunden.csv",
+        Lang::En => "customers.csv",
+    };
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                    .map_err(AppError::internal)?,
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// A CSV writer in the reader's convention: `;` for German spreadsheets, `,` for English, with
+/// a BOM so Excel reads UTF-8.
+fn csv_writer(lang: Lang) -> csv::Writer<Vec<u8>> {
+    let delimiter = match lang {
+        Lang::De => b';',
+        Lang::En => b',',
+    };
+    csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(b"\xEF\xBB\xBF".to_vec())
+}
+
+/// A cell for a spreadsheet: figures as plain numbers in the reader's decimal convention
+/// (no thousands separators), dates ISO.
+fn export_cell(c: &CustomerResult, id: &str, lang: Lang) -> String {
+    let number = |v: f64| plain(v, lang);
+    let opt = |v: Option<f64>| v.map(number).unwrap_or_default();
+    match id {
+        "number" => c.number.clone(),
+        "name" => c.name.clone().unwrap_or_default(),
+        "type" => kundenwert_workbench::type_label(c, lang).to_owned(),
+        "confidence" => plain(c.confidence, lang),
+        "status" => c
+            .status
+            .as_deref()
+            .map(|s| status_label(s, lang))
+            .unwrap_or("")
+            .to_owned(),
+        "abc" => c.abc.clone(),
+        "current_value" => number(c.current_value),
+        "future_value" => opt(c.future_value),
+        "p_alive" => c.p_alive.map(|p| plain(p, lang)).unwrap_or_default(),
+        "revenue" => number(c.revenue),
+        "margin" => opt(c.margin),
+        "orders" => c.orders.to_string(),
+        _ => c.last_order.to_string(),
+    }
+}
+
+/// A number with its decimals as stored, the decimal comma for German readers.
+fn plain(v: f64, lang: Lang) -> String {
+    let s = format!("{}", kundenwert_core::fmt::rounded(v, 4));
+    match lang {
+        Lang::De => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SaveView {
+    name: String,
+    state: String,
+}
+
+async fn save_view(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Form(form): Form<SaveView>,
+) -> Result<Response, AppError> {
+    let name = form.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::BadRequest(name));
+    }
+    // Only the view's own fields are kept (no page position, nothing foreign).
+    let view = ListView::parse(Some(&form.state));
+    let query = ListView {
+        after: String::new(),
+        ..view
+    }
+    .state();
+    let owner = identity.user.name.clone();
+    let (n, q) = (name.clone(), query.clone());
+    state
+        .write(move |bench| {
+            let store = bench.store_mut();
+            store.put_view(&owner, &n, &q)?;
+            store.audit(&owner, "view.save", &n, &q)?;
+            Ok(())
+        })
+        .await?;
+    let back = join_query(&query, &format!("saved={}", crate::page::urlencode(&name)));
+    Ok(Redirect::to(&format!("/customers?{back}")).into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct DeleteView {
+    name: String,
+}
+
+async fn delete_view(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    Form(form): Form<DeleteView>,
+) -> Result<Response, AppError> {
+    let owner = identity.user.name.clone();
+    state
+        .write(move |bench| {
+            let store = bench.store_mut();
+            if store.delete_view(&owner, &form.name)? {
+                store.audit(&owner, "view.delete", &form.name, "")?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(Redirect::to("/customers").into_response())
+}
