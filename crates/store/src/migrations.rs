@@ -11,6 +11,12 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_settings_and_results.sql",
         include_str!("../migrations/0003_settings_and_results.sql"),
     ),
+    // 0004 lands from another branch; until then 0005 is the fourth entry (version 4 on this
+    // branch). The list is positional, so 0004 slots in before it when both are merged.
+    (
+        "0005_customer_list_indexes.sql",
+        include_str!("../migrations/0005_customer_list_indexes.sql"),
+    ),
 ];
 
 /// The schema version this binary creates and understands.
