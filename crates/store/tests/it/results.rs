@@ -787,3 +787,45 @@ fn a_short_search_matching_many_rows_walks_the_order() {
         assert_eq!(found, expected, "{search}");
     }
 }
+
+#[test]
+fn the_migration_indexes_the_customers_an_older_workspace_stored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("old.kundenwert");
+    {
+        let mut store = Store::open(&path).expect("open");
+        let rows = vec![(
+            customer(1, "K1", Some("Müller GmbH"), "growth", Some(5.0)),
+            Vec::new(),
+        )];
+        store
+            .replace_analysis(&run(1), &mut rows.into_iter())
+            .expect("store");
+        // Back to the schema before 0005, with its customers kept.
+        let conn = store.connection();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("version");
+        conn.execute_batch(
+            "DROP TABLE analysis_customers_search; DROP INDEX analysis_customers_name; \
+             DROP INDEX analysis_customers_type; DROP INDEX analysis_customers_status; \
+             DROP INDEX analysis_customers_abc; DROP INDEX analysis_customers_margin; \
+             DROP INDEX analysis_customers_p_alive; DROP INDEX analysis_customers_orders; \
+             DROP INDEX analysis_customers_confidence; DROP INDEX analysis_customers_last_order; \
+             DROP INDEX analysis_customers_type_current_value; \
+             DROP INDEX analysis_customers_type_revenue;",
+        )
+        .expect("drop");
+        conn.pragma_update(None, "user_version", version - 1)
+            .expect("version");
+    }
+    let store = Store::open(&path).expect("migrate");
+    let q = CustomerQuery {
+        search: Some("MÜLLER".into()),
+        ..CustomerQuery::default()
+    };
+    assert_eq!(
+        numbers(&store.analysis_customers(&q).expect("search")),
+        ["K1"]
+    );
+}
