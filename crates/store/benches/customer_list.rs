@@ -8,12 +8,14 @@
 //! `--bench`) a plain timed pass then prints p50/p95 of every shape for the current code and
 //! for the query before the list indexes (`before`: the SQL the store built before schema
 //! version 5, run on a copy of the workspace without that version's indexes and search table),
-//! and the seconds of one `replace_analysis` of all customers.
+//! and the seconds of `replace_analysis` of all customers, interleaved with the insert of before
+//! version 5 on its schema.
 //!
 //! ```sh
 //! cargo bench -p kundenwert-store --bench customer_list
 //! CUSTOMERS=100000 cargo bench -p kundenwert-store --bench customer_list   # smaller, faster
 //! REFRESH=0 cargo bench -p kundenwert-store --bench customer_list          # skip the refresh timing
+//! TABLE=0 cargo bench -p kundenwert-store --bench customer_list -- nothing # only the refresh
 //! ```
 
 use std::hint::black_box;
@@ -254,32 +256,95 @@ fn before_workspace(path: &Path) -> PathBuf {
         std::fs::copy(path, &tmp).expect("copy workspace");
         let store = Store::open(&tmp).expect("open copy");
         let conn = store.connection();
-        let mut stmt = conn
-            .prepare(
-                "SELECT type, name FROM sqlite_schema WHERE sql IS NOT NULL AND \
-                 (name LIKE 'analysis_customers_%' AND name NOT IN \
-                 ('analysis_customers_current_value', 'analysis_customers_future_value', \
-                  'analysis_customers_revenue', 'analysis_customers_type_future_value')) \
-                 AND type IN ('index', 'table', 'trigger') \
-                 AND name NOT LIKE 'analysis_customers_search_%'",
-            )
-            .expect("list objects");
-        let objects: Vec<(String, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .expect("objects")
-            .collect::<Result<_, _>>()
-            .expect("objects");
-        drop(stmt);
-        for (kind, name) in objects {
-            conn.execute_batch(&format!("DROP {kind} IF EXISTS \"{name}\""))
-                .expect("drop");
-        }
+        drop_list_objects(conn);
         conn.execute_batch("VACUUM").expect("vacuum");
         checkpoint(&store);
         drop(store);
         std::fs::rename(&tmp, &copy).expect("rename copy");
     }
     copy
+}
+
+/// Drops what schema version 5 added (the list's indexes and the search table), leaving the
+/// schema the code before it ran on.
+fn drop_list_objects(conn: &rusqlite::Connection) {
+    let mut stmt = conn
+        .prepare(
+            "SELECT type, name FROM sqlite_schema WHERE sql IS NOT NULL AND \
+             (name LIKE 'analysis_customers_%' AND name NOT IN \
+             ('analysis_customers_current_value', 'analysis_customers_future_value', \
+              'analysis_customers_revenue', 'analysis_customers_type_future_value')) \
+             AND type IN ('index', 'table', 'trigger') \
+             AND name NOT LIKE 'analysis_customers_search_%'",
+        )
+        .expect("list objects");
+    let objects: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("objects")
+        .collect::<Result<_, _>>()
+        .expect("objects");
+    drop(stmt);
+    for (kind, name) in objects {
+        conn.execute_batch(&format!("DROP {kind} IF EXISTS \"{name}\""))
+            .expect("drop");
+    }
+}
+
+/// `replace_analysis` as the store did it before schema version 5 (`results.rs` at `1057074`):
+/// the rows inserted into the table and its four indexes as they come.
+fn replace_before(conn: &rusqlite::Connection, n: i64) {
+    use rusqlite::params;
+    conn.execute_batch(
+        "BEGIN IMMEDIATE; DELETE FROM analysis_run; DELETE FROM analysis_customers;",
+    )
+    .expect("begin");
+    {
+        let mut insert = conn
+            .prepare(
+                "INSERT INTO analysis_customers (id, number, name, type, confidence, reason_de, \
+                 reason_en, status, abc, current_value, future_value, future_value_low, \
+                 future_value_high, future_value_source, p_alive, expected_purchases, revenue, \
+                 margin, orders, first_order, last_order, months) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
+                 ?17, ?18, ?19, ?20, ?21, ?22)",
+            )
+            .expect("prepare");
+        for (c, months) in customers(n) {
+            insert
+                .execute(params![
+                    c.id,
+                    c.number,
+                    c.name,
+                    c.customer_type,
+                    c.confidence,
+                    c.reason_de,
+                    c.reason_en,
+                    c.status,
+                    c.abc,
+                    c.current_value,
+                    c.future_value,
+                    c.future_value_low,
+                    c.future_value_high,
+                    c.future_value_source,
+                    c.p_alive,
+                    c.expected_purchases,
+                    c.revenue,
+                    c.margin,
+                    c.orders as i64,
+                    c.first_order.format("%Y-%m-%d").to_string(),
+                    c.last_order.format("%Y-%m-%d").to_string(),
+                    kundenwert_store::pack_months(&months),
+                ])
+                .expect("insert");
+        }
+    }
+    conn.execute(
+        "INSERT INTO analysis_run (id, data_version, settings, as_of, summary, customers, seconds) \
+         VALUES (1, 1, '', '2024-12-31', '{}', ?1, 0)",
+        [n],
+    )
+    .expect("run");
+    conn.execute_batch("COMMIT").expect("commit");
 }
 
 /// The query shapes of a list page, through the store's API.
@@ -674,28 +739,36 @@ fn table(store: &Store, before: &Store, shapes: &Shapes) {
     }
 }
 
-/// One `replace_analysis` of all customers into a fresh workspace, and one replacing them in
-/// the cached workspace (the refresh a changed import causes), in seconds.
+/// One `replace_analysis` of all customers into a fresh workspace, and one replacing them (the
+/// refresh a changed import causes), in seconds; interleaved with the same for the store before
+/// schema version 5 (its schema and its insert), so that the machine's drift hits both alike.
 fn refresh(n: i64) {
     let dir = tempfile::tempdir_in(cache_dir()).expect("temp dir");
-    let mut store = Store::open(dir.path().join("fresh.db")).expect("open");
-    let t = Instant::now();
-    store
-        .replace_analysis(&run_record(), &mut customers(n))
-        .expect("store");
-    let fresh = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    store
-        .replace_analysis(&run_record(), &mut customers(n))
-        .expect("store");
-    let again = t.elapsed().as_secs_f64();
+    let mut ours = Store::open(dir.path().join("ours.db")).expect("open");
+    let before = Store::open(dir.path().join("before.db")).expect("open");
+    drop_list_objects(before.connection());
+    let time = |f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        f();
+        t.elapsed().as_secs_f64()
+    };
+    let mut ours_replace = || {
+        ours.replace_analysis(&run_record(), &mut customers(n))
+            .expect("store");
+    };
+    let before_replace = || replace_before(before.connection(), n);
+    let ours_fresh = time(&mut ours_replace);
+    let before_fresh = time(&mut { before_replace });
+    let ours_again = time(&mut ours_replace);
+    let before_again = time(&mut { before_replace });
     // The rows alone, to tell the store's share from generating them.
     let t = Instant::now();
     let k = customers(n).count();
     let generate = t.elapsed().as_secs_f64();
     println!(
-        "customer_list/replace_analysis_{k}: fresh workspace {fresh:.2} s, replacing {again:.2} s \
-         (of which generating the rows {generate:.2} s)"
+        "customer_list/replace_analysis_{k}: fresh workspace {ours_fresh:.2} s (before 0005: \
+         {before_fresh:.2} s), replacing {ours_again:.2} s (before 0005: {before_again:.2} s); \
+         generating the rows {generate:.2} s"
     );
 }
 
@@ -708,8 +781,10 @@ fn main() {
     bench_list(&mut c, &store, &shapes);
     c.final_summary();
     if std::env::args().any(|a| a == "--bench") {
-        let before = Store::open(before_workspace(&path)).expect("open before");
-        table(&store, &before, &shapes);
+        if std::env::var("TABLE").as_deref() != Ok("0") {
+            let before = Store::open(before_workspace(&path)).expect("open before");
+            table(&store, &before, &shapes);
+        }
         if std::env::var("REFRESH").as_deref() != Ok("0") {
             refresh(n);
         }
