@@ -428,6 +428,19 @@ pub trait Workspace {
     /// On a database failure.
     fn count_analysis_customers(&self, query: &CustomerQuery) -> Result<u64, StoreError>;
 
+    /// Like [`Workspace::count_analysis_customers`], but counting stops at `cap`: the exact
+    /// count when it is below `cap`, else `cap`. A list page passes one more than it shows
+    /// ("> 10.000" when the answer is 10,001), so a count over a million matches costs no more
+    /// than reading `cap` of them.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn count_analysis_customers_capped(
+        &self,
+        query: &CustomerQuery,
+        cap: u64,
+    ) -> Result<u64, StoreError>;
+
     /// One stored customer by number, with its months; `None` when the analysis has no such
     /// customer.
     ///

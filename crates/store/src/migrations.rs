@@ -15,6 +15,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_accounts.sql",
         include_str!("../migrations/0004_accounts.sql"),
     ),
+    (
+        "0005_customer_list_indexes.sql",
+        include_str!("../migrations/0005_customer_list_indexes.sql"),
+    ),
 ];
 
 /// The schema version this binary creates and understands.

@@ -163,6 +163,24 @@ pub enum Column {
 }
 
 impl Column {
+    /// Every column, in declaration order (each one sortable with keyset paging).
+    pub const ALL: [Column; 14] = [
+        Column::Number,
+        Column::Name,
+        Column::Type,
+        Column::Status,
+        Column::Abc,
+        Column::CurrentValue,
+        Column::FutureValue,
+        Column::Revenue,
+        Column::Margin,
+        Column::PAlive,
+        Column::Orders,
+        Column::Confidence,
+        Column::LastOrder,
+        Column::Id,
+    ];
+
     fn sql(self) -> &'static str {
         match self {
             Column::Number => "number",
@@ -277,7 +295,10 @@ pub enum Filter {
 pub struct CustomerQuery {
     /// Only customers matching this.
     pub filter: Option<Filter>,
-    /// Only customers whose number or name contains this (case-insensitive).
+    /// Only customers whose number or name contains this, case-insensitively (both sides
+    /// folded by `str::to_lowercase`, so `MÜL` finds `Müller`; `u` does not find `ü`). A text of
+    /// one or two characters (after folding) matches the start of the number only (`k0` finds
+    /// `K0012345`): a trigram index serves three characters and more.
     pub search: Option<String>,
     /// Sort column; ties broken by [`CustomerResult::id`] in the same direction.
     pub sort: Column,
@@ -392,6 +413,24 @@ pub(crate) fn replace(
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     tx.execute("DELETE FROM analysis_run", [])?;
     tx.execute("DELETE FROM analysis_customers", [])?;
+    tx.execute(
+        &format!("INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('delete-all')"),
+        [],
+    )?;
+    // The list's indexes are built again once the rows are in: one sort per index instead of a
+    // million inserts at random places in each. Their definitions are read from the schema, so
+    // they stay what the migrations made them. (DDL is transactional: a failure restores them.)
+    let indexes: Vec<(String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' \
+             AND tbl_name = 'analysis_customers' AND sql IS NOT NULL ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (name, _) in &indexes {
+        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+    }
     let mut n = 0u64;
     {
         let mut insert = tx.prepare(
@@ -430,6 +469,16 @@ pub(crate) fn replace(
             ])?;
         }
     }
+    for (_, sql) in &indexes {
+        tx.execute_batch(sql)?;
+    }
+    tx.execute(
+        &format!(
+            "INSERT INTO {SEARCH_TABLE} (rowid, folded_number, folded_name) \
+             SELECT id, {FOLD}(number), {FOLD}(name) FROM analysis_customers"
+        ),
+        [],
+    )?;
     tx.execute(
         "INSERT INTO analysis_run (id, data_version, settings, as_of, summary, customers, seconds) \
          VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
@@ -482,8 +531,9 @@ pub(crate) fn run(conn: &Connection) -> Result<Option<AnalysisRun>, StoreError> 
     .transpose()
 }
 
-/// The conditions of a query's filter and search, with their arguments.
-fn conditions(q: &CustomerQuery, args: &mut Vec<SqlValue>) -> Vec<String> {
+/// The conditions of a query's filter and search, with their arguments. `walk_order`: a short
+/// search is many rows, to be checked while walking the order's index (see [`walk_order`]).
+fn conditions(q: &CustomerQuery, args: &mut Vec<SqlValue>, walk_order: bool) -> Vec<String> {
     let mut conditions = Vec::new();
     if let Some(f) = &q.filter {
         let mut text = String::new();
@@ -491,13 +541,130 @@ fn conditions(q: &CustomerQuery, args: &mut Vec<SqlValue>) -> Vec<String> {
         conditions.push(text);
     }
     if let Some(s) = q.search.as_deref().filter(|s| !s.is_empty()) {
-        args.push(SqlValue::Text(s.to_lowercase()));
-        let a = args.len();
-        conditions.push(format!(
-            "(instr({FOLD}(number), ?{a}) > 0 OR coalesce(instr({FOLD}(name), ?{a}) > 0, 0))"
-        ));
+        conditions.push(search_sql(s, args, walk_order));
     }
     conditions
+}
+
+/// The trigram index of number and name, folded (migration 0005).
+const SEARCH_TABLE: &str = "analysis_customers_search";
+
+/// What a query reads, and how it names the id: a search of the trigram index is the outer
+/// loop of a join, read in rowid (= id) order, so that a page in id order streams from it and
+/// stops after the page (`id IN (SELECT rowid …)` would first collect every match).
+fn source(q: &CustomerQuery) -> (&'static str, &'static str) {
+    let fts = q
+        .search
+        .as_deref()
+        .is_some_and(|s| s.to_lowercase().chars().count() >= TRIGRAM);
+    if fts {
+        (
+            "analysis_customers_search CROSS JOIN analysis_customers \
+             ON analysis_customers.id = analysis_customers_search.rowid",
+            "analysis_customers_search.rowid",
+        )
+    } else {
+        ("analysis_customers", "id")
+    }
+}
+
+/// Search texts of at least this many characters (folded) are looked up in [`SEARCH_TABLE`];
+/// shorter ones match a prefix of the number.
+const TRIGRAM: usize = 3;
+
+/// The condition of a search (see [`CustomerQuery::search`]). The trigram index holds the
+/// folded texts and is case-sensitive, so a phrase of the folded search text matches exactly
+/// the rows whose folded number or name contains it.
+fn search_sql(search: &str, args: &mut Vec<SqlValue>, walk_order: bool) -> String {
+    let folded = search.to_lowercase();
+    let chars = folded.chars().count();
+    if chars >= TRIGRAM {
+        // One FTS5 string: the whole text as a phrase of consecutive trigrams.
+        args.push(SqlValue::Text(format!(
+            "\"{}\"",
+            folded.replace('"', "\"\"")
+        )));
+        return format!("{SEARCH_TABLE} MATCH ?{}", args.len());
+    }
+    // A prefix of the folded number: the rows whose number starts with a character that folds
+    // to the search's first one are ranges of the number's index; the fold of the whole prefix
+    // is checked on those rows only.
+    let first = folded.chars().next().unwrap_or_default();
+    // `+number` keeps SQLite from reading these rows through the number's index (and then
+    // sorting them).
+    let number = if walk_order { "+number" } else { "number" };
+    let mut ranges = Vec::new();
+    for x in case_variants(first) {
+        args.push(SqlValue::Text(x.to_string()));
+        let lo = args.len();
+        match successor(x) {
+            Some(next) => {
+                args.push(SqlValue::Text(next.to_string()));
+                ranges.push(format!(
+                    "({number} >= ?{lo} AND {number} < ?{})",
+                    args.len()
+                ));
+            }
+            None => ranges.push(format!("{number} >= ?{lo}")),
+        }
+    }
+    args.push(SqlValue::Text(folded));
+    format!(
+        "(({}) AND substr({FOLD}(number), 1, {chars}) = ?{})",
+        ranges.join(" OR "),
+        args.len()
+    )
+}
+
+/// A short search whose number ranges hold at least this many rows is checked row by row while
+/// the order's index is walked (dense matches fill a page quickly); fewer rows are read through
+/// the number's index and sorted, a sort this size taking a millisecond or two.
+const SORT_AT_MOST: u64 = 5_000;
+
+/// Whether `q`'s search is short (a number prefix) and its rows too many to sort.
+fn walk_order(conn: &Connection, q: &CustomerQuery) -> Result<bool, StoreError> {
+    let Some(s) = q.search.as_deref().filter(|s| !s.is_empty()) else {
+        return Ok(false);
+    };
+    if s.to_lowercase().chars().count() >= TRIGRAM {
+        return Ok(false);
+    }
+    let mut args = Vec::new();
+    let condition = search_sql(s, &mut args, false);
+    let n: i64 = conn.prepare_cached(&format!(
+        "SELECT count(*) FROM (SELECT 1 FROM analysis_customers WHERE {condition} LIMIT {SORT_AT_MOST})"
+    ))?
+    .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    Ok(n as u64 >= SORT_AT_MOST)
+}
+
+/// Every character whose lower case (`char::to_lowercase`, which `str::to_lowercase` applies
+/// to a text's first character) begins with `c`: `k` → `k`, `K`, `K` (Kelvin sign).
+fn case_variants(c: char) -> Vec<char> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    // Only the characters that lower-case to another one; built once (about 1,400 entries).
+    static UPPER: OnceLock<HashMap<char, Vec<char>>> = OnceLock::new();
+    let upper = UPPER.get_or_init(|| {
+        let mut map: HashMap<char, Vec<char>> = HashMap::new();
+        for x in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if let Some(first) = x.to_lowercase().next().filter(|&f| f != x) {
+                map.entry(first).or_default().push(x);
+            }
+        }
+        map
+    });
+    let mut out = Vec::new();
+    if c.to_lowercase().next() == Some(c) {
+        out.push(c);
+    }
+    out.extend(upper.get(&c).into_iter().flatten());
+    out
+}
+
+/// The next character in code point order (UTF-8 text sorts in that order), if any.
+fn successor(c: char) -> Option<char> {
+    (u32::from(c) + 1..=u32::from(char::MAX)).find_map(char::from_u32)
 }
 
 /// The stored customers a query asks for, in its order.
@@ -505,58 +672,148 @@ pub(crate) fn query(
     conn: &Connection,
     q: &CustomerQuery,
 ) -> Result<Vec<CustomerResult>, StoreError> {
-    let mut sql = format!("SELECT {CUSTOMER_COLUMNS} FROM analysis_customers");
+    let walk = walk_order(conn, q)?;
+    let mut out = Vec::new();
+    for part in keyset_parts(q) {
+        let left = q.limit.map(|l| l.saturating_sub(out.len() as u64));
+        if left == Some(0) {
+            break;
+        }
+        let (sql, args) = select_sql(q, &part, left, walk);
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), customer_of)?;
+        for r in rows {
+            out.push(finish_customer(r?)?);
+        }
+    }
+    Ok(out)
+}
+
+/// `EXPLAIN QUERY PLAN` of each statement [`query`] runs for `q`, one line per plan step.
+pub(crate) fn plan(conn: &Connection, q: &CustomerQuery) -> Result<Vec<String>, StoreError> {
+    let walk = walk_order(conn, q)?;
+    let mut out = Vec::new();
+    for part in keyset_parts(q) {
+        let (sql, args) = select_sql(q, &part, q.limit, walk);
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            r.get::<_, String>(3)
+        })?;
+        for r in rows {
+            out.push(r?);
+        }
+    }
+    Ok(out)
+}
+
+/// The rows after a cursor, as consecutive parts of the order, each one range of the sort
+/// column's index: NULLs are the smallest values, and a range such as `(col, id) < (v, c)`
+/// excludes them, so "after" is not one range when they come next. One statement a part keeps
+/// every part an index walk that stops after the page (an `OR` of the two would be sorted).
+#[derive(Debug, Clone, Copy)]
+enum Part<'a> {
+    /// No cursor: the whole order.
+    Whole,
+    /// After `id` in id order.
+    AfterId(i64),
+    /// The rows with the cursor's value after its id (an equality and a rowid range: a row
+    /// value `(col, id) > (v, c)` would use the index for `col` only and read a long run of
+    /// equal values from its start).
+    TiesAfter(&'a FilterValue, i64),
+    /// Values beyond the cursor's (never NULL).
+    Beyond(&'a FilterValue),
+    /// NULLs after `id`.
+    NullsAfter(i64),
+    /// Every non-NULL value.
+    NotNull,
+    /// Every NULL.
+    Nulls,
+}
+
+fn keyset_parts(q: &CustomerQuery) -> Vec<Part<'_>> {
+    let Some(cursor) = &q.after else {
+        return vec![Part::Whole];
+    };
+    let nulls = q.sort.nullable();
+    let mut parts = Vec::new();
+    match (&cursor.value, q.descending) {
+        _ if q.sort == Column::Id => parts.push(Part::AfterId(cursor.id)),
+        (Some(v), false) => parts.extend([Part::TiesAfter(v, cursor.id), Part::Beyond(v)]),
+        (Some(v), true) => {
+            parts.extend([Part::TiesAfter(v, cursor.id), Part::Beyond(v)]);
+            if nulls {
+                parts.push(Part::Nulls);
+            }
+        }
+        (None, false) => {
+            if nulls {
+                parts.push(Part::NullsAfter(cursor.id));
+            }
+            parts.push(Part::NotNull);
+        }
+        (None, true) => {
+            if nulls {
+                parts.push(Part::NullsAfter(cursor.id));
+            }
+        }
+    }
+    parts
+}
+
+/// The statement of one part of a query.
+fn select_sql(
+    q: &CustomerQuery,
+    part: &Part<'_>,
+    limit: Option<u64>,
+    walk_order: bool,
+) -> (String, Vec<SqlValue>) {
+    let (from, id) = source(q);
+    let mut sql = format!("SELECT {CUSTOMER_COLUMNS} FROM {from}");
     let mut args: Vec<SqlValue> = Vec::new();
-    let mut conditions = conditions(q, &mut args);
+    let mut conditions = conditions(q, &mut args, walk_order);
     let col = q.sort.sql();
-    if let Some(cursor) = &q.after {
-        conditions.push(after_sql(col, q.descending, cursor, &mut args));
+    let (cmp, dir) = if q.descending {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
+    match *part {
+        Part::Whole => {}
+        Part::AfterId(after) => {
+            args.push(SqlValue::Integer(after));
+            conditions.push(format!("{id} {cmp} ?{}", args.len()));
+        }
+        Part::TiesAfter(v, id) => {
+            args.push(sql_value(v));
+            args.push(SqlValue::Integer(id));
+            let n = args.len();
+            conditions.push(format!("{col} = ?{} AND id {cmp} ?{n}", n - 1));
+        }
+        Part::Beyond(v) => {
+            args.push(sql_value(v));
+            conditions.push(format!("{col} {cmp} ?{}", args.len()));
+        }
+        Part::NullsAfter(id) => {
+            args.push(SqlValue::Integer(id));
+            conditions.push(format!("{col} IS NULL AND id {cmp} ?{}", args.len()));
+        }
+        Part::NotNull => conditions.push(format!("{col} IS NOT NULL")),
+        Part::Nulls => conditions.push(format!("{col} IS NULL")),
     }
     if !conditions.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&conditions.join(" AND "));
     }
-    let dir = if q.descending { "DESC" } else { "ASC" };
     // NULLs count as the smallest value, as SQLite orders them: last when descending.
     if q.sort == Column::Id {
-        let _ = write!(sql, " ORDER BY id {dir}");
+        let _ = write!(sql, " ORDER BY {id} {dir}");
     } else {
         let _ = write!(sql, " ORDER BY {col} {dir}, id {dir}");
     }
-    if let Some(limit) = q.limit {
-        let _ = write!(sql, " LIMIT {limit}");
+    if let Some(limit) = limit {
+        let _ = write!(sql, " LIMIT {}", limit.min(i64::MAX as u64));
     }
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), customer_of)?;
-    rows.map(|r| finish_customer(r?)).collect()
-}
-
-/// The condition "after the cursor" in the query's order, NULLs being the smallest values.
-fn after_sql(col: &str, descending: bool, cursor: &Cursor, args: &mut Vec<SqlValue>) -> String {
-    let id_arg = args.len() + 1;
-    args.push(SqlValue::Integer(cursor.id));
-    let id_cmp = if descending { "<" } else { ">" };
-    if col == "id" {
-        return format!("id {id_cmp} ?{id_arg}");
-    }
-    match &cursor.value {
-        None => {
-            if descending {
-                format!("({col} IS NULL AND id < ?{id_arg})")
-            } else {
-                format!("({col} IS NOT NULL OR id > ?{id_arg})")
-            }
-        }
-        Some(v) => {
-            let v_arg = args.len() + 1;
-            args.push(sql_value(v));
-            if descending {
-                format!("(({col}, id) < (?{v_arg}, ?{id_arg}) OR {col} IS NULL)")
-            } else {
-                format!("({col}, id) > (?{v_arg}, ?{id_arg})")
-            }
-        }
-    }
+    (sql, args)
 }
 
 fn sql_value(v: &FilterValue) -> SqlValue {
@@ -732,15 +989,28 @@ pub(crate) fn customer(
     Ok(Some((c, months)))
 }
 
-/// How many stored customers match a query's filter and search (its paging aside).
-pub(crate) fn count(conn: &Connection, q: &CustomerQuery) -> Result<u64, StoreError> {
+/// How many stored customers match a query's filter and search (its paging aside), counting
+/// up to `cap` when one is given.
+pub(crate) fn count(
+    conn: &Connection,
+    q: &CustomerQuery,
+    cap: Option<u64>,
+) -> Result<u64, StoreError> {
     let mut args: Vec<SqlValue> = Vec::new();
-    let conditions = conditions(q, &mut args);
-    let mut sql = "SELECT count(*) FROM analysis_customers".to_owned();
+    let conditions = conditions(q, &mut args, false);
+    let mut sql = format!("SELECT 1 FROM {}", source(q).0);
     if !conditions.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&conditions.join(" AND "));
     }
+    let sql = match cap {
+        // Counting stops after `cap` matches.
+        Some(cap) => format!(
+            "SELECT count(*) FROM ({sql} LIMIT {})",
+            cap.min(i64::MAX as u64)
+        ),
+        None => sql.replacen("SELECT 1", "SELECT count(*)", 1),
+    };
     let n: i64 = conn.query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
     Ok(n.max(0) as u64)
 }

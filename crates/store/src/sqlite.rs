@@ -116,6 +116,19 @@ impl Store {
         self.run_bytes = bytes;
     }
 
+    /// `EXPLAIN QUERY PLAN` of the statements [`Workspace::analysis_customers`] runs for
+    /// `query` (one line per step; a cursor may take two statements), for tests and diagnostics:
+    /// a list page should never show `USE TEMP B-TREE FOR ORDER BY`.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn analysis_customers_plan(
+        &self,
+        query: &crate::CustomerQuery,
+    ) -> Result<Vec<String>, StoreError> {
+        crate::results::plan(&self.conn, query)
+    }
+
     /// The underlying connection, for read-only diagnostics (`PRAGMA` queries in tests).
     pub fn connection(&self) -> &Connection {
         &self.conn
@@ -504,7 +517,15 @@ impl Workspace for Store {
     }
 
     fn count_analysis_customers(&self, query: &crate::CustomerQuery) -> Result<u64, StoreError> {
-        crate::results::count(&self.conn, query)
+        crate::results::count(&self.conn, query, None)
+    }
+
+    fn count_analysis_customers_capped(
+        &self,
+        query: &crate::CustomerQuery,
+        cap: u64,
+    ) -> Result<u64, StoreError> {
+        crate::results::count(&self.conn, query, Some(cap))
     }
 
     fn analysis_customer(

@@ -109,16 +109,17 @@ fn migrations_are_idempotent() {
     let tables: i64 = store
         .connection()
         .query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' \
+             AND name NOT LIKE 'analysis_customers_search_%'",
             [],
             |r| r.get(0),
         )
         .expect("count");
     assert_eq!(
-        tables, 15,
+        tables, 16,
         "imports, transactions, chains, plans, saved_selections, settings, data_version, \
-         analysis_run, analysis_customers, users, sessions, api_tokens, audit_log, saved_views \
-         and AUTOINCREMENT's sqlite_sequence"
+         analysis_run, analysis_customers, analysis_customers_search (without its FTS5 tables), \
+         users, sessions, api_tokens, audit_log, saved_views and AUTOINCREMENT's sqlite_sequence"
     );
 }
 
@@ -158,6 +159,7 @@ fn migrations_are_never_edited() {
         ("0002_drop_read_indexes.sql", 0xa846_77f1_1ec1_148c),
         ("0003_settings_and_results.sql", 0x7bb2_7824_e440_a6b2),
         ("0004_accounts.sql", 0x71ae_dc9b_9409_3985),
+        ("0005_customer_list_indexes.sql", 0xcb62_90fe_83dc_7690),
     ];
     assert_eq!(
         MIGRATIONS.len(),

@@ -351,3 +351,481 @@ fn packed_months_round_trip_and_a_torn_blob_is_refused() {
     assert_eq!(unpack_months(&bytes[..bytes.len() - 1]), None);
     assert_eq!(unpack_months(&[]), Some(Vec::new()));
 }
+
+/// A small deterministic generator (SplitMix64) for the tests below.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// Names and numbers in mixed case, with umlauts, ß, Greek, Turkish İ and the Kelvin sign.
+const NAME_PARTS: &[&str] = &[
+    "Müller",
+    "MÜLLER",
+    "müller",
+    "Mueller",
+    "Straße",
+    "STRASSE",
+    "Özdemir",
+    "ÖZ",
+    "Weiß",
+    "Ärzte",
+    "ÄRZTE",
+    "Σοφία",
+    "ΟΔΟΣ",
+    "İstanbul",
+    "Kelvin",
+    "GmbH",
+    "AG",
+    "& Co.",
+    "\"Q\"",
+];
+const NUMBER_STARTS: &[&str] = &["K", "k", "\u{212A}", "Ü", "ü", "A", "İ", "12", "σ", "Σ"];
+
+/// `n` customers with generated names and numbers, ties and missing figures.
+fn generated(n: usize, seed: u64) -> Vec<CustomerResult> {
+    let mut g = Gen(seed);
+    let mut numbers: Vec<String> = Vec::new();
+    while numbers.len() < n {
+        let number = format!("{}{:03}", g.pick(NUMBER_STARTS), g.below(1000));
+        if !numbers.contains(&number) {
+            numbers.push(number);
+        }
+    }
+    numbers.sort();
+    let values = [-5.0, 0.0, 10.0, 10.0, 250.5, 1e6];
+    let types = ["steady", "growth", "growth", "shrinking"];
+    numbers
+        .into_iter()
+        .enumerate()
+        .map(|(i, number)| {
+            let id = i as i64 + 1;
+            let name = (g.below(6) != 0).then(|| {
+                format!(
+                    "{} {} {}",
+                    g.pick(NAME_PARTS),
+                    g.pick(NAME_PARTS),
+                    g.below(100)
+                )
+            });
+            let future = (g.below(4) != 0).then(|| values[g.below(values.len())]);
+            let mut c = customer(id, &number, name.as_deref(), types[g.below(4)], future);
+            c.current_value = values[g.below(values.len())];
+            c.revenue = values[g.below(values.len())];
+            c.margin = (g.below(3) != 0).then(|| values[g.below(values.len())]);
+            c.p_alive = (g.below(3) != 0).then(|| [0.1, 0.5, 0.5][g.below(3)]);
+            c.status = (g.below(5) != 0).then(|| ["active", "lost"][g.below(2)].to_owned());
+            c.abc = ["A", "B", "C"][g.below(3)].to_owned();
+            c.orders = g.below(4) as u64;
+            c.confidence = [0.25, 0.5][g.below(2)];
+            c.last_order = date(2024, 1 + g.below(3) as u32, 1);
+            c
+        })
+        .collect()
+}
+
+fn store_of(rows: &[CustomerResult]) -> Store {
+    let mut store = Store::open_in_memory().expect("open");
+    store
+        .replace_analysis(&run(1), &mut rows.iter().cloned().map(|c| (c, Vec::new())))
+        .expect("store");
+    store
+}
+
+/// What a search means, in Rust: a folded prefix of the number for one or two characters,
+/// otherwise a folded part of the number or the name.
+fn brute_force_search(c: &CustomerResult, search: &str) -> bool {
+    let q = search.to_lowercase();
+    if q.chars().count() < 3 {
+        return c.number.to_lowercase().starts_with(&q);
+    }
+    c.number.to_lowercase().contains(&q)
+        || c.name
+            .as_ref()
+            .is_some_and(|n| n.to_lowercase().contains(&q))
+}
+
+#[test]
+fn search_finds_exactly_what_the_folded_texts_contain() {
+    let rows = generated(300, 11);
+    let store = store_of(&rows);
+    let mut g = Gen(5);
+    let mut searches: Vec<String> = [
+        "k",
+        "K",
+        "\u{212A}",
+        "k0",
+        "ü",
+        "Ü",
+        "i",
+        "i̇",
+        "σ",
+        "ς",
+        "12",
+        "1",
+        "müller",
+        "MÜLLER",
+        "mueller",
+        "muller",
+        "straße",
+        "STRASSE",
+        "ss",
+        "öz",
+        "ÖZDEMIR",
+        "οδοσ",
+        "ΟΔΟΣ",
+        "οδος",
+        "σοφία",
+        "istanbul",
+        "i̇stanbul",
+        "İSTANBUL",
+        "gmbh ",
+        " & co",
+        "\"q\"",
+        "\"",
+        "zzz",
+        "ümüller",
+        "K00",
+        "gmbh müller",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    // Pieces of the stored texts, in their own case, upper and lower case.
+    for _ in 0..120 {
+        let c = &rows[g.below(rows.len())];
+        let text: Vec<char> = match (&c.name, g.below(2)) {
+            (Some(name), 0) => name.chars().collect(),
+            _ => c.number.chars().collect(),
+        };
+        let start = g.below(text.len());
+        let len = 1 + g.below(6.min(text.len() - start));
+        let piece: String = text[start..start + len].iter().collect();
+        searches.push(match g.below(3) {
+            0 => piece.to_uppercase(),
+            1 => piece.to_lowercase(),
+            _ => piece,
+        });
+    }
+    for search in &searches {
+        let expected: Vec<&str> = rows
+            .iter()
+            .filter(|c| brute_force_search(c, search))
+            .map(|c| c.number.as_str())
+            .collect();
+        let q = CustomerQuery {
+            search: Some(search.clone()),
+            ..CustomerQuery::default()
+        };
+        let found = store.analysis_customers(&q).expect("search");
+        assert_eq!(numbers(&found), expected, "search {search:?}");
+        let n = expected.len() as u64;
+        assert_eq!(store.count_analysis_customers(&q).expect("count"), n);
+        assert_eq!(
+            store.count_analysis_customers_capped(&q, 5).expect("count"),
+            n.min(5),
+            "search {search:?}"
+        );
+        // With a filter and another order, the same rows.
+        let q = CustomerQuery {
+            filter: Some(text(Column::Type, Comparison::Eq, "growth")),
+            sort: Column::FutureValue,
+            descending: true,
+            ..q
+        };
+        let found = store.analysis_customers(&q).expect("search");
+        let mut filtered: Vec<&str> = numbers(&found);
+        filtered.sort_unstable();
+        let mut expected: Vec<&str> = rows
+            .iter()
+            .filter(|c| c.customer_type == "growth" && brute_force_search(c, search))
+            .map(|c| c.number.as_str())
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(filtered, expected, "search {search:?} among growth");
+    }
+}
+
+/// The cursor of a row for a sort.
+fn cursor_of(c: &CustomerResult, sort: Column) -> Cursor {
+    let text = |s: &str| Some(FilterValue::Text(s.to_owned()));
+    let num = |v: f64| Some(FilterValue::Number(v));
+    let value = match sort {
+        Column::Number => text(&c.number),
+        Column::Name => c.name.as_deref().and_then(text),
+        Column::Type => text(&c.customer_type),
+        Column::Status => c.status.as_deref().and_then(text),
+        Column::Abc => text(&c.abc),
+        Column::CurrentValue => num(c.current_value),
+        Column::FutureValue => c.future_value.and_then(num),
+        Column::Revenue => num(c.revenue),
+        Column::Margin => c.margin.and_then(num),
+        Column::PAlive => c.p_alive.and_then(num),
+        Column::Orders => num(c.orders as f64),
+        Column::Confidence => num(c.confidence),
+        Column::LastOrder => text(&c.last_order.format("%Y-%m-%d").to_string()),
+        _ => None,
+    };
+    Cursor { value, id: c.id }
+}
+
+/// The sort key as SQLite orders it: NULL first, then numbers, then text (byte order).
+fn sort_key(c: &CustomerResult, sort: Column) -> (u8, f64, String) {
+    match cursor_of(c, sort).value {
+        None if sort == Column::Id => (1, c.id as f64, String::new()),
+        None => (0, 0.0, String::new()),
+        Some(FilterValue::Number(v)) => (1, v, String::new()),
+        Some(FilterValue::Text(t)) => (2, 0.0, t),
+    }
+}
+
+#[test]
+fn keyset_pages_visit_every_customer_exactly_once_in_every_order() {
+    let rows = generated(120, 23);
+    let store = store_of(&rows);
+    let growth = Some(text(Column::Type, Comparison::Eq, "growth"));
+    for (filter, search) in [
+        (None, None),
+        (growth.clone(), None),
+        (None, Some("gmbh")),
+        (growth, Some("k")),
+    ] {
+        for sort in Column::ALL {
+            for descending in [false, true] {
+                let mut expected: Vec<&CustomerResult> = rows
+                    .iter()
+                    .filter(|c| filter.is_none() || c.customer_type == "growth")
+                    .filter(|c| search.is_none_or(|s| brute_force_search(c, s)))
+                    .collect();
+                expected.sort_by(|a, b| {
+                    let (ka, kb) = (sort_key(a, sort), sort_key(b, sort));
+                    let o =
+                        ka.0.cmp(&kb.0)
+                            .then(ka.1.total_cmp(&kb.1))
+                            .then(ka.2.cmp(&kb.2))
+                            .then(a.id.cmp(&b.id));
+                    if descending {
+                        o.reverse()
+                    } else {
+                        o
+                    }
+                });
+                let expected: Vec<i64> = expected.iter().map(|c| c.id).collect();
+                for page_size in [1, 7, 50] {
+                    let mut seen = Vec::new();
+                    let mut after = None;
+                    loop {
+                        let q = CustomerQuery {
+                            filter: filter.clone(),
+                            search: search.map(str::to_owned),
+                            sort,
+                            descending,
+                            after: after.clone(),
+                            limit: Some(page_size),
+                        };
+                        let page = store.analysis_customers(&q).expect("page");
+                        assert!(page.len() as u64 <= page_size);
+                        let Some(last) = page.last() else { break };
+                        after = Some(cursor_of(last, sort));
+                        seen.extend(page.iter().map(|c| c.id));
+                    }
+                    assert_eq!(
+                        seen, expected,
+                        "{sort:?} descending {descending}, pages of {page_size}, {filter:?} {search:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The plan of every statement a list page runs, with a failure message naming the query.
+fn assert_ordered_by_index(store: &Store, q: &CustomerQuery) {
+    // (No statement at all when nothing can follow the cursor, e.g. a NULL one, descending,
+    // on a column that is never NULL.)
+    let plan = store.analysis_customers_plan(q).expect("plan");
+    if std::env::var_os("SHOW_PLANS").is_some() {
+        println!("{:?} {} {:?}: {plan:?}", q.sort, q.descending, q.after);
+    }
+    assert!(
+        plan.iter().all(|step| !step.contains("TEMP B-TREE")),
+        "{q:?} sorts outside an index:\n{}",
+        plan.join("\n")
+    );
+}
+
+#[test]
+fn every_sort_and_the_type_filter_read_an_index_in_order() {
+    let rows = generated(50, 3);
+    let store = store_of(&rows);
+    let growth = Some(text(Column::Type, Comparison::Eq, "growth"));
+    for sort in Column::ALL {
+        for descending in [false, true] {
+            let row = &rows[20];
+            let mut cursors = vec![None, Some(cursor_of(row, sort))];
+            // A cursor on a NULL as well (its own statements).
+            cursors.push(Some(Cursor {
+                value: None,
+                id: row.id,
+            }));
+            for after in cursors {
+                let q = CustomerQuery {
+                    sort,
+                    descending,
+                    after,
+                    limit: Some(50),
+                    ..CustomerQuery::default()
+                };
+                assert_ordered_by_index(&store, &q);
+            }
+        }
+    }
+    // The type filter with the sorts a list uses most, first pages and later ones.
+    for sort in [
+        Column::Id,
+        Column::FutureValue,
+        Column::CurrentValue,
+        Column::Revenue,
+    ] {
+        for descending in [false, true] {
+            for after in [None, Some(cursor_of(&rows[20], sort))] {
+                let q = CustomerQuery {
+                    filter: growth.clone(),
+                    sort,
+                    descending,
+                    after,
+                    limit: Some(50),
+                    ..CustomerQuery::default()
+                };
+                assert_ordered_by_index(&store, &q);
+            }
+        }
+    }
+    // A search of three characters and more reads the trigram index, in id order.
+    let q = CustomerQuery {
+        search: Some("müller".into()),
+        limit: Some(50),
+        ..CustomerQuery::default()
+    };
+    let plan = store.analysis_customers_plan(&q).expect("plan").join("\n");
+    assert!(plan.contains("VIRTUAL TABLE"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+    // A short one with few rows reads them through the number's index (and sorts that few).
+    let q = CustomerQuery {
+        search: Some("k0".into()),
+        limit: Some(50),
+        ..CustomerQuery::default()
+    };
+    let plan = store.analysis_customers_plan(&q).expect("plan").join("\n");
+    assert!(
+        plan.contains("sqlite_autoindex_analysis_customers_1"),
+        "{plan}"
+    );
+}
+
+#[test]
+fn a_short_search_matching_many_rows_walks_the_order() {
+    // 6,000 numbers, all starting with a k: more than a sort is allowed to take.
+    let rows: Vec<CustomerResult> = (1..=6_000)
+        .map(|id| {
+            let number = format!("{}{id:05}", if id % 7 == 0 { "k" } else { "K" });
+            customer(id, &number, Some("Firma"), "steady", Some(id as f64))
+        })
+        .collect();
+    let mut sorted = rows.clone();
+    sorted.sort_by(|a, b| a.number.cmp(&b.number));
+    let rows: Vec<CustomerResult> = sorted
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut c)| {
+            c.id = i as i64 + 1;
+            c
+        })
+        .collect();
+    let store = store_of(&rows);
+    for (search, sort) in [
+        ("k", Column::Id),
+        ("K0", Column::FutureValue),
+        ("x", Column::Id),
+    ] {
+        let q = CustomerQuery {
+            search: Some(search.into()),
+            sort,
+            descending: true,
+            limit: Some(50),
+            ..CustomerQuery::default()
+        };
+        let plan = store.analysis_customers_plan(&q).expect("plan").join("\n");
+        if search != "x" {
+            assert!(!plan.contains("TEMP B-TREE"), "{search}: {plan}");
+        }
+        let mut expected: Vec<&CustomerResult> = rows
+            .iter()
+            .filter(|c| brute_force_search(c, search))
+            .collect();
+        expected.sort_by(|a, b| sort_key(b, sort).1.total_cmp(&sort_key(a, sort).1));
+        let expected: Vec<i64> = expected.iter().take(50).map(|c| c.id).collect();
+        let found: Vec<i64> = store
+            .analysis_customers(&q)
+            .expect("page")
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(found, expected, "{search}");
+    }
+}
+
+#[test]
+fn the_migration_indexes_the_customers_an_older_workspace_stored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("old.kundenwert");
+    {
+        let mut store = Store::open(&path).expect("open");
+        let rows = vec![(
+            customer(1, "K1", Some("Müller GmbH"), "growth", Some(5.0)),
+            Vec::new(),
+        )];
+        store
+            .replace_analysis(&run(1), &mut rows.into_iter())
+            .expect("store");
+        // Back to the schema before 0005, with its customers kept.
+        let conn = store.connection();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("version");
+        conn.execute_batch(
+            "DROP TABLE analysis_customers_search; DROP INDEX analysis_customers_name; \
+             DROP INDEX analysis_customers_type; DROP INDEX analysis_customers_status; \
+             DROP INDEX analysis_customers_abc; DROP INDEX analysis_customers_margin; \
+             DROP INDEX analysis_customers_p_alive; DROP INDEX analysis_customers_orders; \
+             DROP INDEX analysis_customers_confidence; DROP INDEX analysis_customers_last_order; \
+             DROP INDEX analysis_customers_type_current_value; \
+             DROP INDEX analysis_customers_type_revenue;",
+        )
+        .expect("drop");
+        conn.pragma_update(None, "user_version", version - 1)
+            .expect("version");
+    }
+    let store = Store::open(&path).expect("migrate");
+    let q = CustomerQuery {
+        search: Some("MÜLLER".into()),
+        ..CustomerQuery::default()
+    };
+    assert_eq!(
+        numbers(&store.analysis_customers(&q).expect("search")),
+        ["K1"]
+    );
+}
