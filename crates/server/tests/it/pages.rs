@@ -212,3 +212,44 @@ async fn the_export_holds_exactly_what_the_list_shows() {
     assert_eq!(lines[0], "Number,Name,Future value");
     assert_eq!(lines.len() - 1, expected);
 }
+
+#[tokio::test]
+async fn the_xlsx_export_reads_back_with_the_list_rows_and_keeps_text_as_text() {
+    use calamine::{Data, Reader, Xlsx};
+    let f = Fixture::new();
+    let request = axum::http::Request::builder()
+        .uri(format!(
+            "/customers/export.xlsx?q={HOSTILE_NUMBER}&cols=number,name,current_value,last_order"
+        ))
+        .header(header::COOKIE, f.session(Role::Viewer))
+        .header(header::ACCEPT_LANGUAGE, "de")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = f.send(request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range("Kunden").unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(
+        rows[0],
+        vec![
+            Data::String("Nummer".into()),
+            Data::String("Name".into()),
+            Data::String("Aktueller Wert".into()),
+            Data::String("Letzter Auftrag".into()),
+        ]
+    );
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][0], Data::String(HOSTILE_NUMBER.into()));
+    assert_eq!(
+        rows[1][1],
+        Data::String(HOSTILE_NAME.into()),
+        "the name is a string cell as it was"
+    );
+    assert!(matches!(rows[1][2], Data::Float(_)), "{:?}", rows[1][2]);
+    assert!(matches!(rows[1][3], Data::DateTime(_)), "{:?}", rows[1][3]);
+}

@@ -2,14 +2,14 @@
 //! export of what is shown) and one customer's page.
 
 mod customer;
+mod export;
 pub mod view;
 
 use askama::Template;
 use axum::extract::{Query, RawQuery, State};
-use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use kundenwert_core::{cells::text_cell, CustomerType, Lang};
+use kundenwert_core::CustomerType;
 use kundenwert_store::{
     Accounts, Column, Comparison, Cursor, CustomerResult, Filter, FilterValue, SavedView, Store,
 };
@@ -28,7 +28,8 @@ pub use customer::{month_label, sort_value};
 pub fn routes() -> Vec<super::Route> {
     super::routes![
         GET "/customers" Viewer => list,
-        GET "/customers/export.csv" Viewer => export_csv,
+        GET "/customers/export.csv" Viewer => export::csv,
+        GET "/customers/export.xlsx" Viewer => export::xlsx,
         POST "/customers/views" Viewer => save_view,
         POST "/customers/views/delete" Viewer => delete_view,
         GET "/customers/{number}" Viewer => customer::page,
@@ -225,114 +226,6 @@ pub fn customer_href(number: &str, state: &str) -> String {
         path
     } else {
         format!("{path}?{state}")
-    }
-}
-
-/// The export's page size: rows read per query while the file is written.
-const EXPORT_PAGE: u64 = 10_000;
-
-async fn export_csv(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
-    let view = ListView::parse(raw.as_deref());
-    let lang = ctx.lang;
-    let body = state
-        .read(move |bench| {
-            let columns = view.columns();
-            let mut out = csv_writer(lang);
-            out.write_record(columns.iter().map(|id| heading(id, lang)))
-                .map_err(AppError::internal)?;
-            let sort = view.sort_column().column;
-            let mut cursor = None;
-            loop {
-                let rows = bench.customers(&view.query(cursor.take(), EXPORT_PAGE))?;
-                for c in &rows {
-                    let cells: Vec<String> =
-                        columns.iter().map(|id| export_cell(c, id, lang)).collect();
-                    out.write_record(cells.iter().map(|s| text_cell(s).into_owned()))
-                        .map_err(AppError::internal)?;
-                }
-                match rows.last() {
-                    Some(last) if rows.len() as u64 == EXPORT_PAGE => {
-                        cursor = Some(Cursor {
-                            value: sort_value(last, sort),
-                            id: last.id,
-                        });
-                    }
-                    _ => break,
-                }
-            }
-            out.into_inner().map_err(AppError::internal)
-        })
-        .await?;
-    let name = match lang {
-        Lang::De => "kunden.csv",
-        Lang::En => "customers.csv",
-    };
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-                    .map_err(AppError::internal)?,
-            ),
-        ],
-        body,
-    )
-        .into_response())
-}
-
-/// A CSV writer in the reader's convention: `;` for German spreadsheets, `,` for English, with
-/// a BOM so Excel reads UTF-8.
-fn csv_writer(lang: Lang) -> csv::Writer<Vec<u8>> {
-    let delimiter = match lang {
-        Lang::De => b';',
-        Lang::En => b',',
-    };
-    csv::WriterBuilder::new()
-        .delimiter(delimiter)
-        .from_writer(b"\xEF\xBB\xBF".to_vec())
-}
-
-/// A cell for a spreadsheet: figures as plain numbers in the reader's decimal convention
-/// (no thousands separators), dates ISO.
-fn export_cell(c: &CustomerResult, id: &str, lang: Lang) -> String {
-    let number = |v: f64| plain(v, lang);
-    let opt = |v: Option<f64>| v.map(number).unwrap_or_default();
-    match id {
-        "number" => c.number.clone(),
-        "name" => c.name.clone().unwrap_or_default(),
-        "type" => kundenwert_workbench::type_label(c, lang).to_owned(),
-        "confidence" => plain(c.confidence, lang),
-        "status" => c
-            .status
-            .as_deref()
-            .map(|s| status_label(s, lang))
-            .unwrap_or("")
-            .to_owned(),
-        "abc" => c.abc.clone(),
-        "current_value" => number(c.current_value),
-        "future_value" => opt(c.future_value),
-        "p_alive" => c.p_alive.map(|p| plain(p, lang)).unwrap_or_default(),
-        "revenue" => number(c.revenue),
-        "margin" => opt(c.margin),
-        "orders" => c.orders.to_string(),
-        _ => c.last_order.to_string(),
-    }
-}
-
-/// A number with its decimals as stored, the decimal comma for German readers.
-fn plain(v: f64, lang: Lang) -> String {
-    let s = format!("{}", kundenwert_core::fmt::rounded(v, 4));
-    match lang {
-        Lang::De => s.replace('.', ","),
-        Lang::En => s,
     }
 }
 
