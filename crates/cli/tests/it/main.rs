@@ -17,6 +17,7 @@ mod plan;
 mod rejects;
 mod series;
 mod settings;
+mod web;
 mod workspace;
 
 use std::path::{Path, PathBuf};
