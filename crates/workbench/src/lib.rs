@@ -598,6 +598,19 @@ pub fn type_label(c: &CustomerResult, lang: Lang) -> &str {
     customer_type(&c.customer_type).map_or(c.customer_type.as_str(), |t| t.label(lang))
 }
 
+/// A stored future value's source for readers: the model's name (`BG/NBD`) or the type
+/// projection in `lang`; an unknown id as it is.
+pub fn source_label(id: &str, lang: Lang) -> String {
+    use kundenwert_analysis::future::Source;
+    if id == Source::TypeProjection.id() {
+        return kundenwert_text::future_source_type_projection(lang).to_owned();
+    }
+    Source::MODELS
+        .iter()
+        .find(|s| s.id() == id)
+        .map_or_else(|| id.to_owned(), |s| s.label().to_owned())
+}
+
 /// A stored customer's reason for its type, in `lang`.
 pub fn reason(c: &CustomerResult, lang: Lang) -> &str {
     match lang {

@@ -81,6 +81,13 @@ impl CustomerPage {
             .map_or_else(|| "–".to_owned(), |v| self.ctx.num(v, 1))
     }
 
+    fn source(&self) -> String {
+        self.c.future_value_source.as_deref().map_or_else(
+            || "–".to_owned(),
+            |id| kundenwert_workbench::source_label(id, self.ctx.lang),
+        )
+    }
+
     fn chain_href(&self, name: &str) -> String {
         format!("/chains/{}", urlencode(name))
     }
