@@ -1,5 +1,5 @@
-//! Editing a chain: pure functions behind `chain actor add|set|rm`, `chain person add|set|rm` and
-//! `chain flow add|rm`.
+//! Editing a chain: pure functions behind `chain new`, `chain actor add|set|rm`,
+//! `chain person add|set|rm` and `chain flow add|rm`, and the web workbench's chain forms.
 //!
 //! Values arrive as command-line text and go through the same per-key checks as a file, so the
 //! messages are the same. Every edit is applied to a copy and re-validated; on any problem the
@@ -343,5 +343,102 @@ pub fn remove_flow(
                 kind,
             })?;
         Ok(c.flows.remove(k))
+    })
+}
+
+/// A new chain with only our own company in it (tier `self`), to be filled by the other edits;
+/// built as a document so that it is checked exactly like a file (`subject` must be one of
+/// `product`, `service`, `customer_group`).
+///
+/// # Errors
+/// Every problem of the name, subject or our own actor, with its path.
+pub fn new_chain(
+    name: &str,
+    subject: &str,
+    self_id: &str,
+    self_name: &str,
+) -> Result<Chain, ChainErrors> {
+    let doc = serde_json::json!({
+        "chain": name,
+        "subject": subject,
+        "actors": [{"id": self_id, "tier": "self", "name": self_name}],
+    });
+    crate::parse(&doc.to_string(), Some(crate::Format::Json))
+}
+
+/// Sets several fields of one actor from text (as [`set_actor_field`] does one), all on the same
+/// copy: every problem of every field is reported together, and nothing changes unless all
+/// hold. Returns the actor's id afterwards (changed when `id` is among the fields; flows follow).
+pub fn set_actor_fields(
+    chain: &mut Chain,
+    actor_id: &str,
+    fields: &[(&str, &str)],
+) -> Result<String, EditError> {
+    transact(chain, |c| {
+        let i = actor_index(c, actor_id)?;
+        let settable: Vec<&str> = ACTOR_KEYS
+            .iter()
+            .copied()
+            .filter(|k| *k != "persons")
+            .collect();
+        let mut sink = Sink::default();
+        for (field, value) in fields {
+            let path = format!("actors[{i}].{field}");
+            if !settable.contains(field) {
+                sink.errors.push(unknown_key(field, &settable, &path));
+                continue;
+            }
+            set_actor_key(
+                &mut c.actors[i],
+                field,
+                &cli_node(field, value),
+                &path,
+                &mut sink,
+            );
+        }
+        sink_result(sink)?;
+        let new_id = c.actors[i].id.clone();
+        if new_id != actor_id {
+            for flow in &mut c.flows {
+                if flow.from == actor_id {
+                    flow.from.clone_from(&new_id);
+                }
+                if flow.to == actor_id {
+                    flow.to.clone_from(&new_id);
+                }
+            }
+        }
+        Ok(new_id)
+    })
+}
+
+/// Sets several fields of the person `name` at `actor_id` from text, all on the same copy (see
+/// [`set_actor_fields`]). Returns the person's name afterwards.
+pub fn set_person_fields(
+    chain: &mut Chain,
+    actor_id: &str,
+    name: &str,
+    fields: &[(&str, &str)],
+) -> Result<String, EditError> {
+    transact(chain, |c| {
+        let i = actor_index(c, actor_id)?;
+        let j = person_index(c, i, actor_id, name)?;
+        let mut sink = Sink::default();
+        for (field, value) in fields {
+            let path = format!("actors[{i}].persons[{j}].{field}");
+            if !PERSON_KEYS.contains(field) {
+                sink.errors.push(unknown_key(field, PERSON_KEYS, &path));
+                continue;
+            }
+            set_person_key(
+                &mut c.actors[i].persons[j],
+                field,
+                &cli_node(field, value),
+                &path,
+                &mut sink,
+            );
+        }
+        sink_result(sink)?;
+        Ok(c.actors[i].persons[j].name.clone())
     })
 }

@@ -295,39 +295,17 @@ fn figures(chain: &Chain, lang: Lang) -> BTreeMap<String, ActorFigures> {
 /// [`figures`], and the line stating the analysis they come from (as-of and settings) when
 /// there are any.
 fn figures_stated(chain: &Chain, lang: Lang) -> (BTreeMap<String, ActorFigures>, Option<String>) {
-    let mut out = BTreeMap::new();
     if !chain
         .actors
         .iter()
         .any(|a| a.customer.is_some() || a.segment.is_some())
     {
-        return (out, None);
+        return (BTreeMap::new(), None);
     }
     let Ok(bench) = crate::workspace::analysed(lang) else {
-        return (out, None);
+        return (BTreeMap::new(), None);
     };
-    for a in &chain.actors {
-        let Ok(members) = bench.members(a.customer.as_deref(), a.segment.as_deref()) else {
-            continue;
-        };
-        if members.is_empty() {
-            continue;
-        }
-        let current: f64 = members.iter().map(|m| m.current_value).sum();
-        let customer_type = if members.len() == 1 {
-            Some(kundenwert_workbench::type_label(&members[0], lang).to_owned())
-        } else {
-            None
-        };
-        out.insert(
-            a.id.clone(),
-            ActorFigures {
-                current_value: Some(current),
-                customer_type,
-                customers: Some(members.len() as u64),
-            },
-        );
-    }
+    let out = bench.actor_figures(chain, lang).unwrap_or_default();
     let stated = if out.is_empty() {
         None
     } else {
@@ -411,12 +389,8 @@ fn create(name: &str, subject: &str, self_id: &str, self_name: &str, lang: Lang)
         )
         .into());
     }
-    let doc = serde_json::json!({
-        "chain": name,
-        "subject": subject,
-        "actors": [{"id": self_id, "tier": "self", "name": self_name}],
-    });
-    let chain = parse(&doc.to_string(), Some(Format::Json)).map_err(|e| invalid(&e, lang))?;
+    let chain =
+        edit::new_chain(name, subject, self_id, self_name).map_err(|e| invalid(&e, lang))?;
     save(&mut store, &chain, lang)?;
     outln!("{}", text::chain_cmd_created(lang, &chain.chain));
     Ok(())
@@ -570,13 +544,10 @@ fn actor(cmd: ActorCommand, lang: Lang) -> Result<()> {
             actor,
             fields: f,
         } => edit_stored(&chain, lang, |chain| {
-            let mut id = actor;
-            for (k, v) in fields(&f, lang)? {
-                edit::set_actor_field(chain, &id, &k, &v).map_err(|e| edit_error(e, lang))?;
-                if k == "id" {
-                    id = v;
-                }
-            }
+            let f = fields(&f, lang)?;
+            let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let id =
+                edit::set_actor_fields(chain, &actor, &refs).map_err(|e| edit_error(e, lang))?;
             Ok(text::chain_cmd_actor_changed(lang, &id))
         }),
         ActorCommand::Rm {
@@ -611,14 +582,10 @@ fn person(cmd: PersonCommand, lang: Lang) -> Result<()> {
             person,
             fields: f,
         } => edit_stored(&chain, lang, |chain| {
-            let mut who = person;
-            for (k, v) in fields(&f, lang)? {
-                edit::set_person_field(chain, &actor, &who, &k, &v)
-                    .map_err(|e| edit_error(e, lang))?;
-                if k == "name" {
-                    who = v;
-                }
-            }
+            let f = fields(&f, lang)?;
+            let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let who = edit::set_person_fields(chain, &actor, &person, &refs)
+                .map_err(|e| edit_error(e, lang))?;
             Ok(text::chain_cmd_person_changed(lang, &actor, &who))
         }),
         PersonCommand::Rm {

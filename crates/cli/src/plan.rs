@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::{Subcommand, ValueEnum};
 use kundenwert_chain::plan::{
-    self, parse_plan, plan_to_json, plan_to_yaml, Plan, PlanContext, PlanErrors, TargetCustomer,
+    self, parse_plan, plan_to_json, plan_to_yaml, Plan, PlanContext, PlanErrors,
 };
 use kundenwert_chain::Format;
 use kundenwert_core::Lang;
@@ -115,66 +115,47 @@ fn load(store: &Store, name: &str, lang: Lang) -> Result<Plan> {
     parse_plan(&json, Some(Format::Json)).map_err(|e| invalid(&e, lang))
 }
 
-/// A saved selection a plan refers to must exist: otherwise its targets would silently shrink
-/// to the listed customers.
-fn check_saved_selection(store: &Store, plan: &Plan, lang: Lang) -> Result<Option<String>> {
-    let Some(name) = plan.targets.saved_selection() else {
-        return Ok(None);
-    };
-    match store.get_selection(name).map_err(|e| store_err(&e, lang))? {
-        Some(expr) => Ok(Some(expr)),
-        None => Err(UserError::usage(
-            text::plan_cmd_no_such_selection(lang, name),
-            Some(text::plan_cmd_no_such_selection_hint(lang).into()),
-        )
-        .into()),
-    }
-}
-
-/// A plan about a chain names a stored chain, and its activities' actors and persons exist
-/// there (or, for other scopes, in some stored chain): a typo must not leave an activity
-/// pointing at nobody. One message per problem, with its path.
-fn check_chain_links(store: &Store, plan: &Plan, lang: Lang) -> Result<()> {
-    let err = |e: kundenwert_store::StoreError| store_err(&e, lang);
-    let mut chains = Vec::new();
-    if plan.scope.kind == plan::ScopeKind::Chain {
-        match store.get_chain(&plan.scope.value).map_err(err)? {
-            Some(json) => chains.push(json),
-            None => {
+/// The plan's references that do not hold in the workspace (`kundenwert_workbench::plan_problems`),
+/// said as the commands say them: the first of a saved selection or a chain, else every
+/// unknown actor or person of the activities, one line each with its path.
+fn check_references(store: &Store, plan: &Plan, lang: Lang) -> Result<()> {
+    use kundenwert_workbench::PlanProblem;
+    let problems = kundenwert_workbench::plan_problems(store, plan)
+        .map_err(|e| crate::workspace::workbench_error(&e, lang))?;
+    let mut links = Vec::new();
+    for p in problems {
+        match p {
+            PlanProblem::NoSuchSelection(name) => {
                 return Err(UserError::usage(
-                    text::plan_cmd_no_such_chain(lang, &plan.scope.value),
+                    text::plan_cmd_no_such_selection(lang, &name),
+                    Some(text::plan_cmd_no_such_selection_hint(lang).into()),
+                )
+                .into())
+            }
+            PlanProblem::NoSuchChain(name) => {
+                return Err(UserError::usage(
+                    text::plan_cmd_no_such_chain(lang, &name),
                     Some(text::plan_cmd_no_such_chain_hint(lang).into()),
                 )
                 .into())
             }
-        }
-    } else if plan.activities.iter().any(|a| a.actor.is_some()) {
-        for c in store.list_chains().map_err(err)? {
-            if let Some(json) = store.get_chain(&c.name).map_err(err)? {
-                chains.push(json);
+            PlanProblem::BrokenChain { errors, .. } => {
+                return Err(crate::chain::invalid(&errors, lang))
             }
+            PlanProblem::BadSelection(e) => {
+                return Err(UserError::usage(e.localized(lang), None).into())
+            }
+            PlanProblem::Link(l) => links.push(l.localized(lang)),
         }
     }
-    // A stored chain was validated when it was stored; one that no longer parses is said, not
-    // skipped (its actors would otherwise look missing).
-    let mut parsed = Vec::with_capacity(chains.len());
-    for json in &chains {
-        let chain = kundenwert_chain::parse(json, Some(Format::Json))
-            .map_err(|e| crate::chain::invalid(&e, lang))?;
-        parsed.push(chain);
-    }
-    let problems: Vec<String> = plan::check_links(plan, &parsed)
-        .iter()
-        .map(|p| p.localized(lang))
-        .collect();
-    if problems.is_empty() {
+    if links.is_empty() {
         return Ok(());
     }
     Err(UserError::usage(
         format!(
             "{}\n  {}",
             text::plan_cmd_unknown_references(lang),
-            problems.join("\n  ")
+            links.join("\n  ")
         ),
         Some(text::plan_cmd_unknown_references_hint(lang).into()),
     )
@@ -182,8 +163,7 @@ fn check_chain_links(store: &Store, plan: &Plan, lang: Lang) -> Result<()> {
 }
 
 fn save(store: &mut Store, plan: &Plan, lang: Lang) -> Result<()> {
-    check_saved_selection(store, plan, lang)?;
-    check_chain_links(store, plan, lang)?;
+    check_references(store, plan, lang)?;
     store
         .put_plan(&plan.plan, &plan_to_json(plan))
         .map_err(|e| store_err(&e, lang))
@@ -197,38 +177,37 @@ fn targets(store: &Store, plan: &Plan, lang: Lang) -> Result<PlanContext> {
 /// [`targets`], and the line stating the analysis they come from (as-of and settings), when
 /// the workspace has one.
 fn targets_stated(store: &Store, plan: &Plan, lang: Lang) -> Result<(PlanContext, Option<String>)> {
-    let saved = check_saved_selection(store, plan, lang)?;
-    let filter = plan
-        .targets
-        .filter(saved.as_deref())
-        .map_err(|e| UserError::usage(e.localized(lang), None))?;
-    let (chosen, as_of, stated) = if crate::workspace::path().exists() {
-        let bench = crate::workspace::analysed(lang)?;
-        let stated = crate::workspace::analysis_line(&bench, lang)?;
-        let as_of = bench
-            .run()
-            .map_err(|e| crate::workspace::workbench_error(&e, lang))?
-            .map(|r| r.as_of);
-        let chosen = bench
-            .plan_targets(&filter)
-            .map_err(|e| crate::workspace::workbench_error(&e, lang))?;
-        (chosen, as_of, stated)
-    } else {
-        (Vec::new(), None, None)
+    use kundenwert_workbench::PlanProblem;
+    let refused = |p: PlanProblem| -> anyhow::Error {
+        match p {
+            PlanProblem::NoSuchSelection(name) => UserError::usage(
+                text::plan_cmd_no_such_selection(lang, &name),
+                Some(text::plan_cmd_no_such_selection_hint(lang).into()),
+            )
+            .into(),
+            other => UserError::usage(other.localized(lang), None).into(),
+        }
     };
-    let context = PlanContext {
-        as_of,
-        customers: chosen
-            .into_iter()
-            .map(|r| TargetCustomer {
-                type_label: Some(kundenwert_workbench::type_label(&r, lang).to_owned()),
-                id: r.number,
-                name: r.name,
-                current_value: Some(r.current_value),
-                future_value: r.future_value,
-            })
-            .collect(),
-    };
+    if !crate::workspace::path().exists() {
+        // Without a workspace nothing is targeted; a wrong selection is still said.
+        let saved = match plan.targets.saved_selection() {
+            Some(name) => match store.get_selection(name).map_err(|e| store_err(&e, lang))? {
+                Some(expr) => Some(expr),
+                None => return Err(refused(PlanProblem::NoSuchSelection(name.to_owned()))),
+            },
+            None => None,
+        };
+        plan.targets
+            .filter(saved.as_deref())
+            .map_err(|e| refused(PlanProblem::BadSelection(e)))?;
+        return Ok((PlanContext::default(), None));
+    }
+    let bench = crate::workspace::analysed(lang)?;
+    let stated = crate::workspace::analysis_line(&bench, lang)?;
+    let context = bench
+        .plan_context(plan, lang)
+        .map_err(|e| crate::workspace::workbench_error(&e, lang))?
+        .map_err(refused)?;
     Ok((context, stated))
 }
 
@@ -286,28 +265,9 @@ fn create(
         )
         .into());
     };
-    let reasons: Vec<serde_json::Value> = reasons
-        .iter()
-        .map(|r| match r.split_once(':') {
-            Some((k, t)) => serde_json::json!({"kind": k.trim(), "text": t.trim()}),
-            None => serde_json::json!(r.trim()),
-        })
-        .collect();
-    let mut target_doc = serde_json::Map::new();
-    if !customers.is_empty() {
-        target_doc.insert("customers".into(), serde_json::json!(customers));
-    }
-    if let Some(s) = select {
-        target_doc.insert("selection".into(), serde_json::json!(s));
-    }
-    let doc = serde_json::json!({
-        "plan": name,
-        "scope": {"kind": kind.trim(), "value": value.trim()},
-        "reasons": reasons,
-        "targets": target_doc,
-    });
     // Built as a document so that it is checked exactly like a file.
-    let plan = parse_plan(&doc.to_string(), Some(Format::Json)).map_err(|e| invalid(&e, lang))?;
+    let plan = plan::edit::new_plan(name, kind, value, reasons, select, customers)
+        .map_err(|e| invalid(&e, lang))?;
     let mut store = crate::workspace::open(lang)?;
     if store
         .get_plan(&plan.plan)

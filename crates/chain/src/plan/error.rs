@@ -84,8 +84,19 @@ impl PlanError {
 
     /// `activities[0].status: 'offen' is not one of open, in_progress, done, dropped`.
     pub fn localized(&self, lang: Lang) -> String {
+        let what = self.message(lang);
+        if self.path.is_empty() {
+            what
+        } else {
+            format!("{}: {what}", self.path)
+        }
+    }
+
+    /// The message in German or English, without the path (for callers that show the path
+    /// apart, as the web API's problem list does).
+    pub fn message(&self, lang: Lang) -> String {
         use PlanErrorKind as K;
-        let what = match &self.kind {
+        match &self.kind {
             K::Syntax { message } => text::file_syntax_error(lang, message),
             K::Missing => text::file_missing_required(lang).into(),
             K::UnknownKey {
@@ -104,11 +115,6 @@ impl PlanError {
             K::Empty => text::file_must_not_be_empty(lang).into(),
             K::DuplicateKey => text::file_duplicate_key(lang).into(),
             K::Selection(e) => e.localized(lang),
-        };
-        if self.path.is_empty() {
-            what
-        } else {
-            format!("{}: {what}", self.path)
         }
     }
 }

@@ -34,6 +34,7 @@ use serde::Serialize;
 use crate::model::file_enum;
 use crate::selection;
 
+pub mod edit;
 mod error;
 mod links;
 mod parse;

@@ -34,6 +34,7 @@ pub fn routes() -> Vec<super::Route> {
         POST "/api/v1/chains" Editor => put_chain,
         GET "/api/v1/chains/{name}" Viewer => chain,
         GET "/api/v1/plans" Viewer => plans,
+        POST "/api/v1/plans" Editor => super::plans::api_put_plan,
         GET "/api/v1/plans/{name}" Viewer => plan,
         GET "/api/v1/selections" Viewer => selections,
         GET "/api/v1/imports" Viewer => imports,

@@ -3,7 +3,8 @@
 //! added without its access being stated and checked.
 //!
 //! One module per area, each with its `routes()`: `health`, `session` (login, logout, language),
-//! `dashboard`, `customers` (the list, one customer, exports, saved views), `api` (the REST API
+//! `dashboard`, `customers` (the list, one customer, exports, saved views), `chains` (the chain editor and
+//! its exports), `plans` (the focus plans, their forms and exports), `api` (the REST API
 //! under `/api/v1` and its OpenAPI document).
 
 use axum::extract::Request;
@@ -21,10 +22,12 @@ use crate::security;
 use crate::state::AppState;
 
 pub mod api;
+pub mod chains;
 pub mod charts;
 pub mod customers;
 pub mod dashboard;
 pub mod health;
+pub mod plans;
 pub mod session;
 
 /// Who may use a route.
@@ -88,6 +91,8 @@ pub fn table() -> Vec<Route> {
     all.extend(session::routes());
     all.extend(dashboard::routes());
     all.extend(customers::routes());
+    all.extend(chains::routes());
+    all.extend(plans::routes());
     all.extend(api::routes());
     all
 }

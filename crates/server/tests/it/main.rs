@@ -2,7 +2,9 @@
 //! login and sessions, the pages' content and escaping, and the API.
 
 mod api;
+mod chains;
 mod pages;
+mod plans;
 mod routes;
 mod session;
 
