@@ -90,7 +90,8 @@ for (const lang of ["de", "en"]) {
       await withShots(context, `${lang}-pending-chain`, async () => {
         const page = await logIn(context, lang, USERS.editor);
         await page.goto(`/chains/${encodeURIComponent(DEMO_CHAIN)}`);
-        assert.ok((await page.locator("h1").textContent()).includes(DEMO_CHAIN));
+        const chainHeading = await page.locator("h1").textContent();
+        assert.ok(chainHeading.includes(DEMO_CHAIN), `the chain's page (${page.url()}: ${chainHeading})`);
         assert.ok((await page.locator("svg[role=img]").count()) >= 1, "the chain's diagram");
         const forms = page.locator("main form[method=post]");
         assert.ok((await forms.count()) >= 1, "forms to edit the chain");
@@ -116,7 +117,8 @@ for (const lang of ["de", "en"]) {
       await withShots(context, `${lang}-pending-plan`, async () => {
         const page = await logIn(context, lang, USERS.viewer);
         await page.goto(`/plans/${encodeURIComponent(DEMO_PLAN)}`);
-        assert.ok((await page.locator("h1").textContent()).includes(DEMO_PLAN));
+        const planHeading = await page.locator("h1").textContent();
+        assert.ok(planHeading.includes(DEMO_PLAN), `the plan's page (${page.url()}: ${planHeading})`);
         const customers = page.locator("main a[href^='/customers/']");
         assert.ok((await customers.count()) > 0, "links to the targeted customers");
         await assertNoSidewaysScroll(page);

@@ -234,6 +234,8 @@ for (const lang of ["de", "en"]) {
         assert.ok((await chart.boundingBox()).width > 300);
         assert.equal(await page.locator("dl.figures dt").count(), await page.locator("dl.figures dd").count());
         assert.ok((await page.locator("dl.figures dd").count()) >= 10, "the key figures");
+        const figures = await page.locator("dl.figures dd").allTextContents();
+        assert.ok(!figures.some((f) => /[a-z]_[a-z]/.test(f)), `no internal ids for readers (${figures.join(" | ")})`);
         await assertNoSidewaysScroll(page);
         await shot(page, `${lang}-customer`);
 

@@ -81,6 +81,20 @@ impl CustomerPage {
             .map_or_else(|| "–".to_owned(), |v| self.ctx.num(v, 1))
     }
 
+    /// Where the future value comes from, for readers (`BG/NBD`, `type projection`) instead
+    /// of the stored id (`kundenwert_analysis::future::Source::id`).
+    fn source(&self) -> String {
+        match self.c.future_value_source.as_deref() {
+            None => "–".to_owned(),
+            Some("type_projection") => t::future_source_type_projection(self.ctx.lang).to_owned(),
+            Some("bg_nbd") => "BG/NBD".to_owned(),
+            Some("mbg_nbd") => "MBG/NBD".to_owned(),
+            Some("pareto_nbd") => "Pareto/NBD".to_owned(),
+            Some("bg_cnbd_k") => "BG/CNBD-k".to_owned(),
+            Some(other) => other.to_owned(),
+        }
+    }
+
     fn chain_href(&self, name: &str) -> String {
         format!("/chains/{}", urlencode(name))
     }
