@@ -28,8 +28,8 @@ cargo build --quiet -p kundenwert-cli
 target_dir="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
 kundenwert="$target_dir/debug/kundenwert"
 shots="${KW_SCREENSHOTS:-$target_dir/browser-screenshots}"
-rm -rf "$shots"
 mkdir -p "$shots"
+rm -f "$shots"/*.png
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/kw-browser.XXXXXX")"
 log="$work/server.log"
