@@ -481,7 +481,8 @@ fn build_page(
     lang: Lang,
 ) -> ChainPage {
     let g = gaps::gaps(chain, Some(today()));
-    let svg = export::to_svg(chain, lang, figures);
+    // Inline in the page the diagram is an image whose name is its own `<title>`.
+    let svg = export::to_svg(chain, lang, figures).replacen("<svg ", "<svg role=\"img\" ", 1);
     let actors = Tier::ALL
         .iter()
         .flat_map(|tier| chain.actors_in(*tier))

@@ -1,4 +1,6 @@
-// PENDING: tests of pages that other branches are adding — the import page, the chain editor
+// The chain editor and the focus plan (landed), and the import page, still PENDING: its test is
+// skipped until KW_BROWSER_PENDING=1. Formerly all three: tests of pages other branches were
+// adding — the import page, the chain editor
 // and the focus plans. They are written against the routes agreed for those pages and skipped
 // (with the reason in the report) until KW_BROWSER_PENDING=1 is set; when a page lands,
 // run `KW_BROWSER_PENDING=1 ./run.sh`, adjust what the page really says, and move its test
@@ -50,7 +52,6 @@ for (const lang of ["de", "en"]) {
     let context;
     let dir;
     before(async () => {
-      if (!PENDING) return;
       context = await newContext(lang);
       dir = mkdtempSync(join(tmpdir(), "kw-browser-"));
     });
@@ -86,7 +87,7 @@ for (const lang of ["de", "en"]) {
       });
     });
 
-    it("shows the demo chain with its diagram and editing forms", { skip }, async () => {
+    it("shows the demo chain with its diagram and editing forms", async () => {
       await withShots(context, `${lang}-pending-chain`, async () => {
         const page = await logIn(context, lang, USERS.editor);
         await page.goto(`/chains/${encodeURIComponent(DEMO_CHAIN)}`);
@@ -113,7 +114,7 @@ for (const lang of ["de", "en"]) {
       });
     });
 
-    it("shows the demo focus plan with the customers it targets", { skip }, async () => {
+    it("shows the demo focus plan with the customers it targets", async () => {
       await withShots(context, `${lang}-pending-plan`, async () => {
         const page = await logIn(context, lang, USERS.viewer);
         await page.goto(`/plans/${encodeURIComponent(DEMO_PLAN)}`);
