@@ -19,6 +19,7 @@
 //! | [`pipeline`] | [`analyse`]: series → backtest → types → forecast → portfolio (and the migration with a comparison date), the one pipeline `analyze` on files and the workspace's stored analysis both run |
 //! | [`records`] | an analysis as stored rows (rounded as the JSON) and the run's summary |
 //! | [`fixed_costs`] | the yearly fixed-costs CSV |
+//! | [`import`] | exports into the workspace: the reading options as a user states them ([`ImportSpec`]), a preview that stores nothing, and the all-or-nothing streamed store the CLI's `import` and the web upload share |
 //!
 //! [`Workbench`] itself decides whether the stored analysis is current (data version,
 //! settings, version of Kundenwert, fixed-costs file hash), refreshes it reporting each phase,
@@ -28,6 +29,7 @@
 #![deny(missing_docs)]
 
 pub mod fixed_costs;
+pub mod import;
 pub mod pipeline;
 pub mod records;
 pub mod settings;
@@ -47,6 +49,7 @@ use kundenwert_store::{
     MonthFigures, StoreError, Workspace,
 };
 
+pub use import::{ImportSpec, SpecError, StoreImportError};
 pub use pipeline::{analyse, Analysis, AnalysisError, Phase, Request, Totals};
 pub use settings::{Settings, SettingsError};
 
