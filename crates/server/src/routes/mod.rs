@@ -4,7 +4,9 @@
 //!
 //! One module per area, each with its `routes()`: `health`, `session` (login, logout, language),
 //! `dashboard`, `customers` (the list, one customer, exports, saved views), `api` (the REST API
-//! under `/api/v1` and its OpenAPI document).
+//! under `/api/v1` and its OpenAPI document), `import` (upload, preview, confirm, status and
+//! `POST /api/v1/imports`), `settings` (analysis settings, own password, users, tokens, audit
+//! log).
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method};
@@ -25,7 +27,9 @@ pub mod charts;
 pub mod customers;
 pub mod dashboard;
 pub mod health;
+pub mod import;
 pub mod session;
+pub mod settings;
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -89,6 +93,8 @@ pub fn table() -> Vec<Route> {
     all.extend(dashboard::routes());
     all.extend(customers::routes());
     all.extend(api::routes());
+    all.extend(import::routes());
+    all.extend(settings::routes());
     all
 }
 

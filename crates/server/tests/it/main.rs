@@ -2,9 +2,11 @@
 //! login and sessions, the pages' content and escaping, and the API.
 
 mod api;
+mod import;
 mod pages;
 mod routes;
 mod session;
+mod settings;
 
 use std::collections::HashMap;
 
