@@ -11,8 +11,9 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 use kundenwert_analysis::{SeriesBuilder, SeriesPass};
-use kundenwert_core::{Lang, Role};
-use kundenwert_ingest::{import, DecimalStyle, Dialect, ImportOptions, ImportReport, Pass};
+use kundenwert_core::Lang;
+use kundenwert_ingest::{import, DecimalStyle, ImportOptions, ImportReport, Pass};
+use kundenwert_workbench::ImportSpec;
 
 use crate::{resolve_lang, LangArg, UserError};
 
@@ -86,45 +87,21 @@ impl InputArgs {
         resolve_lang(self.lang)
     }
 
-    fn options(&self) -> Result<ImportOptions, UserError> {
-        let lang = self.lang();
-        let mut columns = Vec::new();
-        for spec in &self.columns {
-            let Some((role, header)) = spec.split_once('=') else {
-                return Err(UserError::usage(
-                    text::input_column_form(lang, spec),
-                    Some(text::input_column_form_hint(lang).into()),
-                ));
-            };
-            let role: Role = role.parse().map_err(|e: kundenwert_core::UnknownRole| {
-                let names: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
-                let message = text::input_unknown_role(lang, &e.0, names.join(", "));
-                UserError::usage(message, None)
-            })?;
-            columns.push((role, header.to_string()));
-        }
-        let dialect = match self.delimiter.as_deref() {
-            None => None,
-            Some("whitespace" | "space" | " ") => Some(Dialect::Whitespace),
-            Some("\\t" | "tab" | "\t") => Some(Dialect::Delimited(b'\t')),
-            Some(d) if d.len() == 1 => Some(Dialect::Delimited(d.as_bytes()[0])),
-            Some(d) => {
-                return Err(UserError::usage(
-                    text::input_delimiter_not_single(lang, d),
-                    Some(text::input_delimiter_hint(lang).into()),
-                ))
-            }
-        };
-        Ok(ImportOptions {
-            columns,
-            dialect,
+    /// The reading options these arguments state (the same building as the web preview's).
+    pub fn options(&self) -> Result<ImportOptions, UserError> {
+        let spec = ImportSpec {
+            columns: self.columns.clone(),
+            delimiter: self.delimiter.clone(),
             decimal: self.decimal.map(|d| match d {
                 DecimalArg::Comma => DecimalStyle::Comma,
                 DecimalArg::Point => DecimalStyle::Point,
             }),
             date_format: self.date_format.clone(),
             encoding: self.encoding.clone(),
-            threads: 0,
+        };
+        spec.options().map_err(|e| {
+            let (message, hint) = e.localized(self.lang());
+            UserError::usage(message, hint)
         })
     }
 
@@ -147,8 +124,24 @@ impl InputArgs {
         files: &[PathBuf],
         new_pass: &dyn Fn() -> P,
     ) -> Result<(P, ImportReport)> {
-        let lang = self.lang();
         let options = self.options()?;
+        let result = self.with_progress(files, |progress| {
+            import(files, &options, new_pass, progress)
+        });
+        let (pass, report) = result.map_err(|e| self.import_error(&e))?;
+        self.report_rejections(&report)?;
+        if report.rows_accepted == 0 {
+            return Err(no_usable_row(self.lang()).into());
+        }
+        Ok((pass, report))
+    }
+
+    /// Runs `work` with a progress bar over `files`' bytes (shown on large inputs only).
+    pub fn with_progress<T>(
+        &self,
+        files: &[PathBuf],
+        work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> T,
+    ) -> T {
         let total: u64 = files
             .iter()
             .filter_map(|f| std::fs::metadata(f).ok())
@@ -164,36 +157,45 @@ impl InputArgs {
         } else {
             ProgressBar::hidden()
         };
-        let result = import(files, &options, new_pass, &|n| bar.inc(n));
+        let result = work(&|n| bar.inc(n));
         bar.finish_and_clear();
-        let (pass, report) = result.map_err(|e| {
-            let (message, hint) = e.localized(lang);
-            // An option that does not fit (a `--column` header the file lacks, an unknown
-            // `--encoding`) is a wrong command line, not bad input.
-            if matches!(
-                e,
-                kundenwert_ingest::ImportError::UnknownHeader { .. }
-                    | kundenwert_ingest::ImportError::UnknownEncoding { .. }
-            ) {
-                UserError::usage(message, hint)
-            } else {
-                UserError::input(message, hint)
-            }
-        })?;
+        result
+    }
+
+    /// A file that could not be read, for the user: an option that does not fit (a
+    /// `--column` header the file lacks, an unknown `--encoding`) is a wrong command line, not
+    /// bad input.
+    pub fn import_error(&self, e: &kundenwert_ingest::ImportError) -> UserError {
+        let (message, hint) = e.localized(self.lang());
+        if matches!(
+            e,
+            kundenwert_ingest::ImportError::UnknownHeader { .. }
+                | kundenwert_ingest::ImportError::UnknownEncoding { .. }
+        ) {
+            UserError::usage(message, hint)
+        } else {
+            UserError::input(message, hint)
+        }
+    }
+
+    /// The rejected rows on stderr and in the rejects file (`--rejects`).
+    pub fn report_rejections(&self, report: &ImportReport) -> Result<()> {
+        let lang = self.lang();
         if let Some(path) = &self.rejects {
-            write_rejects(path, &report, lang)
+            write_rejects(path, report, lang)
                 .with_context(|| kundenwert_text::file_cannot_write(lang, path.display()))?;
         }
-        print_rejections(&report, lang, self.rejects.is_some());
-        if report.rows_accepted == 0 {
-            return Err(UserError::input(
-                text::input_no_usable_row(lang).to_string(),
-                Some(text::input_no_usable_row_hint(lang).to_string()),
-            )
-            .into());
-        }
-        Ok((pass, report))
+        print_rejections(report, lang, self.rejects.is_some());
+        Ok(())
     }
+}
+
+/// Not a single row is usable.
+pub fn no_usable_row(lang: Lang) -> UserError {
+    UserError::input(
+        text::input_no_usable_row(lang).to_string(),
+        Some(text::input_no_usable_row_hint(lang).to_string()),
+    )
 }
 
 const SHOWN_REJECTIONS: usize = 20;

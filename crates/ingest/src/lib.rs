@@ -109,6 +109,10 @@ pub struct FileReport {
     /// Whether the file has cost or margin.
     #[serde(skip)]
     pub has_cost: bool,
+    /// Every header of the file, in column order (also those that play no role), for a
+    /// reader that lets the user map columns by hand.
+    #[serde(skip)]
+    pub headers: Vec<String>,
 }
 
 fn pairs_as_map<S: serde::Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
@@ -422,6 +426,7 @@ fn file_report(
         rows_rejected: rejected,
         blank_lines: blank,
         has_cost: map.get(Role::Cost).is_some() || map.get(Role::Margin).is_some(),
+        headers: plan.headers.clone(),
     }
 }
 

@@ -16,6 +16,7 @@
 //! | `error` | what goes wrong, as an error page in the reader's language or a JSON problem for the API |
 //! | `page` | what every page's layout needs, and number/date formatting for templates |
 //! | `assets` | the vendored CSS and JavaScript under content-hashed URLs |
+//! | [`staging`] | uploads waiting for their import, next to the workspace, swept after an hour |
 #![deny(missing_docs)]
 
 mod assets;
@@ -25,6 +26,7 @@ mod i18n;
 mod page;
 pub mod routes;
 mod security;
+pub mod staging;
 pub mod state;
 
 use std::net::SocketAddr;

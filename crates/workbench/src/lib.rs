@@ -20,6 +20,7 @@
 //! | [`records`] | an analysis as stored rows (rounded as the JSON) and the run's summary |
 //! | [`fixed_costs`] | the yearly fixed-costs CSV |
 //! | [`focus`] | chains and focus plans on the workspace: actors' figures, a plan's references checked, a plan's targets today |
+//! | [`import`] | exports into the workspace: the reading options as a user states them ([`ImportSpec`]), a preview that stores nothing, and the all-or-nothing streamed store the CLI's `import` and the web upload share |
 //!
 //! [`Workbench`] itself decides whether the stored analysis is current (data version,
 //! settings, version of Kundenwert, fixed-costs file hash), refreshes it reporting each phase,
@@ -30,6 +31,7 @@
 
 pub mod fixed_costs;
 pub mod focus;
+pub mod import;
 pub mod pipeline;
 pub mod records;
 pub mod settings;
@@ -50,6 +52,7 @@ use kundenwert_store::{
 };
 
 pub use focus::{plan_problems, PlanProblem};
+pub use import::{ImportSpec, SpecError, StoreImportError};
 pub use pipeline::{analyse, Analysis, AnalysisError, Phase, Request, Totals};
 pub use settings::{Settings, SettingsError};
 

@@ -3,9 +3,11 @@
 //! added without its access being stated and checked.
 //!
 //! One module per area, each with its `routes()`: `health`, `session` (login, logout, language),
-//! `dashboard`, `customers` (the list, one customer, exports, saved views), `chains` (the chain editor and
-//! its exports), `plans` (the focus plans, their forms and exports), `api` (the REST API
-//! under `/api/v1` and its OpenAPI document).
+//! `dashboard`, `customers` (the list, one customer, exports, saved views), `chains` (the chain
+//! editor and its exports), `plans` (the focus plans, their forms and exports), `import`
+//! (upload, preview, confirm, status and `POST /api/v1/imports`), `settings` (analysis settings,
+//! own password, users, tokens, audit log), `api` (the REST API under `/api/v1` and its OpenAPI
+//! document).
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method};
@@ -27,8 +29,10 @@ pub mod charts;
 pub mod customers;
 pub mod dashboard;
 pub mod health;
+pub mod import;
 pub mod plans;
 pub mod session;
+pub mod settings;
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -94,6 +98,8 @@ pub fn table() -> Vec<Route> {
     all.extend(chains::routes());
     all.extend(plans::routes());
     all.extend(api::routes());
+    all.extend(import::routes());
+    all.extend(settings::routes());
     all
 }
 

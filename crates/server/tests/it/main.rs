@@ -3,10 +3,12 @@
 
 mod api;
 mod chains;
+mod import;
 mod pages;
 mod plans;
 mod routes;
 mod session;
+mod settings;
 
 use std::collections::HashMap;
 

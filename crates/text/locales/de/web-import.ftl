@@ -1,0 +1,69 @@
+## Der Import der Web-Werkbank: Hochladen, Vorschau mit Korrekturen, Bestätigen, Status.
+
+web-import-title = Import
+web-import-intro = Laden Sie einen Rechnungsexport hoch (CSV oder XLSX). Sie sehen, wie er gelesen wird, bevor etwas gespeichert wird.
+web-import-file = Exportdatei
+web-import-upload = Hochladen und Vorschau zeigen
+web-import-stored = Bisher gespeicherte Importe
+web-import-none = Noch nichts importiert.
+web-import-col-file = Datei
+web-import-col-read = Zeilen gelesen
+web-import-col-rejected = Abgelehnt
+web-import-col-inserted = Gespeichert
+web-import-col-duplicates = Doppelte übersprungen
+web-import-col-when = Wann
+web-import-no-file = Es wurde keine Datei hochgeladen.
+    hint: wählen Sie eine CSV- oder XLSX-Datei
+web-import-upload-failed = Der Upload konnte nicht empfangen werden: { $reason }
+web-import-preview-title = Vorschau von { $name }
+web-import-detected = Erkannte Formate
+web-import-encoding = Zeichenkodierung
+web-import-delimiter = Trennzeichen
+web-import-decimal = Dezimaltrennzeichen
+web-import-date-format = Datumsformat
+web-import-auto = erkannt
+web-import-decimal-comma = Komma (1.234,56)
+web-import-decimal-point = Punkt (1,234.56)
+web-import-delimiter-tab = Tabulator
+web-import-delimiter-whitespace = mit Leerzeichen ausgerichtet
+web-import-columns = Spalten und ihre Rollen
+web-import-col-header = Spalte
+web-import-col-role = Rolle wie gelesen
+web-import-col-override = Rolle festlegen
+web-import-role-none = –
+web-import-counts = { $read } Zeilen gelesen = { $accepted } übernommen + { $rejected } abgelehnt; { $blank } Leerzeilen übersprungen.
+web-import-first-rows = Die ersten { $n } Zeilen wie gelesen
+web-import-rejected = Abgelehnte Zeilen
+web-import-no-rejected = Keine Zeile wurde abgelehnt.
+web-import-col-line = Zeile
+web-import-col-column = Spalte
+web-import-col-reason = Grund
+web-import-col-raw = Inhalt
+web-import-row-customer = Kunde
+web-import-row-name = Name
+web-import-row-date = Datum
+web-import-row-revenue = Umsatz
+web-import-row-cost = Kosten
+web-import-row-quantity = Menge
+web-import-row-product = Artikel
+web-import-row-document = Beleg
+web-import-correct = Mit diesen Einstellungen neu lesen
+web-import-confirm = Diesen Import speichern
+web-import-cancel = Upload verwerfen
+web-import-cannot-read = Die Datei kann so nicht gelesen werden.
+web-import-no-usable-row = Keine einzige Zeile ist verwendbar, daher kann nichts gespeichert werden. Korrigieren Sie oben die Formate oder Spalten.
+web-import-page = Seite { $page } von { $pages }
+web-import-previous = Zurück
+web-import-next = Weiter
+web-import-gone = Dieser Upload ist nicht mehr da (gespeichert, verworfen oder älter als eine Stunde).
+    hint: laden Sie die Datei erneut hoch
+web-import-status-title = Import von { $name }
+web-import-status-stored = Gespeichert: { $inserted } Zeilen, { $duplicates } doppelte übersprungen ({ $read } gelesen, { $rejected } abgelehnt).
+web-import-status-already = Der Inhalt dieser Datei wurde schon importiert; nichts kam hinzu.
+web-import-status-failed = Der Import ist fehlgeschlagen; nichts wurde gespeichert.
+web-import-status-refreshing = Die Analyse wird aktualisiert … diese Seite lädt sich selbst neu.
+web-import-status-done = Die Analyse ist aktuell.
+web-import-status-refresh-failed = Die Analyse konnte nicht aktualisiert werden: { $reason }
+web-import-back = Zurück zu den Importen
+web-import-back-to-preview = Zurück zur Vorschau
+web-import-api-name-missing = Nennen Sie die Datei: `?name=DATEI.csv` (oder senden Sie sie als Multipart-Formular).

@@ -1,0 +1,69 @@
+## The web workbench's import: upload, preview with corrections, confirm, status.
+
+web-import-title = Import
+web-import-intro = Upload an invoice export (CSV or XLSX). You see how it is read before anything is stored.
+web-import-file = Export file
+web-import-upload = Upload and preview
+web-import-stored = Imports stored so far
+web-import-none = Nothing imported yet.
+web-import-col-file = File
+web-import-col-read = Rows read
+web-import-col-rejected = Rejected
+web-import-col-inserted = Stored
+web-import-col-duplicates = Duplicates skipped
+web-import-col-when = When
+web-import-no-file = No file was uploaded.
+    hint: choose a CSV or XLSX file
+web-import-upload-failed = The upload could not be received: { $reason }
+web-import-preview-title = Preview of { $name }
+web-import-detected = Detected formats
+web-import-encoding = Encoding
+web-import-delimiter = Delimiter
+web-import-decimal = Decimal separator
+web-import-date-format = Date format
+web-import-auto = detected
+web-import-decimal-comma = comma (1.234,56)
+web-import-decimal-point = point (1,234.56)
+web-import-delimiter-tab = tab
+web-import-delimiter-whitespace = aligned with spaces
+web-import-columns = Columns and their roles
+web-import-col-header = Column
+web-import-col-role = Role as read
+web-import-col-override = Set the role
+web-import-role-none = –
+web-import-counts = { $read } rows read = { $accepted } accepted + { $rejected } rejected; { $blank } blank lines skipped.
+web-import-first-rows = The first { $n } rows as read
+web-import-rejected = Rejected rows
+web-import-no-rejected = No row was rejected.
+web-import-col-line = Line
+web-import-col-column = Column
+web-import-col-reason = Reason
+web-import-col-raw = Row
+web-import-row-customer = Customer
+web-import-row-name = Name
+web-import-row-date = Date
+web-import-row-revenue = Revenue
+web-import-row-cost = Cost
+web-import-row-quantity = Quantity
+web-import-row-product = Product
+web-import-row-document = Document
+web-import-correct = Read again with these settings
+web-import-confirm = Store this import
+web-import-cancel = Discard the upload
+web-import-cannot-read = The file cannot be read this way.
+web-import-no-usable-row = Not a single row is usable, so it cannot be stored. Correct the formats or the columns above.
+web-import-page = Page { $page } of { $pages }
+web-import-previous = Previous
+web-import-next = Next
+web-import-gone = This upload is no longer here (stored, discarded, or older than an hour).
+    hint: upload the file again
+web-import-status-title = Import of { $name }
+web-import-status-stored = Stored: { $inserted } rows, { $duplicates } duplicates skipped ({ $read } read, { $rejected } rejected).
+web-import-status-already = This file's content was imported before; nothing was added.
+web-import-status-failed = The import failed; nothing was stored.
+web-import-status-refreshing = The analysis is being brought up to date … this page reloads itself.
+web-import-status-done = The analysis is up to date.
+web-import-status-refresh-failed = Bringing the analysis up to date failed: { $reason }
+web-import-back = Back to the imports
+web-import-back-to-preview = Back to the preview
+web-import-api-name-missing = Name the file: `?name=FILE.csv` (or send it as multipart form data).
