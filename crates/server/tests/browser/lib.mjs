@@ -10,10 +10,6 @@ import { chromium } from "playwright-core";
 export const BASE = required("KW_BASE_URL").replace(/\/$/, "");
 export const PASSWORD = required("KW_PASSWORD");
 export const SHOTS = process.env.KW_SCREENSHOTS || "target/browser-screenshots";
-/** Tests of pages that are not on this branch yet run only with KW_BROWSER_PENDING=1. */
-export const PENDING = process.env.KW_BROWSER_PENDING === "1";
-export const PENDING_REASON =
-  "page not on this branch yet (import, chains, plans): set KW_BROWSER_PENDING=1 when it lands";
 
 /** The users run.sh creates, one per role. */
 export const USERS = { admin: "anna", editor: "emil", viewer: "vera" };

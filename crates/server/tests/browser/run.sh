@@ -5,7 +5,6 @@
 # failure and then prints the server's log.
 #
 #   crates/server/tests/browser/run.sh               # from anywhere in the repository
-#   KW_BROWSER_PENDING=1 .../run.sh                  # also the tests of pages not landed yet
 #   KW_BROWSER_ONLY='customer' .../run.sh            # only tests whose name matches
 #   KW_BROWSER_PORT=8103 .../run.sh                  # a fixed port instead of any free one
 set -euo pipefail

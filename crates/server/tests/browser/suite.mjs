@@ -8,4 +8,4 @@ before(launch);
 after(close);
 
 await import("./workbench.test.mjs");
-await import("./pending.test.mjs");
+await import("./editing.test.mjs");

@@ -1,15 +1,5 @@
-// The chain editor and the focus plan (landed), and the import page, still PENDING: its test is
-// skipped until KW_BROWSER_PENDING=1. Formerly all three: tests of pages other branches were
-// adding — the import page, the chain editor
-// and the focus plans. They are written against the routes agreed for those pages and skipped
-// (with the reason in the report) until KW_BROWSER_PENDING=1 is set; when a page lands,
-// run `KW_BROWSER_PENDING=1 ./run.sh`, adjust what the page really says, and move its test
-// into workbench.test.mjs.
-//
-//   GET /import          upload form with input[type=file][name=file] (editor)
-//   GET /chains/{name}   the chain with its editing forms (POST)
-//   GET /plans/{name}    the focus plan and the customers it targets today
-
+// The pages where people change things: the import of a German export with a broken row, the
+// chain editor and the focus plan, in German and English.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
@@ -17,8 +7,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   USERS,
-  PENDING,
-  PENDING_REASON,
   DEMO_CHAIN,
   DEMO_PLAN,
   newContext,
@@ -29,7 +17,6 @@ import {
   withShots,
 } from "./lib.mjs";
 
-const skip = PENDING ? false : PENDING_REASON;
 
 /**
  * A small German ERP export as the demo's (Windows-1252, `;`, decimal comma, DD.MM.YYYY, CRLF)
@@ -48,7 +35,7 @@ function brokenGermanExport() {
 }
 
 for (const lang of ["de", "en"]) {
-  describe(`PENDING pages (${lang})`, () => {
+  describe(`editing pages (${lang})`, () => {
     let context;
     let dir;
     before(async () => {
@@ -60,7 +47,7 @@ for (const lang of ["de", "en"]) {
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    it("imports a German export and names its broken row", { skip }, async () => {
+    it("imports a German export and names its broken row", async () => {
       await withShots(context, `${lang}-pending-import`, async () => {
         const page = await logIn(context, lang, USERS.editor);
         await page.goto("/import");
