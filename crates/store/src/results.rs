@@ -551,12 +551,13 @@ const SEARCH_TABLE: &str = "analysis_customers_search";
 
 /// What a query reads, and how it names the id: a search of the trigram index is the outer
 /// loop of a join, read in rowid (= id) order, so that a page in id order streams from it and
-/// stops after the page (`id IN (SELECT rowid …)` would first collect every match).
-fn source(q: &CustomerQuery) -> (&'static str, &'static str) {
-    let fts = q
-        .search
-        .as_deref()
-        .is_some_and(|s| s.to_lowercase().chars().count() >= TRIGRAM);
+/// stops after the page (`id IN (SELECT rowid …)` would first collect every match). Not when
+/// the search is checked row by row while the order's index is walked (`walk_order`).
+fn source(q: &CustomerQuery, walk_order: bool) -> (&'static str, &'static str) {
+    let fts = !walk_order
+        && q.search
+            .as_deref()
+            .is_some_and(|s| s.to_lowercase().chars().count() >= TRIGRAM);
     if fts {
         (
             "analysis_customers_search CROSS JOIN analysis_customers \
@@ -578,6 +579,15 @@ const TRIGRAM: usize = 3;
 fn search_sql(search: &str, args: &mut Vec<SqlValue>, walk_order: bool) -> String {
     let folded = search.to_lowercase();
     let chars = folded.chars().count();
+    if chars >= TRIGRAM && walk_order {
+        // Many matches in another order than the id's: checked on each row of the order's
+        // index, what the trigram phrase finds (the folded number or name contains the text).
+        args.push(SqlValue::Text(folded));
+        let n = args.len();
+        return format!(
+            "(instr({FOLD}(number), ?{n}) > 0 OR coalesce(instr({FOLD}(name), ?{n}) > 0, 0))"
+        );
+    }
     if chars >= TRIGRAM {
         // One FTS5 string: the whole text as a phrase of consecutive trigrams.
         args.push(SqlValue::Text(format!(
@@ -616,18 +626,35 @@ fn search_sql(search: &str, args: &mut Vec<SqlValue>, walk_order: bool) -> Strin
     )
 }
 
-/// A short search whose number ranges hold at least this many rows is checked row by row while
-/// the order's index is walked (dense matches fill a page quickly); fewer rows are read through
-/// the number's index and sorted, a sort this size taking a millisecond or two.
+/// A search matching at least this many rows (a short one: in its number ranges; a longer one
+/// sorted by anything but the id: in the trigram index) is checked row by row while the order's
+/// index is walked (dense matches fill a page quickly); fewer rows are read through the number's
+/// or the trigram index and sorted, a sort this size taking a millisecond or two.
 const SORT_AT_MOST: u64 = 5_000;
 
-/// Whether `q`'s search is short (a number prefix) and its rows too many to sort.
+/// Whether `q`'s search matches too many rows to sort: a short one (a number prefix), or a
+/// longer one (looked up in the trigram index) in another order than the id's. Such a page is
+/// read by walking the order's index and checking the search on each row: with thousands of
+/// matches a page fills after a few hundred rows, where sorting every match of a broad search
+/// (`müller`: 183 k of 1 M) took a third of a second.
 fn walk_order(conn: &Connection, q: &CustomerQuery) -> Result<bool, StoreError> {
     let Some(s) = q.search.as_deref().filter(|s| !s.is_empty()) else {
         return Ok(false);
     };
     if s.to_lowercase().chars().count() >= TRIGRAM {
-        return Ok(false);
+        if q.sort == Column::Id {
+            // The trigram index is read in id order: it streams the page.
+            return Ok(false);
+        }
+        let mut args = Vec::new();
+        let condition = search_sql(s, &mut args, false);
+        let n: i64 = conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM {SEARCH_TABLE} WHERE {condition} \
+                 LIMIT {SORT_AT_MOST})"
+            ))?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        return Ok(n as u64 >= SORT_AT_MOST);
     }
     let mut args = Vec::new();
     let condition = search_sql(s, &mut args, false);
@@ -767,7 +794,7 @@ fn select_sql(
     limit: Option<u64>,
     walk_order: bool,
 ) -> (String, Vec<SqlValue>) {
-    let (from, id) = source(q);
+    let (from, id) = source(q, walk_order);
     let mut sql = format!("SELECT {CUSTOMER_COLUMNS} FROM {from}");
     let mut args: Vec<SqlValue> = Vec::new();
     let mut conditions = conditions(q, &mut args, walk_order);
@@ -998,7 +1025,7 @@ pub(crate) fn count(
 ) -> Result<u64, StoreError> {
     let mut args: Vec<SqlValue> = Vec::new();
     let conditions = conditions(q, &mut args, false);
-    let mut sql = format!("SELECT 1 FROM {}", source(q).0);
+    let mut sql = format!("SELECT 1 FROM {}", source(q, false).0);
     if !conditions.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&conditions.join(" AND "));

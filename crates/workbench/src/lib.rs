@@ -331,6 +331,17 @@ impl<W: Workspace> Workbench<W> {
         Ok(self.store.count_analysis_customers(query)?)
     }
 
+    /// How many stored customers match a query (its paging aside), counting no further than
+    /// `cap`: the exact count below `cap`, else `cap`. A page that shows "more than 10,000"
+    /// passes 10,001, and a broad search over a million customers then costs what reading
+    /// 10,001 of them costs instead of reading them all.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn count_capped(&self, query: &CustomerQuery, cap: u64) -> Result<u64, WorkbenchError> {
+        Ok(self.store.count_analysis_customers_capped(query, cap)?)
+    }
+
     /// One customer with its months with business.
     ///
     /// # Errors

@@ -789,6 +789,70 @@ fn a_short_search_matching_many_rows_walks_the_order() {
 }
 
 #[test]
+fn a_long_search_matching_many_rows_walks_a_value_order() {
+    // 6,300 Müllers (more than a sort is allowed to take) and 700 Webers.
+    let rows: Vec<CustomerResult> = (1..=7_000)
+        .map(|id| {
+            let name = if id % 10 == 0 {
+                "Weber AG"
+            } else {
+                "Müller GmbH"
+            };
+            customer(
+                id,
+                &format!("K{id:05}"),
+                Some(name),
+                "steady",
+                Some(((id * 7_919) % 7_001) as f64),
+            )
+        })
+        .collect();
+    let store = store_of(&rows);
+    let by_future = |c: &&CustomerResult| (sort_key(c, Column::FutureValue).1, c.id);
+    let mut order: Vec<&CustomerResult> = rows.iter().collect();
+    order.sort_by(|a, b| by_future(b).partial_cmp(&by_future(a)).expect("numbers"));
+    for (search, walks) in [
+        ("MÜLLER", true),
+        ("weber", false),
+        ("k00", false),
+        ("x", false),
+    ] {
+        let matching: Vec<&CustomerResult> = order
+            .iter()
+            .copied()
+            .filter(|c| brute_force_search(c, search))
+            .collect();
+        for after in [
+            None,
+            matching.get(100).map(|c| cursor_of(c, Column::FutureValue)),
+        ] {
+            let skip = if after.is_some() { 101 } else { 0 };
+            let q = CustomerQuery {
+                search: Some(search.into()),
+                sort: Column::FutureValue,
+                descending: true,
+                after,
+                limit: Some(50),
+                ..CustomerQuery::default()
+            };
+            let plan = store.analysis_customers_plan(&q).expect("plan").join("\n");
+            if walks {
+                assert!(!plan.contains("TEMP B-TREE"), "{search}: {plan}");
+                assert!(!plan.contains("VIRTUAL TABLE"), "{search}: {plan}");
+            }
+            let expected: Vec<i64> = matching.iter().skip(skip).take(50).map(|c| c.id).collect();
+            let found: Vec<i64> = store
+                .analysis_customers(&q)
+                .expect("page")
+                .iter()
+                .map(|c| c.id)
+                .collect();
+            assert_eq!(found, expected, "{search} after {skip}");
+        }
+    }
+}
+
+#[test]
 fn the_migration_indexes_the_customers_an_older_workspace_stored() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("old.kundenwert");

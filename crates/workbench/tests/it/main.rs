@@ -364,3 +364,22 @@ fn settings_are_kept_in_the_workspace_and_checked() {
     let s = bench.settings().expect("settings");
     assert_eq!((s.forecast.horizon, s.cost_to_serve.per_order), (6, None));
 }
+
+#[test]
+fn a_capped_count_is_exact_below_its_cap_and_the_cap_above() {
+    let mut bench = Workbench::new(Store::open_in_memory().expect("open"));
+    import_demo(bench.store_mut(), 300, 2);
+    refresh(&mut bench);
+    let everyone = CustomerQuery::default();
+    let some = CustomerQuery {
+        search: Some("1".into()),
+        ..CustomerQuery::default()
+    };
+    for q in [&everyone, &some] {
+        let exact = bench.count(q).expect("count");
+        assert!(exact > 10, "{exact}");
+        assert_eq!(bench.count_capped(q, exact + 1).expect("count"), exact);
+        assert_eq!(bench.count_capped(q, exact).expect("count"), exact);
+        assert_eq!(bench.count_capped(q, 10).expect("count"), 10);
+    }
+}

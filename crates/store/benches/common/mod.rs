@@ -1,0 +1,3 @@
+//! Code the store's benches share (and `examples/list_workspace.rs` includes).
+
+pub mod synthetic;
