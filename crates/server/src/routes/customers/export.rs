@@ -4,8 +4,7 @@
 //! (`core::cells::text_cell`); the XLSX writes every text as a string cell.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use kundenwert_core::{cells::text_cell, Lang};
 use kundenwert_store::{Cursor, CustomerResult, Store};
 use kundenwert_workbench::Workbench;
@@ -15,6 +14,7 @@ use super::sort_value;
 use super::view::{heading, status_label, ListView};
 use crate::error::AppError;
 use crate::page::PageCtx;
+use crate::routes::chains::download;
 use crate::state::AppState;
 
 /// Rows read per query while the file is written.
@@ -48,21 +48,6 @@ fn each_row(
     }
 }
 
-fn attachment(mime: &'static str, name: &str, body: Vec<u8>) -> Result<Response, AppError> {
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(mime)),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-                    .map_err(AppError::internal)?,
-            ),
-        ],
-        body,
-    )
-        .into_response())
-}
-
 fn file_stem(lang: Lang) -> &'static str {
     match lang {
         Lang::De => "kunden",
@@ -94,7 +79,7 @@ pub(super) async fn csv(
             out.into_inner().map_err(AppError::internal)
         })
         .await?;
-    attachment(
+    download(
         "text/csv; charset=utf-8",
         &format!("{}.csv", file_stem(lang)),
         body,
@@ -176,7 +161,7 @@ pub(super) async fn xlsx(
     let body = state
         .read(move |bench| write_xlsx(bench, &view, lang).map_err(AppError::internal))
         .await?;
-    attachment(
+    download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &format!("{}.xlsx", file_stem(lang)),
         body,
