@@ -137,6 +137,18 @@ async fn customer(
     Ok(Json(body))
 }
 
+/// A document as the workspace stores it (canonical JSON), answered as it is.
+fn stored_json(json: String) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        json,
+    )
+        .into_response()
+}
+
 async fn chains(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
     let list = state.read(|bench| Ok(bench.store().list_chains()?)).await?;
     Ok(Json(json!({
@@ -156,15 +168,7 @@ async fn chain(
     let json = state
         .read(move |bench| Ok(bench.store().get_chain(&name)?))
         .await?;
-    let json = json.ok_or(AppError::NotFound)?;
-    Ok((
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        json,
-    )
-        .into_response())
+    Ok(stored_json(json.ok_or(AppError::NotFound)?))
 }
 
 /// `POST /api/v1/chains`: a chain file (product.md §6) as JSON, validated as `chain import`
@@ -250,15 +254,7 @@ async fn plan(
     let json = state
         .read(move |bench| Ok(bench.store().get_plan(&name)?))
         .await?;
-    let json = json.ok_or(AppError::NotFound)?;
-    Ok((
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        json,
-    )
-        .into_response())
+    Ok(stored_json(json.ok_or(AppError::NotFound)?))
 }
 
 async fn selections(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
