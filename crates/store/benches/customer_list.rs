@@ -219,6 +219,20 @@ impl Shapes {
                 },
             ),
             (
+                "search_name_mueller_by_future_value_desc",
+                CustomerQuery {
+                    search: Some("MÜLLER".into()),
+                    ..page(Column::FutureValue, true)
+                },
+            ),
+            (
+                "search_rare_name_by_future_value_desc",
+                CustomerQuery {
+                    search: Some("özdemir ug 4".into()),
+                    ..page(Column::FutureValue, true)
+                },
+            ),
+            (
                 "search_number_12345",
                 CustomerQuery {
                     search: Some("12345".into()),
@@ -271,6 +285,13 @@ impl Shapes {
                 "count_search_mueller",
                 CustomerQuery {
                     search: Some("MÜLLER".into()),
+                    ..CustomerQuery::default()
+                },
+            ),
+            (
+                "count_search_rare_name",
+                CustomerQuery {
+                    search: Some("özdemir ug 4".into()),
                     ..CustomerQuery::default()
                 },
             ),
@@ -341,6 +362,16 @@ fn before_sql(shapes: &Shapes) -> Vec<(&'static str, String, Vec<rusqlite::types
             vec![V::Text("müller".into())],
         ),
         (
+            "search_name_mueller_by_future_value_desc",
+            format!("{sel} WHERE {search} ORDER BY future_value DESC, id DESC LIMIT 50"),
+            vec![V::Text("müller".into())],
+        ),
+        (
+            "search_rare_name_by_future_value_desc",
+            format!("{sel} WHERE {search} ORDER BY future_value DESC, id DESC LIMIT 50"),
+            vec![V::Text("özdemir ug 4".into())],
+        ),
+        (
             "search_number_12345",
             format!("{sel} WHERE {search} ORDER BY id ASC LIMIT 50"),
             vec![V::Text("12345".into())],
@@ -384,12 +415,32 @@ fn before_sql(shapes: &Shapes) -> Vec<(&'static str, String, Vec<rusqlite::types
             vec![V::Text("müller".into())],
         ),
         (
+            "count_search_rare_name",
+            format!("SELECT count(*) FROM analysis_customers WHERE {search}"),
+            vec![V::Text("özdemir ug 4".into())],
+        ),
+        (
             "count_search_12345",
             format!("SELECT count(*) FROM analysis_customers WHERE {search}"),
             vec![V::Text("12345".into())],
         ),
     ]
 }
+
+/// (page, count) shapes a list page asks for together.
+const PAGES_COUNTED: [(&str, &str); 5] = [
+    ("first_page", "count_all"),
+    ("growth_by_future_value_desc", "count_growth"),
+    (
+        "search_name_mueller_by_future_value_desc",
+        "count_search_mueller",
+    ),
+    (
+        "search_rare_name_by_future_value_desc",
+        "count_search_rare_name",
+    ),
+    ("search_number_12345", "count_search_12345"),
+];
 
 /// The cap a list page counts up to ("> 10.000").
 const CAP: u64 = 10_001;
@@ -402,6 +453,22 @@ fn bench_list(c: &mut Criterion, store: &Store, shapes: &Shapes) {
     for (name, q) in shapes.queries() {
         g.bench_function(name, |b| {
             b.iter(|| black_box(store.analysis_customers(black_box(&q)).expect("page")))
+        });
+    }
+    let queries = shapes.queries();
+    for (page, _) in PAGES_COUNTED {
+        let (_, q) = queries
+            .iter()
+            .find(|(n, _)| *n == page)
+            .expect("page shape");
+        g.bench_function(format!("{page}_counted"), |b| {
+            b.iter(|| {
+                black_box(
+                    store
+                        .analysis_customers_counted(black_box(q), CAP)
+                        .expect("page"),
+                )
+            })
         });
     }
     for (name, q) in shapes.counts() {
@@ -497,6 +564,27 @@ fn table(store: &Store, before: &Store, shapes: &Shapes) {
                 black_box(store.analysis_customers(&q).expect("page"));
             },
             &mut old,
+        );
+    }
+    // A list page as the web asks for it: the page and its capped count in one call, against
+    // the two statements before 0005.
+    let queries = shapes.queries();
+    for (page, count) in PAGES_COUNTED {
+        let (_, q) = queries
+            .iter()
+            .find(|(n, _)| *n == page)
+            .expect("page shape");
+        let old_page = run_before(page);
+        let old_count = run_before(count);
+        line(
+            format!("{page}+count"),
+            &mut || {
+                black_box(store.analysis_customers_counted(q, CAP).expect("page"));
+            },
+            &mut || {
+                old_page();
+                old_count();
+            },
         );
     }
     for (name, q) in shapes.counts() {

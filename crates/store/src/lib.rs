@@ -441,6 +441,20 @@ pub trait Workspace {
         cap: u64,
     ) -> Result<u64, StoreError>;
 
+    /// A list page: the stored customers a query asks for, in its order, and how many match
+    /// its filter and search (its paging aside) counted up to `cap`, as
+    /// [`Workspace::count_analysis_customers_capped`] counts. What
+    /// [`Workspace::analysis_customers`] and that count answer, in one call that looks a search
+    /// up once for both.
+    ///
+    /// # Errors
+    /// On a database failure or an unreadable row.
+    fn analysis_customers_counted(
+        &self,
+        query: &CustomerQuery,
+        cap: u64,
+    ) -> Result<(Vec<CustomerResult>, u64), StoreError>;
+
     /// One stored customer by number, with its months; `None` when the analysis has no such
     /// customer.
     ///

@@ -531,17 +531,86 @@ pub(crate) fn run(conn: &Connection) -> Result<Option<AnalysisRun>, StoreError> 
     .transpose()
 }
 
-/// The conditions of a query's filter and search, with their arguments. `walk_order`: a short
-/// search is many rows, to be checked while walking the order's index (see [`walk_order`]).
-fn conditions(q: &CustomerQuery, args: &mut Vec<SqlValue>, walk_order: bool) -> Vec<String> {
+/// How a query's search is evaluated, decided once per call by [`resolve`]: a search is
+/// looked up in an index once, and the page and its count both read what it found.
+#[derive(Debug, Clone, PartialEq)]
+enum Search {
+    /// No search.
+    None,
+    /// Fewer than [`SORT_AT_MOST`] matches, looked up (in the trigram index or the number's
+    /// ranges): the page and the count read these ids (sorting a few thousand rows takes a
+    /// millisecond or two, and a rare phrase of many common trigrams, `özdemir ug 4`, costs
+    /// a few milliseconds to look up: once, not once for the page and once for the count).
+    Ids(Vec<i64>),
+    /// A search of three characters or more in id order: the trigram index is the outer loop
+    /// of the page's join and streams it, stopping after the page.
+    Stream,
+    /// At least [`SORT_AT_MOST`] matches in another order: checked on each row while the
+    /// order's index is walked (dense matches fill a page after a few hundred rows, where
+    /// sorting every match of a broad search, `müller`: 183 k of 1 M, took a third of a second).
+    Walk,
+}
+
+/// The folded search text of `q`, when it has one.
+fn search_text(q: &CustomerQuery) -> Option<String> {
+    q.search
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// Whether a folded search text is looked up in the trigram index.
+fn uses_trigrams(folded: &str) -> bool {
+    folded.chars().count() >= TRIGRAM
+}
+
+/// How `q`'s search is evaluated (see [`Search`]). `counting`: the caller also counts, so a
+/// search in id order is looked up too (streaming the page would leave the count to read the
+/// trigram index a second time).
+fn resolve(conn: &Connection, q: &CustomerQuery, counting: bool) -> Result<Search, StoreError> {
+    let Some(folded) = search_text(q) else {
+        return Ok(Search::None);
+    };
+    let trigram = uses_trigrams(&folded);
+    if trigram && q.sort == Column::Id && !counting {
+        return Ok(Search::Stream);
+    }
+    let mut args = Vec::new();
+    let condition = search_sql(&folded, &mut args, false);
+    let sql = if trigram {
+        format!("SELECT rowid FROM {SEARCH_TABLE} WHERE {condition} LIMIT {SORT_AT_MOST}")
+    } else {
+        format!("SELECT id FROM analysis_customers WHERE {condition} LIMIT {SORT_AT_MOST}")
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let ids = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            r.get::<_, i64>(0)
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(if (ids.len() as u64) < SORT_AT_MOST {
+        Search::Ids(ids)
+    } else if trigram && q.sort == Column::Id {
+        Search::Stream
+    } else {
+        Search::Walk
+    })
+}
+
+/// The conditions of a query's filter and its search as `search` evaluates it, with their
+/// arguments.
+fn conditions(q: &CustomerQuery, args: &mut Vec<SqlValue>, search: &Search) -> Vec<String> {
     let mut conditions = Vec::new();
     if let Some(f) = &q.filter {
         let mut text = String::new();
         filter_sql(f, &mut text, args);
         conditions.push(text);
     }
-    if let Some(s) = q.search.as_deref().filter(|s| !s.is_empty()) {
-        conditions.push(search_sql(s, args, walk_order));
+    match (search, search_text(q)) {
+        // The ids are the outer loop of the join that [`source`] names.
+        (Search::None | Search::Ids(_), _) | (_, None) => {}
+        (Search::Stream, Some(folded)) => conditions.push(search_sql(&folded, args, false)),
+        (Search::Walk, Some(folded)) => conditions.push(search_sql(&folded, args, true)),
     }
     conditions
 }
@@ -549,23 +618,41 @@ fn conditions(q: &CustomerQuery, args: &mut Vec<SqlValue>, walk_order: bool) -> 
 /// The trigram index of number and name, folded (migration 0005).
 const SEARCH_TABLE: &str = "analysis_customers_search";
 
-/// What a query reads, and how it names the id: a search of the trigram index is the outer
-/// loop of a join, read in rowid (= id) order, so that a page in id order streams from it and
-/// stops after the page (`id IN (SELECT rowid …)` would first collect every match). Not when
-/// the search is checked row by row while the order's index is walked (`walk_order`).
-fn source(q: &CustomerQuery, walk_order: bool) -> (&'static str, &'static str) {
-    let fts = !walk_order
-        && q.search
-            .as_deref()
-            .is_some_and(|s| s.to_lowercase().chars().count() >= TRIGRAM);
-    if fts {
-        (
+/// What a query reads, and how it names the id. A streamed search (see [`Search::Stream`]) is
+/// the outer loop of a join, read in rowid (= id) order, so that a page in id order stops after
+/// the page (`id IN (SELECT rowid …)` would first collect every match). Looked-up ids (see
+/// [`Search::Ids`]) are the outer loop too, as a JSON array bound to the statement (one cached
+/// statement whatever the ids; `id IN (…)` let SQLite walk a filter's index instead, checking
+/// each of a type's 150 k rows against the list), their rows then sorted.
+fn source(search: &Search, args: &mut Vec<SqlValue>) -> (String, &'static str) {
+    match search {
+        Search::Stream => (
             "analysis_customers_search CROSS JOIN analysis_customers \
-             ON analysis_customers.id = analysis_customers_search.rowid",
+             ON analysis_customers.id = analysis_customers_search.rowid"
+                .to_owned(),
             "analysis_customers_search.rowid",
-        )
-    } else {
-        ("analysis_customers", "id")
+        ),
+        Search::Ids(ids) => {
+            let mut json = String::with_capacity(2 + ids.len() * 8);
+            json.push('[');
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                let _ = write!(json, "{id}");
+            }
+            json.push(']');
+            args.push(SqlValue::Text(json));
+            (
+                format!(
+                    "(SELECT value AS found FROM json_each(?{})) CROSS JOIN analysis_customers \
+                     ON analysis_customers.id = found",
+                    args.len()
+                ),
+                "analysis_customers.id",
+            )
+        }
+        Search::None | Search::Walk => ("analysis_customers".to_owned(), "id"),
     }
 }
 
@@ -573,16 +660,15 @@ fn source(q: &CustomerQuery, walk_order: bool) -> (&'static str, &'static str) {
 /// shorter ones match a prefix of the number.
 const TRIGRAM: usize = 3;
 
-/// The condition of a search (see [`CustomerQuery::search`]). The trigram index holds the
-/// folded texts and is case-sensitive, so a phrase of the folded search text matches exactly
-/// the rows whose folded number or name contains it.
-fn search_sql(search: &str, args: &mut Vec<SqlValue>, walk_order: bool) -> String {
-    let folded = search.to_lowercase();
+/// The condition of a search (see [`CustomerQuery::search`]) on its folded text. The trigram
+/// index holds the folded texts and is case-sensitive, so a phrase of the folded search text
+/// matches exactly the rows whose folded number or name contains it. `walk_order`: checked on
+/// each row of the order's index instead (see [`Search::Walk`]).
+fn search_sql(folded: &str, args: &mut Vec<SqlValue>, walk_order: bool) -> String {
     let chars = folded.chars().count();
     if chars >= TRIGRAM && walk_order {
-        // Many matches in another order than the id's: checked on each row of the order's
-        // index, what the trigram phrase finds (the folded number or name contains the text).
-        args.push(SqlValue::Text(folded));
+        // What the trigram phrase finds: the folded number or name contains the text.
+        args.push(SqlValue::Text(folded.to_owned()));
         let n = args.len();
         return format!(
             "(instr({FOLD}(number), ?{n}) > 0 OR coalesce(instr({FOLD}(name), ?{n}) > 0, 0))"
@@ -618,7 +704,7 @@ fn search_sql(search: &str, args: &mut Vec<SqlValue>, walk_order: bool) -> Strin
             None => ranges.push(format!("{number} >= ?{lo}")),
         }
     }
-    args.push(SqlValue::Text(folded));
+    args.push(SqlValue::Text(folded.to_owned()));
     format!(
         "(({}) AND substr({FOLD}(number), 1, {chars}) = ?{})",
         ranges.join(" OR "),
@@ -626,44 +712,9 @@ fn search_sql(search: &str, args: &mut Vec<SqlValue>, walk_order: bool) -> Strin
     )
 }
 
-/// A search matching at least this many rows (a short one: in its number ranges; a longer one
-/// sorted by anything but the id: in the trigram index) is checked row by row while the order's
-/// index is walked (dense matches fill a page quickly); fewer rows are read through the number's
-/// or the trigram index and sorted, a sort this size taking a millisecond or two.
+/// A search matching fewer rows than this is looked up once and its matches sorted (see
+/// [`Search::Ids`]); more are checked row by row while the order's index is walked.
 const SORT_AT_MOST: u64 = 5_000;
-
-/// Whether `q`'s search matches too many rows to sort: a short one (a number prefix), or a
-/// longer one (looked up in the trigram index) in another order than the id's. Such a page is
-/// read by walking the order's index and checking the search on each row: with thousands of
-/// matches a page fills after a few hundred rows, where sorting every match of a broad search
-/// (`müller`: 183 k of 1 M) took a third of a second.
-fn walk_order(conn: &Connection, q: &CustomerQuery) -> Result<bool, StoreError> {
-    let Some(s) = q.search.as_deref().filter(|s| !s.is_empty()) else {
-        return Ok(false);
-    };
-    if s.to_lowercase().chars().count() >= TRIGRAM {
-        if q.sort == Column::Id {
-            // The trigram index is read in id order: it streams the page.
-            return Ok(false);
-        }
-        let mut args = Vec::new();
-        let condition = search_sql(s, &mut args, false);
-        let n: i64 = conn
-            .prepare_cached(&format!(
-                "SELECT count(*) FROM (SELECT 1 FROM {SEARCH_TABLE} WHERE {condition} \
-                 LIMIT {SORT_AT_MOST})"
-            ))?
-            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
-        return Ok(n as u64 >= SORT_AT_MOST);
-    }
-    let mut args = Vec::new();
-    let condition = search_sql(s, &mut args, false);
-    let n: i64 = conn.prepare_cached(&format!(
-        "SELECT count(*) FROM (SELECT 1 FROM analysis_customers WHERE {condition} LIMIT {SORT_AT_MOST})"
-    ))?
-    .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
-    Ok(n as u64 >= SORT_AT_MOST)
-}
 
 /// Every character whose lower case (`char::to_lowercase`, which `str::to_lowercase` applies
 /// to a text's first character) begins with `c`: `k` → `k`, `K`, `K` (Kelvin sign).
@@ -699,14 +750,35 @@ pub(crate) fn query(
     conn: &Connection,
     q: &CustomerQuery,
 ) -> Result<Vec<CustomerResult>, StoreError> {
-    let walk = walk_order(conn, q)?;
+    let search = resolve(conn, q, false)?;
+    rows(conn, q, &search)
+}
+
+/// The stored customers a query asks for, in its order, and how many match its filter and
+/// search (its paging aside), counted up to `cap`: a list page, its search looked up once.
+pub(crate) fn page(
+    conn: &Connection,
+    q: &CustomerQuery,
+    cap: u64,
+) -> Result<(Vec<CustomerResult>, u64), StoreError> {
+    let search = resolve(conn, q, true)?;
+    let rows = rows(conn, q, &search)?;
+    let n = count_resolved(conn, q, &search, Some(cap))?;
+    Ok((rows, n))
+}
+
+fn rows(
+    conn: &Connection,
+    q: &CustomerQuery,
+    search: &Search,
+) -> Result<Vec<CustomerResult>, StoreError> {
     let mut out = Vec::new();
     for part in keyset_parts(q) {
         let left = q.limit.map(|l| l.saturating_sub(out.len() as u64));
         if left == Some(0) {
             break;
         }
-        let (sql, args) = select_sql(q, &part, left, walk);
+        let (sql, args) = select_sql(q, &part, left, search);
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), customer_of)?;
         for r in rows {
@@ -718,10 +790,10 @@ pub(crate) fn query(
 
 /// `EXPLAIN QUERY PLAN` of each statement [`query`] runs for `q`, one line per plan step.
 pub(crate) fn plan(conn: &Connection, q: &CustomerQuery) -> Result<Vec<String>, StoreError> {
-    let walk = walk_order(conn, q)?;
+    let search = resolve(conn, q, false)?;
     let mut out = Vec::new();
     for part in keyset_parts(q) {
-        let (sql, args) = select_sql(q, &part, q.limit, walk);
+        let (sql, args) = select_sql(q, &part, q.limit, &search);
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
             r.get::<_, String>(3)
@@ -792,12 +864,12 @@ fn select_sql(
     q: &CustomerQuery,
     part: &Part<'_>,
     limit: Option<u64>,
-    walk_order: bool,
+    search: &Search,
 ) -> (String, Vec<SqlValue>) {
-    let (from, id) = source(q, walk_order);
-    let mut sql = format!("SELECT {CUSTOMER_COLUMNS} FROM {from}");
     let mut args: Vec<SqlValue> = Vec::new();
-    let mut conditions = conditions(q, &mut args, walk_order);
+    let (from, id) = source(search, &mut args);
+    let mut sql = format!("SELECT {CUSTOMER_COLUMNS} FROM {from}");
+    let mut conditions = conditions(q, &mut args, search);
     let col = q.sort.sql();
     let (cmp, dir) = if q.descending {
         ("<", "DESC")
@@ -1023,21 +1095,68 @@ pub(crate) fn count(
     q: &CustomerQuery,
     cap: Option<u64>,
 ) -> Result<u64, StoreError> {
+    let search = match search_text(q) {
+        None => Search::None,
+        // A count of every match reads them all anyway: no lookup first.
+        Some(folded) if cap.is_none() && uses_trigrams(&folded) => Search::Stream,
+        Some(_) if cap.is_none() => Search::Walk,
+        Some(_) => resolve(conn, q, true)?,
+    };
+    count_resolved(conn, q, &search, cap)
+}
+
+/// [`count`] with the search evaluated as `search` says.
+fn count_resolved(
+    conn: &Connection,
+    q: &CustomerQuery,
+    search: &Search,
+    cap: Option<u64>,
+) -> Result<u64, StoreError> {
+    let capped = |n: u64| cap.map_or(n, |c| n.min(c));
     let mut args: Vec<SqlValue> = Vec::new();
-    let conditions = conditions(q, &mut args, false);
-    let mut sql = format!("SELECT 1 FROM {}", source(q, false).0);
-    if !conditions.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&conditions.join(" AND "));
-    }
+    let from = match (search, search_text(q)) {
+        // The looked-up ids are the answer without a filter.
+        (Search::Ids(ids), _) if q.filter.is_none() => return Ok(capped(ids.len() as u64)),
+        (Search::Ids(_), _) | (Search::None, _) | (_, None) => {
+            let (from, _) = source(search, &mut args);
+            let conditions = conditions(q, &mut args, search);
+            let mut sql = format!("SELECT 1 FROM {from}");
+            if !conditions.is_empty() {
+                sql.push_str(" WHERE ");
+                sql.push_str(&conditions.join(" AND "));
+            }
+            sql
+        }
+        // Many matches: counted in the index that finds them, joined to the rows only for a
+        // filter.
+        (Search::Stream | Search::Walk, Some(folded)) => {
+            let mut conditions = Vec::new();
+            if let Some(f) = &q.filter {
+                let mut text = String::new();
+                filter_sql(f, &mut text, &mut args);
+                conditions.push(text);
+            }
+            conditions.push(search_sql(&folded, &mut args, false));
+            let from = if !uses_trigrams(&folded) {
+                "analysis_customers".to_owned()
+            } else if q.filter.is_some() {
+                source(&Search::Stream, &mut args).0
+            } else {
+                SEARCH_TABLE.to_owned()
+            };
+            format!("SELECT 1 FROM {from} WHERE {}", conditions.join(" AND "))
+        }
+    };
     let sql = match cap {
         // Counting stops after `cap` matches.
         Some(cap) => format!(
-            "SELECT count(*) FROM ({sql} LIMIT {})",
+            "SELECT count(*) FROM ({from} LIMIT {})",
             cap.min(i64::MAX as u64)
         ),
-        None => sql.replacen("SELECT 1", "SELECT count(*)", 1),
+        None => from.replacen("SELECT 1", "SELECT count(*)", 1),
     };
-    let n: i64 = conn.query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+    let n: i64 = conn
+        .prepare_cached(&sql)?
+        .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
     Ok(n.max(0) as u64)
 }

@@ -528,6 +528,14 @@ impl Workspace for Store {
         crate::results::count(&self.conn, query, Some(cap))
     }
 
+    fn analysis_customers_counted(
+        &self,
+        query: &crate::CustomerQuery,
+        cap: u64,
+    ) -> Result<(Vec<crate::CustomerResult>, u64), StoreError> {
+        crate::results::page(&self.conn, query, cap)
+    }
+
     fn analysis_customer(
         &self,
         number: &str,

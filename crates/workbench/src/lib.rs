@@ -342,6 +342,20 @@ impl<W: Workspace> Workbench<W> {
         Ok(self.store.count_analysis_customers_capped(query, cap)?)
     }
 
+    /// A list page: the stored customers a query asks for and how many match it, counted no
+    /// further than `cap` (see [`Workbench::count_capped`]), with a search looked up once for
+    /// both.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn customers_counted(
+        &self,
+        query: &CustomerQuery,
+        cap: u64,
+    ) -> Result<(Vec<CustomerResult>, u64), WorkbenchError> {
+        Ok(self.store.analysis_customers_counted(query, cap)?)
+    }
+
     /// One customer with its months with business.
     ///
     /// # Errors

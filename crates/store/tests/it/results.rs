@@ -539,6 +539,12 @@ fn search_finds_exactly_what_the_folded_texts_contain() {
             n.min(5),
             "search {search:?}"
         );
+        // A list page: the same rows and count from one call.
+        for cap in [5, 1_000] {
+            let (page, counted) = store.analysis_customers_counted(&q, cap).expect("page");
+            assert_eq!(numbers(&page), expected, "search {search:?}");
+            assert_eq!(counted, n.min(cap), "search {search:?} capped at {cap}");
+        }
         // With a filter and another order, the same rows.
         let q = CustomerQuery {
             filter: Some(text(Column::Type, Comparison::Eq, "growth")),
@@ -556,6 +562,13 @@ fn search_finds_exactly_what_the_folded_texts_contain() {
             .collect();
         expected.sort_unstable();
         assert_eq!(filtered, expected, "search {search:?} among growth");
+        let (page, counted) = store.analysis_customers_counted(&q, 1_000).expect("page");
+        assert_eq!(page, found, "search {search:?} among growth");
+        assert_eq!(
+            counted,
+            expected.len() as u64,
+            "search {search:?} among growth"
+        );
     }
 }
 
@@ -723,17 +736,27 @@ fn every_sort_and_the_type_filter_read_an_index_in_order() {
     let plan = store.analysis_customers_plan(&q).expect("plan").join("\n");
     assert!(plan.contains("VIRTUAL TABLE"), "{plan}");
     assert!(!plan.contains("TEMP B-TREE"), "{plan}");
-    // A short one with few rows reads them through the number's index (and sorts that few).
-    let q = CustomerQuery {
-        search: Some("k0".into()),
-        limit: Some(50),
-        ..CustomerQuery::default()
-    };
-    let plan = store.analysis_customers_plan(&q).expect("plan").join("\n");
-    assert!(
-        plan.contains("sqlite_autoindex_analysis_customers_1"),
-        "{plan}"
-    );
+    // A short one with few rows is looked up once (in the number's index), and the page reads
+    // the rows of the ids found (and sorts that few), also with a filter whose index would
+    // otherwise be walked row by row.
+    for filter in [None, growth.clone()] {
+        for search in ["k0", "müller"] {
+            let q = CustomerQuery {
+                filter: filter.clone(),
+                search: Some(search.into()),
+                sort: Column::FutureValue,
+                descending: true,
+                limit: Some(50),
+                ..CustomerQuery::default()
+            };
+            let plan = store.analysis_customers_plan(&q).expect("plan").join("\n");
+            assert!(plan.contains("json_each"), "{search}: {plan}");
+            assert!(
+                plan.contains("USING INTEGER PRIMARY KEY"),
+                "{search}: {plan}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -848,6 +871,23 @@ fn a_long_search_matching_many_rows_walks_a_value_order() {
                 .map(|c| c.id)
                 .collect();
             assert_eq!(found, expected, "{search} after {skip}");
+            // A list page from one call: the same rows, and the count of every match, also
+            // among a type (joined to the rows) and capped.
+            let (page, n) = store.analysis_customers_counted(&q, 10_000).expect("page");
+            let ids: Vec<i64> = page.iter().map(|c| c.id).collect();
+            assert_eq!(ids, expected, "{search} after {skip}");
+            assert_eq!(n, matching.len() as u64, "{search}");
+            let (_, n) = store.analysis_customers_counted(&q, 10).expect("page");
+            assert_eq!(n, matching.len().min(10) as u64, "{search}");
+            let among = CustomerQuery {
+                filter: Some(text(Column::Type, Comparison::Eq, "steady")),
+                ..q.clone()
+            };
+            let (page, n) = store
+                .analysis_customers_counted(&among, 10_000)
+                .expect("page");
+            assert_eq!(page.iter().map(|c| c.id).collect::<Vec<_>>(), expected);
+            assert_eq!(n, matching.len() as u64, "{search} among steady");
         }
     }
 }

@@ -146,8 +146,8 @@ async fn list(
         .read(move |bench| {
             let sort = v.sort_column().column;
             let cursor = cursor_after(bench, sort, v.after_id())?;
-            let mut rows = bench.customers(&v.query(cursor, PAGE_SIZE + 1))?;
-            let count = bench.count_capped(&v.query(None, PAGE_SIZE), COUNT_CAP + 1)?;
+            let (mut rows, count) =
+                bench.customers_counted(&v.query(cursor, PAGE_SIZE + 1), COUNT_CAP + 1)?;
             let views = bench.store().views(&owner)?;
             rows.truncate((PAGE_SIZE + 1) as usize);
             Ok((rows, count, views, bench.run()?))
