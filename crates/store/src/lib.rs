@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 
 mod accounts;
+mod customer_lines;
 mod error;
 mod migrations;
 mod results;
@@ -40,6 +41,7 @@ mod runs;
 mod sqlite;
 
 pub use accounts::{Accounts, ApiTokenInfo, AuditEntry, Role, SavedView, User};
+pub use customer_lines::CustomerLines;
 pub use error::{InvalidRowReason, StoreError};
 pub use migrations::{MIGRATIONS, SCHEMA_VERSION};
 pub use results::{
@@ -440,6 +442,23 @@ pub trait Workspace {
         query: &CustomerQuery,
         cap: u64,
     ) -> Result<u64, StoreError>;
+
+    /// Builds the index one customer's invoice lines are read through, when it is missing
+    /// (every import drops it: see `SCHEMA.md`); whether it had to. A sort of the whole
+    /// transactions table: seconds at 10 M lines, so a reader builds it once after an import,
+    /// not per request.
+    ///
+    /// # Errors
+    /// On a database failure.
+    fn index_customer_lines(&mut self) -> Result<bool, StoreError>;
+
+    /// The newest `limit` invoice lines of customer `number` (as exported) and how many it
+    /// has; `None` while the index of [`Workspace::index_customer_lines`] is missing.
+    ///
+    /// # Errors
+    /// On a database failure or an unreadable row.
+    fn customer_lines(&self, number: &str, limit: u64)
+        -> Result<Option<CustomerLines>, StoreError>;
 
     /// A list page: the stored customers a query asks for, in its order, and how many match
     /// its filter and search (its paging aside) counted up to `cap`, as

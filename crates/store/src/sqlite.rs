@@ -271,6 +271,7 @@ impl Workspace for Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        crate::customer_lines::drop_index(&tx)?;
         let outcome = import_rows(&tx, meta, rows)?;
         tx.commit()?;
         Ok(outcome)
@@ -300,6 +301,7 @@ impl Workspace for Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        crate::customer_lines::drop_index(&tx)?;
         let mut out = Vec::new();
         for (meta, rows) in files {
             out.push(import_rows(&tx, &meta, &mut rows.into_iter())?);
@@ -528,6 +530,18 @@ impl Workspace for Store {
         crate::results::count(&self.conn, query, Some(cap))
     }
 
+    fn index_customer_lines(&mut self) -> Result<bool, StoreError> {
+        crate::customer_lines::create_index(&self.conn)
+    }
+
+    fn customer_lines(
+        &self,
+        number: &str,
+        limit: u64,
+    ) -> Result<Option<crate::CustomerLines>, StoreError> {
+        crate::customer_lines::lines(&self.conn, number, limit)
+    }
+
     fn analysis_customers_counted(
         &self,
         query: &crate::CustomerQuery,
@@ -615,6 +629,7 @@ fn streamed(
     phases: &mut Vec<(&'static str, Duration)>,
 ) -> Result<Vec<ImportOutcome>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    crate::customer_lines::drop_index(&tx)?;
     let mut out = Vec::new();
     for file in files {
         out.push(stream_file(&tx, file, run_bytes, phases)?);

@@ -47,8 +47,8 @@ use kundenwert_chain::selection::{self, Field, Op, Selection};
 use kundenwert_core::{Lang, PeriodKind, Transaction};
 use kundenwert_ingest::{Pass, RowSink};
 use kundenwert_store::{
-    AnalysisRun, Column, Comparison, Cursor, CustomerQuery, CustomerResult, Filter, FilterValue,
-    MonthFigures, StoreError, Workspace,
+    AnalysisRun, Column, Comparison, Cursor, CustomerLines, CustomerQuery, CustomerResult, Filter,
+    FilterValue, MonthFigures, StoreError, Workspace,
 };
 
 pub use focus::{plan_problems, PlanProblem};
@@ -340,6 +340,28 @@ impl<W: Workspace> Workbench<W> {
     /// On a database failure.
     pub fn count_capped(&self, query: &CustomerQuery, cap: u64) -> Result<u64, WorkbenchError> {
         Ok(self.store.count_analysis_customers_capped(query, cap)?)
+    }
+
+    /// Builds the index a customer's invoice lines are read through when an import dropped
+    /// it (see [`Workspace::index_customer_lines`]); whether it had to.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn index_customer_lines(&mut self) -> Result<bool, WorkbenchError> {
+        Ok(self.store.index_customer_lines()?)
+    }
+
+    /// The newest `limit` invoice lines of a customer and how many it has; `None` until
+    /// [`Workbench::index_customer_lines`] has run after the last import.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub fn customer_lines(
+        &self,
+        number: &str,
+        limit: u64,
+    ) -> Result<Option<CustomerLines>, WorkbenchError> {
+        Ok(self.store.customer_lines(number, limit)?)
     }
 
     /// A list page: the stored customers a query asks for and how many match it, counted no

@@ -119,9 +119,12 @@ async fn customer(
     Path(number): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let found = state
-        .read(move |bench| Ok(bench.customer(&number)?))
+        .read(move |bench| {
+            let lines = bench.customer_lines(&number, API_LINES)?;
+            Ok(bench.customer(&number)?.map(|found| (found, lines)))
+        })
         .await?;
-    let (c, months) = found.ok_or(AppError::NotFound)?;
+    let ((c, months), lines) = found.ok_or(AppError::NotFound)?;
     let mut body = customer_json(&c);
     body["months"] = months
         .iter()
@@ -134,8 +137,27 @@ async fn customer(
             })
         })
         .collect();
+    // The newest invoice lines; null while their index is built after an import.
+    body["transactions"] = match &lines {
+        Some(found) => json!({
+            "total": found.total,
+            "lines": found.lines.iter().map(|l| json!({
+                "date": l.date.format("%Y-%m-%d").to_string(),
+                "document": l.document,
+                "position": l.position,
+                "product": l.product,
+                "quantity": l.quantity,
+                "revenue": l.revenue,
+                "cost": l.cost,
+            })).collect::<Vec<_>>(),
+        }),
+        None => Value::Null,
+    };
     Ok(Json(body))
 }
+
+/// How many of a customer's newest invoice lines `GET /api/v1/customers/{number}` answers with.
+const API_LINES: u64 = 100;
 
 /// A document as the workspace stores it (canonical JSON), answered as it is.
 fn stored_json(json: String) -> Response {

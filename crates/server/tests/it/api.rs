@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use kundenwert_store::{Role, Store};
 
-use super::{split, Fixture};
+use super::{split, Fixture, HOSTILE_NUMBER};
 
 fn token(f: &Fixture, user: &str) -> String {
     let mut store = Store::open(f.dir.path().join("kundenwert.db")).unwrap();
@@ -100,6 +100,26 @@ async fn one_customer_with_months() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(c["id"], f.customer.as_str());
     assert!(!c["months"].as_array().unwrap().is_empty());
+    // The invoice lines' index is built after an import: null until then.
+    assert!(c["transactions"].is_null(), "{c}");
+    f.state
+        .write(|bench| Ok(bench.index_customer_lines()?))
+        .await
+        .unwrap();
+    let (_, c) = call(
+        &f,
+        "GET",
+        &format!("/api/v1/customers/{HOSTILE_NUMBER}"),
+        Some(&t),
+        "",
+    )
+    .await;
+    let lines = &c["transactions"];
+    assert_eq!(lines["total"], 4, "{c}");
+    assert_eq!(lines["lines"][0]["document"], "H0");
+    assert_eq!(lines["lines"][3]["revenue"], 1003.0);
+    assert_eq!(lines["lines"][3]["cost"], 600.0);
+    assert_eq!(lines["lines"][3]["position"], 0);
     let (status, body) = call(&f, "GET", "/api/v1/customers/nope", Some(&t), "").await;
     assert_eq!(
         (status, body["status"].as_u64()),

@@ -171,9 +171,19 @@ impl Fixture {
         uri: &str,
         role: Option<Role>,
     ) -> (StatusCode, String, axum::http::HeaderMap) {
+        self.get_lang(uri, role, "en").await
+    }
+
+    /// GET `uri` as `role` (none: anonymous) with `Accept-Language: lang`.
+    pub async fn get_lang(
+        &self,
+        uri: &str,
+        role: Option<Role>,
+        lang: &str,
+    ) -> (StatusCode, String, axum::http::HeaderMap) {
         let mut b = Request::builder()
             .uri(uri)
-            .header(header::ACCEPT_LANGUAGE, "en");
+            .header(header::ACCEPT_LANGUAGE, lang);
         if let Some(role) = role {
             b = b.header(header::COOKIE, self.session(role));
         }

@@ -128,6 +128,42 @@ async fn the_customer_page_has_reason_figures_and_neighbours() {
 }
 
 #[tokio::test]
+async fn the_customer_page_lists_the_newest_invoice_lines_once_they_are_indexed() {
+    let f = Fixture::new();
+    let page = format!("/customers/{HOSTILE_NUMBER}");
+    // The fixture imported without building the index: the page says the lines are coming.
+    let (status, body, _) = f.get(&page, Some(Role::Viewer)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Invoice lines"), "{body}");
+    assert!(body.contains("being indexed"), "{body}");
+    // The server's background refresh builds it (as after every import).
+    f.state.refresh_in_background();
+    let waited = std::time::Instant::now();
+    while f.state.refresh_state() == kundenwert_server::state::RefreshState::Running {
+        assert!(waited.elapsed().as_secs() < 60, "the refresh ends");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(
+        f.state.refresh_state(),
+        kundenwert_server::state::RefreshState::Idle
+    );
+    let (_, body, _) = f.get(&page, Some(Role::Viewer)).await;
+    assert!(!body.contains("being indexed"), "{body}");
+    assert!(body.contains("All 4 lines."), "{body}");
+    // Newest first: H0 was one month before the last date, H3 ten months.
+    let at = |doc: &str| body.find(&format!("<td>{doc}</td>")).expect(doc);
+    assert!(at("H0") < at("H1") && at("H1") < at("H2") && at("H2") < at("H3"));
+    // Revenue 1,003.00 and the margin 403.00 of H3, in the reader's format.
+    assert!(body.contains("1,003.00"), "{body}");
+    assert!(body.contains("403.00"), "{body}");
+    // In German.
+    let (_, body, _) = f.get_lang(&page, Some(Role::Viewer), "de").await;
+    assert!(body.contains("Rechnungszeilen"), "{body}");
+    assert!(body.contains("Alle 4 Zeilen."), "{body}");
+    assert!(body.contains("1.003,00"), "{body}");
+}
+
+#[tokio::test]
 async fn german_by_accept_language_and_switchable() {
     let f = Fixture::new();
     let request = axum::http::Request::builder()

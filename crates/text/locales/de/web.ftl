@@ -122,6 +122,19 @@ web-customer-next = Nächster
 web-customer-back-to-list = Zurück zur Liste
 web-customer-forecast = Prognose
 web-customer-range = 80-%-Spanne
+web-customer-lines = Rechnungszeilen
+web-customer-lines-shown = Die neuesten { $shown } von { $total } Zeilen.
+web-customer-lines-all = { $total ->
+    [one] Eine Zeile.
+   *[other] Alle { $total } Zeilen.
+}
+web-customer-lines-pending = Die Rechnungszeilen werden nach dem letzten Import indiziert; sie erscheinen hier in Kürze.
+web-col-date = Datum
+web-col-document = Beleg
+web-col-position = Pos.
+web-col-product = Artikel
+web-col-quantity = Menge
+web-col-cost = Kosten
 
 web-healthz-ok = ok
 

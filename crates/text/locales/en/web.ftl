@@ -122,6 +122,19 @@ web-customer-next = Next
 web-customer-back-to-list = Back to the list
 web-customer-forecast = forecast
 web-customer-range = 80 % range
+web-customer-lines = Invoice lines
+web-customer-lines-shown = The newest { $shown } of { $total } lines.
+web-customer-lines-all = { $total ->
+    [one] One line.
+   *[other] All { $total } lines.
+}
+web-customer-lines-pending = The invoice lines are being indexed after the last import; they appear here in a moment.
+web-col-date = Date
+web-col-document = Document
+web-col-position = Line
+web-col-product = Product
+web-col-quantity = Quantity
+web-col-cost = Cost
 
 web-healthz-ok = ok
 

@@ -1,5 +1,5 @@
 //! One customer's page: the monthly chart with the forecast band, the type and its reason, key
-//! figures, P(alive), the months with business, the chains and plans it appears in, and
+//! figures, P(alive), the months with business, the newest invoice lines, the chains and plans it appears in, and
 //! previous/next within the list it was opened from.
 
 use askama::Template;
@@ -51,6 +51,73 @@ pub struct MonthRow {
     pub orders: String,
 }
 
+/// An invoice line of the table, as shown.
+#[derive(Debug)]
+pub struct LineRow {
+    /// Date in the reader's format.
+    pub date: String,
+    /// Document number.
+    pub document: String,
+    /// Line within the document (1-based, as people count).
+    pub position: String,
+    /// Product.
+    pub product: String,
+    /// Quantity.
+    pub quantity: String,
+    /// Revenue.
+    pub revenue: String,
+    /// Cost.
+    pub cost: String,
+    /// Revenue minus cost, when the cost is known.
+    pub margin: String,
+}
+
+/// The newest invoice lines and how many are shown of how many.
+#[derive(Debug)]
+pub struct Lines {
+    /// "The newest 100 of 1,234 lines."
+    pub summary: String,
+    /// The lines, newest first.
+    pub rows: Vec<LineRow>,
+}
+
+/// How many invoice lines a customer page shows (the newest).
+const LINES_SHOWN: u64 = 100;
+
+fn lines(found: &kundenwert_store::CustomerLines, ctx: &PageCtx) -> Lines {
+    let lang = ctx.lang;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    // Invoice amounts to the cent (customer values elsewhere are rounded to whole units).
+    let cents = |v: f64| ctx.num(v, 2);
+    let money = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), cents);
+    let shown = found.lines.len() as u64;
+    Lines {
+        summary: if shown < found.total {
+            t::web_customer_lines_shown(lang, ctx.count(shown), ctx.count(found.total))
+        } else {
+            t::web_customer_lines_all(lang, ctx.count(found.total))
+        },
+        rows: found
+            .lines
+            .iter()
+            .map(|l| LineRow {
+                date: ctx.date(&l.date),
+                document: text(&l.document),
+                position: l
+                    .position
+                    .map_or_else(String::new, |p| ctx.count(u64::from(p) + 1)),
+                product: text(&l.product),
+                quantity: l.quantity.map_or_else(String::new, |q| {
+                    ctx.num(q, if q.fract() == 0.0 { 0 } else { 2 })
+                }),
+                revenue: cents(l.revenue),
+                cost: money(l.cost),
+                margin: money(l.cost.map(|c| l.revenue - c)),
+            })
+            .collect(),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "customer.html")]
 struct CustomerPage {
@@ -60,6 +127,7 @@ struct CustomerPage {
     reason: String,
     status: String,
     months: Vec<MonthRow>,
+    lines: Option<Lines>,
     chart: String,
     appearances: Appearances,
     previous: Option<String>,
@@ -127,10 +195,19 @@ pub(super) async fn page(
             let previous = bench.customers(&backwards)?;
             let appearances = bench.appearances(&n)?;
             let horizon = bench.settings()?.forecast.horizon;
-            Ok(Some((c, months, next, previous, appearances, horizon)))
+            let lines = bench.customer_lines(&n, LINES_SHOWN)?;
+            Ok(Some((
+                c,
+                months,
+                next,
+                previous,
+                appearances,
+                horizon,
+                lines,
+            )))
         })
         .await?;
-    let Some((c, months, next, previous, appearances, horizon)) = found else {
+    let Some((c, months, next, previous, appearances, horizon, found_lines)) = found else {
         return Err(AppError::NotFound);
     };
     let lang = ctx.lang;
@@ -156,6 +233,7 @@ pub(super) async fn page(
                 orders: ctx.count(u64::from(m.orders)),
             })
             .collect(),
+        lines: found_lines.as_ref().map(|l| lines(l, &ctx)),
         chart,
         appearances,
         previous: previous.first().map(|p| customer_href(&p.number, &state_q)),
