@@ -40,6 +40,7 @@ export const TEXTS = {
     logout: "Abmelden",
     switchTo: "English",
     why: "Warum",
+    invoiceLines: "Rechnungszeilen",
   },
   en: {
     locale: "en-GB",
@@ -57,6 +58,7 @@ export const TEXTS = {
     logout: "Log out",
     switchTo: "Deutsch",
     why: "Why",
+    invoiceLines: "Invoice lines",
   },
 };
 

@@ -236,6 +236,17 @@ for (const lang of ["de", "en"]) {
         assert.ok((await page.locator("dl.figures dd").count()) >= 10, "the key figures");
         const figures = await page.locator("dl.figures dd").allTextContents();
         assert.ok(!figures.some((f) => /[a-z]_[a-z]/.test(f)), `no internal ids for readers (${figures.join(" | ")})`);
+        // The newest invoice lines (their index is built after the demo's import: a moment).
+        for (let i = 0; i < 40 && (await page.locator("table.lines").count()) === 0; i++) {
+          await page.waitForTimeout(250);
+          await page.reload();
+        }
+        assert.equal((await page.locator("#lines").textContent()).trim(), T.invoiceLines);
+        const lines = page.locator("table.lines tbody tr");
+        assert.ok((await lines.count()) >= 1, "the customer's invoice lines");
+        const dates = await lines.locator("td:first-child").allTextContents();
+        const iso = (d) => (lang === "de" ? d.split(".").reverse().join("-") : d);
+        assert.deepEqual(dates.map(iso), [...dates.map(iso)].sort().reverse(), "newest first");
         await assertNoSidewaysScroll(page);
         await shot(page, `${lang}-customer`);
 
