@@ -99,6 +99,8 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let ctx = request.extensions().get::<PageCtx>().cloned();
     let response = next.run(request).await;
+    // The reader as `security::identify` (inside this layer) found them.
+    let ctx = response.extensions().get::<PageCtx>().cloned().or(ctx);
     let Some(Carried(error)) = response.extensions().get::<Carried>().cloned() else {
         if response.status() == StatusCode::NOT_FOUND
             && response.headers().get(header::CONTENT_TYPE).is_none()

@@ -119,11 +119,14 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         path,
         path_and_query,
     };
-    request.extensions_mut().insert(ctx);
+    request.extensions_mut().insert(ctx.clone());
     if let Some(identity) = identity {
         request.extensions_mut().insert(identity);
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    // For the error pages, rendered outside this layer: they show the signed-in navigation.
+    response.extensions_mut().insert(ctx);
+    response
 }
 
 /// Whether a request says it comes from another site: `Sec-Fetch-Site` other than

@@ -481,8 +481,8 @@ fn build_page(
     lang: Lang,
 ) -> ChainPage {
     let g = gaps::gaps(chain, Some(today()));
-    // Inline in the page the diagram is an image whose name is its own `<title>`.
-    let svg = export::to_svg(chain, lang, figures).replacen("<svg ", "<svg role=\"img\" ", 1);
+    // An image whose name is its own `<title>` (`role="img"` from the chain crate).
+    let svg = export::to_svg(chain, lang, figures);
     let actors = Tier::ALL
         .iter()
         .flat_map(|tier| chain.actors_in(*tier))

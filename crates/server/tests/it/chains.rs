@@ -39,7 +39,7 @@ async fn the_chain_page_shows_the_diagram_and_the_gaps() {
     let (status, body, _) = f.get(&uri, Some(Role::Viewer)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        body.contains("<svg role=\"img\" xmlns=\"http://www.w3.org/2000/svg\""),
+        body.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""),
         "{body}"
     );
     assert!(body.contains("Contact gaps"), "{body}");

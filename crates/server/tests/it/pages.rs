@@ -121,10 +121,23 @@ async fn the_customer_page_has_reason_figures_and_neighbours() {
     ] {
         assert!(body.contains(part), "{part}");
     }
-    let (status, _, _) = f
+    let (status, body, _) = f
         .get("/customers/no-such-customer", Some(Role::Viewer))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // The error page keeps the signed-in reader's navigation.
+    assert!(body.contains("vera"), "{body}");
+    assert!(body.contains("action=\"/logout\""), "{body}");
+    let (status, body, _) = f.get("/no/such/page", Some(Role::Editor)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("emil"), "{body}");
+    // Anonymous: no user.
+    let (status, body, _) = f.get("/no/such/page", None).await;
+    assert!(
+        status == StatusCode::NOT_FOUND || status.is_redirection(),
+        "{status}"
+    );
+    assert!(!body.contains("action=\"/logout\""), "{body}");
 }
 
 #[tokio::test]

@@ -482,7 +482,7 @@ fn emit(
     let mut s = String::new();
     let _ = writeln!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="'{FONT_FAMILY}', sans-serif" fill="{INK}">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="'{FONT_FAMILY}', sans-serif" fill="{INK}">"#,
         w = n(width),
         h = n(height)
     );
