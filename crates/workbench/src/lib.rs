@@ -365,7 +365,7 @@ impl<W: Workspace> Workbench<W> {
     pub fn for_each_customer_page<E: From<WorkbenchError>>(
         &self,
         page_size: u64,
-        page: &mut dyn FnMut(&[(CustomerResult, Vec<MonthFigures>)]) -> Result<(), E>,
+        page: &mut dyn FnMut(&[CustomerWithMonths]) -> Result<(), E>,
     ) -> Result<(), E> {
         let size = page_size.max(1);
         let mut after = 0;
@@ -539,6 +539,9 @@ impl<W: Workspace> Workbench<W> {
         Ok(found)
     }
 }
+
+/// A stored customer with its months with business.
+pub type CustomerWithMonths = (CustomerResult, Vec<MonthFigures>);
 
 /// Where a customer appears ([`Workbench::appearances`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
