@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
+use chrono::Datelike;
 use kundenwert_analysis::demo::{generate, DemoConfig};
 use kundenwert_core::Lang;
 use kundenwert_report::{build, html, xlsx, Options, Report};
@@ -225,5 +226,72 @@ fn a_german_workbook_has_german_headers() {
     assert_eq!(
         customers.rows().next().unwrap()[0],
         Data::String("Nummer".into())
+    );
+}
+
+/// The workbook of a million customers, written a page at a time: how long it takes and what
+/// memory it peaks at. `cargo test -p kundenwert-report --release -- --ignored --nocapture
+/// a_million`; the customers are the small workspace's summary with a million synthetic
+/// stored customers of 12 months each.
+#[test]
+#[ignore = "a million customers: minutes, run by hand"]
+fn a_million_customers_stream_into_the_workbook() {
+    use kundenwert_store::{CustomerResult, MonthFigures};
+    let (dir, mut bench) = workspace();
+    let run = bench.run().unwrap().unwrap();
+    let as_of = run.as_of;
+    let n: i64 = 1_000_000;
+    let mut customers = (1..=n).map(|i| {
+        let c = CustomerResult {
+            id: i,
+            number: format!("K{i:07}"),
+            name: Some(format!("Kunde {i} GmbH")),
+            customer_type: "steady".into(),
+            confidence: 0.8,
+            reason_de: "kein Muster".into(),
+            reason_en: "no pattern".into(),
+            status: Some("active".into()),
+            abc: "B".into(),
+            current_value: (i % 5000) as f64,
+            future_value: Some((i % 4000) as f64),
+            future_value_low: Some(0.0),
+            future_value_high: Some(9000.0),
+            future_value_source: Some("bg_nbd".into()),
+            p_alive: Some(0.9),
+            expected_purchases: Some(3.0),
+            revenue: (i % 9000) as f64,
+            margin: Some((i % 3000) as f64),
+            orders: 12,
+            first_order: as_of - chrono::Months::new(11),
+            last_order: as_of,
+        };
+        let last = as_of.year() * 12 + as_of.month0() as i32;
+        let months = (0..12)
+            .map(|k| MonthFigures {
+                month_index: last - 11 + k,
+                revenue: 100.0,
+                margin: Some(40.0),
+                orders: 1,
+            })
+            .collect();
+        (c, months)
+    });
+    bench
+        .store_mut()
+        .replace_analysis(&run, &mut customers)
+        .unwrap();
+    let started = std::time::Instant::now();
+    let report = report(&bench, Lang::De);
+    let path = dir.path().join("million.xlsx");
+    xlsx::write(&bench, &report, &path).unwrap();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .unwrap_or("");
+    eprintln!(
+        "1 M customers: workbook written in {:.1} s, {} MB, {peak}",
+        started.elapsed().as_secs_f64(),
+        std::fs::metadata(&path).unwrap().len() >> 20
     );
 }
