@@ -154,6 +154,12 @@ pub struct Args {
     #[arg(long, default_value_t = 10, value_name = "N")]
     top: usize,
 
+    /// Write the report of these files to FILE instead of the summary: `.html` or `.xlsx`
+    /// (as `kundenwert report`). The files are analysed in a temporary workspace with the same
+    /// pipeline as the workspace's stored analysis.
+    #[arg(long, value_name = "FILE", conflicts_with = "json")]
+    report: Option<std::path::PathBuf>,
+
     /// With `--json`: include every customer's typology features (the measured values its
     /// type was decided on; about 1.7 kB a customer). `type_evidence` is always there.
     #[arg(long, requires = "json")]
@@ -222,6 +228,9 @@ pub fn run(args: Args) -> Result<()> {
     let lang = args.input.lang();
     // Broken settings fail before the (possibly long) import.
     let settings = settings(&args, lang)?;
+    if let Some(path) = &args.report {
+        return report(&args, settings, path, lang);
+    }
     let timer = crate::Timer::start();
     let (builder, report) = args.input.read()?;
     timer.lap("read");
@@ -272,6 +281,28 @@ pub fn run(args: Args) -> Result<()> {
         out.flush()?;
     }
     Ok(())
+}
+
+/// `analyze FILES --report FILE`: the files stored in a temporary workspace with these
+/// settings, analysed there as `kundenwert import` analyses a workspace, and the report written
+/// from its stored analysis — the one path every report takes. Without files, the workspace's
+/// own analysis (with its settings) is reported.
+fn report(args: &Args, settings: Settings, path: &std::path::Path, lang: Lang) -> Result<()> {
+    let format = crate::report::format_of(path, lang)?;
+    if args.input.files.is_empty() {
+        let bench = crate::workspace::analysed(lang)?;
+        return crate::report::write(&bench, path, format, lang, 25);
+    }
+    crate::import::check_files(&args.input)?;
+    let dir = tempfile::tempdir()?;
+    let mut store = kundenwert_store::Store::open(dir.path().join("analyze.db"))
+        .map_err(|e| crate::workspace::store_error(&e, lang))?;
+    kundenwert_store::Workspace::put_settings(&mut store, &settings.to_toml())
+        .map_err(|e| crate::workspace::store_error(&e, lang))?;
+    crate::import::store_into(&args.input, &mut store)?;
+    let mut bench = kundenwert_workbench::Workbench::new(store);
+    crate::workspace::refresh(&mut bench, lang)?;
+    crate::report::write(&bench, path, format, lang, 25)
 }
 
 /// An analysis that cannot run, as the user's error.

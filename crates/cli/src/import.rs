@@ -12,7 +12,7 @@ use crate::output::out;
 use kundenwert_text as text;
 
 use anyhow::{Context, Result};
-use kundenwert_store::Workspace;
+use kundenwert_store::{Store, Workspace};
 use kundenwert_workbench::import::{FileToStore, StoredFile};
 use kundenwert_workbench::StoreImportError;
 
@@ -43,8 +43,9 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// Reads `input.files` and stores them in the workspace; returns the report for the user.
-pub fn store_files(input: &InputArgs) -> Result<String> {
+/// The files' kinds are checked first: a file that cannot be opened, or a PDF or an image,
+/// stops before the workspace is touched (or created).
+pub fn check_files(input: &InputArgs) -> Result<()> {
     let lang = input.lang();
     if input.files.is_empty() {
         return Err(UserError::usage(
@@ -56,8 +57,6 @@ pub fn store_files(input: &InputArgs) -> Result<String> {
     if input.as_of.is_some() {
         return Err(UserError::usage(text::import_as_of_not_here(lang).into(), None).into());
     }
-    // The files' kinds are checked first: a file that cannot be opened, or a PDF or an image,
-    // stops before the workspace is touched (or created).
     for file in &input.files {
         std::fs::File::open(file)
             .with_context(|| kundenwert_text::file_cannot_read(lang, file.display()))?;
@@ -66,8 +65,15 @@ pub fn store_files(input: &InputArgs) -> Result<String> {
             UserError::input(message, hint)
         })?;
     }
+    Ok(())
+}
+
+/// Reads `input.files` into `store` (the workspace, or the temporary one of `analyze
+/// --report`) with the progress bar, reporting rejected rows on stderr; the caller checked
+/// them with [`check_files`] before it opened the store.
+pub fn store_into(input: &InputArgs, store: &mut Store) -> Result<Vec<StoredFile>> {
+    let lang = input.lang();
     let options = input.options()?;
-    let mut store = crate::workspace::open(lang)?;
     let files: Vec<FileToStore> = input
         .files
         .iter()
@@ -77,7 +83,7 @@ pub fn store_files(input: &InputArgs) -> Result<String> {
         })
         .collect();
     let stored = input.with_progress(&input.files, |progress| {
-        kundenwert_workbench::import::store_files(&mut store, &files, &options, progress)
+        kundenwert_workbench::import::store_files(store, &files, &options, progress)
     });
     let timer = crate::Timer::start();
     for (phase, took) in store.import_phases() {
@@ -96,6 +102,15 @@ pub fn store_files(input: &InputArgs) -> Result<String> {
     for file in &stored {
         input.report_rejections(&file.report)?;
     }
+    Ok(stored)
+}
+
+/// Reads `input.files` and stores them in the workspace; returns the report for the user.
+pub fn store_files(input: &InputArgs) -> Result<String> {
+    let lang = input.lang();
+    check_files(input)?;
+    let mut store = crate::workspace::open(lang)?;
+    let stored = store_into(input, &mut store)?;
     let mut out = String::new();
     for StoredFile {
         name: path,

@@ -2,7 +2,7 @@
 //!
 //! The binary is glue: every subcommand is one module that parses its arguments, calls the
 //! library crates (mostly `kundenwert-workbench`) and prints: `analyze`, `series`, `demo`,
-//! `import`, `settings`, `chain`, `plan`, `select`, `serve`, `user` and `token` (the last
+//! `import`, `settings`, `chain`, `plan`, `select`, `report`, `serve`, `user` and `token` (the last
 //! two in `accounts`). Shared between them: the input options and
 //! the import with its progress bar and rejected rows (`input`), the workspace's opening and
 //! refresh with messages a user can act on (`workspace`), the future value's JSON and text
@@ -24,6 +24,7 @@ mod import;
 mod input;
 mod output;
 mod plan;
+mod report;
 mod select;
 mod series;
 mod serve;
@@ -69,6 +70,9 @@ enum Command {
     Plan(plan::Args),
     /// Named customer selections (`type=growth and future_value>10000`) for plans and chains.
     Select(select::Args),
+    /// Write the workspace's analysis as a report to hand on: `-o report.html` (to read, mail
+    /// and print) or `-o report.xlsx` (every customer, and their values per month).
+    Report(report::Args),
     /// The settings the workspace's analysis uses: show, set one, import a TOML file.
     Settings(settings::Args),
     /// Write the customer × period table (revenue, cost, margin, orders) as CSV.
@@ -230,6 +234,7 @@ fn main() -> ExitCode {
         Command::Chain(args) => chain::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Select(args) => select::run(args),
+        Command::Report(args) => report::run(args),
         Command::Analyze(args) => analyze::run(args),
         Command::Series(args) => series::run(args),
         Command::Settings(args) => settings::run(args),

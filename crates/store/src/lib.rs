@@ -483,4 +483,16 @@ pub trait Workspace {
         &self,
         number: &str,
     ) -> Result<Option<(CustomerResult, Vec<MonthFigures>)>, StoreError>;
+
+    /// Up to `limit` stored customers with their months, in id (customer-number) order, after
+    /// the customer with id `after` (0: from the first): a page of a keyset walk over every
+    /// customer, so a million customers are never held at once.
+    ///
+    /// # Errors
+    /// On a database failure or an unreadable row.
+    fn analysis_customers_with_months(
+        &self,
+        after: i64,
+        limit: u64,
+    ) -> Result<Vec<(CustomerResult, Vec<MonthFigures>)>, StoreError>;
 }

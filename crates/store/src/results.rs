@@ -1088,6 +1088,33 @@ pub(crate) fn customer(
     Ok(Some((c, months)))
 }
 
+/// Up to `limit` stored customers with their months, in id (customer-number) order, after the
+/// customer with id `after` (0: from the first): one page of a keyset walk over every customer.
+pub(crate) fn customers_with_months(
+    conn: &Connection,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<(CustomerResult, Vec<MonthFigures>)>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CUSTOMER_COLUMNS}, months FROM analysis_customers WHERE id > ?1 ORDER BY id LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(
+        rusqlite::params![after, limit.min(i64::MAX as u64) as i64],
+        |r| Ok((customer_of(r)?, r.get::<_, Vec<u8>>(21)?)),
+    )?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (c, blob) = row?;
+        let c = finish_customer(c)?;
+        let months = unpack_months(&blob).ok_or_else(|| StoreError::CorruptRow {
+            id: c.id,
+            message: format!("stored months of `{}` have {} bytes", c.number, blob.len()),
+        })?;
+        out.push((c, months));
+    }
+    Ok(out)
+}
+
 /// How many stored customers match a query's filter and search (its paging aside), counting
 /// up to `cap` when one is given.
 pub(crate) fn count(

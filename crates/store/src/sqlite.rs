@@ -556,6 +556,14 @@ impl Workspace for Store {
     ) -> Result<Option<(crate::CustomerResult, Vec<crate::MonthFigures>)>, StoreError> {
         crate::results::customer(&self.conn, number)
     }
+
+    fn analysis_customers_with_months(
+        &self,
+        after: i64,
+        limit: u64,
+    ) -> Result<Vec<(crate::CustomerResult, Vec<crate::MonthFigures>)>, StoreError> {
+        crate::results::customers_with_months(&self.conn, after, limit)
+    }
 }
 
 /// Streams the transactions with ids in `lo..=hi`, in id order (a sequential scan; see

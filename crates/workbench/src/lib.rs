@@ -20,6 +20,7 @@
 //! | [`records`] | an analysis as stored rows (rounded as the JSON) and the run's summary |
 //! | [`fixed_costs`] | the yearly fixed-costs CSV |
 //! | [`focus`] | chains and focus plans on the workspace: actors' figures, a plan's references checked, a plan's targets today |
+//! | [`overview`] | the stored analysis beyond its customers, typed ([`overview::Overview`]: sums per type, ABC, whale curve, quadrants, migration, model and backtest), the portfolio's sample and the overview's charts the web page and the reports share |
 //! | [`import`] | exports into the workspace: the reading options as a user states them ([`ImportSpec`]), a preview that stores nothing, and the all-or-nothing streamed store the CLI's `import` and the web upload share |
 //!
 //! [`Workbench`] itself decides whether the stored analysis is current (data version,
@@ -32,6 +33,7 @@
 pub mod fixed_costs;
 pub mod focus;
 pub mod import;
+pub mod overview;
 pub mod pipeline;
 pub mod records;
 pub mod settings;
@@ -53,6 +55,7 @@ use kundenwert_store::{
 
 pub use focus::{plan_problems, PlanProblem};
 pub use import::{ImportSpec, SpecError, StoreImportError};
+pub use overview::Overview;
 pub use pipeline::{analyse, Analysis, AnalysisError, Phase, Request, Totals};
 pub use settings::{Settings, SettingsError};
 
@@ -389,6 +392,32 @@ impl<W: Workspace> Workbench<W> {
         Ok(self.store.analysis_customer(number)?)
     }
 
+    /// Every stored customer with its months, in customer-number order, handed to `page` a
+    /// page of at most `page_size` at a time (keyset paging on the id): a million customers are
+    /// never held at once. Stops at the first error `page` returns.
+    ///
+    /// # Errors
+    /// On a database failure, or what `page` returns.
+    pub fn for_each_customer_page<E: From<WorkbenchError>>(
+        &self,
+        page_size: u64,
+        page: &mut dyn FnMut(&[CustomerWithMonths]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let size = page_size.max(1);
+        let mut after = 0;
+        loop {
+            let rows = self
+                .store
+                .analysis_customers_with_months(after, size)
+                .map_err(WorkbenchError::from)?;
+            page(&rows)?;
+            match rows.last() {
+                Some((last, _)) if rows.len() as u64 == size => after = last.id,
+                _ => return Ok(()),
+            }
+        }
+    }
+
     /// The customers a selection matches, in customer-number order.
     ///
     /// # Errors
@@ -546,6 +575,9 @@ impl<W: Workspace> Workbench<W> {
         Ok(found)
     }
 }
+
+/// A stored customer with its months with business.
+pub type CustomerWithMonths = (CustomerResult, Vec<MonthFigures>);
 
 /// Where a customer appears ([`Workbench::appearances`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -15,6 +15,7 @@ mod exit_codes;
 mod limits;
 mod plan;
 mod rejects;
+mod report;
 mod series;
 mod settings;
 mod web;

@@ -6,13 +6,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use kundenwert_core::CustomerType;
-use kundenwert_store::{Column, CustomerQuery, CustomerResult};
 use kundenwert_text::{self as t, CustomerTypeLabel};
-use serde_json::Value;
+use kundenwert_workbench::overview::{charts as overview_charts, AbcLine, TypeLine};
 
 use crate::error::AppError;
 use crate::page::{html, urlencode, PageCtx};
-use crate::routes::charts;
 use crate::state::{AppState, RefreshState};
 
 /// The routes of this module.
@@ -20,33 +18,7 @@ pub fn routes() -> Vec<super::Route> {
     super::routes![GET "/" Viewer => dashboard]
 }
 
-/// One type's line of the distribution.
-#[derive(Debug)]
-pub struct TypeLine {
-    /// Type id.
-    pub id: &'static str,
-    /// Name.
-    pub label: &'static str,
-    /// Customers.
-    pub customers: u64,
-    /// Share of customers.
-    pub share: f64,
-    /// Current value.
-    pub current_value: f64,
-}
-
-/// One ABC class.
-#[derive(Debug)]
-pub struct AbcLine {
-    /// `A`, `B`, `C`.
-    pub class: &'static str,
-    /// Customers.
-    pub customers: u64,
-    /// Share of the positive current value.
-    pub share: f64,
-}
-
-/// A customer whose type changed.
+/// A customer whose type changed, as the page lists it.
 #[derive(Debug)]
 pub struct Mover {
     /// Number.
@@ -91,33 +63,20 @@ fn type_name(id: &str, lang: kundenwert_core::Lang) -> String {
     CustomerType::from_id(id).map_or_else(|| id.to_owned(), |t| t.label(lang).to_owned())
 }
 
-/// Customers drawn in the portfolio: the largest by current and by future value (the ones a
-/// reader asks about), at most this many of each.
-const PORTFOLIO_POINTS: u64 = 300;
-
 async fn dashboard(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, AppError> {
     let lang = ctx.lang;
-    let (run, sample) = state
+    let (overview, sample) = state
         .read(|bench| {
-            let run = bench.run()?;
-            let mut sample: Vec<CustomerResult> = Vec::new();
-            if run.is_some() {
-                for sort in [Column::CurrentValue, Column::FutureValue] {
-                    sample.extend(bench.customers(&CustomerQuery {
-                        sort,
-                        descending: true,
-                        limit: Some(PORTFOLIO_POINTS),
-                        ..CustomerQuery::default()
-                    })?);
-                }
-                sample.sort_by_key(|c| c.id);
-                sample.dedup_by_key(|c| c.id);
-            }
-            Ok((run, sample))
+            let overview = bench.overview()?;
+            let sample = match overview {
+                Some(_) => bench.portfolio_sample()?,
+                None => Vec::new(),
+            };
+            Ok((overview, sample))
         })
         .await?;
     let refreshing = state.refresh_state() == RefreshState::Running;
-    let Some(run) = run else {
+    let Some(overview) = overview else {
         let page = Dashboard {
             intro: None,
             banner: Some(t::web_no_analysis(lang).to_owned()),
@@ -133,70 +92,25 @@ async fn dashboard(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
         };
         return Ok(html(&page));
     };
-    let summary: Value = serde_json::from_str(&run.summary).map_err(AppError::internal)?;
-    let total = run.customers.max(1) as f64;
-    let types: Vec<TypeLine> = CustomerType::ALL
-        .iter()
-        .filter_map(|ty| {
-            let part = &summary["by_type"][ty.id()];
-            let customers = part["customers"].as_u64()?;
-            Some(TypeLine {
-                id: ty.id(),
-                label: ty.label(lang),
-                customers,
-                share: customers as f64 / total,
-                current_value: part["current_value"].as_f64().unwrap_or(0.0),
-            })
-        })
-        .collect();
-    let abc_part = &summary["portfolio"]["abc"];
-    let positive = abc_part["total_positive_current_value"]
-        .as_f64()
-        .unwrap_or(0.0);
-    let abc: Vec<AbcLine> = ["A", "B", "C"]
-        .into_iter()
-        .map(|class| AbcLine {
-            class,
-            customers: abc_part[class]["customers"].as_u64().unwrap_or(0),
-            share: if positive > 0.0 {
-                abc_part[class]["current_value"]
-                    .as_f64()
-                    .unwrap_or(0.0)
-                    .max(0.0)
-                    / positive
-            } else {
-                0.0
-            },
-        })
-        .collect();
-    let migration = &summary["migration"];
-    let movers_title = migration["from"]
-        .as_str()
-        .zip(migration["to"].as_str())
-        .map(|(from, to)| {
-            let date = |s: &str| {
-                s.parse::<chrono::NaiveDate>()
-                    .map_or_else(|_| s.to_owned(), |d| ctx.date(&d))
-            };
-            t::web_dashboard_movers(lang, date(from), date(to))
-        });
-    let movers = migration["moved"]
-        .as_array()
-        .map(|moved| {
-            moved
+    let migration = overview.migration.as_ref();
+    let movers_title =
+        migration.map(|m| t::web_dashboard_movers(lang, ctx.date(&m.from), ctx.date(&m.to)));
+    let movers = migration
+        .map(|m| {
+            m.moved
                 .iter()
                 .take(20)
                 .map(|m| Mover {
-                    number: m["id"].as_str().unwrap_or("").to_owned(),
-                    name: m["name"].as_str().unwrap_or("").to_owned(),
-                    from: type_name(m["from"].as_str().unwrap_or(""), lang),
-                    to: type_name(m["to"].as_str().unwrap_or(""), lang),
-                    current_value: m["current_value"].as_f64().unwrap_or(0.0),
+                    number: m.id.clone(),
+                    name: m.name.clone().unwrap_or_default(),
+                    from: type_name(&m.from, lang),
+                    to: type_name(&m.to, lang),
+                    current_value: m.current_value,
                 })
                 .collect()
         })
         .unwrap_or_default();
-    let computed = run
+    let computed = overview
         .computed_at
         .replace('T', " ")
         .trim_end_matches('Z')
@@ -204,17 +118,17 @@ async fn dashboard(State(state): State<AppState>, ctx: PageCtx) -> Result<Respon
     let page = Dashboard {
         intro: Some(t::web_analysis_as_of(
             lang,
-            ctx.date(&run.as_of),
+            ctx.date(&overview.as_of),
             computed.clone(),
-            ctx.count(run.customers),
+            ctx.count(overview.customers),
         )),
         banner: refreshing.then(|| t::web_analysis_stale(lang, computed)),
-        types_chart: charts::types_chart(&ctx, &types),
-        abc_chart: charts::abc_chart(&ctx, &abc),
-        whale_chart: charts::whale_chart(&ctx, &summary["portfolio"]["whale_curve"]),
-        portfolio_chart: charts::portfolio_chart(&ctx, &summary["portfolio"]["quadrants"], &sample),
-        types,
-        abc,
+        types_chart: overview_charts::types(lang, &overview.types),
+        abc_chart: overview_charts::abc(lang, &overview.abc.classes),
+        whale_chart: overview_charts::whale(lang, &overview.whale),
+        portfolio_chart: overview_charts::portfolio(lang, overview.quadrants.as_ref(), &sample),
+        types: overview.types,
+        abc: overview.abc.classes,
         movers,
         movers_title,
         ctx,

@@ -1,0 +1,83 @@
+//! `kundenwert report -o FILE` on the workspace and `analyze FILES --report FILE`: the format
+//! from the extension, the same report either way, and the refusals with their hints.
+
+use super::{run, workdir};
+
+#[test]
+fn report_writes_html_and_xlsx_from_the_workspace_in_both_languages() {
+    let dir = workdir();
+    let imported = run(dir.path(), &["import", "--lang", "en", "export_de.csv"]);
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+
+    let de = run(
+        dir.path(),
+        &["report", "-o", "bericht.html", "--lang", "de"],
+    );
+    assert_eq!(de.code, 0, "{}", de.stderr);
+    assert_eq!(de.stdout, "Bericht geschrieben: bericht.html\n");
+    let page = std::fs::read_to_string(dir.path().join("bericht.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"de\">"));
+    assert!(page.contains("<h2>Kundentypen</h2>"));
+
+    let en = run(
+        dir.path(),
+        &["report", "--output", "report.xlsx", "--lang", "en"],
+    );
+    assert_eq!(en.code, 0, "{}", en.stderr);
+    let bytes = std::fs::read(dir.path().join("report.xlsx")).unwrap();
+    assert!(bytes.starts_with(b"PK"), "an XLSX is a zip file");
+}
+
+#[test]
+fn analyze_with_report_writes_the_same_report_as_the_workspace() {
+    let dir = workdir();
+    let from_files = run(
+        dir.path(),
+        &[
+            "analyze",
+            "--lang",
+            "en",
+            "export_de.csv",
+            "--report",
+            "files.html",
+        ],
+    );
+    assert_eq!(from_files.code, 0, "{}", from_files.stderr);
+    // The files were analysed in a temporary workspace: none is left in the folder.
+    assert!(!dir.path().join("kundenwert.db").exists());
+    run(dir.path(), &["import", "--lang", "en", "export_de.csv"]);
+    let from_store = run(dir.path(), &["report", "--lang", "en", "-o", "store.html"]);
+    assert_eq!(from_store.code, 0, "{}", from_store.stderr);
+    let read = |name: &str| {
+        let page = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        // The moment of computing differs between the two runs.
+        page.lines()
+            .filter(|l| !l.contains("computed"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(read("files.html"), read("store.html"));
+}
+
+#[test]
+fn an_unknown_extension_or_pdf_is_refused_with_a_hint() {
+    let dir = workdir();
+    for (file, message) in [
+        ("r.docx", "error: `.docx` is not a report format\n"),
+        (
+            "r",
+            "error: `r` has no extension to tell the report's format by\n",
+        ),
+        (
+            "r.pdf",
+            "error: PDF reports are not available yet: `r.pdf`\n",
+        ),
+    ] {
+        let refused = run(dir.path(), &["report", "--lang", "en", "-o", file]);
+        assert_eq!(refused.code, 2, "{file}");
+        assert!(refused.stderr.starts_with(message), "{}", refused.stderr);
+        assert!(refused.stderr.contains("\nhint: "), "{}", refused.stderr);
+    }
+    // Refused before anything was read or created.
+    assert!(!dir.path().join("kundenwert.db").exists());
+}
