@@ -26,6 +26,7 @@ h3{font-size:1.1rem;margin-top:1.6rem}h4{font-size:1rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.92rem}
 th,td{border:1px solid var(--line);padding:.25rem .45rem;text-align:left;vertical-align:top}
 th{background:var(--head)}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table.customers tbody td{border-bottom:none}table.customers td.reason,table.customers th.reason{font-size:.85rem;color:var(--muted);font-weight:normal;border-top:none;border-bottom:1px solid var(--line)}
 tfoot td{font-weight:600}.meta,.muted{color:var(--muted)}.changed{font-weight:600}
 .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:.8rem;margin:1rem 0}
 .figure{border:1px solid var(--line);border-radius:4px;padding:.6rem .8rem}.figure b{display:block;font-size:1.35rem}
@@ -34,7 +35,7 @@ tfoot td{font-weight:600}.meta,.muted{color:var(--muted)}.changed{font-weight:60
 .status-done{color:#2e7d32}.status-dropped{color:#888;text-decoration:line-through}.notes{white-space:pre-wrap}
 nav ol{columns:2}
 @page{size:A4;margin:15mm}
-@media print{body{margin:0;max-width:none;font-size:9.5pt}nav{display:none}h2{break-before:page}h2,h3,h4{break-after:avoid}tr,.chart,.figure{break-inside:avoid}thead{display:table-header-group}a{color:inherit;text-decoration:none}}
+@media print{body{margin:0;max-width:none;font-size:9.5pt}nav{display:none}h2{break-before:page}h2,h3,h4{break-after:avoid}tr,tbody,.chart,.figure{break-inside:avoid}thead{display:table-header-group}a{color:inherit;text-decoration:none}}
 ";
 
 fn esc(s: &str) -> String {
@@ -207,13 +208,24 @@ fn summary(o: &mut String, r: &Report) {
     if r.settings.iter().all(|s| !s.changed) {
         let _ = writeln!(o, "<p>{}</p>", esc(t::report_settings_defaults(lang)));
     }
+    // The typology's thresholds are the method's internals (dozens of them, a tree among them):
+    // listed only where someone changed one; the rest of the settings always.
+    let internal = |s: &&crate::model::SettingLine| !s.changed && s.key.starts_with("typology.");
+    if r.settings.iter().any(|s| s.changed) && r.settings.iter().any(|s| internal(&s)) {
+        let _ = writeln!(
+            o,
+            "<p>{}</p>",
+            esc(t::report_settings_typology_defaults(lang))
+        );
+    }
+    let shown = r.settings.iter().filter(|s| !internal(s));
     let _ = writeln!(
         o,
         "<table>\n<thead><tr><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
         esc(t::report_setting(lang)),
         esc(t::report_setting_value(lang))
     );
-    for s in &r.settings {
+    for s in shown {
         let class = if s.changed { " class=\"changed\"" } else { "" };
         let _ = writeln!(
             o,
@@ -435,10 +447,13 @@ fn migration(o: &mut String, r: &Report) {
     o.push_str("</section>\n");
 }
 
+/// The customers of a type: a row of figures and, below it across the table, the reason in
+/// words (a column of its own squeezed the reasons into a few characters a line in print, one
+/// customer a page). Each customer is its own `tbody`, kept on one page.
 fn customer_table(o: &mut String, rows: &[CustomerRow], lang: Lang) {
     let _ = writeln!(
         o,
-        "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead>\n<tbody>",
+        "<table class=\"customers\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr><tr><th colspan=\"8\" class=\"reason\">{}</th></tr></thead>",
         esc(t::report_col_number(lang)),
         esc(t::report_col_name(lang)),
         esc(t::report_col_status(lang)),
@@ -452,7 +467,7 @@ fn customer_table(o: &mut String, rows: &[CustomerRow], lang: Lang) {
     for c in rows {
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            "<tbody><tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr><tr><td colspan=\"8\" class=\"reason\">{}</td></tr></tbody>",
             esc(&c.number),
             esc(c.name.as_deref().unwrap_or("")),
             esc(&fmt::capitalized(status_name(c.status.as_deref(), lang))),
@@ -464,7 +479,7 @@ fn customer_table(o: &mut String, rows: &[CustomerRow], lang: Lang) {
             esc(&c.reason)
         );
     }
-    o.push_str("</tbody>\n</table>\n");
+    o.push_str("</table>\n");
 }
 
 fn customers(o: &mut String, r: &Report) {

@@ -14,6 +14,7 @@ report-basis-revenue = Werte sind Umsatz: Die Daten enthalten weder Kosten noch 
 report-margin-estimated = Die Marge ist mit einem angenommenen Margensatz geschätzt.
 report-settings = Verwendete Einstellungen
 report-settings-defaults = Alle Einstellungen auf ihren Standardwerten.
+report-settings-typology-defaults = Die Schwellen der Typologie (`typology.*`) stehen auf ihren Standardwerten, außer den hier aufgeführten.
 report-setting = Einstellung
 report-setting-value = Wert
 

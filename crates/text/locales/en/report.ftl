@@ -14,6 +14,7 @@ report-basis-revenue = Values are revenue: the data has no cost or margin.
 report-margin-estimated = The margin is estimated with an assumed margin rate.
 report-settings = Settings used
 report-settings-defaults = Every setting at its default.
+report-settings-typology-defaults = The typology's thresholds (`typology.*`) are at their defaults, except those listed here.
 report-setting = Setting
 report-setting-value = Value
 
