@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 AFL_VERSION=0.18.2
-TARGETS=(split csv_import numbers dates header xlsx_import chain plan selection fixed_costs settings)
+TARGETS=(split csv_import numbers dates header xlsx_import chain plan selection fixed_costs settings web_forms)
 
 if [ $# -ne 2 ]; then
     echo "usage: fuzz/run.sh TARGET|all SECONDS (TARGET one of ${TARGETS[*]})" >&2

@@ -41,6 +41,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("selection", selection),
     ("fixed_costs", fixed_costs),
     ("settings", settings),
+    ("web_forms", web_forms),
 ];
 
 /// The target called `name`.
@@ -532,5 +533,200 @@ pub fn settings(data: &[u8]) {
     assert_eq!(again, s, "TOML round trip\n{toml}");
     for (key, value, _) in s.lines() {
         let _ = s.with(&key, &value);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The web workbench's editing forms.
+
+/// The example chain and plan the demo brings, which the forms below edit.
+fn demo_documents() -> &'static (kundenwert_chain::Chain, kundenwert_chain::plan::Plan) {
+    static DOCS: OnceLock<(kundenwert_chain::Chain, kundenwert_chain::plan::Plan)> =
+        OnceLock::new();
+    DOCS.get_or_init(|| {
+        let chain = kundenwert_chain::parse(
+            include_str!("../../data/demo/kette_hydraulik.yaml"),
+            Some(kundenwert_chain::Format::Yaml),
+        )
+        .expect("the demo chain reads");
+        let plan = kundenwert_chain::plan::parse_plan(
+            include_str!("../../data/demo/fokusplan_wachstum.yaml"),
+            Some(kundenwert_chain::Format::Yaml),
+        )
+        .expect("the demo plan reads");
+        (chain, plan)
+    })
+}
+
+/// The chain reads back from both canonical exports as itself.
+fn assert_chain_round_trips(chain: &kundenwert_chain::Chain, after: &str) {
+    let yaml = kundenwert_chain::to_yaml(chain);
+    let again = kundenwert_chain::parse(&yaml, Some(kundenwert_chain::Format::Yaml))
+        .unwrap_or_else(|e| {
+            panic!("after {after}: the edited chain's YAML does not read: {e:?}\n{yaml}")
+        });
+    assert_eq!(&again, chain, "after {after}: YAML round trip\n{yaml}");
+    let json = kundenwert_chain::to_json(chain);
+    let again = kundenwert_chain::parse(&json, Some(kundenwert_chain::Format::Json))
+        .unwrap_or_else(|e| panic!("after {after}: the edited chain's JSON does not read: {e:?}"));
+    assert_eq!(&again, chain, "after {after}: JSON round trip");
+}
+
+/// The plan reads back from both canonical exports as itself.
+fn assert_plan_round_trips(plan: &kundenwert_chain::plan::Plan, after: &str) {
+    use kundenwert_chain::plan;
+    let yaml = plan::plan_to_yaml(plan);
+    let again = plan::parse_plan(&yaml, Some(kundenwert_chain::Format::Yaml)).unwrap_or_else(|e| {
+        panic!("after {after}: the edited plan's YAML does not read: {e:?}\n{yaml}")
+    });
+    assert_eq!(&again, plan, "after {after}: YAML round trip\n{yaml}");
+    let json = plan::plan_to_json(plan);
+    let again = plan::parse_plan(&json, Some(kundenwert_chain::Format::Json))
+        .unwrap_or_else(|e| panic!("after {after}: the edited plan's JSON does not read: {e:?}"));
+    assert_eq!(&again, plan, "after {after}: JSON round trip");
+}
+
+/// A sequence of the web workbench's editing forms, with their fields as the server hands them
+/// on once the URL-encoded body is decoded (any text, line breaks included): the chain editor's
+/// actor, person and flow forms (add, change, remove), a new chain, and the plan's activity,
+/// reasons, coaching, priorities, notes and new-plan forms, applied one after another to the
+/// demo's chain and plan.
+///
+/// Forms are separated by `\x02`, fields by `\x01`; a form's first character picks it, its
+/// fields are `key=value` (a field without `=` is a plain value). Invariants: an edit
+/// the chain or plan crate accepts leaves a document that reads back from its canonical YAML and
+/// JSON as itself; a refused edit leaves the document exactly as it was and explains itself in
+/// German and English; nothing panics.
+pub fn web_forms(data: &[u8]) {
+    use kundenwert_chain::{edit, plan};
+    use kundenwert_core::Lang;
+    let text = text(data);
+    let (chain0, plan0) = demo_documents();
+    let mut chain = chain0.clone();
+    let mut p = plan0.clone();
+    for form in text.split('\u{2}').take(64) {
+        let mut chars = form.chars();
+        let Some(op) = chars.next() else { continue };
+        let fields: Vec<(&str, &str)> = chars
+            .as_str()
+            .split('\u{1}')
+            .map(|f| f.split_once('=').unwrap_or(("", f)))
+            .collect();
+        let value = |i: usize| fields.get(i).map_or("", |(_, v)| *v);
+        let values: Vec<String> = fields.iter().map(|(_, v)| (*v).to_owned()).collect();
+        let rest = fields.get(1..).unwrap_or(&[]);
+        let before = (chain.clone(), p.clone());
+        let what = format!("form {op:?} {fields:?}");
+        let chain_result: Option<Result<(), edit::EditError>> = match u32::from(op) % 12 {
+            0 => Some(edit::set_actor_fields(&mut chain, value(0), rest).map(drop)),
+            1 => Some(
+                edit::set_person_fields(
+                    &mut chain,
+                    value(0),
+                    value(1),
+                    fields.get(2..).unwrap_or(&[]),
+                )
+                .map(drop),
+            ),
+            2 => {
+                Some(edit::actor_from_fields(&fields).and_then(|a| edit::add_actor(&mut chain, a)))
+            }
+            3 => Some(
+                edit::person_from_fields(rest)
+                    .and_then(|person| edit::add_person(&mut chain, value(0), person)),
+            ),
+            4 => Some(
+                edit::flow_from_fields(
+                    value(0),
+                    value(1),
+                    value(2),
+                    fields.get(3).map(|(_, v)| *v),
+                )
+                .and_then(|flow| edit::add_flow(&mut chain, flow)),
+            ),
+            5 => Some(edit::remove_actor(&mut chain, value(0), value(1) == "on").map(drop)),
+            6 => Some(edit::remove_person(&mut chain, value(0), value(1)).map(drop)),
+            7 => {
+                match edit::new_chain(value(0), value(1), value(2), value(3)) {
+                    Ok(new) => {
+                        assert_chain_round_trips(&new, &what);
+                        chain = new;
+                    }
+                    Err(e) => {
+                        assert!(
+                            !e.localized(Lang::De).is_empty() && !e.localized(Lang::En).is_empty()
+                        );
+                    }
+                }
+                None
+            }
+            _ => None,
+        };
+        match chain_result {
+            Some(Ok(())) => assert_chain_round_trips(&chain, &what),
+            Some(Err(e)) => {
+                assert_eq!(chain, before.0, "a refused {what} changed the chain");
+                assert!(
+                    !e.localized(Lang::De).is_empty(),
+                    "{what}: no German message"
+                );
+                assert!(
+                    !e.localized(Lang::En).is_empty(),
+                    "{what}: no English message"
+                );
+            }
+            None => {}
+        }
+        let plan_result: Option<Result<(), plan::PlanErrors>> = match u32::from(op) % 12 {
+            8 => {
+                let index = value(0).trim().parse::<usize>().ok();
+                Some(plan::edit::set_activity(&mut p, index, rest).map(drop))
+            }
+            9 => Some(plan::edit::set_reasons(&mut p, &values)),
+            10 => Some(match value(0).len() % 3 {
+                0 => plan::edit::set_coaching(&mut p, &values[1..]),
+                1 => plan::edit::set_priorities(&mut p, &values[1..]),
+                _ => plan::edit::set_notes(&mut p, value(1)),
+            }),
+            11 => {
+                let customers: Vec<String> = values.iter().skip(4).cloned().collect();
+                let selection = Some(value(3)).filter(|s| !s.is_empty());
+                match plan::edit::new_plan(
+                    value(0),
+                    value(1),
+                    value(2),
+                    &values[..values.len().min(1)],
+                    selection,
+                    &customers,
+                ) {
+                    Ok(new) => {
+                        assert_plan_round_trips(&new, &what);
+                        p = new;
+                    }
+                    Err(e) => {
+                        assert!(
+                            !e.localized(Lang::De).is_empty() && !e.localized(Lang::En).is_empty()
+                        );
+                    }
+                }
+                None
+            }
+            _ => None,
+        };
+        match plan_result {
+            Some(Ok(())) => assert_plan_round_trips(&p, &what),
+            Some(Err(e)) => {
+                assert_eq!(p, before.1, "a refused {what} changed the plan");
+                assert!(
+                    !e.localized(Lang::De).is_empty(),
+                    "{what}: no German message"
+                );
+                assert!(
+                    !e.localized(Lang::En).is_empty(),
+                    "{what}: no English message"
+                );
+            }
+            None => {}
+        }
     }
 }
