@@ -57,6 +57,12 @@ fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
 }
 
+/// A stored month's amount (single precision) to the cent: `6587.8`, not the
+/// `6587.7998046875` its widening gives, which a reader would see in the cell.
+fn cents(v: f32) -> f64 {
+    (f64::from(v) * 100.0).round() / 100.0
+}
+
 /// Months since January of year 0, as the stored months count them.
 fn month_index(d: NaiveDate) -> i32 {
     d.year() * 12 + d.month0() as i32
@@ -241,7 +247,7 @@ pub fn write<W: Workspace>(
                 sheet.write_number_with_format(
                     row,
                     (m.month_index - first_month + 2) as u16,
-                    f64::from(value),
+                    cents(value),
                     &f.money,
                 )?;
             }

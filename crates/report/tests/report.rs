@@ -206,6 +206,22 @@ fn the_workbook_holds_every_customer_with_numbers_and_formulas_stay_text() {
     // last: margins 403, 402, 401, 400 in month order.
     let values: Vec<f64> = row[2..].iter().filter_map(|c| c.get_float()).collect();
     assert_eq!(values, [403.0, 402.0, 401.0, 400.0]);
+    // Every month's value to the cent, as the reader's money is (the store keeps months in
+    // single precision; widened as they are, 6,587.80 would read 6,587.7998046875).
+    let mut amounts = 0;
+    for v in months
+        .rows()
+        .skip(1)
+        .flat_map(|r| r[2..].iter().filter_map(|c| c.get_float()))
+    {
+        amounts += 1;
+        let cents = v * 100.0;
+        assert!(
+            (cents - cents.round()).abs() < 1e-6,
+            "{v} is not to the cent"
+        );
+    }
+    assert!(amounts > 100, "{amounts} month values");
 
     let summary = book.worksheet_range("Summary").unwrap();
     assert!(summary
