@@ -31,6 +31,7 @@ pub mod dashboard;
 pub mod health;
 pub mod import;
 pub mod plans;
+pub mod reports;
 pub mod session;
 pub mod settings;
 
@@ -100,6 +101,7 @@ pub fn table() -> Vec<Route> {
     all.extend(api::routes());
     all.extend(import::routes());
     all.extend(settings::routes());
+    all.extend(reports::routes());
     all
 }
 

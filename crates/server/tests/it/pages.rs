@@ -1,7 +1,8 @@
 //! What the pages show: escaping, the list's filter, search, sort and paging, the customer
 //! page, languages, saved views, the export and the error pages.
 
-use axum::http::{header, StatusCode};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
 use kundenwert_store::Role;
 
 use super::{Fixture, HOSTILE_NAME, HOSTILE_NUMBER};
@@ -301,4 +302,53 @@ async fn the_xlsx_export_reads_back_with_the_list_rows_and_keeps_text_as_text() 
     );
     assert!(matches!(rows[1][2], Data::Float(_)), "{:?}", rows[1][2]);
     assert!(matches!(rows[1][3], Data::DateTime(_)), "{:?}", rows[1][3]);
+}
+
+#[tokio::test]
+async fn the_overview_offers_the_report_as_html_and_xlsx_downloads() {
+    let f = Fixture::new();
+    let (_, overview, _) = f.get("/", Some(Role::Viewer)).await;
+    assert!(overview.contains("href=\"/report.html\""), "{overview}");
+    assert!(overview.contains("href=\"/report.xlsx\""), "{overview}");
+    let (status, page, headers) = f.get_lang("/report.html", Some(Role::Viewer), "de").await;
+    assert_eq!(status, StatusCode::OK);
+    let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"Kundenwert-Bericht-20"),
+        "{disposition}"
+    );
+    assert!(
+        page.starts_with("<!DOCTYPE html>\n<html lang=\"de\">"),
+        "{page}"
+    );
+    assert!(page.contains("Kundentypen"));
+    assert!(!page.contains(HOSTILE_NAME), "names are escaped");
+    let response = f
+        .send(
+            Request::builder()
+                .uri("/report.xlsx")
+                .header(header::ACCEPT_LANGUAGE, "en")
+                .header(header::COOKIE, f.session(Role::Viewer))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    assert_eq!(
+        book.sheet_names(),
+        ["Summary", "Customers", "Value per month"]
+    );
+    let customers = book.worksheet_range("Customers").unwrap();
+    // The fixture's 300 demo customers (those the analysis types) and the hostile one, with a
+    // header.
+    assert!(customers.height() > 200, "{}", customers.height());
+    assert!(customers
+        .rows()
+        .any(|r| r[1] == calamine::Data::String(HOSTILE_NAME.into())));
 }
