@@ -204,19 +204,19 @@ impl Document {
 /// prints as `?` instead of failing the document.
 fn printable(value: &mut serde_json::Value) {
     match value {
-        serde_json::Value::String(s) => {
-            if s.chars().any(|c| !c.is_ascii() || c.is_ascii_control()) {
-                *s = s
-                    .chars()
-                    .map(|c| match c {
-                        '\n' | '\r' | '\t' => ' ',
-                        c if c.is_ascii() && !c.is_ascii_control() => c,
-                        '\u{a0}' => c,
-                        c if !c.is_control() && super::world::has_glyph(c) => c,
-                        _ => '?',
-                    })
-                    .collect();
-            }
+        serde_json::Value::String(s)
+            if s.chars().any(|c| !c.is_ascii() || c.is_ascii_control()) =>
+        {
+            *s = s
+                .chars()
+                .map(|c| match c {
+                    '\n' | '\r' | '\t' => ' ',
+                    c if c.is_ascii() && !c.is_ascii_control() => c,
+                    '\u{a0}' => c,
+                    c if !c.is_control() && super::world::has_glyph(c) => c,
+                    _ => '?',
+                })
+                .collect();
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(printable),
         serde_json::Value::Object(map) => map.values_mut().for_each(printable),
