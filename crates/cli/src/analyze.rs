@@ -154,7 +154,7 @@ pub struct Args {
     #[arg(long, default_value_t = 10, value_name = "N")]
     top: usize,
 
-    /// Write the report of these files to FILE instead of the summary: `.html` or `.xlsx`
+    /// Write the report of these files to FILE instead of the summary: `.html`, `.pdf` or `.xlsx`
     /// (as `kundenwert report`). The files are analysed in a temporary workspace with the same
     /// pipeline as the workspace's stored analysis.
     #[arg(long, value_name = "FILE", conflicts_with = "json")]

@@ -214,6 +214,8 @@ pub enum ExportFormat {
     Svg,
     /// Diagram, PNG.
     Png,
+    /// Diagram, PDF: one landscape A4 page with the chain's name (needs `-o`).
+    Pdf,
     /// Mermaid `flowchart LR`.
     Mermaid,
     /// Graphviz DOT.
@@ -433,8 +435,36 @@ fn export_chain(
             }
             .map_err(|e| UserError::usage(e.message(lang), None))?
         }
+        ExportFormat::Pdf => {
+            let Some(path) = output else {
+                return Err(UserError::usage(
+                    text::chain_cmd_pdf_needs_output(lang).into(),
+                    Some(text::chain_cmd_pdf_needs_output_hint(lang).into()),
+                )
+                .into());
+            };
+            pdf(&chain, path, lang)?
+        }
     };
     crate::output::write_out(output, &bytes, lang)
+}
+
+/// The chain's diagram as a one-page PDF, dated today.
+#[cfg(feature = "pdf")]
+fn pdf(chain: &Chain, _path: &Path, lang: Lang) -> Result<Vec<u8>> {
+    let (figures, stated) = figures_stated(chain, lang);
+    Ok(kundenwert_report::pdf::chain(
+        chain,
+        &figures,
+        stated.as_deref(),
+        crate::fmt::today(),
+        lang,
+    )?)
+}
+
+#[cfg(not(feature = "pdf"))]
+fn pdf(_chain: &Chain, path: &Path, lang: Lang) -> Result<Vec<u8>> {
+    Err(crate::report::no_pdf(path, lang))
 }
 
 /// `chain list`: the stored chains with their size and last change.

@@ -63,14 +63,14 @@ enum PlanCommand {
         /// Name of the plan.
         name: String,
     },
-    /// Write a plan as Markdown, HTML, YAML or JSON.
+    /// Write a plan as Markdown, HTML, PDF, YAML or JSON.
     Export {
         /// Name of the plan.
         name: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
         format: PlanFormat,
-        /// Output file (default: stdout).
+        /// Output file (default: stdout; required for PDF).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -88,6 +88,8 @@ pub enum PlanFormat {
     Markdown,
     /// A standalone, printable HTML page.
     Html,
+    /// A one-page PDF (needs `-o`).
+    Pdf,
     /// The plan file, YAML.
     Yaml,
     /// The plan file, JSON.
@@ -338,8 +340,31 @@ fn export_plan(name: &str, format: PlanFormat, output: Option<&PathBuf>, lang: L
         PlanFormat::Json => plan_to_json(&plan),
         PlanFormat::Markdown => plan::to_markdown(&plan, &targets(&store, &plan, lang)?, lang),
         PlanFormat::Html => plan::to_html(&plan, &targets(&store, &plan, lang)?, lang),
+        PlanFormat::Pdf => {
+            let Some(path) = output else {
+                return Err(UserError::usage(
+                    text::plan_cmd_pdf_needs_output(lang).into(),
+                    Some(text::plan_cmd_pdf_needs_output_hint(lang).into()),
+                )
+                .into());
+            };
+            let bytes = pdf(&plan, &targets(&store, &plan, lang)?, path, lang)?;
+            return crate::output::write_file(path, &bytes, lang);
+        }
     };
     crate::output::write_out(output, text.as_bytes(), lang)
+}
+
+/// The plan as a one-page PDF, dated with the analysis's as-of (today without one).
+#[cfg(feature = "pdf")]
+fn pdf(plan: &Plan, ctx: &PlanContext, _path: &Path, lang: Lang) -> Result<Vec<u8>> {
+    let date = ctx.as_of.unwrap_or_else(crate::fmt::today);
+    Ok(kundenwert_report::pdf::plan(plan, ctx, date, lang)?)
+}
+
+#[cfg(not(feature = "pdf"))]
+fn pdf(_plan: &Plan, _ctx: &PlanContext, path: &Path, lang: Lang) -> Result<Vec<u8>> {
+    Err(crate::report::no_pdf(path, lang))
 }
 
 /// `plan rm NAME`.

@@ -1,6 +1,7 @@
 //! `kundenwert report -o FILE`: the workspace's stored analysis (brought up to date first) as a
 //! report to hand on, in the format the file's extension names: `.html` (one self-contained
-//! file to read, mail and print) or `.xlsx` (the workbook with every customer). `analyze FILES
+//! file to read, mail and print), `.pdf` (the same report paginated, when built with the `pdf`
+//! feature) or `.xlsx` (the workbook with every customer). `analyze FILES
 //! --report FILE` writes the same report from files, through a temporary workspace.
 
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ use crate::{resolve_lang, LangArg, UserError};
 /// Arguments of `kundenwert report`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The report file; its extension names the format: `.html` or `.xlsx`.
+    /// The report file; its extension names the format: `.html`, `.pdf` or `.xlsx`.
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
 
@@ -26,7 +27,7 @@ pub struct Args {
     #[arg(long, value_enum, env = "KUNDENWERT_LANG")]
     lang: Option<LangArg>,
 
-    /// Customers the HTML report lists per type (largest future value first); the workbook
+    /// Customers the HTML and PDF reports list per type (largest future value first); the workbook
     /// lists all.
     #[arg(long, default_value_t = 25, value_name = "N")]
     top: u64,
@@ -52,14 +53,19 @@ pub fn format_of(path: &Path, lang: Lang) -> Result<ReportFormat> {
             Some(text::report_cmd_unknown_format_hint(lang).into()),
         )
     })?;
-    if format == ReportFormat::Pdf {
-        return Err(UserError::usage(
-            text::report_cmd_pdf_not_yet(lang, path.display()),
-            Some(text::report_cmd_pdf_not_yet_hint(lang).into()),
-        )
-        .into());
+    if format == ReportFormat::Pdf && !cfg!(feature = "pdf") {
+        return Err(no_pdf(path, lang));
     }
     Ok(format)
+}
+
+/// The error of a build without the `pdf` feature asked for a PDF.
+pub fn no_pdf(path: &Path, lang: Lang) -> anyhow::Error {
+    UserError::usage(
+        text::report_cmd_pdf_not_built(lang, path.display()),
+        Some(text::report_cmd_pdf_not_built_hint(lang).into()),
+    )
+    .into()
 }
 
 /// Builds the report of `bench`'s stored analysis and writes it to `path` as `format`.
@@ -91,10 +97,14 @@ pub fn write(
                 other => report_error(other, lang),
             })?;
         }
-        // Refused by `format_of` before anything was computed.
+        #[cfg(feature = "pdf")]
         ReportFormat::Pdf => {
-            format_of(path, lang)?;
+            let pdf = kundenwert_report::pdf::render(&report)?;
+            crate::output::write_file(path, &pdf, lang)?;
         }
+        // Refused by `format_of` before anything was computed.
+        #[cfg(not(feature = "pdf"))]
+        ReportFormat::Pdf => return Err(no_pdf(path, lang)),
     }
     outln!("{}", text::report_cmd_written(lang, path.display()));
     Ok(())

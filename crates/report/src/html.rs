@@ -5,12 +5,12 @@
 
 use std::fmt::Write as _;
 
-use kundenwert_chain::plan::{PlanContext, TargetCustomer};
 use kundenwert_core::markup::{escape, Markup};
-use kundenwert_core::{fmt, CustomerType, Lang, ValueBasis};
+use kundenwert_core::{fmt, Lang, ValueBasis};
 use kundenwert_text::{self as t, CustomerTypeLabel};
 use kundenwert_workbench::overview::charts;
 
+use crate::format::{computed, count, money, money_opt, pct, range, status_name, type_name};
 use crate::model::{ChainSection, CustomerRow, PlanSection, Report};
 
 /// Movers the report lists.
@@ -42,44 +42,6 @@ fn esc(s: &str) -> String {
     escape(s, Markup::Html)
 }
 
-fn money(v: f64, lang: Lang) -> String {
-    fmt::whole_amount(v, lang)
-}
-
-fn money_opt(v: Option<f64>, lang: Lang) -> String {
-    v.map_or_else(|| "–".to_owned(), |v| money(v, lang))
-}
-
-fn pct(v: f64, lang: Lang) -> String {
-    fmt::percent(v, lang)
-}
-
-fn count(v: u64, lang: Lang) -> String {
-    fmt::count(v, lang)
-}
-
-fn type_name(id: &str, lang: Lang) -> String {
-    CustomerType::from_id(id).map_or_else(|| id.to_owned(), |t| t.label(lang).to_owned())
-}
-
-fn status_name(id: Option<&str>, lang: Lang) -> &'static str {
-    match id {
-        Some("active") => t::web_status_active(lang),
-        Some("dormant") => t::web_status_dormant(lang),
-        Some("lost") => t::web_status_lost(lang),
-        Some(_) => t::web_status_one_time(lang),
-        None => "",
-    }
-}
-
-/// The range of a future value, `low – high`.
-fn range(low: Option<f64>, high: Option<f64>, lang: Lang) -> String {
-    match (low, high) {
-        (Some(l), Some(h)) => format!("{} – {}", money(l, lang), money(h, lang)),
-        _ => "–".to_owned(),
-    }
-}
-
 /// A section heading with its anchor.
 fn section(o: &mut String, id: &str, title: &str) {
     let _ = writeln!(o, "<section id=\"{id}\">\n<h2>{}</h2>", esc(title));
@@ -102,18 +64,13 @@ pub fn render(report: &Report) -> String {
         fmt::date(ov.as_of, lang)
     );
     let _ = writeln!(o, "<header>\n<h1>{}</h1>", esc(title));
-    let computed = ov
-        .computed_at
-        .replace('T', " ")
-        .trim_end_matches('Z')
-        .to_owned();
     let _ = writeln!(
         o,
         "<p class=\"meta\">{}</p>\n</header>",
         esc(&t::report_meta(
             lang,
             fmt::date(ov.as_of, lang),
-            computed,
+            computed(&ov.computed_at),
             count(ov.customers, lang),
             &ov.kundenwert
         ))
@@ -560,20 +517,7 @@ fn chains(o: &mut String, r: &Report) {
 /// taken into the report with the headings moved two levels down.
 fn plan(o: &mut String, p: &PlanSection, r: &Report) {
     let lang = r.lang;
-    let ctx = PlanContext {
-        as_of: Some(r.overview.as_of),
-        customers: p
-            .targets
-            .iter()
-            .map(|c| TargetCustomer {
-                id: c.number.clone(),
-                name: c.name.clone(),
-                type_label: c.type_label.clone(),
-                current_value: c.current_value,
-                future_value: c.future_value,
-            })
-            .collect(),
-    };
+    let ctx = p.context(r.overview.as_of);
     let page = kundenwert_chain::plan::to_html(&p.plan, &ctx, lang);
     let body = page
         .split_once("<body>\n")

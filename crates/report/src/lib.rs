@@ -1,10 +1,11 @@
 //! Reports people can hand on: one report model of the workspace's stored analysis, rendered
-//! as a self-contained HTML file and written as an XLSX workbook.
+//! as a self-contained HTML file and a PDF, and written as an XLSX workbook.
 //!
 //! | module | what |
 //! |---|---|
 //! | [`model`] | the report model ([`Report`], serde): the analysis's overview, the settings used, the largest customers per type with their reasons, the chains with their actors' figures and contact gaps, the focus plans with their targets — numbers and dates, formatted only by the renderers |
 //! | [`html`] | one HTML file: inline CSS and SVG charts (`kundenwert-charts`, the same as the web's overview), a CSP that blocks every request, print CSS with a page break before each section, in German or English |
+//! | [`pdf`] | the same report as a PDF (and a chain diagram or a focus plan on its own), typeset by typst embedded as a library with the bundled DejaVu fonts: paginated, text selectable, fonts embedded; behind the default-on feature `pdf` |
 //! | [`xlsx`] | the workbook: summary, every customer (autofilter, frozen header, number formats) and the customer × month values, streamed from the store a page at a time in constant memory |
 //!
 //! The model is built from a [`kundenwert_workbench::Workbench`] whose analysis is current
@@ -12,8 +13,11 @@
 //! customers never sit in memory. Text cells are written as strings, never as formulas.
 #![deny(missing_docs)]
 
+mod format;
 pub mod html;
 pub mod model;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod xlsx;
 
 use std::path::Path;
@@ -36,6 +40,10 @@ pub enum ReportError {
     /// The workbook could not be written.
     #[error("XLSX: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// typst could not make the PDF.
+    #[cfg(feature = "pdf")]
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
     /// The file could not be written.
     #[error(transparent)]
     Io(#[from] std::io::Error),
@@ -48,7 +56,7 @@ pub enum ReportFormat {
     Html,
     /// `.xlsx`.
     Xlsx,
-    /// `.pdf` (not written yet).
+    /// `.pdf` (written when the crate is built with its `pdf` feature).
     Pdf,
 }
 

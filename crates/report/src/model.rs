@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use kundenwert_chain::gaps::Gaps;
-use kundenwert_chain::plan::Plan;
+use kundenwert_chain::plan::{Plan, PlanContext, TargetCustomer};
 use kundenwert_chain::{ActorFigures, Chain};
 use kundenwert_core::{CustomerType, Lang};
 use kundenwert_store::{
@@ -180,6 +180,26 @@ pub struct PlanSection {
     /// Why its targets cannot be resolved (a missing saved selection), in the report's
     /// language; `None` when they resolve.
     pub problem: Option<String>,
+}
+
+impl PlanSection {
+    /// The plan's targets as the plan's own reports take them, with the figures as of `as_of`.
+    pub fn context(&self, as_of: NaiveDate) -> PlanContext {
+        PlanContext {
+            as_of: Some(as_of),
+            customers: self
+                .targets
+                .iter()
+                .map(|c| TargetCustomer {
+                    id: c.number.clone(),
+                    name: c.name.clone(),
+                    type_label: c.type_label.clone(),
+                    current_value: c.current_value,
+                    future_value: c.future_value,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A customer a plan targets.

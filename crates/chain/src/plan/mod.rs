@@ -43,7 +43,9 @@ mod report;
 pub use error::{Expected, PlanError, PlanErrorKind, PlanErrors};
 pub use links::{check_links, LinkProblem};
 pub use parse::{parse_plan, validate_plan};
-pub use report::{to_html, to_markdown, PlanContext, TargetCustomer};
+pub use report::{
+    customer_label, missing_ids, scope_text, sum, to_html, to_markdown, PlanContext, TargetCustomer,
+};
 
 file_enum! {
     /// What the plan is about.

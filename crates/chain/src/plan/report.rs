@@ -103,7 +103,8 @@ fn amount(x: Option<f64>, lang: Lang) -> String {
     x.map_or_else(|| "–".into(), |x| fmt::whole_amount(x, lang))
 }
 
-fn scope_text(scope: &Scope, lang: Lang) -> String {
+/// The plan's scope as a line: `Kind: value` (a customer type by its plural name).
+pub fn scope_text(scope: &Scope, lang: Lang) -> String {
     let value = match (scope.kind, CustomerType::from_id(&scope.value)) {
         (ScopeKind::CustomerType, Some(t)) => t.customers_label(lang).to_owned(),
         _ => scope.value.clone(),
@@ -121,7 +122,7 @@ fn md_code(s: &str) -> String {
 }
 
 /// Customers listed by number that the context does not contain.
-fn missing_ids<'a>(plan: &'a Plan, ctx: &PlanContext) -> Vec<&'a str> {
+pub fn missing_ids<'a>(plan: &'a Plan, ctx: &PlanContext) -> Vec<&'a str> {
     plan.targets
         .customers
         .iter()
@@ -130,7 +131,8 @@ fn missing_ids<'a>(plan: &'a Plan, ctx: &PlanContext) -> Vec<&'a str> {
         .collect()
 }
 
-fn customer_label(id: &str, ctx: &PlanContext) -> String {
+/// A customer as an activity or coaching line names it: its number, and its name when known.
+pub fn customer_label(id: &str, ctx: &PlanContext) -> String {
     match ctx
         .customers
         .iter()
@@ -142,7 +144,8 @@ fn customer_label(id: &str, ctx: &PlanContext) -> String {
     }
 }
 
-fn sum(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+/// The sum of the known values; `None` when none is known.
+pub fn sum(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
     values.fold(None, |acc, v| match (acc, v) {
         (acc, None) => acc,
         (None, Some(v)) => Some(v),

@@ -89,6 +89,38 @@ fn chain_by_file_round_trips_through_every_format() {
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     assert!(png.len() > 10_000);
 
+    // PDF: the diagram on one page, its names as text.
+    #[cfg(feature = "pdf")]
+    {
+        ok(
+            d,
+            &[
+                "chain",
+                "export",
+                NAME,
+                "--format",
+                "pdf",
+                "--lang",
+                "de",
+                "-o",
+                "kette.pdf",
+            ],
+        );
+        let pdf = std::fs::read(d.join("kette.pdf")).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let r = run(
+            d,
+            &["chain", "export", NAME, "--format", "pdf", "--lang", "en"],
+        );
+        assert_eq!(r.code, 2);
+        assert!(
+            r.stderr
+                .starts_with("error: PDF needs an output file\nhint: "),
+            "{}",
+            r.stderr
+        );
+    }
+
     // PNG without an output file is a usage error.
     let r = run(
         d,

@@ -85,6 +85,33 @@ fn a_plan_targets_customers_by_type_and_value() {
     }
     let rows = md.lines().filter(|l| l.starts_with("| 1")).count();
     assert_eq!(rows, expected.len(), "{md}");
+    // The same plan as a one-page PDF listing the same customers.
+    #[cfg(feature = "pdf")]
+    {
+        ok(
+            d,
+            &[
+                "plan",
+                "export",
+                "Growth North",
+                "--format",
+                "pdf",
+                "--lang",
+                "en",
+                "-o",
+                "plan.pdf",
+            ],
+        );
+        let text = std::process::Command::new("pdftotext")
+            .args([d.join("plan.pdf").as_os_str(), "-".as_ref()])
+            .output()
+            .expect("pdftotext (poppler-utils) must be installed");
+        let text = String::from_utf8(text.stdout).unwrap();
+        assert!(text.contains("Growth North"), "{text}");
+        for id in &expected {
+            assert!(text.contains(id.as_str()), "{id} missing:\n{text}");
+        }
+    }
     // `show` states the analysis its targets come from, and lists the same customers.
     ok(d, &["settings", "set", "forecast.horizon", "12"]);
     let show = ok(d, &["plan", "show", "Growth North", "--lang", "en"]);

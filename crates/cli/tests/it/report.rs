@@ -59,18 +59,50 @@ fn analyze_with_report_writes_the_same_report_as_the_workspace() {
     assert_eq!(read("files.html"), read("store.html"));
 }
 
+/// The PDF report, from the workspace and from files: a PDF whose text poppler's `pdftotext`
+/// reads (the PDF itself is checked in `crates/report/tests/pdf.rs`).
+#[cfg(feature = "pdf")]
 #[test]
-fn an_unknown_extension_or_pdf_is_refused_with_a_hint() {
+fn report_and_analyze_write_a_pdf() {
+    let dir = workdir();
+    let from_files = run(
+        dir.path(),
+        &[
+            "analyze",
+            "--lang",
+            "de",
+            "export_de.csv",
+            "--report",
+            "files.pdf",
+        ],
+    );
+    assert_eq!(from_files.code, 0, "{}", from_files.stderr);
+    run(dir.path(), &["import", "--lang", "en", "export_de.csv"]);
+    let written = run(dir.path(), &["report", "--lang", "de", "-o", "bericht.pdf"]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    assert_eq!(written.stdout, "Bericht geschrieben: bericht.pdf\n");
+    for name in ["files.pdf", "bericht.pdf"] {
+        let bytes = std::fs::read(dir.path().join(name)).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"), "{name}");
+        let text = std::process::Command::new("pdftotext")
+            .arg(dir.path().join(name))
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils) must be installed");
+        let text = String::from_utf8(text.stdout).unwrap();
+        assert!(text.contains("Kundenwert-Bericht"), "{name}: {text}");
+        assert!(text.contains("Kundentypen"), "{name}: {text}");
+    }
+}
+
+#[test]
+fn an_unknown_extension_is_refused_with_a_hint() {
     let dir = workdir();
     for (file, message) in [
         ("r.docx", "error: `.docx` is not a report format\n"),
         (
             "r",
             "error: `r` has no extension to tell the report's format by\n",
-        ),
-        (
-            "r.pdf",
-            "error: PDF reports are not available yet: `r.pdf`\n",
         ),
     ] {
         let refused = run(dir.path(), &["report", "--lang", "en", "-o", file]);

@@ -2,6 +2,8 @@
 
 plan-cmd-no-such = kein Plan namens `{ $name }` im Arbeitsbereich
 plan-cmd-no-such-hint = `kundenwert plan list` zeigt die gespeicherten Pläne
+plan-cmd-pdf-needs-output = PDF braucht eine Ausgabedatei
+plan-cmd-pdf-needs-output-hint = `-o plan.pdf` angeben
 plan-cmd-no-such-selection = targets.selection: keine gespeicherte Auswahl `@{ $name }`
 plan-cmd-no-such-selection-hint = mit `kundenwert select save NAME AUSDRUCK` anlegen
 plan-cmd-no-such-chain = scope.value: keine Kette namens `{ $name }` im Arbeitsbereich

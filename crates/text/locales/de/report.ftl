@@ -87,9 +87,9 @@ report-sheet-truncated = Excel fasst { $max } Zeilen je Blatt: { $left } Kunden 
 
 report-cmd-written = Bericht geschrieben: { $path }
 report-cmd-unknown-format = `{ $ext }` ist kein Berichtsformat
-report-cmd-unknown-format-hint = die Datei `.html` (der Bericht zum Lesen und Drucken) oder `.xlsx` (die Arbeitsmappe mit allen Kunden) nennen
+report-cmd-unknown-format-hint = die Datei `.html` (der Bericht zum Lesen und Drucken), `.pdf` (derselbe Bericht mit Seiten) oder `.xlsx` (die Arbeitsmappe mit allen Kunden) nennen
 report-cmd-no-extension = `{ $path }` hat keine Endung, an der sich das Format des Berichts erkennen ließe
-report-cmd-pdf-not-yet = PDF-Berichte gibt es noch nicht: `{ $path }`
-report-cmd-pdf-not-yet-hint = `.html` schreiben und im Browser als PDF drucken, oder `.xlsx` für die vollständigen Listen
+report-cmd-pdf-not-built = dieses kundenwert wurde ohne PDF gebaut: `{ $path }`
+report-cmd-pdf-not-built-hint = mit seinen Standard-Features (dem Feature `pdf`) bauen, oder `.html` schreiben und im Browser als PDF drucken
 report-cmd-no-analysis = der Arbeitsbereich enthält keine Analyse für einen Bericht
 report-cmd-no-analysis-hint = zuerst einen Export übernehmen: `kundenwert import EXPORT.csv`

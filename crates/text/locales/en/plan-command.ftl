@@ -2,6 +2,8 @@
 
 plan-cmd-no-such = no plan named `{ $name }` in the workspace
 plan-cmd-no-such-hint = `kundenwert plan list` shows the stored plans
+plan-cmd-pdf-needs-output = PDF needs an output file
+plan-cmd-pdf-needs-output-hint = add `-o plan.pdf`
 plan-cmd-no-such-selection = targets.selection: no saved selection `@{ $name }`
 plan-cmd-no-such-selection-hint = create it with `kundenwert select save NAME EXPRESSION`
 plan-cmd-no-such-chain = scope.value: no chain named `{ $name }` in the workspace

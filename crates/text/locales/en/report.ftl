@@ -87,9 +87,9 @@ report-sheet-truncated = Excel holds { $max } rows a sheet: { $left } customers 
 
 report-cmd-written = Report written: { $path }
 report-cmd-unknown-format = `{ $ext }` is not a report format
-report-cmd-unknown-format-hint = name the file `.html` (the report to read and print) or `.xlsx` (the workbook with every customer)
+report-cmd-unknown-format-hint = name the file `.html` (the report to read and print), `.pdf` (the same report in pages) or `.xlsx` (the workbook with every customer)
 report-cmd-no-extension = `{ $path }` has no extension to tell the report's format by
-report-cmd-pdf-not-yet = PDF reports are not available yet: `{ $path }`
-report-cmd-pdf-not-yet-hint = write `.html` and print it to PDF from the browser, or `.xlsx` for the full lists
+report-cmd-pdf-not-built = this kundenwert was built without PDF support: `{ $path }`
+report-cmd-pdf-not-built-hint = build it with its default features (the `pdf` feature), or write `.html` and print it to PDF from the browser
 report-cmd-no-analysis = the workspace holds no analysis to report on
 report-cmd-no-analysis-hint = import an export first: `kundenwert import EXPORT.csv`
