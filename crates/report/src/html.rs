@@ -165,24 +165,20 @@ fn summary(o: &mut String, r: &Report) {
     if r.settings.iter().all(|s| !s.changed) {
         let _ = writeln!(o, "<p>{}</p>", esc(t::report_settings_defaults(lang)));
     }
-    // The typology's thresholds are the method's internals (dozens of them, a tree among them):
-    // listed only where someone changed one; the rest of the settings always.
-    let internal = |s: &&crate::model::SettingLine| !s.changed && s.key.starts_with("typology.");
-    if r.settings.iter().any(|s| s.changed) && r.settings.iter().any(|s| internal(&s)) {
+    if r.hides_typology_defaults() {
         let _ = writeln!(
             o,
             "<p>{}</p>",
             esc(t::report_settings_typology_defaults(lang))
         );
     }
-    let shown = r.settings.iter().filter(|s| !internal(s));
     let _ = writeln!(
         o,
         "<table>\n<thead><tr><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
         esc(t::report_setting(lang)),
         esc(t::report_setting_value(lang))
     );
-    for s in shown {
+    for s in r.shown_settings() {
         let class = if s.changed { " class=\"changed\"" } else { "" };
         let _ = writeln!(
             o,

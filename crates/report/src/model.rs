@@ -61,6 +61,22 @@ pub struct Report {
     pub plans: Vec<PlanSection>,
 }
 
+impl Report {
+    /// The settings a reader is shown: every one but the typology's thresholds, which are the
+    /// method's internals (dozens of them, a tree among them) and shown only where changed.
+    /// The workbook's summary lists them all.
+    pub fn shown_settings(&self) -> impl Iterator<Item = &SettingLine> {
+        self.settings.iter().filter(|s| !s.is_internal_default())
+    }
+
+    /// Whether some settings changed and the typology's unchanged thresholds are left out of
+    /// [`Report::shown_settings`] (the reader is told so).
+    pub fn hides_typology_defaults(&self) -> bool {
+        self.settings.iter().any(|s| s.changed)
+            && self.settings.iter().any(SettingLine::is_internal_default)
+    }
+}
+
 /// One setting the analysis used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SettingLine {
@@ -70,6 +86,13 @@ pub struct SettingLine {
     pub value: String,
     /// Whether it differs from the default.
     pub changed: bool,
+}
+
+impl SettingLine {
+    /// A typology threshold at its default.
+    fn is_internal_default(&self) -> bool {
+        !self.changed && self.key.starts_with("typology.")
+    }
 }
 
 /// The customers of one type.

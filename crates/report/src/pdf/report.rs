@@ -98,12 +98,15 @@ fn summary(d: &mut Document, r: &Report) {
     if r.settings.iter().all(|s| !s.changed) {
         d.par(t::report_settings_defaults(lang));
     }
+    if r.hides_typology_defaults() {
+        d.par(t::report_settings_typology_defaults(lang));
+    }
     let mut table = Table::new(vec![
         t::report_setting(lang).into(),
         t::report_setting_value(lang).into(),
     ])
     .shares([(1, 1)]);
-    for s in &r.settings {
+    for s in r.shown_settings() {
         let mark = if s.changed { " *" } else { "" };
         table.row(vec![s.key.clone(), format!("{}{mark}", s.value)]);
     }
