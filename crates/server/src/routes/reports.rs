@@ -1,6 +1,7 @@
 //! The report to hand on, from the web: the same report as `kundenwert report -o FILE`
-//! (`kundenwert-report`: one model, rendered as one self-contained HTML file or written as the
-//! XLSX workbook with every customer), in the reader's language, as a download.
+//! (`kundenwert-report`: one model, rendered as one self-contained HTML file, as a PDF with the
+//! feature `pdf`, or written as the XLSX workbook with every customer), in the reader's
+//! language, as a download.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -16,11 +17,18 @@ use crate::state::AppState;
 
 /// The report downloads, for any reader.
 pub fn routes() -> Vec<super::Route> {
-    super::routes![
+    #[allow(unused_mut)]
+    let mut routes = super::routes![
         GET "/report.html" Viewer => report_html,
         GET "/report.xlsx" Viewer => report_xlsx,
-    ]
+    ];
+    #[cfg(feature = "pdf")]
+    routes.extend(super::routes![GET "/report.pdf" Viewer => report_pdf,]);
+    routes
 }
+
+/// Whether this build writes PDF reports (the overview links them only then).
+pub const PDF: bool = cfg!(feature = "pdf");
 
 /// The file name of a report: `Kundenwert-Bericht-2025-12-31.html`.
 fn file_name(as_of: chrono::NaiveDate, lang: Lang, extension: &str) -> String {
@@ -78,4 +86,18 @@ async fn report_xlsx(State(state): State<AppState>, ctx: PageCtx) -> Result<Resp
         &file_name(as_of, lang, "xlsx"),
         body,
     )
+}
+
+/// `GET /report.pdf`: the report as a PDF (pages, selectable text, fonts embedded).
+#[cfg(feature = "pdf")]
+async fn report_pdf(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let (body, as_of) = state
+        .read(move |bench| {
+            let report = build(bench, lang)?;
+            let body = kundenwert_report::pdf::render(&report).map_err(AppError::internal)?;
+            Ok((body, report.overview.as_of))
+        })
+        .await?;
+    download("application/pdf", &file_name(as_of, lang, "pdf"), body)
 }

@@ -352,3 +352,28 @@ async fn the_overview_offers_the_report_as_html_and_xlsx_downloads() {
         .rows()
         .any(|r| r[1] == calamine::Data::String(HOSTILE_NAME.into())));
 }
+
+/// With the feature `pdf` (on in the CLI's default build, so in `cargo test --workspace`).
+#[cfg(feature = "pdf")]
+#[tokio::test]
+async fn the_overview_offers_the_report_as_pdf() {
+    let f = Fixture::new();
+    let (_, overview, _) = f.get("/", Some(Role::Viewer)).await;
+    assert!(overview.contains("href=\"/report.pdf\""), "{overview}");
+    let response = f
+        .send(
+            Request::builder()
+                .uri("/report.pdf")
+                .header(header::ACCEPT_LANGUAGE, "de")
+                .header(header::COOKIE, f.session(Role::Viewer))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/pdf");
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+}

@@ -50,6 +50,7 @@ web-dashboard-whale-desc = Kumulierter Anteil am Deckungsbeitrag nach Anteil der
 web-dashboard-abc = ABC-Klassen
 web-dashboard-report = Bericht zum Weitergeben
 web-dashboard-report-html = Bericht (HTML, zum Drucken oder Mailen)
+web-dashboard-report-pdf = Bericht (PDF, Seiten zum Drucken)
 web-dashboard-report-xlsx = Arbeitsmappe (Excel, alle Kunden mit ihren Monaten)
 web-dashboard-abc-desc = Kunden und Anteil am aktuellen Wert je ABC-Klasse: { $summary }.
 web-dashboard-movers = Größte Typwechsel vom { $from } zum { $to }

@@ -50,6 +50,7 @@ web-dashboard-whale-desc = Cumulative share of the margin by share of customers,
 web-dashboard-abc = ABC classes
 web-dashboard-report = Report to hand on
 web-dashboard-report-html = Report (HTML, to print or mail)
+web-dashboard-report-pdf = Report (PDF, pages to print)
 web-dashboard-report-xlsx = Workbook (Excel, every customer with their months)
 web-dashboard-abc-desc = Customers and share of the current value per ABC class: { $summary }.
 web-dashboard-movers = Biggest movers from { $from } to { $to }
