@@ -52,3 +52,38 @@ pub(crate) fn range(low: Option<f64>, high: Option<f64>, lang: Lang) -> String {
 pub(crate) fn computed(at: &str) -> String {
     at.replace('T', " ").trim_end_matches('Z').to_owned()
 }
+
+/// What the values are (margin or revenue) and whether the margin is estimated, in words.
+pub(crate) fn value_basis(ov: &kundenwert_workbench::Overview, lang: Lang) -> String {
+    let basis = match ov.value_basis {
+        kundenwert_core::ValueBasis::Margin => t::report_basis_margin(lang),
+        kundenwert_core::ValueBasis::Revenue => t::report_basis_revenue(lang),
+    };
+    if ov.margin_estimated {
+        format!("{basis} {}", t::report_margin_estimated(lang))
+    } else {
+        basis.to_owned()
+    }
+}
+
+/// The model choice and what last year's backtest said of it, in words.
+pub(crate) fn model_in_words(ov: &kundenwert_workbench::Overview, lang: Lang) -> String {
+    let model = match &ov.model {
+        Some(id) => t::report_model_chosen(lang, kundenwert_workbench::source_label(id, lang)),
+        None => t::report_model_none(lang).to_owned(),
+    };
+    let backtest = match &ov.backtest {
+        Some(b) => match (b.ratio, b.coverage) {
+            (Some(ratio), Some(coverage)) => t::report_model_backtest(
+                lang,
+                kundenwert_core::fmt::date(b.as_of, lang),
+                pct(coverage, lang),
+                count(b.customers, lang),
+                pct(ratio, lang),
+            ),
+            _ => t::report_model_no_backtest(lang).to_owned(),
+        },
+        None => t::report_model_no_backtest(lang).to_owned(),
+    };
+    format!("{model} {backtest}")
+}

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use kundenwert_core::markup::{escape, Markup};
-use kundenwert_core::{fmt, Lang, ValueBasis};
+use kundenwert_core::{fmt, Lang};
 use kundenwert_text::{self as t, CustomerTypeLabel};
 use kundenwert_workbench::overview::charts;
 
@@ -133,34 +133,13 @@ fn summary(o: &mut String, r: &Report) {
         esc(&t::report_summary_future(lang, r.horizon_months)),
         money(ov.future_value, lang),
     );
-    let basis = match ov.value_basis {
-        ValueBasis::Margin => t::report_basis_margin(lang),
-        ValueBasis::Revenue => t::report_basis_revenue(lang),
-    };
-    let _ = write!(o, "<p>{}", esc(basis));
-    if ov.margin_estimated {
-        let _ = write!(o, " {}", esc(t::report_margin_estimated(lang)));
-    }
-    o.push_str("</p>\n");
+    let _ = writeln!(o, "<p>{}</p>", esc(&crate::format::value_basis(ov, lang)));
     let _ = writeln!(o, "<h3>{}</h3>", esc(t::report_model(lang)));
-    let model = match &ov.model {
-        Some(id) => t::report_model_chosen(lang, kundenwert_workbench::source_label(id, lang)),
-        None => t::report_model_none(lang).to_owned(),
-    };
-    let backtest = match &ov.backtest {
-        Some(b) => match (b.ratio, b.coverage) {
-            (Some(ratio), Some(coverage)) => t::report_model_backtest(
-                lang,
-                fmt::date(b.as_of, lang),
-                pct(coverage, lang),
-                count(b.customers, lang),
-                pct(ratio, lang),
-            ),
-            _ => t::report_model_no_backtest(lang).to_owned(),
-        },
-        None => t::report_model_no_backtest(lang).to_owned(),
-    };
-    let _ = writeln!(o, "<p>{} {}</p>", esc(&model), esc(&backtest));
+    let _ = writeln!(
+        o,
+        "<p>{}</p>",
+        esc(&crate::format::model_in_words(ov, lang))
+    );
     let _ = writeln!(o, "<h3>{}</h3>", esc(t::report_settings(lang)));
     if r.settings.iter().all(|s| !s.changed) {
         let _ = writeln!(o, "<p>{}</p>", esc(t::report_settings_defaults(lang)));

@@ -1,7 +1,7 @@
 //! The report model laid out for the PDF: the sections of the HTML report, in the same order
 //! and with the same sentences, numbers formatted in the reader's language.
 
-use kundenwert_core::{fmt, Lang, ValueBasis};
+use kundenwert_core::{fmt, Lang};
 use kundenwert_text::{self as t, CustomerTypeLabel};
 use kundenwert_workbench::overview::charts;
 
@@ -66,34 +66,9 @@ fn summary(d: &mut Document, r: &Report) {
             ),
         ],
     });
-    let basis = match ov.value_basis {
-        ValueBasis::Margin => t::report_basis_margin(lang),
-        ValueBasis::Revenue => t::report_basis_revenue(lang),
-    };
-    if ov.margin_estimated {
-        d.par(format!("{basis} {}", t::report_margin_estimated(lang)));
-    } else {
-        d.par(basis);
-    }
+    d.par(crate::format::value_basis(ov, lang));
     d.heading(2, t::report_model(lang));
-    let model = match &ov.model {
-        Some(id) => t::report_model_chosen(lang, kundenwert_workbench::source_label(id, lang)),
-        None => t::report_model_none(lang).to_owned(),
-    };
-    let backtest = match &ov.backtest {
-        Some(b) => match (b.ratio, b.coverage) {
-            (Some(ratio), Some(coverage)) => t::report_model_backtest(
-                lang,
-                fmt::date(b.as_of, lang),
-                pct(coverage, lang),
-                count(b.customers, lang),
-                pct(ratio, lang),
-            ),
-            _ => t::report_model_no_backtest(lang).to_owned(),
-        },
-        None => t::report_model_no_backtest(lang).to_owned(),
-    };
-    d.par(format!("{model} {backtest}"));
+    d.par(crate::format::model_in_words(ov, lang));
     d.heading(2, t::report_settings(lang));
     if r.settings.iter().all(|s| !s.changed) {
         d.par(t::report_settings_defaults(lang));
