@@ -1,8 +1,10 @@
 //! The PDF report, chain diagram and focus plan, read back with poppler-utils: the text
 //! (`pdftotext`) carries the headings, customers and figures in the reader's language, every
 //! font is embedded (`pdffonts`), the same analysis gives the same bytes, and a name the
-//! fonts cannot draw prints instead of failing. `KUNDENWERT_PDF_KEEP=DIR` keeps the files
-//! (to render them with `pdftoppm -png -r 50` and look).
+//! fonts cannot draw prints instead of failing. The pages are rendered (`pdftoppm`) and
+//! looked at by machine: none is blank, and nothing is drawn in the outer margin, where a
+//! table or chart too wide for the page would end up. `KUNDENWERT_PDF_KEEP=DIR` keeps the
+//! files (to render them with `pdftoppm -png -r 50` and look at them yourself).
 #![cfg(feature = "pdf")]
 
 mod common;
@@ -11,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use common::{report, workspace};
+use common::{report, stored_figures, workspace};
 use kundenwert_core::{fmt, Lang};
 use kundenwert_report::pdf;
 
@@ -207,4 +209,135 @@ fn a_chain_and_a_plan_are_one_page_each() {
         assert!(text.contains(&first.id), "{text}");
     }
     assert_fonts_embedded(&path);
+}
+
+/// The stored analysis's figures (`common::stored_figures`, the same list the HTML is held
+/// to) are in the PDF's text in both languages, each as a word of its own where the HTML has
+/// it in a cell of its own.
+#[test]
+fn the_pdf_report_carries_the_figures_of_the_stored_analysis() {
+    let (dir, bench) = workspace();
+    for lang in [Lang::De, Lang::En] {
+        let bytes = pdf::render(&report(&bench, lang)).unwrap();
+        let path = save(dir.path(), &format!("figures-{}.pdf", lang.code()), &bytes);
+        let text = format!(" {} ", words(&poppler("pdftotext", &["-layout"], &path)));
+        for f in stored_figures(&bench, lang) {
+            let shown = if f.own_cell {
+                text.contains(&format!(" {} ", f.text))
+            } else {
+                text.contains(&f.text)
+            };
+            assert!(shown, "{lang:?}: {} {} is not in the PDF", f.what, f.text);
+        }
+    }
+}
+
+/// A page rendered as grey pixels (`pdftoppm -gray`, a binary PGM).
+struct Page {
+    width: usize,
+    height: usize,
+    pixels: Vec<u8>,
+}
+
+impl Page {
+    /// Reads a binary PGM (`P5`, 8 bits) as pdftoppm writes it.
+    fn read(path: &Path) -> Page {
+        let bytes = std::fs::read(path).unwrap();
+        // The header is four white-space separated fields: P5 WIDTH HEIGHT MAXVAL, then one
+        // white-space byte and the pixels.
+        let mut fields = Vec::new();
+        let mut at = 0;
+        while fields.len() < 4 {
+            while bytes[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            let start = at;
+            while !bytes[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            fields.push(std::str::from_utf8(&bytes[start..at]).unwrap().to_owned());
+        }
+        assert_eq!(fields[0], "P5", "{}", path.display());
+        assert_eq!(fields[3], "255", "{}", path.display());
+        let (width, height) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+        let pixels = bytes[at + 1..].to_vec();
+        assert_eq!(pixels.len(), width * height, "{}", path.display());
+        Page {
+            width,
+            height,
+            pixels,
+        }
+    }
+
+    /// Pixels darker than light grey (ink, not paper) inside the rectangle.
+    fn ink(&self, x: std::ops::Range<usize>, y: std::ops::Range<usize>) -> usize {
+        y.flat_map(|row| x.clone().map(move |col| (row, col)))
+            .filter(|&(row, col)| self.pixels[row * self.width + col] < 200)
+            .count()
+    }
+}
+
+#[test]
+fn every_page_has_content_and_nothing_runs_into_the_outer_margin() {
+    let (dir, bench) = workspace();
+    for lang in [Lang::De, Lang::En] {
+        let bytes = pdf::render(&report(&bench, lang)).unwrap();
+        let path = save(dir.path(), &format!("pages-{}.pdf", lang.code()), &bytes);
+        // 72 dpi: a pixel is 0.35 mm, an A4 page 595 × 842 pixels.
+        let prefix = dir.path().join(format!("page-{}", lang.code()));
+        let out = Command::new("pdftoppm")
+            .args(["-gray", "-r", "72"])
+            .arg(&path)
+            .arg(&prefix)
+            .output()
+            .expect("pdftoppm (poppler-utils) must be installed");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut pages: Vec<PathBuf> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(&format!("page-{}", lang.code()))
+            })
+            .collect();
+        pages.sort();
+        assert!(pages.len() >= 8, "{lang:?}: {} pages", pages.len());
+        let mm = |v: f64| (v / 25.4 * 72.0).round() as usize;
+        for p in &pages {
+            let page = Page::read(p);
+            let (w, h) = (page.width, page.height);
+            let a4 = w.abs_diff(mm(210.0)) <= 1 && h.abs_diff(mm(297.0)) <= 1;
+            assert!(a4, "A4: {} is {w} × {h}", p.display());
+            let all = page.ink(0..w, 0..h);
+            // A page of a few lines of text has thousands of dark pixels at 72 dpi.
+            assert!(
+                all > 500,
+                "{lang:?}: {} is (almost) blank: {all}",
+                p.display()
+            );
+            // The margins are 15 mm at the sides and top, 18 mm at the bottom (page numbers
+            // stand there); the outer 8 mm at the sides and 6 mm at top and bottom stay paper.
+            let (side, edge) = (mm(8.0), mm(6.0));
+            for (name, x, y) in [
+                ("left", 0..side, 0..h),
+                ("right", w - side..w, 0..h),
+                ("top", 0..w, 0..edge),
+                ("bottom", 0..w, h - edge..h),
+            ] {
+                let ink = page.ink(x, y);
+                assert_eq!(
+                    ink,
+                    0,
+                    "{lang:?}: ink in the {name} margin of {}",
+                    p.display()
+                );
+            }
+        }
+    }
 }

@@ -94,3 +94,91 @@ pub fn report(bench: &Workbench<Store>, lang: Lang) -> Report {
     report.overview.computed_at = "2025-01-31T12:00:00Z".into();
     report
 }
+
+/// One figure of the stored analysis as the reader sees it, and what it is.
+pub struct Figure {
+    /// The figure in the reader's number format.
+    pub text: String,
+    /// What it is, for the failure message.
+    pub what: String,
+    /// Whether it stands in a cell or figure box of its own (the HTML shows it as
+    /// `>{text}<`); a figure inside a sentence is only contained.
+    pub own_cell: bool,
+}
+
+/// The stored analysis's figures (what `analyze --json` writes under `summary` and
+/// `portfolio`) in `lang`'s number format: customers and current value per type, the
+/// quadrants, the ABC classes, the whale curve's negative customers, the backtest, and every
+/// cell of the type migration. Every report format must carry each of them.
+pub fn stored_figures(bench: &Workbench<Store>, lang: Lang) -> Vec<Figure> {
+    use kundenwert_core::fmt;
+    let run = bench.run().unwrap().unwrap();
+    let s: serde_json::Value = serde_json::from_str(&run.summary).unwrap();
+    let n = |v: &serde_json::Value| v.as_u64().unwrap_or_else(|| panic!("a count: {v}"));
+    let x = |v: &serde_json::Value| v.as_f64().unwrap_or_else(|| panic!("a number: {v}"));
+    let mut out = Vec::new();
+    let mut push = |text: String, what: &str, own_cell: bool| {
+        out.push(Figure {
+            text,
+            what: what.to_owned(),
+            own_cell,
+        });
+    };
+    push(fmt::count(n(&s["customers"]), lang), "customers", true);
+    for key in ["current_value", "future_value"] {
+        push(fmt::whole_amount(x(&s[key]), lang), key, true);
+    }
+    let mut types = 0;
+    for (id, t) in s["by_type"].as_object().unwrap() {
+        if n(&t["customers"]) == 0 {
+            continue;
+        }
+        types += 1;
+        push(fmt::count(n(&t["customers"]), lang), id, true);
+        push(fmt::whole_amount(x(&t["current_value"]), lang), id, true);
+    }
+    assert!(types >= 4, "{types} types with customers");
+    let p = &s["portfolio"];
+    for q in ["star", "cash_cow", "question_mark", "dog"] {
+        let q_ = &p["quadrants"][q];
+        push(fmt::count(n(&q_["customers"]), lang), q, true);
+        push(fmt::whole_amount(x(&q_["current_value"]), lang), q, true);
+        push(fmt::whole_amount(x(&q_["future_value"]), lang), q, true);
+    }
+    for class in ["A", "B", "C"] {
+        push(
+            fmt::count(n(&p["abc"][class]["customers"]), lang),
+            class,
+            true,
+        );
+    }
+    let whale = &p["whale_curve"];
+    push(
+        fmt::count(n(&whale["negative_customers"]), lang),
+        "negative customers",
+        false,
+    );
+    if let Some(b) = s["backtest"].as_object() {
+        push(
+            fmt::count(n(&b["customers"]), lang),
+            "backtest customers",
+            false,
+        );
+        push(
+            fmt::percent(x(&b["coverage"]), lang),
+            "backtest coverage",
+            false,
+        );
+    }
+    let migration = &s["migration"];
+    assert!(
+        migration.is_object(),
+        "the demo's history covers a year's migration"
+    );
+    for row in migration["matrix"].as_array().unwrap() {
+        for cell in row.as_array().unwrap() {
+            push(fmt::count(n(cell), lang), "a migration cell", true);
+        }
+    }
+    out
+}
