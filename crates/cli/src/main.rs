@@ -228,6 +228,7 @@ impl std::error::Error for UserError {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    kundenwert_ingest::quiet_reader_panics();
     workspace::set_path(cli.workspace);
     let result = match cli.command {
         Command::Import(args) => import::run(args),

@@ -66,6 +66,19 @@ pub enum ImportError {
         /// Cause.
         message: String,
     },
+    /// The workbook's parts are there but its cells cannot be read (the spreadsheet reader
+    /// gave up on them).
+    #[error("{}", kundenwert_text::import_damaged_workbook(Lang::En, .path))]
+    DamagedWorkbook {
+        /// File.
+        path: String,
+    },
+    /// The workbook has no worksheet to read.
+    #[error("{}", kundenwert_text::import_no_worksheet(Lang::En, .path))]
+    NoWorksheet {
+        /// File.
+        path: String,
+    },
     /// The file is of another kind than an export: a PDF, an image, an archive, a program, an
     /// encrypted workbook, or text under a spreadsheet's extension.
     #[error("{}", kundenwert_text::import_not_an_export(Lang::En, .kind.label(Lang::En), .path))]
@@ -138,6 +151,11 @@ impl ImportError {
             ImportError::Spreadsheet { path, message } => {
                 (text::import_spreadsheet(lang, message, path), None)
             }
+            ImportError::DamagedWorkbook { path } => (
+                text::import_damaged_workbook(lang, path),
+                Some(text::import_damaged_workbook_hint(lang).to_string()),
+            ),
+            ImportError::NoWorksheet { path } => (text::import_no_worksheet(lang, path), None),
             ImportError::NotAnExport { path, kind } => (
                 text::import_not_an_export(lang, kind.label(lang), path),
                 Some(kind.hint(lang).to_string()),

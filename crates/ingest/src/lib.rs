@@ -51,6 +51,7 @@ pub use numbers::DecimalStyle;
 pub use reject::{Reason, Rejection, MAX_ABS_VALUE};
 pub use row::Cell;
 pub use split::Dialect;
+pub use xlsx::quiet_reader_panics;
 
 use header::ColumnMap;
 use read::chunks::csv_pass;

@@ -35,16 +35,21 @@ pub fn import<P: Pass>(
         message,
     };
     // calamine 0.31 panics on some damaged workbooks (a shared-string index beyond the table,
-    // found by fuzzing, issue 20): such a workbook fails like any other damaged one.
+    // found by fuzzing, issue 20): such a workbook fails as a damaged one, and the panic's
+    // own message stays quiet (`quiet_reader_panics`).
     let read = std::panic::catch_unwind(|| {
         let mut workbook =
             open_workbook_auto(path).map_err(|e| spreadsheet_error(e.to_string()))?;
         workbook
             .worksheet_range_at(0)
-            .ok_or_else(|| spreadsheet_error("no worksheet".into()))?
+            .ok_or_else(|| ImportError::NoWorksheet {
+                path: shown.to_string(),
+            })?
             .map_err(|e| spreadsheet_error(e.to_string()))
     });
-    let range = read.map_err(|_| spreadsheet_error("damaged workbook".into()))??;
+    let range = read.map_err(|_| ImportError::DamagedWorkbook {
+        path: shown.to_string(),
+    })??;
     let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
     let rows: Vec<&[Data]> = range.rows().collect();
     let Some(header_idx) = rows
@@ -171,4 +176,49 @@ pub fn import<P: Pass>(
 
 fn rendered_row(row: &[Data]) -> String {
     row.iter().map(cell_text).collect::<Vec<_>>().join(";")
+}
+
+/// Keeps the spreadsheet reader's caught panics quiet: `import` turns a panic inside calamine
+/// into [`ImportError::DamagedWorkbook`], but the default panic hook would first print the
+/// panic's message ("index out of bounds …", a thread name and a backtrace hint) to standard
+/// error, ahead of the clean error. Binaries call this once at start; every other panic still
+/// goes to the hook that was installed before.
+pub fn quiet_reader_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let earlier = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_reader = info.location().is_some_and(|l| is_reader_source(l.file()));
+            if !in_reader {
+                earlier(info);
+            }
+        }));
+    });
+}
+
+/// Whether a source path is calamine's (a registry or vendored copy: `…/calamine-0.31.0/src/…`).
+fn is_reader_source(file: &str) -> bool {
+    file.split(['/', '\\'])
+        .any(|part| part.starts_with("calamine-"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_reader_source;
+
+    #[test]
+    fn reader_sources_are_told_apart() {
+        for (file, reader) in [
+            (
+                "/home/u/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/calamine-0.31.0/src/xlsx/mod.rs",
+                true,
+            ),
+            (r"C:\cargo\registry\src\x\calamine-0.31.0\src\xlsx\mod.rs", true),
+            ("crates/ingest/src/xlsx.rs", false),
+            ("/rustc/abc/library/core/src/slice/index.rs", false),
+            ("src/calamine.rs", false),
+        ] {
+            assert_eq!(is_reader_source(file), reader, "{file}");
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! Exit codes: 0 also with rejected rows, 1 when the input is unreadable or nothing in it is
 //! usable, 2 when the command line is wrong. Every failure says what and gives a hint.
 
+use std::path::Path;
+
 use crate::{run, workdir};
 
 fn write(dir: &std::path::Path, name: &str, text: &str) {
@@ -123,6 +125,30 @@ fn unreadable_or_unusable_input_exits_one() {
         "{}",
         out.stderr
     );
+    // See: issue 20. A workbook the spreadsheet reader panics on (found by fuzzing, the
+    // ingest tests' fixture) fails as damaged, in the reader's language, and the caught
+    // panic's own message stays off the terminal.
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../ingest/tests/it/data/shared_string_out_of_range.xlsx"),
+        dir.path().join("zeichen.xlsx"),
+    )
+    .unwrap();
+    for (lang, stderr) in [
+        (
+            "de",
+            "error: `zeichen.xlsx` ist eine beschädigte Arbeitsmappe: ihre Zellen können nicht gelesen werden\n\
+             hint: in Excel oder LibreOffice öffnen und erneut als `.xlsx` speichern, oder die Rechnungspositionen als CSV exportieren\n",
+        ),
+        (
+            "en",
+            "error: `zeichen.xlsx` is a damaged workbook: its cells cannot be read\n\
+             hint: open it in Excel or LibreOffice and save it again as `.xlsx`, or export the invoice lines as CSV\n",
+        ),
+    ] {
+        let out = run(dir.path(), &["import", "zeichen.xlsx", "--lang", lang]);
+        assert_eq!((out.code, out.stderr.as_str()), (1, stderr));
+    }
     // A JSON run that fails prints no JSON.
     let out = run(
         dir.path(),

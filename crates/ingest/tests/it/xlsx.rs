@@ -303,14 +303,17 @@ fn a_shared_string_beyond_the_table_fails_as_a_damaged_workbook() {
         Err(e) => e,
         Ok(_) => panic!("a damaged spreadsheet imports"),
     };
-    let (msg, _) = err.localized(Lang::En);
-    assert_eq!(
-        msg,
-        format!(
-            "cannot read the spreadsheet `{}`: damaged workbook",
-            path.display()
-        )
-    );
+    for (lang, msg) in [
+        (Lang::En, "is a damaged workbook: its cells cannot be read"),
+        (
+            Lang::De,
+            "ist eine beschädigte Arbeitsmappe: ihre Zellen können nicht gelesen werden",
+        ),
+    ] {
+        let (text, hint) = err.localized(lang);
+        assert_eq!(text, format!("`{}` {msg}", path.display()));
+        assert!(hint.is_some_and(|h| h.contains("CSV")), "{lang:?}");
+    }
 }
 
 /// A sheet that starts lower down: line numbers are sheet rows all the same.
