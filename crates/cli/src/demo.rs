@@ -78,9 +78,8 @@ const DEMO_CHAIN: &str = include_str!("../../../data/demo/kette_hydraulik.yaml")
 /// The example focus plan the demo brings, on the demo company's growth customers.
 const DEMO_PLAN: &str = include_str!("../../../data/demo/fokusplan_wachstum.yaml");
 
-/// `serve --demo` on an empty workspace: writes the demo company to `kundenwert-demo/` (as
-/// `kundenwert demo` does), stores it in the workspace with its analysis, and adds the example
-/// chain and focus plan.
+/// `serve --demo` on an empty workspace: writes the demo company to `kundenwert-demo/` and
+/// stores it with its analysis, the example chain and focus plan, as `kundenwert demo` does.
 pub fn bring_demo(lang: Lang) -> Result<()> {
     run(Args {
         out: PathBuf::from("kundenwert-demo"),
@@ -92,20 +91,34 @@ pub fn bring_demo(lang: Lang) -> Result<()> {
         no_import: false,
         seed: None,
         type_shares: Vec::new(),
-    })?;
+    })
+}
+
+/// Stores the example chain and focus plan beside the demo company, each only where the
+/// workspace has none of that name yet (a chain edited since stays as it is). Returns the
+/// line that says what was stored, if anything was.
+fn store_examples(lang: Lang) -> Result<Option<String>> {
     let mut store = crate::workspace::open(lang)?;
     let store_err = |e: kundenwert_store::StoreError| crate::workspace::store_error(&e, lang);
     let chain = kundenwert_chain::parse(DEMO_CHAIN, Some(kundenwert_chain::Format::Yaml))
         .map_err(|e| anyhow::anyhow!("the demo chain: {e}"))?;
     let plan = kundenwert_chain::plan::parse_plan(DEMO_PLAN, Some(kundenwert_chain::Format::Yaml))
         .map_err(|e| anyhow::anyhow!("the demo plan: {e}"))?;
-    store
-        .put_chain(&chain.chain, &kundenwert_chain::export::to_json(&chain))
-        .map_err(store_err)?;
-    store
-        .put_plan(&plan.plan, &kundenwert_chain::plan::plan_to_json(&plan))
-        .map_err(store_err)?;
-    Ok(())
+    let mut stored = Vec::new();
+    if store.get_chain(&chain.chain).map_err(store_err)?.is_none() {
+        store
+            .put_chain(&chain.chain, &kundenwert_chain::export::to_json(&chain))
+            .map_err(store_err)?;
+        stored.push(text::demo_example_chain(lang, &chain.chain));
+    }
+    if store.get_plan(&plan.plan).map_err(store_err)?.is_none() {
+        store
+            .put_plan(&plan.plan, &kundenwert_chain::plan::plan_to_json(&plan))
+            .map_err(store_err)?;
+        stored.push(text::demo_example_plan(lang, &plan.plan));
+    }
+    Ok((!stored.is_empty())
+        .then(|| text::demo_examples_stored(lang, stored.join(text::demo_and(lang)))))
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -149,8 +162,9 @@ pub fn run(args: Args) -> Result<()> {
     timer.lap("write");
     out!("{}", summary(&demo, &export, &truth, lang));
     if !args.no_import {
-        // The demo company also fills the workspace, so `kundenwert analyze` (without files),
-        // chains and plans can be tried on it right away.
+        // The demo company also fills the workspace, with an example chain and focus plan,
+        // so `kundenwert analyze` (without files), chains, plans and reports can be tried on
+        // it right away.
         let input = crate::input::InputArgs {
             files: vec![export.clone()],
             lang: args.lang,
@@ -163,6 +177,9 @@ pub fn run(args: Args) -> Result<()> {
             as_of: None,
         };
         out!("\n{}", crate::import::store_files(&input)?);
+        if let Some(stored) = store_examples(lang)? {
+            out!("{stored}\n");
+        }
         let mut bench = crate::workspace::open_workbench(lang)?;
         crate::workspace::refresh(&mut bench, lang)?;
     }

@@ -123,7 +123,7 @@ impl Fixture {
         store
             .put_chain(&chain.chain, &kundenwert_chain::export::to_json(&chain))
             .unwrap();
-        let plan_yaml = include_str!("../../../../data/demo/fokusplan_wachstum.yaml");
+        let plan_yaml = include_str!("../../../chain/fixtures/plan_growth.yaml");
         let plan =
             kundenwert_chain::plan::parse_plan(plan_yaml, Some(kundenwert_chain::Format::Yaml))
                 .unwrap();

@@ -253,7 +253,17 @@ async fn the_plan_page_in_german_and_english_with_names_as_text() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Activities"));
     assert!(body.contains("Jahresgespräch mit der Geschäftsführung"));
+    // The test plan's notes and reasons hold markup: it shows as text (askama escapes to
+    // numeric references).
+    assert!(
+        body.contains("&#60;b&#62;HTML&#60;/b&#62;"),
+        "notes stay text"
+    );
     assert!(!body.contains("<b>HTML</b>"), "notes stay text");
+    assert!(
+        body.contains("Preise &#60;sinken&#62;"),
+        "reasons stay text"
+    );
     assert!(!body.contains("Preise <sinken>"), "reasons stay text");
     let request = Request::builder()
         .uri(&uri)

@@ -8,3 +8,7 @@ demo-written = Demo-Daten geschrieben: ein erfundenes mittelständisches Unterne
 demo-export-file = { $lines } Rechnungszeilen als ERP-Export (Windows-1252, `;`, Dezimalkomma)
 demo-truth-file = der wahre Kundentyp jedes der { $customers } Kunden
 demo-next = Weiter mit:
+demo-examples-stored = Dazu gespeichert: { $stored }.
+demo-example-chain = die Beispiel-Problemlösekette `{ $chain }`
+demo-example-plan = der Beispiel-Fokusplan `{ $plan }`
+demo-and = { " " }und{ " " }

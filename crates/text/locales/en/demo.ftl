@@ -8,3 +8,7 @@ demo-written = Demo data written: a fictitious German mid-sized company with { $
 demo-export-file = { $lines } invoice lines as a German ERP export (Windows-1252, `;`, decimal comma)
 demo-truth-file = the true customer type of each of the { $customers } customers
 demo-next = Next:
+demo-examples-stored = Stored with it: { $stored }.
+demo-example-chain = the example problem-solving chain `{ $chain }`
+demo-example-plan = the example focus plan `{ $plan }`
+demo-and = { " " }and{ " " }
