@@ -211,6 +211,47 @@ fn a_chain_and_a_plan_are_one_page_each() {
     assert_fonts_embedded(&path);
 }
 
+/// A plan that targets hundreds of customers (the demo company's growth plan targets about
+/// 300) still prints on one page: the first `PLAN_TOP` customers, a line saying how many there
+/// are, and the total over all of them.
+// See: issue 19 (the demo's plan PDF ran to seven pages)
+#[test]
+fn a_plan_with_many_customers_stays_on_one_page() {
+    use kundenwert_chain::plan::TargetCustomer;
+    let (dir, bench) = workspace();
+    let report = report(&bench, Lang::En);
+    let p = &report.plans[0];
+    let mut ctx = p.context(report.overview.as_of);
+    ctx.customers = (0..300u32)
+        .map(|i| TargetCustomer {
+            id: format!("K{:05}", 90_000 - i),
+            name: Some(format!("Customer {i} GmbH")),
+            type_label: Some("growth".into()),
+            current_value: Some(1_000.0),
+            future_value: Some(f64::from(10_000 - i)),
+        })
+        .collect();
+    let bytes = pdf::plan(&p.plan, &ctx, report.overview.as_of, Lang::En).unwrap();
+    let path = save(dir.path(), "plan-300.pdf", &bytes);
+    let info = poppler("pdfinfo", &[], &path);
+    assert!(info.contains("Pages:           1"), "{info}");
+    let text = words(&poppler("pdftotext", &[], &path));
+    let shown = pdf::PLAN_TOP;
+    for (i, c) in ctx.customers.iter().enumerate() {
+        let listed = text.contains(&c.id);
+        assert_eq!(listed, i < shown, "customer {i} {}", c.id);
+    }
+    assert!(
+        text.contains(&format!(
+            "The {shown} customers with the largest future value of 300"
+        )),
+        "{text}"
+    );
+    // The total row sums all 300: 300 × 1,000 now.
+    assert!(text.contains("Total (300)"), "{text}");
+    assert!(text.contains("300,000"), "{text}");
+}
+
 /// The stored analysis's figures (`common::stored_figures`, the same list the HTML is held
 /// to) are in the PDF's text in both languages, each as a word of its own where the HTML has
 /// it in a cell of its own.

@@ -71,9 +71,11 @@ pub fn chain(
     compile(&d)
 }
 
-/// A focus plan on one page (longer plans continue on the next): its scope, reasons, target
-/// customers with their values, activities, priorities, coaching and notes; `date` is the
-/// PDF's creation date (the analysis's as-of when there is one, for the same file each time).
+/// A focus plan on one page (a plan with many activities or long notes continues on the
+/// next): its scope, reasons, the first [`PLAN_TOP`] target customers (`ctx` lists them best
+/// future value first) with the total of all, activities, priorities, coaching and notes;
+/// `date` is the PDF's creation date (the analysis's as-of when there is one, for the same
+/// file each time).
 ///
 /// # Errors
 /// When typst fails.
@@ -91,6 +93,10 @@ pub fn plan(
     plan_blocks(&mut d, plan, ctx, 1, lang);
     compile(&d)
 }
+
+/// How many of a plan's customers its PDF lists (the best future value first), so that a plan
+/// fits one page; the total row still sums them all, and the HTML and Markdown list every one.
+pub const PLAN_TOP: usize = 10;
 
 /// The plan's sections as headings of `level` with their content, as the plan's Markdown and
 /// HTML reports have them.
@@ -149,7 +155,7 @@ fn plan_blocks(
         ])
         .numeric([3, 4])
         .shares([(1, 1)]);
-        for c in &ctx.customers {
+        for c in ctx.customers.iter().take(PLAN_TOP) {
             table.row(vec![
                 c.id.clone(),
                 c.name.clone().unwrap_or_default(),
@@ -166,6 +172,13 @@ fn plan_blocks(
             money_opt(sum(ctx.customers.iter().map(|c| c.future_value)), lang),
         ]);
         d.table(table);
+        if ctx.customers.len() > PLAN_TOP {
+            d.muted(t::report_plan_top(
+                lang,
+                fmt::count(PLAN_TOP as u64, lang),
+                fmt::count(ctx.customers.len() as u64, lang),
+            ));
+        }
     }
     let missing = missing_ids(plan, ctx);
     if !missing.is_empty() {

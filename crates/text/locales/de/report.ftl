@@ -43,6 +43,7 @@ report-migration-none = Die Historie ist zu kurz, um die Typen mit dem Vorjahr z
 
 report-customers = Kunden nach Typ
 report-customers-top = Die { $shown } Kunden mit dem größten zukünftigen Wert von { $total }; die Arbeitsmappe (`.xlsx`) listet alle Kunden.
+report-plan-top = Die { $shown } Kunden mit dem größten zukünftigen Wert von { $total }; die Summe zählt alle. Der HTML-Export (`kundenwert plan export --format html`) und die Werkbank im Browser listen jeden.
 report-customers-all = { $total } Kunden.
 
 report-chains = Problemlöseketten

@@ -43,6 +43,7 @@ report-migration-none = The history is too short to compare types with a year be
 
 report-customers = Customers by type
 report-customers-top = The { $shown } customers with the largest future value of { $total }; the workbook (`.xlsx`) lists every customer.
+report-plan-top = The { $shown } customers with the largest future value of { $total }; the total counts all of them. The HTML export (`kundenwert plan export --format html`) and the web workbench list every one.
 report-customers-all = { $total } customers.
 
 report-chains = Problem-solving chains
