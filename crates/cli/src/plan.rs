@@ -383,7 +383,11 @@ fn plan_text(plan: &Plan, ctx: &PlanContext, lang: Lang) -> String {
     let mut s = format!(
         "{}\n{}\n",
         plan.plan,
-        text::plan_show_scope(lang, plan.scope.kind.label(lang), &plan.scope.value)
+        text::plan_show_scope(
+            lang,
+            plan.scope.kind.label(lang),
+            kundenwert_chain::plan::scope_value(&plan.scope, lang),
+        )
     );
     if !plan.reasons.is_empty() {
         let reasons: Vec<String> = plan

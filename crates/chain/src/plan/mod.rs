@@ -44,7 +44,8 @@ pub use error::{Expected, PlanError, PlanErrorKind, PlanErrors};
 pub use links::{check_links, LinkProblem};
 pub use parse::{parse_plan, validate_plan};
 pub use report::{
-    customer_label, missing_ids, scope_text, sum, to_html, to_markdown, PlanContext, TargetCustomer,
+    customer_label, missing_ids, scope_text, scope_value, sum, to_html, to_markdown, PlanContext,
+    TargetCustomer,
 };
 
 file_enum! {

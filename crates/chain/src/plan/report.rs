@@ -105,11 +105,20 @@ fn amount(x: Option<f64>, lang: Lang) -> String {
 
 /// The plan's scope as a line: `Kind: value` (a customer type by its plural name).
 pub fn scope_text(scope: &Scope, lang: Lang) -> String {
-    let value = match (scope.kind, CustomerType::from_id(&scope.value)) {
+    format!(
+        "{}: {}",
+        fmt::capitalized(scope.kind.label(lang)),
+        scope_value(scope, lang)
+    )
+}
+
+/// The scope's value as the reader sees it: a customer type by its name in `lang`
+/// ("Wachstumskunden", not `growth`), anything else as written.
+pub fn scope_value(scope: &Scope, lang: Lang) -> String {
+    match (scope.kind, CustomerType::from_id(&scope.value)) {
         (ScopeKind::CustomerType, Some(t)) => t.customers_label(lang).to_owned(),
         _ => scope.value.clone(),
-    };
-    format!("{}: {value}", fmt::capitalized(scope.kind.label(lang)))
+    }
 }
 
 /// A Markdown code span; falls back to escaped text when the content has backticks.
