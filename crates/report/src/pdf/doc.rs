@@ -27,6 +27,9 @@ pub(crate) enum Block {
     List { items: Vec<String>, numbered: bool },
     /// The table of contents (the level-1 headings with their pages).
     Outline { title: String },
+    /// Blocks on pages of their own turned to landscape (a wide diagram), after which the
+    /// document goes on in its own orientation.
+    Landscape { blocks: Vec<Block> },
 }
 
 /// A table: its columns, header, rows and an optional total row.
@@ -182,6 +185,14 @@ impl Document {
             svg: svg.into(),
             fill: true,
         });
+    }
+
+    /// Adds what `fill` adds on landscape pages of their own.
+    pub fn landscape_pages(&mut self, fill: impl FnOnce(&mut Document)) {
+        let outer = std::mem::take(&mut self.blocks);
+        fill(self);
+        let blocks = std::mem::replace(&mut self.blocks, outer);
+        self.blocks.push(Block::Landscape { blocks });
     }
 
     /// Adds a list.

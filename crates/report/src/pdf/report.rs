@@ -327,14 +327,23 @@ fn gaps(d: &mut Document, text: &str) {
 
 fn chains(d: &mut Document, r: &Report) {
     let lang = r.lang;
-    d.heading(1, t::report_chains(lang));
     if r.chains.is_empty() {
+        d.heading(1, t::report_chains(lang));
         d.par(t::report_chains_none(lang));
     }
-    for c in &r.chains {
-        d.heading(2, c.name.clone());
-        d.svg(kundenwert_chain::export::to_svg(&c.chain, lang, &c.figures));
-        d.heading(3, t::report_chain_gaps(lang));
+    for (i, c) in r.chains.iter().enumerate() {
+        // A chain diagram is wide: on a landscape page of its own it prints at about 1.4
+        // times the size a portrait page's width allows (the section's heading goes with the
+        // first one).
+        d.landscape_pages(|d| {
+            if i == 0 {
+                d.heading(1, t::report_chains(lang));
+            }
+            d.heading(2, c.name.clone());
+            d.svg_filling(kundenwert_chain::export::to_svg(&c.chain, lang, &c.figures));
+        });
+        // On the page after the diagram: the heading names the chain again.
+        d.heading(3, format!("{}: {}", t::report_chain_gaps(lang), c.name));
         gaps(d, &c.gaps.render(lang));
     }
 }
