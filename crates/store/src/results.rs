@@ -298,7 +298,8 @@ pub struct CustomerQuery {
     /// Only customers whose number or name contains this, case-insensitively (both sides
     /// folded by `str::to_lowercase`, so `MÜL` finds `Müller`; `u` does not find `ü`). A text of
     /// one or two characters (after folding) matches the start of the number only (`k0` finds
-    /// `K0012345`): a trigram index serves three characters and more.
+    /// `K0012345`): a trigram index serves three characters and more. NUL characters in it
+    /// are ignored.
     pub search: Option<String>,
     /// Sort column; ties broken by [`CustomerResult::id`] in the same direction.
     pub sort: Column,
@@ -551,12 +552,13 @@ enum Search {
     Walk,
 }
 
-/// The folded search text of `q`, when it has one.
+/// The folded search text of `q`, when it has one. NUL characters are dropped: nobody types
+/// them, and the trigram index's query language ends a string at one ("unterminated string").
 fn search_text(q: &CustomerQuery) -> Option<String> {
     q.search
         .as_deref()
+        .map(|s| s.replace('\0', "").to_lowercase())
         .filter(|s| !s.is_empty())
-        .map(str::to_lowercase)
 }
 
 /// Whether a folded search text is looked up in the trigram index.

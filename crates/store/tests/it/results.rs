@@ -458,6 +458,54 @@ fn brute_force_search(c: &CustomerResult, search: &str) -> bool {
             .is_some_and(|n| n.to_lowercase().contains(&q))
 }
 
+/// A search holding NUL characters (which nobody types, but a URL's `%00` carries) answers as
+/// the search without them: the trigram index's query language ends a string at a NUL and
+/// failed with "unterminated string" (a server error on the customer list).
+// See: issue 20 (found by the `http_requests` fuzz target)
+#[test]
+fn a_search_with_nul_characters_answers_as_without_them() {
+    let rows = generated(300, 11);
+    let store = store_of(&rows);
+    let name = rows
+        .iter()
+        .find_map(|c| c.name.clone())
+        .expect("a named customer");
+    let piece: String = name.chars().take(5).collect();
+    for (with, without) in [
+        (format!("{piece}\0"), piece.clone()),
+        (format!("\0{piece}"), piece.clone()),
+        (
+            piece
+                .chars()
+                .enumerate()
+                .flat_map(|(i, c)| if i == 1 { vec!['\0', '\0', c] } else { vec![c] })
+                .collect(),
+            piece.clone(),
+        ),
+        ("\0\0\0".to_owned(), String::new()),
+        ("k\0".to_owned(), "k".to_owned()),
+    ] {
+        let query = |search: String| CustomerQuery {
+            search: Some(search),
+            sort: Column::FutureValue,
+            descending: true,
+            ..CustomerQuery::default()
+        };
+        let expected = store
+            .analysis_customers(&query(without.clone()))
+            .expect("search");
+        let found = store
+            .analysis_customers(&query(with.clone()))
+            .expect("search with NUL");
+        assert_eq!(numbers(&found), numbers(&expected), "{with:?}");
+        let (page, counted) = store
+            .analysis_customers_counted(&query(with.clone()), 1_000)
+            .expect("a page with NUL");
+        assert_eq!(numbers(&page), numbers(&expected), "{with:?}");
+        assert_eq!(counted, expected.len() as u64, "{with:?}");
+    }
+}
+
 #[test]
 fn search_finds_exactly_what_the_folded_texts_contain() {
     let rows = generated(300, 11);
