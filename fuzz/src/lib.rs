@@ -10,6 +10,8 @@
 //!
 //! `fuzz/run.sh TARGET SECONDS` runs one target; `fuzz/README.md` says how to run them longer.
 
+mod http;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -42,6 +44,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("fixed_costs", fixed_costs),
     ("settings", settings),
     ("web_forms", web_forms),
+    ("http_requests", http::http_requests),
 ];
 
 /// The target called `name`.
