@@ -222,7 +222,14 @@ pub fn http_requests(data: &[u8]) {
         .uri(&path)
         .header(header::HOST, "127.0.0.1:8080")
         .header(header::ACCEPT_LANGUAGE, lang)
-        .header("sec-fetch-site", if same_site { "same-origin" } else { "cross-site" });
+        .header(
+            "sec-fetch-site",
+            if same_site {
+                "same-origin"
+            } else {
+                "cross-site"
+            },
+        );
     if !content_type.is_empty() {
         request = request.header(header::CONTENT_TYPE, content_type.as_str());
     }
@@ -282,7 +289,10 @@ pub fn http_requests(data: &[u8]) {
                     || (status == StatusCode::SEE_OTHER && location.starts_with("/login"))
             }
         };
-        assert!(refused, "{what}: below {least:?}, answered {status} {location}");
+        assert!(
+            refused,
+            "{what}: below {least:?}, answered {status} {location}"
+        );
     }
     let html = headers
         .get(header::CONTENT_TYPE)
@@ -290,6 +300,9 @@ pub fn http_requests(data: &[u8]) {
         .is_some_and(|v| v.starts_with("text/html"));
     if html {
         let page = String::from_utf8_lossy(&bytes);
-        assert!(!page.contains(MARKER), "{what}: request text as markup in {page}");
+        assert!(
+            !page.contains(MARKER),
+            "{what}: request text as markup in {page}"
+        );
     }
 }
