@@ -284,14 +284,22 @@ pub fn run(args: Args) -> Result<()> {
 }
 
 /// `analyze FILES --report FILE`: the files stored in a temporary workspace with these
-/// settings, analysed there as `kundenwert import` analyses a workspace, and the report written
-/// from its stored analysis — the one path every report takes. Without files, the workspace's
-/// own analysis (with its settings) is reported.
+/// settings, analysed there as `kundenwert import` analyses a workspace (the type migration
+/// from `--compare-as-of` when given), and the report written from its stored analysis — the
+/// one path every report takes. Without files, the workspace's own analysis (with its
+/// settings) is reported. `--as-of` is refused: a workspace analyses every row it holds.
 fn report(args: &Args, settings: Settings, path: &std::path::Path, lang: Lang) -> Result<()> {
     let format = crate::report::format_of(path, lang)?;
     if args.input.files.is_empty() {
         let bench = crate::workspace::analysed(lang)?;
         return crate::report::write(&bench, path, format, lang, 25);
+    }
+    if let Some(date) = args.input.as_of {
+        return Err(crate::UserError::usage(
+            text::analyze_report_as_of(lang, date.to_string()),
+            Some(text::analyze_report_as_of_hint(lang).into()),
+        )
+        .into());
     }
     crate::import::check_files(&args.input)?;
     let dir = tempfile::tempdir()?;
@@ -301,7 +309,7 @@ fn report(args: &Args, settings: Settings, path: &std::path::Path, lang: Lang) -
         .map_err(|e| crate::workspace::store_error(&e, lang))?;
     crate::import::store_into(&args.input, &mut store)?;
     let mut bench = kundenwert_workbench::Workbench::new(store);
-    crate::workspace::refresh(&mut bench, lang)?;
+    crate::workspace::refresh_comparing(&mut bench, args.compare_as_of, lang)?;
     crate::report::write(&bench, path, format, lang, 25)
 }
 

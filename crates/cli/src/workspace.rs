@@ -108,13 +108,22 @@ pub fn open_workbench(lang: Lang) -> Result<Workbench<Store>> {
 /// Brings the workspace's stored analysis up to date, with a progress display on a terminal
 /// and one line on stderr when it computed; nothing when it was current.
 pub fn refresh(bench: &mut Workbench<Store>, lang: Lang) -> Result<()> {
+    refresh_comparing(bench, None, lang)
+}
+
+/// [`refresh`], with the type migration from `compare_as_of` (`None`: the year before as-of).
+pub fn refresh_comparing(
+    bench: &mut Workbench<Store>,
+    compare_as_of: Option<chrono::NaiveDate>,
+    lang: Lang,
+) -> Result<()> {
     let bar = ProgressBar::new_spinner();
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg} {elapsed}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     let timer = crate::Timer::start();
-    let outcome = bench.refresh(&mut |step| {
+    let outcome = bench.refresh_comparing(compare_as_of, &mut |step| {
         bar.tick();
         let message = match step {
             Step::Reading => {

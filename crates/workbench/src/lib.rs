@@ -229,6 +229,22 @@ impl<W: Workspace> Workbench<W> {
     /// On a database failure, settings the analysis cannot use, or an unreadable fixed-costs
     /// file; the stored analysis is then unchanged.
     pub fn refresh(&mut self, step: &mut dyn FnMut(Step)) -> Result<Refreshed, WorkbenchError> {
+        self.refresh_comparing(None, step)
+    }
+
+    /// [`refresh`](Self::refresh), with the type migration measured from `compare_as_of`
+    /// instead of the year before as-of (`None`: the year before, when the history reaches
+    /// back that far). `analyze FILES --compare-as-of DATE --report FILE` reports this way from
+    /// its temporary workspace; a lasting workspace keeps the year before, which is what its
+    /// freshness assumes.
+    ///
+    /// # Errors
+    /// As [`refresh`](Self::refresh); also when `compare_as_of` is not before as-of.
+    pub fn refresh_comparing(
+        &mut self,
+        compare_as_of: Option<NaiveDate>,
+        step: &mut dyn FnMut(Step),
+    ) -> Result<Refreshed, WorkbenchError> {
         match self.freshness()? {
             Freshness::Current => return Ok(Refreshed::UpToDate),
             Freshness::Empty => return Ok(Refreshed::Empty),
@@ -247,7 +263,7 @@ impl<W: Workspace> Workbench<W> {
         step(Step::Read { transactions });
         let series = builder.finish(PeriodKind::Month);
         let (serve, unknown) = cost_to_serve(&settings, &series)?;
-        let compare_as_of = comparison_date(&series);
+        let compare_as_of = compare_as_of.or_else(|| comparison_date(&series));
         let analysis = analyse(
             series,
             &settings,

@@ -113,3 +113,63 @@ fn an_unknown_extension_is_refused_with_a_hint() {
     // Refused before anything was read or created.
     assert!(!dir.path().join("kundenwert.db").exists());
 }
+
+/// `analyze FILES --compare-as-of DATE --report FILE` reports the type migration from that
+/// date (not the year before as-of, which the report of a workspace shows); `--as-of` is
+/// refused with a hint, in the reader's language, instead of an import's message.
+// See: issue 19 (the comparison date was ignored)
+#[test]
+fn analyze_with_report_takes_the_comparison_date_and_refuses_as_of() {
+    let dir = workdir();
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "export_de.csv",
+            "--compare-as-of",
+            "2024-03-31",
+            "--report",
+            "r.html",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let page = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    assert!(
+        page.contains("Type migration from 2024-03-31 to "),
+        "{}",
+        page.lines()
+            .filter(|l| l.contains("migration"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    for (lang, message) in [
+        (
+            "de",
+            "error: `--as-of 2024-05-31` geht nicht zusammen mit `--report`",
+        ),
+        (
+            "en",
+            "error: `--as-of 2024-05-31` cannot be combined with `--report`",
+        ),
+    ] {
+        let out = run(
+            dir.path(),
+            &[
+                "analyze",
+                "export_de.csv",
+                "--as-of",
+                "2024-05-31",
+                "--report",
+                "r2.html",
+                "--lang",
+                lang,
+            ],
+        );
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(out.stderr.starts_with(message), "{}", out.stderr);
+        assert!(out.stderr.contains("\nhint: "), "{}", out.stderr);
+        assert!(!dir.path().join("r2.html").exists());
+    }
+}

@@ -52,3 +52,5 @@ analyze-col-type = Typ
 analyze-col-future-value = Zukünftiger Wert (80 %)
 analyze-col-active = Aktiv
 analyze-rows-rejected = { $count } Zeilen abgelehnt – Einzelheiten oben auf stderr
+analyze-report-as-of = `--as-of { $date }` geht nicht zusammen mit `--report`: der Bericht wertet alle Zeilen bis zur letzten Buchung aus, wie ein Arbeitsbereich
+analyze-report-as-of-hint = `--as-of` weglassen, oder die Auswertung zu diesem Datum mit `kundenwert analyze DATEIEN --as-of DATUM --json` schreiben

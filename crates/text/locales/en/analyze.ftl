@@ -52,3 +52,5 @@ analyze-col-type = Type
 analyze-col-future-value = Future value (80%)
 analyze-col-active = Active
 analyze-rows-rejected = { $count } rows rejected – details on stderr above
+analyze-report-as-of = `--as-of { $date }` cannot be combined with `--report`: the report analyses every row up to the last transaction, as a workspace does
+analyze-report-as-of-hint = leave `--as-of` out, or write the analysis as of that date with `kundenwert analyze FILES --as-of DATE --json`
