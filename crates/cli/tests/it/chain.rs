@@ -131,7 +131,7 @@ fn chain_by_file_round_trips_through_every_format() {
 }
 
 /// The contact gaps in full, as text and JSON. The days since a last contact grow with the
-/// calendar, so the snapshots show them as `[DAYS]`.
+/// calendar, so the snapshots show them as `[DAYS]`, and the day of the run as `[TODAY]`.
 #[test]
 fn gaps_answer_with_whom_we_have_no_contact() {
     let dir = workdir_with_chain();
@@ -140,6 +140,7 @@ fn gaps_answer_with_whom_we_have_no_contact() {
     let mut settings = super::settings(d);
     settings.add_filter(r"vor \d+ Tagen", "vor [DAYS] Tagen");
     settings.add_filter(r#""days_since": \d+"#, r#""days_since": [DAYS]"#);
+    settings.add_filter(r#""today": "\d{4}-\d{2}-\d{2}""#, r#""today": "[TODAY]""#);
     settings.bind(|| {
         insta::assert_snapshot!(
             "chain_gaps_de",
