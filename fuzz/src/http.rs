@@ -26,7 +26,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use kundenwert_server::routes::{self, Access};
 use kundenwert_server::{auth, AppState};
-use kundenwert_store::{Accounts, ImportMeta, Role, Store, StoredTransaction, Workspace};
+use kundenwert_store::{Accounts, ImportMeta, Role, Store, Workspace};
 use kundenwert_workbench::Workbench;
 use tower::ServiceExt;
 
@@ -58,32 +58,16 @@ fn server() -> &'static Server {
             customers: 40,
             ..Default::default()
         });
-        let mut positions: std::collections::HashMap<String, u32> = Default::default();
-        let mut rows = demo.lines.iter().map(|l| {
-            let position = positions.entry(l.document.clone()).or_insert(0);
-            *position += 1;
-            let position = *position;
-            StoredTransaction {
-                customer: l.customer_id.clone(),
-                name: Some(l.customer_name.clone()),
-                date: l.date,
-                revenue: l.revenue_cents as f64 / 100.0,
-                cost: Some(l.cost_cents as f64 / 100.0),
-                quantity: Some(l.quantity as f64),
-                product: Some(l.article.to_owned()),
-                document: Some(l.document.clone()),
-                position: Some(position - 1),
-            }
-        });
+        let rows = kundenwert_workbench::demo_transactions(&demo);
         store
             .import_file(
                 &ImportMeta {
                     path: "demo.csv".into(),
                     content_hash: "demo-40".into(),
-                    rows_read: demo.lines.len() as u64,
+                    rows_read: rows.len() as u64,
                     rows_rejected: 0,
                 },
-                &mut rows,
+                &mut rows.into_iter(),
             )
             .expect("the demo imports");
         let (chain, plan) = crate::demo_documents();

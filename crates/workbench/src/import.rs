@@ -464,6 +464,31 @@ pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Prev
     })
 }
 
+/// The demo company's invoice lines as the store keeps them, each document's lines numbered
+/// from 0 in order: a workspace filled with the demo without writing and reading its export
+/// (the tests of the crates above and the fuzz harness).
+pub fn demo_transactions(demo: &kundenwert_analysis::demo::Demo) -> Vec<StoredTransaction> {
+    let mut positions: std::collections::HashMap<&str, u32> = Default::default();
+    demo.lines
+        .iter()
+        .map(|l| {
+            let position = positions.entry(l.document.as_str()).or_insert(0);
+            *position += 1;
+            StoredTransaction {
+                customer: l.customer_id.clone(),
+                name: Some(l.customer_name.clone()),
+                date: l.date,
+                revenue: l.revenue_cents as f64 / 100.0,
+                cost: Some(l.cost_cents as f64 / 100.0),
+                quantity: Some(l.quantity as f64),
+                product: Some(l.article.to_owned()),
+                document: Some(l.document.clone()),
+                position: Some(*position - 1),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,7 +54,7 @@ use kundenwert_store::{
 };
 
 pub use focus::{plan_problems, PlanProblem};
-pub use import::{ImportSpec, SpecError, StoreImportError};
+pub use import::{demo_transactions, ImportSpec, SpecError, StoreImportError};
 pub use overview::Overview;
 pub use pipeline::{analyse, Analysis, AnalysisError, Phase, Request, Totals};
 pub use settings::{Settings, SettingsError};

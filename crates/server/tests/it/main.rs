@@ -10,8 +10,6 @@ mod routes;
 mod session;
 mod settings;
 
-use std::collections::HashMap;
-
 use axum::body::Body;
 use axum::http::{header, Method, Request, Response, StatusCode};
 use axum::Router;
@@ -53,26 +51,7 @@ impl Fixture {
             customers: 300,
             ..DemoConfig::default()
         });
-        let mut positions: HashMap<String, u32> = HashMap::new();
-        let mut rows: Vec<StoredTransaction> = demo
-            .lines
-            .iter()
-            .map(|l| {
-                let p = positions.entry(l.document.clone()).or_insert(0);
-                *p += 1;
-                StoredTransaction {
-                    customer: l.customer_id.clone(),
-                    name: Some(l.customer_name.clone()),
-                    date: l.date,
-                    revenue: l.revenue_cents as f64 / 100.0,
-                    cost: Some(l.cost_cents as f64 / 100.0),
-                    quantity: Some(l.quantity as f64),
-                    product: Some(l.article.to_owned()),
-                    document: Some(l.document.clone()),
-                    position: Some(*p - 1),
-                }
-            })
-            .collect();
+        let mut rows = kundenwert_workbench::demo_transactions(&demo);
         let last = rows.iter().map(|r| r.date).max().unwrap();
         for (i, months_back) in [1u32, 4, 7, 10].iter().enumerate() {
             rows.push(StoredTransaction {

@@ -3,31 +3,17 @@
 //! from it mean what the selection language means.
 
 use chrono::Datelike;
-use std::collections::HashMap;
 
-use kundenwert_analysis::demo::{generate, DemoConfig, InvoiceLine};
+use kundenwert_analysis::demo::{generate, DemoConfig};
 use kundenwert_chain::selection::{self, CustomerFields, Field};
 use kundenwert_core::PeriodKind;
 use kundenwert_store::{
     CustomerQuery, CustomerResult, ImportMeta, Store, StoredTransaction, Workspace,
 };
 use kundenwert_workbench::{
-    analyse, read_series, Freshness, Refreshed, Request, Settings, Step, Workbench,
+    analyse, demo_transactions, read_series, Freshness, Refreshed, Request, Settings, Step,
+    Workbench,
 };
-
-fn stored(line: &InvoiceLine, position: u32) -> StoredTransaction {
-    StoredTransaction {
-        customer: line.customer_id.clone(),
-        name: Some(line.customer_name.clone()),
-        date: line.date,
-        revenue: line.revenue_cents as f64 / 100.0,
-        cost: Some(line.cost_cents as f64 / 100.0),
-        quantity: Some(line.quantity as f64),
-        product: Some(line.article.to_owned()),
-        document: Some(line.document.clone()),
-        position: Some(position),
-    }
-}
 
 /// A workspace with a small demo company: `customers` customers, `part` of 2 halves of its
 /// lines (0: first half, 1: second half, 2: all).
@@ -36,16 +22,7 @@ fn import_demo(store: &mut Store, customers: usize, part: usize) {
         customers,
         ..DemoConfig::default()
     });
-    let mut positions: HashMap<&str, u32> = HashMap::new();
-    let rows: Vec<StoredTransaction> = demo
-        .lines
-        .iter()
-        .map(|l| {
-            let p = positions.entry(l.document.as_str()).or_insert(0);
-            *p += 1;
-            stored(l, *p - 1)
-        })
-        .collect();
+    let rows = demo_transactions(&demo);
     let half = rows.len() / 2;
     let rows: Vec<StoredTransaction> = match part {
         0 => rows[..half].to_vec(),
