@@ -7,6 +7,7 @@
 #   crates/server/tests/browser/run.sh               # from anywhere in the repository
 #   KW_BROWSER_ONLY='customer' .../run.sh            # only tests whose name matches
 #   KW_BROWSER_PORT=8103 .../run.sh                  # a fixed port instead of any free one
+#   KW_BROWSER_BIN=target/debug/kundenwert .../run.sh  # a CLI already built (CI: by `cargo test`)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,9 +24,15 @@ if [[ ! -d "$here/node_modules/playwright-core" ]]; then
 fi
 
 started=$SECONDS
-cargo build --quiet -p kundenwert-cli
 target_dir="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
-kundenwert="$target_dir/debug/kundenwert"
+if [[ -n "${KW_BROWSER_BIN:-}" ]]; then
+  # `cargo build -p kundenwert-cli` after `cargo test --workspace` resolves other features
+  # and rebuilds much of the tree; the binary the tests built is the same program.
+  kundenwert="$(cd "$root" && realpath "$KW_BROWSER_BIN")"
+else
+  cargo build --quiet -p kundenwert-cli
+  kundenwert="$target_dir/debug/kundenwert"
+fi
 shots="${KW_SCREENSHOTS:-$target_dir/browser-screenshots}"
 mkdir -p "$shots"
 rm -f "$shots"/*.png
