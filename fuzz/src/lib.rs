@@ -382,8 +382,29 @@ pub fn header_roles(data: &[u8]) {
         let n = header::normalize(h);
         assert_eq!(header::normalize(&n), n, "normalising is idempotent: {h:?}");
     }
-    let Ok(map) = header::map_columns(&headers, &overrides) else {
-        return;
+    let map = match header::map_columns(&headers, &overrides) {
+        Ok(map) => map,
+        Err(header::OverrideError::UnknownHeader { .. }) => return,
+        // A contradiction is named with the headers of both columns (or both roles).
+        Err(header::OverrideError::ColumnTwice {
+            column,
+            first,
+            second,
+        }) => {
+            assert!(headers.contains(&column) && first != second, "{column:?}");
+            return;
+        }
+        Err(header::OverrideError::RoleTwice {
+            role,
+            first,
+            second,
+        }) => {
+            assert!(
+                headers.contains(&first) && headers.contains(&second),
+                "{role:?}"
+            );
+            return;
+        }
     };
     let pairs: Vec<(Role, usize)> = map.iter().collect();
     for (i, (role, column)) in pairs.iter().enumerate() {
@@ -397,14 +418,9 @@ pub fn header_roles(data: &[u8]) {
     if !headers.is_empty() {
         assert!(map.max_index() < headers.len());
     }
-    // Two overrides naming one column: the later takes it, and the earlier role is left
-    // unmapped (the import then reports it missing). Every other override is applied.
-    for (i, (role, _)) in overrides.iter().enumerate() {
-        let another_later = overrides[i + 1..].iter().any(|(r, _)| r != role);
-        assert!(
-            map.get(*role).is_some() || another_later,
-            "override of {role:?} applied"
-        );
+    // Overrides that do not contradict each other are all applied, each to its column.
+    for (role, _) in &overrides {
+        assert!(map.get(*role).is_some(), "override of {role:?} applied");
     }
 }
 

@@ -163,13 +163,15 @@ impl InputArgs {
     }
 
     /// A file that could not be read, for the user: an option that does not fit (a
-    /// `--column` header the file lacks, an unknown `--encoding`) is a wrong command line, not
+    /// `--column` header the file lacks or overrides that contradict each other, an unknown
+    /// `--encoding`) is a wrong command line, not
     /// bad input.
     pub fn import_error(&self, e: &kundenwert_ingest::ImportError) -> UserError {
         let (message, hint) = e.localized(self.lang());
         if matches!(
             e,
             kundenwert_ingest::ImportError::UnknownHeader { .. }
+                | kundenwert_ingest::ImportError::ConflictingColumns { .. }
                 | kundenwert_ingest::ImportError::UnknownEncoding { .. }
         ) {
             UserError::usage(message, hint)

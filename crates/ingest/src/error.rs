@@ -1,6 +1,9 @@
 //! Why an import could not be done at all.
 
 use kundenwert_core::{Lang, Role};
+use kundenwert_text as text;
+
+use crate::header::OverrideError;
 
 /// Why an import could not be done at all.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +48,17 @@ pub enum ImportError {
         role: Role,
         /// Header given.
         header: String,
+        /// Headers found.
+        found: Vec<String>,
+    },
+    /// The `--column` overrides contradict each other: one column for two roles, or one role
+    /// for two columns.
+    #[error("{}", conflict_message(Lang::En, .path, .conflict))]
+    ConflictingColumns {
+        /// File.
+        path: String,
+        /// Which overrides contradict each other.
+        conflict: OverrideError,
         /// Headers found.
         found: Vec<String>,
     },
@@ -140,6 +154,10 @@ impl ImportError {
                 text::import_unknown_header_found(lang, list(found), header, path, role),
                 Some(text::import_unknown_header_hint(lang).to_string()),
             ),
+            ImportError::ConflictingColumns { path, conflict, .. } => (
+                conflict_message(lang, path, conflict),
+                Some(conflict_hint(lang, conflict).to_string()),
+            ),
             ImportError::AmbiguousDates {
                 path,
                 column,
@@ -165,5 +183,31 @@ impl ImportError {
                 Some(text::import_unsupported_hint(lang).to_string()),
             ),
         }
+    }
+}
+
+fn conflict_message(lang: Lang, path: &str, conflict: &OverrideError) -> String {
+    match conflict {
+        OverrideError::ColumnTwice {
+            column,
+            first,
+            second,
+        } => text::import_column_two_roles(lang, column, first, path, second),
+        OverrideError::RoleTwice {
+            role,
+            first,
+            second,
+        } => text::import_role_two_columns(lang, first, path, role, second),
+        OverrideError::UnknownHeader { role, header } => {
+            text::import_unknown_header(lang, header, path, role)
+        }
+    }
+}
+
+fn conflict_hint(lang: Lang, conflict: &OverrideError) -> &'static str {
+    match conflict {
+        OverrideError::ColumnTwice { .. } => text::import_column_two_roles_hint(lang),
+        OverrideError::RoleTwice { .. } => text::import_role_two_columns_hint(lang),
+        OverrideError::UnknownHeader { .. } => text::import_unknown_header_hint(lang),
     }
 }

@@ -230,21 +230,46 @@ impl ColumnMap {
     }
 }
 
-/// Why a `--column` override could not be applied.
+/// Why the `--column` overrides could not be applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownHeader {
-    /// The role asked for.
-    pub role: Role,
-    /// The header that is not in the file.
-    pub header: String,
+pub enum OverrideError {
+    /// An override names a header the file does not have.
+    UnknownHeader {
+        /// The role asked for.
+        role: Role,
+        /// The header that is not in the file.
+        header: String,
+    },
+    /// Two overrides name one column (by header or position) for two roles.
+    ColumnTwice {
+        /// The column's header in the file.
+        column: String,
+        /// The role named first.
+        first: Role,
+        /// The role named second.
+        second: Role,
+    },
+    /// One role is given twice, for two different columns.
+    RoleTwice {
+        /// The role.
+        role: Role,
+        /// The first column's header in the file.
+        first: String,
+        /// The second column's header in the file.
+        second: String,
+    },
 }
 
 /// Maps headers to roles: overrides first, then exact synonym matches (in each role's order of
 /// preference), then headers that start with a synonym (`Nettoumsatz EUR`).
+///
+/// # Errors
+/// An override naming a header the file lacks, one column named for two roles, or one role
+/// named for two columns: either would otherwise drop one of the user's overrides silently.
 pub fn map_columns(
     headers: &[String],
     overrides: &[(Role, String)],
-) -> Result<ColumnMap, UnknownHeader> {
+) -> Result<ColumnMap, OverrideError> {
     let normalized: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
     let mut map = ColumnMap::default();
     let mut taken = vec![false; headers.len()];
@@ -263,10 +288,24 @@ pub fn map_columns(
                     .ok()?;
                 (1..=headers.len()).contains(&pos).then(|| pos - 1)
             })
-            .ok_or_else(|| UnknownHeader {
+            .ok_or_else(|| OverrideError::UnknownHeader {
                 role: *role,
                 header: wanted.clone(),
             })?;
+        if let Some((first, _)) = map.iter().find(|(r, i)| *i == index && r != role) {
+            return Err(OverrideError::ColumnTwice {
+                column: headers[index].clone(),
+                first,
+                second: *role,
+            });
+        }
+        if let Some(other) = map.get(*role).filter(|i| *i != index) {
+            return Err(OverrideError::RoleTwice {
+                role: *role,
+                first: headers[other].clone(),
+                second: headers[index].clone(),
+            });
+        }
         map.set(*role, index);
         taken[index] = true;
     }
@@ -357,7 +396,47 @@ mod tests {
         assert_eq!(map.get(Role::Revenue), Some(3));
         assert_eq!(map.get(Role::Customer), Some(0));
         let err = map_columns(&h, &[(Role::Cost, "Kosten".into())]).unwrap_err();
-        assert_eq!(err.header, "Kosten");
+        assert_eq!(
+            err,
+            OverrideError::UnknownHeader {
+                role: Role::Cost,
+                header: "Kosten".into()
+            }
+        );
+    }
+
+    /// Overrides that contradict each other are refused, never half applied; the same
+    /// override twice (one column, by header and by position) is no contradiction.
+    #[test]
+    fn contradicting_overrides_are_named() {
+        let h = headers(&["Kunde", "Datum", "Umsatz", "Netto"]);
+        type Case<'a> = (&'a [(Role, &'a str)], Result<(), OverrideError>);
+        let cases: [Case; 4] = [
+            (
+                &[(Role::Customer, "Kunde"), (Role::Revenue, "#1")],
+                Err(OverrideError::ColumnTwice {
+                    column: "Kunde".into(),
+                    first: Role::Customer,
+                    second: Role::Revenue,
+                }),
+            ),
+            (
+                &[(Role::Revenue, "Umsatz"), (Role::Revenue, "netto")],
+                Err(OverrideError::RoleTwice {
+                    role: Role::Revenue,
+                    first: "Umsatz".into(),
+                    second: "Netto".into(),
+                }),
+            ),
+            (&[(Role::Revenue, "Umsatz"), (Role::Revenue, "#3")], Ok(())),
+            (&[(Role::Revenue, "Netto"), (Role::Cost, "Umsatz")], Ok(())),
+        ];
+        for (overrides, want) in cases {
+            let overrides: Vec<(Role, String)> =
+                overrides.iter().map(|(r, h)| (*r, h.to_string())).collect();
+            let got = map_columns(&h, &overrides).map(|_| ());
+            assert_eq!(got, want, "{overrides:?}");
+        }
     }
 
     #[test]

@@ -258,13 +258,22 @@ pub(crate) fn usable_columns(
     options: &ImportOptions,
     shown: &str,
 ) -> Result<ColumnMap, ImportError> {
-    let map =
-        header::map_columns(headers, &options.columns).map_err(|e| ImportError::UnknownHeader {
-            path: shown.to_string(),
-            role: e.role,
-            header: e.header,
-            found: headers.to_vec(),
-        })?;
+    let map = header::map_columns(headers, &options.columns).map_err(|e| {
+        let (path, found) = (shown.to_string(), headers.to_vec());
+        match e {
+            header::OverrideError::UnknownHeader { role, header } => ImportError::UnknownHeader {
+                path,
+                role,
+                header,
+                found,
+            },
+            conflict => ImportError::ConflictingColumns {
+                path,
+                conflict,
+                found,
+            },
+        }
+    })?;
     let mut missing: Vec<Role> = [Role::Customer, Role::Date]
         .into_iter()
         .filter(|r| map.get(*r).is_none())

@@ -158,8 +158,8 @@ fn unreadable_or_unusable_input_exits_one() {
 }
 
 #[test]
-/// Options that do not fit the file (`--column` naming a missing header, an unknown
-/// `--encoding`) are wrong command lines too.
+/// Options that do not fit the file (`--column` naming a missing header, overrides that
+/// contradict each other, an unknown `--encoding`) are wrong command lines too.
 fn usage_errors_exit_two() {
     let dir = workdir();
     let cases: &[(&[&str], &str)] = &[
@@ -183,6 +183,16 @@ fn usage_errors_exit_two() {
             &["analyze", "export_de.csv", "--lang", "de", "--column", "revenue=Umsatz"],
             "error: `export_de.csv` hat keine Spalte `Umsatz` (angegeben für `revenue`); gefunden: `Belegnummer`, `Kundennr.`, `Kundenname`, `Belegdatum`, `Artikel`, `Menge`, `Nettoumsatz`, `Wareneinsatz`\n\
              hint: Spaltennamen genau wie in der Kopfzeile angeben, oder `#N` für die N-te Spalte\n",
+        ),
+        (
+            &["analyze", "export_de.csv", "--lang", "en", "--column", "cost=Nettoumsatz", "--column", "cost=#8"],
+            "error: `export_de.csv`: two columns are given for `cost`, `Nettoumsatz` and `Wareneinsatz`\n\
+             hint: a role reads exactly one column: leave out one of the two\n",
+        ),
+        (
+            &["series", "export_de.csv", "--lang", "de", "--column", "customer=Kundennr.", "--column", "product=#2"],
+            "error: `export_de.csv`: die Spalte `Kundennr.` ist für zwei Rollen angegeben, `customer` und `product`\n\
+             hint: jede Spalte spielt höchstens eine Rolle: eine der beiden Angaben weglassen\n",
         ),
         (
             &["analyze", "export_de.csv", "--lang", "en", "--encoding", "klingonisch"],

@@ -278,31 +278,50 @@ fn an_override_naming_a_missing_header_fails_with_the_headers_found() {
     );
 }
 
-/// Two overrides naming one column: the later takes it, and the import fails naming the earlier
-/// role as missing rather than reading one column as two roles.
-// See: issue 20 (found by the `header` fuzz target: the earlier override is dropped silently by
-// `map_columns`; the import's check of the required roles is what stops it).
+/// Two overrides naming one column, or one role for two columns: the import is refused naming
+/// both, in German and English, rather than dropping one override silently.
+// See: issue 20 (found by the `header` fuzz target: the earlier override was dropped and the
+// import then failed only because that role was missing, or not at all for an optional role).
 #[test]
-fn two_overrides_of_one_column_leave_the_earlier_role_missing() {
+fn contradicting_overrides_are_refused_naming_both() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_text(
         dir.path(),
         "x.csv",
-        &lines(&["Kunde;Datum;Umsatz", "1;01.01.2024;1,00"], "\n"),
+        &lines(
+            &["Kunde;Datum;Umsatz;Kosten", "1;01.01.2024;1,00;0,50"],
+            "\n",
+        ),
         Enc::Utf8,
     );
-    let options = ImportOptions {
-        columns: vec![
-            (Role::Customer, "Kunde".into()),
-            (Role::Revenue, "#1".into()),
-        ],
-        ..threads(1)
-    };
-    let err = read_err(&path, &options);
-    assert!(
-        matches!(&err, ImportError::MissingColumns { missing, .. } if missing == &[Role::Customer]),
-        "{err:?}"
-    );
+    let shown = path.display().to_string();
+    let cases = [
+        (
+            vec![(Role::Customer, "Kunde"), (Role::Revenue, "#1")],
+            format!("`{shown}`: the column `Kunde` is given for two roles, `customer` and `revenue`"),
+            format!("`{shown}`: die Spalte `Kunde` ist für zwei Rollen angegeben, `customer` und `revenue`"),
+        ),
+        (
+            vec![(Role::Cost, "Umsatz"), (Role::Cost, "Kosten")],
+            format!("`{shown}`: two columns are given for `cost`, `Umsatz` and `Kosten`"),
+            format!("`{shown}`: für `cost` sind zwei Spalten angegeben, `Umsatz` und `Kosten`"),
+        ),
+    ];
+    for (overrides, en, de) in cases {
+        let options = ImportOptions {
+            columns: overrides.iter().map(|(r, h)| (*r, h.to_string())).collect(),
+            ..threads(1)
+        };
+        let err = read_err(&path, &options);
+        assert!(
+            matches!(err, ImportError::ConflictingColumns { .. }),
+            "{err:?}"
+        );
+        let (msg, hint) = err.localized(Lang::En);
+        assert_eq!(msg, en);
+        assert!(hint.is_some_and(|h| h.contains("leave out one of the two")));
+        assert_eq!(err.localized(Lang::De).0, de);
+    }
 }
 
 /// No revenue column: revenue = quantity × unit price, reported as derived; the decimal

@@ -359,7 +359,8 @@ async fn render_preview(ctx: PageCtx, staged: Staged, page: usize) -> Result<Res
                 .map_err(|e| {
                     let headers = match &e {
                         ImportError::MissingColumns { found, .. }
-                        | ImportError::UnknownHeader { found, .. } => found.clone(),
+                        | ImportError::UnknownHeader { found, .. }
+                        | ImportError::ConflictingColumns { found, .. } => found.clone(),
                         _ => Vec::new(),
                     };
                     (shown(e.localized(lang), &file, &name), headers)

@@ -117,6 +117,20 @@ async fn a_german_export_is_previewed_corrected_and_stored() {
         .await;
     assert_eq!(status, StatusCode::OK, "{corrected}");
     assert!(corrected.contains("9 accepted + 1 rejected"), "{corrected}");
+    // Two columns given one role: refused naming both, the column form kept for correcting.
+    let (status, twice, _) = f
+        .post_form(
+            &preview,
+            "role_1=product&role_2=product",
+            Some(Role::Editor),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{twice}");
+    assert!(
+        twice.contains("two columns are given for `product`, `Kundennr.` and `Kundenname`"),
+        "{twice}"
+    );
+    assert!(twice.contains("name=\"role_2\""), "{twice}");
     let (_, _, _) = f
         .post_form(&preview, "date_format=", Some(Role::Editor))
         .await;
