@@ -156,7 +156,9 @@ pub struct BgCnbdFit {
     /// optimiser converged: the estimates are the best point found.
     pub budget_used: bool,
     /// The no-dropout limit ([`crate::no_dropout`]) when `k = 1` (BG/CNBD-1 is MBG/NBD, whose
-    /// edge that limit is) and the fit stands there; predictions then come from it.
+    /// edge that limit is) and the fit stands there; predictions then come from it. For
+    /// `k > 1` the edge is a point of the model itself (`a = e^-40`, see `settle_edge`):
+    /// `None`, with [`BgCnbdFit::params`] there and `at_boundary` set.
     pub limit: Option<crate::no_dropout::NoDropoutFit>,
 }
 
@@ -690,9 +692,140 @@ fn fit_k(prep: &Prepared, k: u32, x0: &[f64], opts: &FitOptions) -> Result<KFit,
     })
 }
 
+/// `ln a` of the full model's point that stands for "nobody leaves": a dropout probability
+/// of about 4e-18 a purchase. There the likelihood equals its `a = 0` limit to ~1e-17: the
+/// dropout's beta terms vanish like `a`.
+const EDGE_LN_A: f64 = -40.0;
+
+/// `ln r` of a phase-rate distribution so narrow (`r = 1e8`, a coefficient of variation of
+/// 0.01 %) that every customer has the same rate (as [`crate::no_dropout::rate_point`]).
+const SAME_RATE_LN_R: f64 = 18.420_680_743_952_367;
+
+/// The full model's log-parameters at the no-dropout edge, from the mean phase rate
+/// `m = r / alpha` and the shape `r`.
+fn edge_point(ln_m: f64, ln_r: f64) -> [f64; 4] {
+    [ln_r, ln_r - ln_m, EDGE_LN_A, 0.0]
+}
+
+/// The no-dropout limit of BG/CNBD-k for `k > 1`: a gamma mixture of Erlang-k renewal
+/// processes, the full likelihood at `a = 0` (the dropout's terms vanish; the `Σ_j` alive terms
+/// stay). Fitted where it is finite, in the mean phase rate and the shape `(ln m, ln r)`: along
+/// `(ln r, ln alpha)` the ridge towards its own limit (every customer at the same rate, `r -> inf`
+/// with `m` fixed) is diagonal and L-BFGS crawls; in `(ln m, ln r)` the likelihood flattens in
+/// `ln r` alone and the optimiser stops. That same-rate limit is fitted too (in `ln m` alone) and
+/// taken unless the mixture beats it by [`crate::no_dropout::EDGE_LOG_LIKELIHOOD`].
+///
+/// Returns the full model's log-parameters there, the total log-likelihood and the passes.
+fn limit_k(prep: &Prepared, k: u32, opts: &FitOptions) -> Option<([f64; 4], f64, u64)> {
+    let total = prep.ix.total;
+    let [_, ln_alpha0, _, _] = start(prep, k);
+    // The start's r = 1: mean phase rate 1 / alpha.
+    let ln_m0 = -ln_alpha0;
+    let mixed = crate::optim::minimize(
+        |y: &[f64], g: &mut [f64]| {
+            let mut gf = [0.0; 4];
+            let v = objective(prep, k, &edge_point(y[0], y[1]), &mut gf);
+            // ln r = y1, ln alpha = y1 - y0.
+            g[0] = -gf[1];
+            g[1] = gf[0] + gf[1];
+            v
+        },
+        &[ln_m0, 0.0],
+        opts,
+    )
+    .ok()
+    .filter(|o| o.value.is_finite() && o.x.iter().all(|v| v.is_finite()));
+    let same = crate::optim::minimize(
+        |y: &[f64], g: &mut [f64]| {
+            let mut gf = [0.0; 4];
+            let v = objective(prep, k, &edge_point(y[0], SAME_RATE_LN_R), &mut gf);
+            g[0] = -gf[1];
+            v
+        },
+        &[ln_m0],
+        opts,
+    )
+    .ok()
+    .filter(|o| o.value.is_finite() && o.x[0].is_finite());
+    let passes = mixed.as_ref().map_or(0, |o| o.passes) + same.as_ref().map_or(0, |o| o.passes);
+    let ll = |o: &crate::optim::Optimum| -o.value * total;
+    let point = match (mixed, same) {
+        (Some(m), Some(s)) if !crate::no_dropout::prefer_limit(ll(&m), ll(&s)) => {
+            (edge_point(m.x[0], m.x[1]), ll(&m))
+        }
+        (_, Some(s)) => (edge_point(s.x[0], SAME_RATE_LN_R), ll(&s)),
+        (Some(m), None) => (edge_point(m.x[0], m.x[1]), ll(&m)),
+        (None, None) => return None,
+    };
+    Some((point.0, point.1, passes))
+}
+
+/// For `k > 1`: the fit for `k` (or why it failed) brought to the no-dropout edge where the
+/// data put it there, as [`crate::no_dropout::settle`] does for the other models: the limit
+/// ([`limit_k`]) is taken when the full model gains no more than
+/// [`crate::no_dropout::EDGE_LOG_LIKELIHOOD`] over it, or when the full fit did not converge.
+/// Predictions then come from the full model at the edge point (`a = e^-40`), where they are
+/// the limit's.
+fn settle_edge(
+    prep: &Prepared,
+    k: u32,
+    full: Result<KFit, FitError>,
+    opts: &FitOptions,
+) -> Result<KFit, FitError> {
+    if k == 1 {
+        return full;
+    }
+    let failed = match &full {
+        // An optimum that converged inside, with customers leaving, is no edge: the limit
+        // would lose by far more than the threshold, and fitting it would cost passes.
+        Ok(f)
+            if !f.at_boundary && !f.budget_used && {
+                let p = BgCnbdParams::from_log(k, &f.x);
+                p.a / (p.a + p.b) >= 1e-3
+            } =>
+        {
+            return full
+        }
+        Ok(_) => None,
+        Err(FitError::NotConverged { iterations, .. }) => Some(*iterations),
+        Err(FitError::NonFinite { .. }) => Some(0),
+        Err(_) => return full,
+    };
+    let Some((x, ll, passes)) = limit_k(prep, k, opts) else {
+        return full;
+    };
+    let edge = |f: KFit, method: &'static str| KFit {
+        x: x.to_vec(),
+        ll,
+        std_errors: None,
+        at_boundary: true,
+        method,
+        evaluations: f.evaluations + passes,
+        ..f
+    };
+    match (full, failed) {
+        (Ok(f), _) if crate::no_dropout::prefer_limit(f.ll, ll) => Ok(edge(f, "no-dropout limit")),
+        (Ok(f), _) => Ok(f),
+        (Err(_), Some(iterations)) if ll.is_finite() => Ok(edge(
+            KFit {
+                x: Vec::new(),
+                ll: f64::NAN,
+                iterations,
+                method: "",
+                std_errors: None,
+                evaluations: 0,
+                at_boundary: true,
+                budget_used: false,
+            },
+            "no-dropout limit (the full fit failed)",
+        )),
+        (full, _) => full,
+    }
+}
+
 /// For `k = 1`, where BG/CNBD-k is MBG/NBD, the fit brought to the no-dropout edge as the
-/// other models are ([`crate::no_dropout::settle`]). Larger `k` have their own limit (a
-/// gamma mixture of Erlang-k renewals), not fitted here: their fits end by the pass budget.
+/// other models are ([`crate::no_dropout::settle`]). Larger `k` have their own limit
+/// ([`settle_edge`]).
 fn settle_k1(
     data: &[CnbdSummary],
     k: u32,
@@ -760,7 +893,7 @@ pub fn fit(data: &[CnbdSummary], k: Option<u32>, opts: &FitOptions) -> Result<Bg
     let mut by_k = Vec::new();
     let (mut iterations, mut evaluations) = (0, 0);
     for kk in ks {
-        let kfit = match fit_k(&prep, kk, &start(&prep, kk), opts) {
+        let kfit = match settle_edge(&prep, kk, fit_k(&prep, kk, &start(&prep, kk), opts), opts) {
             Ok(v) => v,
             // A failing larger k ends the search; the best smaller k stands.
             Err(e) => match best {
@@ -811,7 +944,7 @@ pub fn fit_from(
     }
     let prep = Prepared::new(data);
     let x0 = [start.r.ln(), start.alpha.ln(), start.a.ln(), start.b.ln()];
-    let kfit = fit_k(&prep, start.k, &x0, opts)?;
+    let kfit = settle_edge(&prep, start.k, fit_k(&prep, start.k, &x0, opts), opts)?;
     let (kfit, limit) = settle_k1(data, start.k, kfit, opts)?;
     Ok(BgCnbdFit {
         params: BgCnbdParams::from_log(start.k, &kfit.x),
@@ -1020,6 +1153,71 @@ mod tests {
 
     /// Likelihood by brute force for k = 2: integrate the individual-level likelihood over the
     /// gamma and beta mixing distributions numerically (2-D midpoint rule on transformed axes).
+    /// At the edge point (`a = e^-40`) the indexed pass is the no-dropout limit: a gamma
+    /// mixture of Erlang-k renewals, written out independently here (the `j`-th term: `j` of
+    /// the `k` phases of the open gap done), and for `r = 1e8` the renewal with one rate for
+    /// everyone (`lambda = m`), whose likelihood needs no gamma function.
+    #[test]
+    fn the_edge_point_is_the_erlang_renewal_limit() {
+        let customers = [
+            CnbdSummary::new(0.0, 0.0, 40.0, 0.0),
+            CnbdSummary::new(1.0, 9.0, 40.0, 9f64.ln()),
+            CnbdSummary::new(5.0, 31.0, 52.0, 5.0 * 6.2f64.ln() - 0.3),
+            CnbdSummary::new(12.0, 70.0, 78.0, 12.0 * 5.8f64.ln() - 0.1),
+        ];
+        let prep = Prepared::new(&customers);
+        let n = customers.len() as f64;
+        let ln_fact = |j: u32| ln_gamma(f64::from(j) + 1.0);
+        for k in [2u32, 3, 5] {
+            let kf = f64::from(k);
+            let constant = |c: &CnbdSummary| (kf - 1.0) * c.litt - c.x * ln_fact(k - 1);
+            // A spread of rates: r = 2.5, m = 0.5.
+            let (r, m) = (2.5f64, 0.5f64);
+            let alpha = r / m;
+            let mixed: f64 = customers
+                .iter()
+                .map(|c| {
+                    let terms: Vec<f64> = (0..k)
+                        .map(|j| {
+                            let n_ev = kf * c.x + f64::from(j);
+                            f64::from(j) * (c.t - c.t_x).ln() - ln_fact(j) + ln_gamma(r + n_ev)
+                                - ln_gamma(r)
+                                + r * alpha.ln()
+                                - (r + n_ev) * (alpha + c.t).ln()
+                        })
+                        .map(|v| if v.is_nan() { f64::NEG_INFINITY } else { v })
+                        .collect();
+                    let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    constant(c) + top + terms.iter().map(|v| (v - top).exp()).sum::<f64>().ln()
+                })
+                .sum();
+            let mut g = [0.0; 4];
+            let ours = -objective(&prep, k, &edge_point(m.ln(), r.ln()), &mut g) * n;
+            assert!(
+                (ours - mixed).abs() <= 1e-9 * mixed.abs(),
+                "k = {k}: {ours} vs {mixed}"
+            );
+            // One rate for everyone.
+            let lambda = 0.5f64;
+            let renewal: f64 = customers
+                .iter()
+                .map(|c| {
+                    let u = lambda * (c.t - c.t_x);
+                    let open: f64 = (0..k)
+                        .map(|j| (f64::from(j) * u.ln() - ln_fact(j)).exp())
+                        .map(|v| if v.is_nan() { 1.0 } else { v })
+                        .sum();
+                    constant(c) + kf * c.x * lambda.ln() - lambda * c.t + open.ln()
+                })
+                .sum();
+            let ours = -objective(&prep, k, &edge_point(lambda.ln(), SAME_RATE_LN_R), &mut g) * n;
+            assert!(
+                (ours - renewal).abs() <= 1e-5,
+                "k = {k}: {ours} vs {renewal}"
+            );
+        }
+    }
+
     #[test]
     fn likelihood_matches_numerical_mixing() {
         let p = BgCnbdParams {

@@ -181,3 +181,63 @@ fn fit_recovers_k_and_parameters() {
         assert!(se.iter().all(|v| v.is_finite() && *v > 0.0));
     }
 }
+
+/// Regular buyers of whom nobody leaves (issue 16), k = 3: with a spread of rates (gamma
+/// mixture of Erlang-3 renewals) and with one rate for everyone. The fit for the given k and
+/// the fit with k estimated both end at the no-dropout edge within their pass budget (never
+/// "did not converge"), find k = 3, recover the mean phase rate, and predict the simulated
+/// next half year per customer without bias (the tower property, as above).
+#[test]
+fn regular_buyers_of_whom_nobody_leaves_end_at_the_erlang_limit() {
+    use kundenwert_clv::optim::DEFAULT_MAX_PASSES;
+    let horizon = 26.0;
+    for (name, r, seed) in [("a spread of rates", 3.0, 21), ("one rate", 1e8, 22)] {
+        // Mean phase rate 0.5 a week: a purchase every 6 weeks; a dropout of ~0 (a = 1e-9).
+        let p = BgCnbdParams {
+            k: 3,
+            r,
+            alpha: r / 0.5,
+            a: 1e-9,
+            b: 1.0,
+        };
+        let sims = simulate(&p, 6000, 52.0, 104.0, horizon, seed);
+        let data: Vec<CnbdSummary> = sims.iter().map(|s| s.cal).collect();
+        for k in [Some(3), None] {
+            let fit = bg_cnbd::fit(&data, k, &FitOptions::default())
+                .unwrap_or_else(|e| panic!("{name}, k {k:?}: {e}"));
+            let q = fit.params;
+            eprintln!(
+                "{name}, k {k:?}: {q:?}, method {}, passes {}, at_boundary {}, budget {}",
+                fit.method, fit.evaluations, fit.at_boundary, fit.budget_used
+            );
+            assert_eq!(q.k, 3, "{name}: {:?}", fit.log_likelihood_by_k);
+            assert!(fit.at_boundary && !fit.budget_used, "{name}, k {k:?}");
+            assert!(fit.method.starts_with("no-dropout limit"), "{}", fit.method);
+            assert!(q.a / (q.a + q.b) < 1e-9, "{name}: dropout {q:?}");
+            assert!(
+                fit.evaluations <= 3 * DEFAULT_MAX_PASSES * if k.is_none() { 4 } else { 1 },
+                "{name}: {} passes",
+                fit.evaluations
+            );
+            assert!(
+                (q.r / q.alpha / 0.5 - 1.0).abs() < 0.03,
+                "{name}: mean phase rate {}",
+                q.r / q.alpha
+            );
+            if r < 1e3 {
+                assert!((q.r / r - 1.0).abs() < 0.25, "{name}: r {}", q.r);
+            } else {
+                assert!(q.r >= 1e7, "{name}: r {} (one rate for all)", q.r);
+            }
+            let d: Vec<f64> = sims
+                .iter()
+                .map(|s| s.holdout - q.expected_transactions(&s.cal, horizon))
+                .collect();
+            let (m, se) = mean_se(&d);
+            eprintln!("{name}: holdout - E = {m:.4} (se {se:.4})");
+            assert!(m.abs() <= Z * se, "{name}: expectation bias {m} (se {se})");
+            let alive = data.iter().map(|c| q.p_alive(c)).fold(1.0, f64::min);
+            assert!(alive > 1.0 - 1e-9, "{name}: P(alive) {alive}");
+        }
+    }
+}
