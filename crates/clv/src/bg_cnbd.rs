@@ -889,11 +889,15 @@ pub fn fit(data: &[CnbdSummary], k: Option<u32>, opts: &FitOptions) -> Result<Bg
         None => (1..=MAX_K).collect(),
     };
     let prep = Prepared::new(data);
-    let mut best: Option<(u32, KFit)> = None;
+    let mut best: Option<(u32, KFit, Option<crate::no_dropout::NoDropoutFit>)> = None;
     let mut by_k = Vec::new();
     let (mut iterations, mut evaluations) = (0, 0);
     for kk in ks {
-        let kfit = match settle_edge(&prep, kk, fit_k(&prep, kk, &start(&prep, kk), opts), opts) {
+        // Every k brought to its edge before the comparison, so that a fit stopped short on
+        // the ridge towards its limit is not compared with another k's limit.
+        let settled = settle_edge(&prep, kk, fit_k(&prep, kk, &start(&prep, kk), opts), opts)
+            .and_then(|f| settle_k1(data, kk, f, opts));
+        let (kfit, limit) = match settled {
             Ok(v) => v,
             // A failing larger k ends the search; the best smaller k stands.
             Err(e) => match best {
@@ -905,12 +909,11 @@ pub fn fit(data: &[CnbdSummary], k: Option<u32>, opts: &FitOptions) -> Result<Bg
         evaluations += kfit.evaluations;
         by_k.push((kk, kfit.ll));
         match &best {
-            Some((_, b)) if kfit.ll <= b.ll => break,
-            _ => best = Some((kk, kfit)),
+            Some((_, b, _)) if kfit.ll <= b.ll => break,
+            _ => best = Some((kk, kfit, limit)),
         }
     }
-    let (kk, kfit) = best.ok_or(FitError::NoData)?;
-    let (kfit, limit) = settle_k1(data, kk, kfit, opts)?;
+    let (kk, kfit, limit) = best.ok_or(FitError::NoData)?;
     Ok(BgCnbdFit {
         params: BgCnbdParams::from_log(kk, &kfit.x),
         log_likelihood: kfit.ll,
