@@ -697,10 +697,6 @@ fn fit_k(prep: &Prepared, k: u32, x0: &[f64], opts: &FitOptions) -> Result<KFit,
 /// dropout's beta terms vanish like `a`.
 const EDGE_LN_A: f64 = -40.0;
 
-/// `ln r` of a phase-rate distribution so narrow (`r = 1e8`, a coefficient of variation of
-/// 0.01 %) that every customer has the same rate (as [`crate::no_dropout::rate_point`]).
-const SAME_RATE_LN_R: f64 = 18.420_680_743_952_367;
-
 /// The full model's log-parameters at the no-dropout edge, from the mean phase rate
 /// `m = r / alpha` and the shape `r`.
 fn edge_point(ln_m: f64, ln_r: f64) -> [f64; 4] {
@@ -721,6 +717,9 @@ fn limit_k(prep: &Prepared, k: u32, opts: &FitOptions) -> Option<([f64; 4], f64,
     let [_, ln_alpha0, _, _] = start(prep, k);
     // The start's r = 1: mean phase rate 1 / alpha.
     let ln_m0 = -ln_alpha0;
+    let same_ln_r = crate::no_dropout::SAME_RATE_R.ln();
+    let usable =
+        |o: &crate::optim::Optimum| o.value.is_finite() && o.x.iter().all(|v| v.is_finite());
     let mixed = crate::optim::minimize(
         |y: &[f64], g: &mut [f64]| {
             let mut gf = [0.0; 4];
@@ -734,11 +733,11 @@ fn limit_k(prep: &Prepared, k: u32, opts: &FitOptions) -> Option<([f64; 4], f64,
         opts,
     )
     .ok()
-    .filter(|o| o.value.is_finite() && o.x.iter().all(|v| v.is_finite()));
+    .filter(usable);
     let same = crate::optim::minimize(
         |y: &[f64], g: &mut [f64]| {
             let mut gf = [0.0; 4];
-            let v = objective(prep, k, &edge_point(y[0], SAME_RATE_LN_R), &mut gf);
+            let v = objective(prep, k, &edge_point(y[0], same_ln_r), &mut gf);
             g[0] = -gf[1];
             v
         },
@@ -746,18 +745,18 @@ fn limit_k(prep: &Prepared, k: u32, opts: &FitOptions) -> Option<([f64; 4], f64,
         opts,
     )
     .ok()
-    .filter(|o| o.value.is_finite() && o.x[0].is_finite());
+    .filter(usable);
     let passes = mixed.as_ref().map_or(0, |o| o.passes) + same.as_ref().map_or(0, |o| o.passes);
     let ll = |o: &crate::optim::Optimum| -o.value * total;
-    let point = match (mixed, same) {
+    let (point, ll) = match (mixed, same) {
         (Some(m), Some(s)) if !crate::no_dropout::prefer_limit(ll(&m), ll(&s)) => {
             (edge_point(m.x[0], m.x[1]), ll(&m))
         }
-        (_, Some(s)) => (edge_point(s.x[0], SAME_RATE_LN_R), ll(&s)),
+        (_, Some(s)) => (edge_point(s.x[0], same_ln_r), ll(&s)),
         (Some(m), None) => (edge_point(m.x[0], m.x[1]), ll(&m)),
         (None, None) => return None,
     };
-    Some((point.0, point.1, passes))
+    Some((point, ll, passes))
 }
 
 /// For `k > 1`: the fit for `k` (or why it failed) brought to the no-dropout edge where the
@@ -772,25 +771,18 @@ fn settle_edge(
     full: Result<KFit, FitError>,
     opts: &FitOptions,
 ) -> Result<KFit, FitError> {
-    if k == 1 {
-        return full;
-    }
-    let failed = match &full {
+    let interior = |f: &KFit| {
+        let p = BgCnbdParams::from_log(k, &f.x);
+        !f.at_boundary && !f.budget_used && p.a / (p.a + p.b) >= 1e-3
+    };
+    match &full {
+        _ if k == 1 => return full,
         // An optimum that converged inside, with customers leaving, is no edge: the limit
         // would lose by far more than the threshold, and fitting it would cost passes.
-        Ok(f)
-            if !f.at_boundary && !f.budget_used && {
-                let p = BgCnbdParams::from_log(k, &f.x);
-                p.a / (p.a + p.b) >= 1e-3
-            } =>
-        {
-            return full
-        }
-        Ok(_) => None,
-        Err(FitError::NotConverged { iterations, .. }) => Some(*iterations),
-        Err(FitError::NonFinite { .. }) => Some(0),
+        Ok(f) if interior(f) => return full,
+        Err(FitError::NotConverged { .. } | FitError::NonFinite { .. }) | Ok(_) => {}
         Err(_) => return full,
-    };
+    }
     let Some((x, ll, passes)) = limit_k(prep, k, opts) else {
         return full;
     };
@@ -803,11 +795,15 @@ fn settle_edge(
         evaluations: f.evaluations + passes,
         ..f
     };
-    match (full, failed) {
-        (Ok(f), _) if crate::no_dropout::prefer_limit(f.ll, ll) => Ok(edge(f, "no-dropout limit")),
-        (Ok(f), _) => Ok(f),
-        (Err(_), Some(iterations)) if ll.is_finite() => Ok(edge(
-            KFit {
+    match full {
+        Ok(f) if crate::no_dropout::prefer_limit(f.ll, ll) => Ok(edge(f, "no-dropout limit")),
+        Ok(f) => Ok(f),
+        Err(e) if ll.is_finite() => {
+            let iterations = match e {
+                FitError::NotConverged { iterations, .. } => iterations,
+                _ => 0,
+            };
+            let failed = KFit {
                 x: Vec::new(),
                 ll: f64::NAN,
                 iterations,
@@ -816,10 +812,10 @@ fn settle_edge(
                 evaluations: 0,
                 at_boundary: true,
                 budget_used: false,
-            },
-            "no-dropout limit (the full fit failed)",
-        )),
-        (full, _) => full,
+            };
+            Ok(edge(failed, "no-dropout limit (the full fit failed)"))
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -1154,8 +1150,6 @@ mod tests {
         }
     }
 
-    /// Likelihood by brute force for k = 2: integrate the individual-level likelihood over the
-    /// gamma and beta mixing distributions numerically (2-D midpoint rule on transformed axes).
     /// At the edge point (`a = e^-40`) the indexed pass is the no-dropout limit: a gamma
     /// mixture of Erlang-k renewals, written out independently here (the `j`-th term: `j` of
     /// the `k` phases of the open gap done), and for `r = 1e8` the renewal with one rate for
@@ -1213,7 +1207,12 @@ mod tests {
                     constant(c) + kf * c.x * lambda.ln() - lambda * c.t + open.ln()
                 })
                 .sum();
-            let ours = -objective(&prep, k, &edge_point(lambda.ln(), SAME_RATE_LN_R), &mut g) * n;
+            let ours = -objective(
+                &prep,
+                k,
+                &edge_point(lambda.ln(), crate::no_dropout::SAME_RATE_R.ln()),
+                &mut g,
+            ) * n;
             assert!(
                 (ours - renewal).abs() <= 1e-5,
                 "k = {k}: {ours} vs {renewal}"
@@ -1221,6 +1220,8 @@ mod tests {
         }
     }
 
+    /// Likelihood by brute force for k = 2: integrate the individual-level likelihood over the
+    /// gamma and beta mixing distributions numerically (2-D midpoint rule on transformed axes).
     #[test]
     fn likelihood_matches_numerical_mixing() {
         let p = BgCnbdParams {

@@ -275,16 +275,17 @@ pub(crate) fn settle(
     }
 }
 
+/// Shape of a gamma rate distribution so narrow (a coefficient of variation of 0.01 %) that
+/// it is the same rate for every customer: where a model's own parameters stand for a Poisson
+/// limit.
+pub(crate) const SAME_RATE_R: f64 = 1e8;
+
 /// The log-parameters `(ln r, ln alpha)` of a Gamma purchase-rate distribution that stands for
-/// `limit`: its own for NBD; for Poisson a gamma so narrow (`r = 1e8`, a coefficient of
-/// variation of 0.01 %) that it is the same rate for every customer.
+/// `limit`: its own for NBD; for Poisson one with shape [`SAME_RATE_R`].
 pub(crate) fn rate_point(limit: &NoDropout) -> [f64; 2] {
     match *limit {
         NoDropout::Nbd { r, alpha } => [r.ln(), alpha.ln()],
-        NoDropout::Poisson { lambda } => {
-            let r: f64 = 1e8;
-            [r.ln(), (r / lambda).ln()]
-        }
+        NoDropout::Poisson { lambda } => [SAME_RATE_R.ln(), (SAME_RATE_R / lambda).ln()],
     }
 }
 
