@@ -386,19 +386,19 @@ pub fn header_roles(data: &[u8]) {
         Ok(map) => map,
         Err(header::OverrideError::UnknownHeader { .. }) => return,
         // A contradiction is named with the headers of both columns (or both roles).
-        Err(header::OverrideError::ColumnTwice {
+        Err(header::OverrideError::Conflict(header::ColumnConflict::ColumnTwice {
             column,
             first,
             second,
-        }) => {
+        })) => {
             assert!(headers.contains(&column) && first != second, "{column:?}");
             return;
         }
-        Err(header::OverrideError::RoleTwice {
+        Err(header::OverrideError::Conflict(header::ColumnConflict::RoleTwice {
             role,
             first,
             second,
-        }) => {
+        })) => {
             assert!(
                 headers.contains(&first) && headers.contains(&second),
                 "{role:?}"

@@ -3,7 +3,7 @@
 use kundenwert_core::{Lang, Role};
 use kundenwert_text as text;
 
-use crate::header::OverrideError;
+use crate::header::ColumnConflict;
 
 /// Why an import could not be done at all.
 #[derive(Debug, thiserror::Error)]
@@ -58,7 +58,7 @@ pub enum ImportError {
         /// File.
         path: String,
         /// Which overrides contradict each other.
-        conflict: OverrideError,
+        conflict: ColumnConflict,
         /// Headers found.
         found: Vec<String>,
     },
@@ -186,28 +186,24 @@ impl ImportError {
     }
 }
 
-fn conflict_message(lang: Lang, path: &str, conflict: &OverrideError) -> String {
+fn conflict_message(lang: Lang, path: &str, conflict: &ColumnConflict) -> String {
     match conflict {
-        OverrideError::ColumnTwice {
+        ColumnConflict::ColumnTwice {
             column,
             first,
             second,
         } => text::import_column_two_roles(lang, column, first, path, second),
-        OverrideError::RoleTwice {
+        ColumnConflict::RoleTwice {
             role,
             first,
             second,
         } => text::import_role_two_columns(lang, first, path, role, second),
-        OverrideError::UnknownHeader { role, header } => {
-            text::import_unknown_header(lang, header, path, role)
-        }
     }
 }
 
-fn conflict_hint(lang: Lang, conflict: &OverrideError) -> &'static str {
+fn conflict_hint(lang: Lang, conflict: &ColumnConflict) -> &'static str {
     match conflict {
-        OverrideError::ColumnTwice { .. } => text::import_column_two_roles_hint(lang),
-        OverrideError::RoleTwice { .. } => text::import_role_two_columns_hint(lang),
-        OverrideError::UnknownHeader { .. } => text::import_unknown_header_hint(lang),
+        ColumnConflict::ColumnTwice { .. } => text::import_column_two_roles_hint(lang),
+        ColumnConflict::RoleTwice { .. } => text::import_role_two_columns_hint(lang),
     }
 }

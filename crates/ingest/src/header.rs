@@ -240,6 +240,13 @@ pub enum OverrideError {
         /// The header that is not in the file.
         header: String,
     },
+    /// Two overrides contradict each other.
+    Conflict(ColumnConflict),
+}
+
+/// Two `--column` overrides that contradict each other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnConflict {
     /// Two overrides name one column (by header or position) for two roles.
     ColumnTwice {
         /// The column's header in the file.
@@ -293,18 +300,18 @@ pub fn map_columns(
                 header: wanted.clone(),
             })?;
         if let Some((first, _)) = map.iter().find(|(r, i)| *i == index && r != role) {
-            return Err(OverrideError::ColumnTwice {
+            return Err(OverrideError::Conflict(ColumnConflict::ColumnTwice {
                 column: headers[index].clone(),
                 first,
                 second: *role,
-            });
+            }));
         }
         if let Some(other) = map.get(*role).filter(|i| *i != index) {
-            return Err(OverrideError::RoleTwice {
+            return Err(OverrideError::Conflict(ColumnConflict::RoleTwice {
                 role: *role,
                 first: headers[other].clone(),
                 second: headers[index].clone(),
-            });
+            }));
         }
         map.set(*role, index);
         taken[index] = true;
@@ -414,19 +421,19 @@ mod tests {
         let cases: [Case; 4] = [
             (
                 &[(Role::Customer, "Kunde"), (Role::Revenue, "#1")],
-                Err(OverrideError::ColumnTwice {
+                Err(OverrideError::Conflict(ColumnConflict::ColumnTwice {
                     column: "Kunde".into(),
                     first: Role::Customer,
                     second: Role::Revenue,
-                }),
+                })),
             ),
             (
                 &[(Role::Revenue, "Umsatz"), (Role::Revenue, "netto")],
-                Err(OverrideError::RoleTwice {
+                Err(OverrideError::Conflict(ColumnConflict::RoleTwice {
                     role: Role::Revenue,
                     first: "Umsatz".into(),
                     second: "Netto".into(),
-                }),
+                })),
             ),
             (&[(Role::Revenue, "Umsatz"), (Role::Revenue, "#3")], Ok(())),
             (&[(Role::Revenue, "Netto"), (Role::Cost, "Umsatz")], Ok(())),

@@ -267,7 +267,7 @@ pub(crate) fn usable_columns(
                 header,
                 found,
             },
-            conflict => ImportError::ConflictingColumns {
+            header::OverrideError::Conflict(conflict) => ImportError::ConflictingColumns {
                 path,
                 conflict,
                 found,

@@ -95,13 +95,13 @@ fn a_million_customers_with_one_line_each_are_analysed() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut head = vec![0u8; 8192];
-    let read = std::io::Read::read(
-        &mut std::fs::File::open(d.join("out.json")).unwrap(),
+    let mut head = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(d.join("out.json")).unwrap(), 8192),
         &mut head,
     )
     .unwrap();
-    let head = String::from_utf8_lossy(&head[..read]);
+    let head = String::from_utf8_lossy(&head);
     assert!(head.contains("\"rows_accepted\": 1000000,"), "{head}");
     assert!(head.contains("\"rows_rejected\": 0,"), "{head}");
     let summary = &head[head.find("\"summary\"").expect("a summary")..];
